@@ -1,0 +1,150 @@
+"""Loads policies/*.toml into immutable ``PolicyDef`` objects, reporting every error found.
+
+An error names the file, the key path inside it and the reason, in Chinese, e.g.
+``policies/lanxi.toml: versions[0].rules[1].tiers[0].rate: 比率必须在0到1之间``.
+"""
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from app.paths import policies_dir
+from app.policy.checks import check_policy
+from app.policy.schema import PolicyDef
+
+
+@dataclass(frozen=True)
+class PolicyError:
+    file: str
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.path}: {self.reason}"
+            if self.path
+            else f"{self.file}: {self.reason}"
+        )
+
+
+class PolicyLoadError(Exception):
+    def __init__(self, errors: list[PolicyError]):
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """A validated policy and the SHA-256 of the file it came from (kept with settlements)."""
+
+    definition: PolicyDef
+    path: Path
+    sha256: str
+
+    @property
+    def id(self) -> str:
+        return self.definition.id
+
+
+_PYDANTIC_REASONS = {
+    "extra_forbidden": "未知的键",
+    "missing": "缺少必填项",
+    "string_type": "类型错误：应为文字",
+    "bool_type": "类型错误：应为 true 或 false",
+    "int_type": "类型错误：应为整数",
+    "decimal_type": "类型错误：应为数字",
+    "date_type": "类型错误：应为日期（如 2020-07-01）",
+    "tuple_type": "类型错误：应为列表 [...]",
+    "dict_type": "类型错误：应为表 {...}",
+    "model_type": "类型错误：应为表 {...}",
+    "literal_error": "取值不在允许范围内",
+    "too_short": "不能为空",
+    "string_too_short": "不能为空",
+    "greater_than_equal": "不能小于下限",
+    "less_than_equal": "超过上限",
+    "greater_than": "必须大于下限",
+}
+
+
+def _key_path(loc: tuple) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item in ("tuple[...]", "function-before[_int_to_decimal(), decimal]"):
+            continue
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts).replace(".[", "[")
+
+
+def _reason(error: dict) -> str:
+    kind = error["type"]
+    loc = error["loc"]
+    if kind in ("greater_than_equal", "less_than_equal") and loc and loc[-1] == "rate":
+        return f"比率必须在0到1之间，实际为 {error.get('input')}"
+    if kind == "greater_than_equal":
+        return f"不能为负数，实际为 {error.get('input')}"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"取值“{error.get('input')}”不在允许范围内（可选：{expected}）"
+    reason = _PYDANTIC_REASONS.get(kind)
+    if reason:
+        return reason
+    return str(error.get("msg", kind))
+
+
+def _display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def parse_policy_bytes(raw: bytes, path: Path) -> PolicyDef:
+    """Validate one policy file's bytes; raise ``PolicyLoadError`` with every problem found."""
+    name = _display_name(path)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
+    except UnicodeDecodeError:
+        raise PolicyLoadError([PolicyError(name, "", "文件不是 UTF-8 编码")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyLoadError([PolicyError(name, "", f"TOML 语法错误：{exc}")]) from None
+    try:
+        policy = PolicyDef.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            PolicyError(name, _key_path(error["loc"]), _reason(error)) for error in exc.errors()
+        ]
+        raise PolicyLoadError(errors) from None
+    problems = check_policy(policy, path.stem)
+    if problems:
+        raise PolicyLoadError([PolicyError(name, key, reason) for key, reason in problems])
+    return policy
+
+
+def load_policy_file(path: Path) -> LoadedPolicy:
+    raw = path.read_bytes()
+    definition = parse_policy_bytes(raw, path)
+    return LoadedPolicy(definition, path, hashlib.sha256(raw).hexdigest())
+
+
+def load_policies(directory: Path | None = None) -> dict[str, LoadedPolicy]:
+    """Every policy in the folder by id; raises one ``PolicyLoadError`` listing all errors."""
+    directory = directory or policies_dir()
+    loaded: dict[str, LoadedPolicy] = {}
+    errors: list[PolicyError] = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            policy = load_policy_file(path)
+        except PolicyLoadError as exc:
+            errors.extend(exc.errors)
+            continue
+        loaded[policy.id] = policy
+    if errors:
+        raise PolicyLoadError(errors)
+    return loaded

@@ -1,0 +1,181 @@
+"""The shape of a policy file (policies/<id>.toml), as immutable pydantic models.
+
+Structure (types, unknown keys, ranges) is checked here; cross-references and overlaps are
+checked in ``app.policy.checks`` so every error can name its exact key path.
+Field-by-field documentation for county staff is in policies/README.md.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from app.vocabulary import (
+    Category,
+    Cause,
+    ClaimPeriod,
+    DocumentStage,
+    Facility,
+    Insurance,
+    Pool,
+    SettleMode,
+    Visit,
+)
+
+
+def _int_to_decimal(value: object) -> object:
+    # TOML integers arrive as int; TOML floats are parsed straight to Decimal by the loader.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
+
+
+def _list_to_tuple(value: object) -> object:
+    # TOML arrays arrive as lists; rule objects hold tuples so they stay immutable.
+    return tuple(value) if isinstance(value, list) else value
+
+
+def Seq(item: object) -> object:
+    return Annotated[tuple[item, ...], BeforeValidator(_list_to_tuple)]
+
+
+Amount = Annotated[Decimal, BeforeValidator(_int_to_decimal), Field(ge=0)]
+Rate = Annotated[Decimal, BeforeValidator(_int_to_decimal), Field(ge=0, le=1)]
+Clause = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+class Cited(Strict):
+    """Anything taken from the document: the clause it comes from and its words."""
+
+    clause: Clause
+    text: str = ""
+
+
+class CategoryDef(Cited):
+    name: str = Field(min_length=1)
+    certificates: Seq(str) = ()
+
+
+class VisitDef(Cited):
+    pool: Pool
+
+
+class InsuranceDef(Cited):
+    types: Seq(Insurance) = Field(min_length=1)
+
+
+class BaseDef(Cited):
+    includes_out_of_catalog: bool = False
+
+
+class ExclusionDef(Cited):
+    causes: Seq(Cause) = ()
+    visits: Seq(Visit) = ()
+
+
+class CapDef(Cited):
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    amount: Amount
+    pools: Seq(Pool) = Field(min_length=1)
+    layer: str | None = None
+
+
+class TierDef(Cited):
+    from_: Amount = Field(alias="from")
+    to: Amount | None = None
+    rate: Rate
+
+
+class RuleDef(Cited):
+    layer: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    kind: Literal["tiers", "backstop"] = "tiers"
+    categories: Seq(Category) = ()
+    visits: Seq(Visit) = ()
+    insurance: Seq(Insurance) = ()
+    facilities: Seq(Facility) = ()
+    deductible: Amount = Decimal(0)
+    deductible_clause: str | None = None
+    tiers: Seq(TierDef) = ()
+    patient_share: Rate | None = None
+    caps: Seq(str) = ()
+
+
+class SettleOverrideDef(Cited):
+    mode: SettleMode
+    categories: Seq(Category) = ()
+    visits: Seq(Visit) = ()
+    facilities: Seq(Facility) = ()
+
+
+class SettleDef(Cited):
+    mode: SettleMode
+    overrides: Seq(SettleOverrideDef) = ()
+
+
+class DocumentDef(Strict):
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    original: bool = False
+    copy_kept: bool = Field(default=False, alias="copy")
+    both_sides: bool = False
+    alternatives: Seq(str) = ()
+    clause: Clause
+    note: str = ""
+
+
+class DeadlineDef(Cited):
+    event: Literal["admission", "referral"]
+    hours: int = Field(gt=0)
+    facilities: Seq(Facility) = ()
+
+
+class ClaimPeriodDef(Cited):
+    period: ClaimPeriod
+
+
+class VersionDef(Strict):
+    effective_from: date
+    effective_to: date | None = None
+    categories: dict[Category, CategoryDef] = Field(min_length=1)
+    insurance: InsuranceDef
+    visits: dict[Visit, VisitDef] = Field(min_length=1)
+    referral: Cited
+    base: BaseDef
+    exclusions: Seq(ExclusionDef) = ()
+    caps: Seq(CapDef) = ()
+    rules: Seq(RuleDef) = Field(min_length=1)
+    settle: SettleDef
+    claim_period: ClaimPeriodDef
+    deadlines: Seq(DeadlineDef) = ()
+    documents: dict[DocumentStage, Seq(DocumentDef)] = {}
+    notes: str = ""
+
+    def cap(self, code: str) -> CapDef:
+        return next(cap for cap in self.caps if cap.code == code)
+
+
+class PolicyDef(Strict):
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    document_number: str = Field(min_length=1)
+    region: str = Field(min_length=1)
+    issuer: str = ""
+    source: str = ""
+    example_parameters: str = ""
+    versions: Seq(VersionDef) = Field(min_length=1)
+
+    def version_on(self, day: date) -> VersionDef | None:
+        """The version in force on ``day`` (effective_to is the last day in force)."""
+        for version in self.versions:
+            if version.effective_from <= day and (
+                version.effective_to is None or day <= version.effective_to
+            ):
+                return version
+        return None

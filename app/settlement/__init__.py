@@ -1,0 +1,27 @@
+"""The calculator and its contract: claim in, result out (pure; no Qt, no database)."""
+
+from app.settlement.calculator import settle
+from app.settlement.claim import (
+    Claim,
+    ClaimError,
+    PoolToDate,
+    YearToDate,
+    parse_request,
+    parse_year_to_date,
+)
+from app.settlement.contract import settle_json
+from app.settlement.result import Layer, Result, Step
+
+__all__ = [
+    "Claim",
+    "ClaimError",
+    "Layer",
+    "PoolToDate",
+    "Result",
+    "Step",
+    "YearToDate",
+    "parse_request",
+    "parse_year_to_date",
+    "settle",
+    "settle_json",
+]
