@@ -1,0 +1,151 @@
+"""The five policy files load; broken copies are rejected naming file, key path and reason."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.paths import policies_dir
+from app.policy import PolicyLoadError, load_policies, load_policy_file
+
+POLICY_IDS = ["taierzhuang", "lanxi", "weihai", "jingjiang", "hunan"]
+
+BAD_TIERS_RULE = """
+[[versions.rules]]
+layer = "overlap_check"
+name = "重叠检查"
+clause = "测试"
+tiers = [
+  { from = 0, to = 1000, rate = 0.5, clause = "测试" },
+  { from = 500, rate = 0.6, clause = "测试" },
+]
+"""
+
+
+def test_all_five_policies_load(policies):
+    assert sorted(policies) == sorted(POLICY_IDS)
+    for policy in policies.values():
+        assert policy.definition.versions
+        assert len(policy.sha256) == 64
+
+
+def _broken_copy(tmp_path: Path, policy_id: str, mutate) -> Path:
+    source = policies_dir() / f"{policy_id}.toml"
+    target = tmp_path / f"{policy_id}.toml"
+    text = source.read_text(encoding="utf-8")
+    target.write_text(mutate(text), encoding="utf-8")
+    return target
+
+
+def _errors(path: Path) -> list[str]:
+    with pytest.raises(PolicyLoadError) as caught:
+        load_policy_file(path)
+    return [str(error) for error in caught.value.errors]
+
+
+def _has(errors: list[str], file: Path, key: str, reason: str) -> bool:
+    return any(file.name in error and f": {key}: " in error and reason in error for error in errors)
+
+
+@pytest.mark.parametrize("policy_id", POLICY_IDS)
+def test_wrong_type_is_rejected(tmp_path, policy_id):
+    path = _broken_copy(
+        tmp_path,
+        policy_id,
+        lambda text: re.sub(r"effective_from = \S+", 'effective_from = "soon"', text, count=1),
+    )
+    assert _has(_errors(path), path, "versions[0].effective_from", "类型错误")
+
+
+@pytest.mark.parametrize("policy_id", POLICY_IDS)
+def test_unknown_key_is_rejected(tmp_path, policy_id):
+    path = _broken_copy(
+        tmp_path,
+        policy_id,
+        lambda text: text.replace("[versions.base]\n", '[versions.base]\ncolour = "red"\n', 1),
+    )
+    assert _has(_errors(path), path, "versions[0].base.colour", "未知的键")
+
+
+@pytest.mark.parametrize("policy_id", POLICY_IDS)
+def test_rate_outside_zero_to_one_is_rejected(tmp_path, policy_id):
+    path = _broken_copy(
+        tmp_path, policy_id, lambda text: re.sub(r"rate = [0-9.]+", "rate = 1.5", text, count=1)
+    )
+    errors = _errors(path)
+    assert any(
+        path.name in e and ".tiers[0].rate" in e and "比率必须在0到1之间" in e for e in errors
+    ), errors
+
+
+@pytest.mark.parametrize("policy_id", POLICY_IDS)
+def test_overlapping_tiers_are_rejected(tmp_path, policy_id):
+    path = _broken_copy(tmp_path, policy_id, lambda text: text + BAD_TIERS_RULE)
+    errors = _errors(path)
+    assert any(
+        path.name in e
+        and re.search(r"versions\[0\]\.rules\[\d+\]\.tiers\[1\]\.from", e)
+        and "分段重叠" in e
+        for e in errors
+    ), errors
+
+
+@pytest.mark.parametrize("policy_id", POLICY_IDS)
+def test_overlapping_versions_are_rejected(tmp_path, policy_id):
+    def second_version(text: str) -> str:
+        start = text.index("[[versions]]")
+        copy = re.sub(
+            r"effective_from = (\d{4})",
+            lambda m: f"effective_from = {int(m[1]) + 1}",
+            text[start:],
+            count=1,
+        )
+        return text + "\n" + copy
+
+    path = _broken_copy(tmp_path, policy_id, second_version)
+    assert _has(_errors(path), path, "versions[1].effective_from", "版本有效期重叠")
+
+
+def test_rules_of_one_layer_must_not_overlap(tmp_path):
+    rule = '\n[[versions.rules]]\nlayer = "medical_assistance"\nname = "重复"\nclause = "测试"\ntiers = [{ from = 0, rate = 0.1, clause = "测试" }]\n'
+    path = _broken_copy(tmp_path, "jingjiang", lambda text: text + rule)
+    assert any("适用范围重叠" in error for error in _errors(path))
+
+
+def test_every_error_in_a_file_is_reported_not_just_the_first(tmp_path):
+    def two_faults(text: str) -> str:
+        text = re.sub(r"rate = [0-9.]+", "rate = -1", text, count=1)
+        return text.replace("[versions.base]\n", "[versions.base]\nspeed = 3\n", 1)
+
+    path = _broken_copy(tmp_path, "lanxi", two_faults)
+    errors = _errors(path)
+    assert any("speed" in e for e in errors) and any(".rate" in e for e in errors), errors
+
+
+def test_folder_load_names_the_broken_file_and_keeps_going(tmp_path):
+    for policy_id in POLICY_IDS:
+        shutil.copy(policies_dir() / f"{policy_id}.toml", tmp_path)
+    broken = tmp_path / "weihai.toml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("id = ", "idd = ", 1), "utf-8")
+    with pytest.raises(PolicyLoadError) as caught:
+        load_policies(tmp_path)
+    assert {error.file.split("/")[-1] for error in caught.value.errors} == {"weihai.toml"}
+
+
+def test_version_in_force_is_chosen_by_date(tmp_path):
+    text = (policies_dir() / "lanxi.toml").read_text(encoding="utf-8")
+    start = text.index("[[versions]]")
+    newer = text[start:].replace("effective_from = 2020-07-01", "effective_from = 2026-01-01", 1)
+    newer = newer.replace("rate = 0.70", "rate = 0.75", 1)
+    older = text[:start] + text[start:].replace(
+        "effective_from = 2020-07-01", "effective_from = 2020-07-01\neffective_to = 2025-12-31", 1
+    )
+    path = tmp_path / "lanxi.toml"
+    path.write_text(older + "\n" + newer, encoding="utf-8")
+    policy = load_policy_file(path).definition
+    from datetime import date
+
+    assert str(policy.version_on(date(2025, 12, 31)).effective_from) == "2020-07-01"
+    assert str(policy.version_on(date(2026, 1, 1)).effective_from) == "2026-01-01"
+    assert policy.version_on(date(2020, 6, 30)) is None

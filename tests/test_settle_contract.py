@@ -1,0 +1,147 @@
+"""``python -m app settle`` as a hospital system calls it: a real subprocess, JSON in and out."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+CONTRACT_CLAIM = {
+    "policy": "lanxi",
+    "date": "2026-05-10",
+    "category": "minimum_living",
+    "visit": "inpatient",
+    "insurance": "resident",
+    "facility": "county",
+    "referral_approved": False,
+    "cause": None,
+    "total": "52000.00",
+    "out_of_catalog": "2000.00",
+    "basic_insurance": "30000.00",
+    "critical_illness": "5000.00",
+    "other_compensation": "0.00",
+    "year_to_date": {
+        "inpatient": {"base": "0.00", "assistance": "0.00"},
+        "outpatient": {"base": "0.00", "assistance": "0.00"},
+    },
+}
+
+
+def run_settle(stdin: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "app", "settle", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_contract_example_from_the_issue():
+    done = run_settle(json.dumps(CONTRACT_CLAIM))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    # The issue's example output, field for field (15000 × 70% = 10500; 80000 − 10500 = 69500).
+    assert {
+        k: result[k]
+        for k in (
+            "policy",
+            "policy_version",
+            "eligible",
+            "reason",
+            "pool",
+            "base",
+            "assistance",
+            "settle_mode",
+            "paid_at_window",
+            "patient_pays",
+            "cap_remaining",
+        )
+    } == {
+        "policy": "lanxi",
+        "policy_version": "2020-07-01",
+        "eligible": True,
+        "reason": None,
+        "pool": "inpatient",
+        "base": "15000.00",
+        "assistance": "10500.00",
+        "settle_mode": "instant",
+        "paid_at_window": "10500.00",
+        "patient_pays": "6500.00",
+        "cap_remaining": "69500.00",
+    }
+    assert result["layers"] == [
+        {"code": "medical_assistance", "name": "医疗救助", "amount": "10500.00"}
+    ]
+    assert any(
+        step["clause"] == "三(二)1" and "70%" in step["text"] and step["amount"] == "10500.00"
+        for step in result["steps"]
+    )
+    assert all(set(step) == {"clause", "text", "amount"} for step in result["steps"])
+
+
+def test_input_file_option(tmp_path):
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(CONTRACT_CLAIM), encoding="utf-8")
+    done = run_settle("", "--input", str(path))
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["assistance"] == "10500.00"
+
+
+def test_ineligible_claim_is_a_result_not_an_error():
+    claim = dict(CONTRACT_CLAIM, policy="taierzhuang", insurance="employee")
+    done = run_settle(json.dumps(claim))
+    assert done.returncode == 0
+    result = json.loads(done.stdout)
+    assert result["eligible"] is False
+    assert result["assistance"] == "0.00"
+    assert "城乡居民医保" in result["reason"]
+    # 52000 − 30000 − 5000 − 0 − 0 paid at window
+    assert result["patient_pays"] == "17000.00"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"total": "-1.00"}, "total"),
+        ({"total": "100.005"}, "total"),
+        ({"basic_insurance": "60000.00"}, "basic_insurance"),
+        ({"out_of_catalog": "abc"}, "out_of_catalog"),
+        ({"policy": "nowhere"}, "policy"),
+        ({"category": "rich"}, "category"),
+        ({"visit": "spa"}, "visit"),
+        ({"facility": "moon"}, "facility"),
+        ({"date": "2026-13-40"}, "date"),
+        ({"cause": "boredom"}, "cause"),
+        ({"referral_approved": "yes"}, "referral_approved"),
+        ({"totl": "1.00"}, "totl"),
+        ({"year_to_date": {"inpatient": {"base": "-5"}}}, "year_to_date.inpatient.base"),
+    ],
+)
+def test_invalid_input_exits_2_and_names_the_field(change, field):
+    done = run_settle(json.dumps(dict(CONTRACT_CLAIM, **change)))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert field in done.stderr
+    assert "输入错误" in done.stderr
+
+
+def test_missing_required_field_and_broken_json():
+    claim = dict(CONTRACT_CLAIM)
+    del claim["visit"]
+    done = run_settle(json.dumps(claim))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "visit" in done.stderr and "必须填写" in done.stderr
+    done = run_settle("{not json")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "JSON" in done.stderr
+
+
+def test_version_flag():
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    from app import __version__
+
+    assert __version__ in done.stdout

@@ -1,0 +1,104 @@
+"""Properties of the calculator over random claims under all five policies (hypothesis)."""
+
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.money import ZERO, round_fen
+from app.settlement import Claim, PoolToDate, YearToDate, settle
+from app.vocabulary import CATEGORIES, CAUSES, FACILITIES, INSURANCES, VISITS
+
+fen_amounts = st.integers(min_value=0, max_value=30_000_000).map(lambda fen: Decimal(fen) / 100)
+
+
+@st.composite
+def claims(draw):
+    total = draw(fen_amounts)
+    out_of_catalog = Decimal(draw(st.integers(0, int(total * 100)))) / 100
+    left = total
+    paid = []
+    for _ in range(3):
+        share = Decimal(draw(st.integers(0, int(left * 100)))) / 100
+        paid.append(share)
+        left -= share
+    claim = Claim(
+        policy=draw(st.sampled_from(["taierzhuang", "lanxi", "weihai", "jingjiang", "hunan"])),
+        date=draw(st.dates(min_value=date(2016, 1, 1), max_value=date(2030, 12, 31))),
+        category=draw(st.sampled_from(CATEGORIES)),
+        visit=draw(st.sampled_from(VISITS)),
+        insurance=draw(st.sampled_from(INSURANCES)),
+        facility=draw(st.sampled_from(FACILITIES)),
+        referral_approved=draw(st.booleans()),
+        cause=draw(st.one_of(st.none(), st.sampled_from(CAUSES))),
+        total=total,
+        out_of_catalog=out_of_catalog,
+        basic_insurance=paid[0],
+        critical_illness=paid[1],
+        other_compensation=paid[2],
+    )
+    return claim
+
+
+@st.composite
+def years_to_date(draw):
+    def pool():
+        layers = {
+            code: draw(fen_amounts)
+            for code in draw(st.sets(st.sampled_from(["tehui", "medical_assistance"])))
+        }
+        return PoolToDate(base=draw(fen_amounts), assistance=draw(fen_amounts), layers=layers)
+
+    return YearToDate(inpatient=pool(), outpatient=pool())
+
+
+def _cap_room_and_use(version, cap, result, year_to_date):
+    used = ZERO
+    for pool in cap.pools:
+        to_date = year_to_date.pool(pool)
+        used += to_date.assistance if cap.layer is None else to_date.layers.get(cap.layer, ZERO)
+    counted = sum(
+        (Decimal(layer.amount) for layer in result.layers if cap.layer in (None, layer.code)),
+        ZERO,
+    )
+    return max(ZERO, cap.amount - used), counted
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(claim=claims(), year_to_date=years_to_date())
+def test_assistance_bounds(policies, claim, year_to_date):
+    policy = policies[claim.policy].definition
+    result = settle(policy, claim, year_to_date)
+    assert result.assistance >= 0
+    assert result.assistance <= result.base
+    assert result.assistance == round_fen(result.assistance)
+    assert all(layer.amount == round_fen(layer.amount) >= 0 for layer in result.layers)
+    assert result.assistance == sum((layer.amount for layer in result.layers), ZERO)
+    assert result.patient_pays == claim.total - claim.compensated - result.paid_at_window
+    assert result.paid_at_window in (ZERO, result.assistance)
+    if result.cap_remaining is not None:
+        assert result.cap_remaining >= 0
+    version = policy.version_on(claim.date)
+    if result.eligible:
+        for cap in version.caps:
+            if result.pool in cap.pools:
+                room, counted = _cap_room_and_use(version, cap, result, year_to_date)
+                assert counted <= room, (cap.code, counted, room)
+    else:
+        assert result.assistance == 0 and result.reason
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    claim=claims(),
+    year_to_date=years_to_date(),
+    extra=st.integers(min_value=1, max_value=5_000_000).map(lambda fen: Decimal(fen) / 100),
+)
+def test_assistance_never_falls_when_the_base_grows(policies, claim, year_to_date, extra):
+    policy = policies[claim.policy].definition
+    smaller = settle(policy, claim, year_to_date)
+    grown_claim = Claim(**{**claim.__dict__, "total": claim.total + extra})
+    larger = settle(policy, grown_claim, year_to_date)
+    assert larger.base >= smaller.base
+    assert larger.assistance >= smaller.assistance
