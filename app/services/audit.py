@@ -1,0 +1,58 @@
+"""The audit trail: who did what to which record, and what changed. Insert-only."""
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import AuditEvent
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"不能写入审计记录：{value!r}")
+
+
+def to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
+
+
+def record(
+    session: Session,
+    *,
+    clerk: str,
+    action: str,
+    entity: str,
+    entity_id: object,
+    changes: dict,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Add an audit event to the caller's transaction (it commits or rolls back with it).
+
+    ``action``: create, change, void, override or import. ``changes``: field -> new value,
+    or field -> [old, new] for a change.
+    """
+    event = AuditEvent(
+        at=at or datetime.now(),
+        clerk=clerk,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        changes_json=to_json(changes),
+    )
+    session.add(event)
+    return event
+
+
+def history(session: Session, entity: str, entity_id: object) -> list[AuditEvent]:
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id))
+        .order_by(AuditEvent.id)
+    )
+    return list(session.scalars(query))

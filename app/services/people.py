@@ -1,0 +1,209 @@
+"""People (keyed by resident ID number) and their beneficiary status history."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.identity import (
+    IdentityError,
+    ResidentId,
+    birth_date_mismatch,
+    parse_resident_id,
+    sex_mismatch,
+)
+from app.services import audit
+from app.services.errors import ServiceError
+from app.vocabulary import CATEGORIES, CATEGORY_NAMES
+from db.models import BeneficiaryStatus, Person
+
+_CATEGORY_BY_NAME = {name: code for code, name in CATEGORY_NAMES.items()}
+
+
+@dataclass
+class PersonInput:
+    """A person as typed at the window; sex and birth date are cross-checked with the ID."""
+
+    id_number: str
+    name: str
+    sex: str | None = None  # "男"/"女" or "M"/"F"
+    birth_date: date | str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+def parse_date(value: date | str | None, field: str) -> date | None:
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise ServiceError(field, f"“{text}”不是有效日期，应为 YYYY-MM-DD") from None
+
+
+def parse_category(value: str | None, field: str = "category") -> str:
+    text = (value or "").strip()
+    code = text if text in CATEGORIES else _CATEGORY_BY_NAME.get(text)
+    if code is None:
+        raise ServiceError(field, f"“{text}”不是已知的救助对象类别")
+    return code
+
+
+def check_person_input(form: PersonInput) -> ResidentId:
+    """Validate the typed details; raise ServiceError naming the first bad field."""
+    try:
+        resident_id = parse_resident_id(form.id_number)
+    except IdentityError as exc:
+        raise ServiceError("id_number", exc.reason) from None
+    if not (form.name or "").strip():
+        raise ServiceError("name", "不能为空")
+    if form.sex not in (None, ""):
+        try:
+            problem = sex_mismatch(resident_id, form.sex)
+        except IdentityError as exc:
+            raise ServiceError("sex", exc.reason) from None
+        if problem:
+            raise ServiceError("sex", problem)
+    birth_date = parse_date(form.birth_date, "birth_date")
+    if birth_date is not None:
+        problem = birth_date_mismatch(resident_id, birth_date)
+        if problem:
+            raise ServiceError("birth_date", problem)
+    return resident_id
+
+
+def find_person(session: Session, id_number: str) -> Person | None:
+    try:
+        number = parse_resident_id(id_number).number
+    except IdentityError:
+        return None
+    return session.scalar(select(Person).where(Person.id_number == number))
+
+
+def search_people(session: Session, text: str, limit: int = 50) -> list[Person]:
+    """People whose ID number is ``text`` or whose name starts with it."""
+    text = text.strip().upper()
+    query = (
+        select(Person)
+        .where(or_(Person.id_number == text, Person.name.startswith(text, autoescape=True)))
+        .order_by(Person.name, Person.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:
+    """The person with this ID number, created if new (the name must match a known person)."""
+    resident_id = check_person_input(form)
+    name = form.name.strip()
+    person = session.scalar(select(Person).where(Person.id_number == resident_id.number))
+    if person is not None:
+        if person.name != name:
+            raise ServiceError("name", f"与已登记的姓名“{person.name}”不一致，请核对证件")
+        return person
+    person = Person(
+        id_number=resident_id.number,
+        name=name,
+        sex=resident_id.sex,
+        birth_date=resident_id.birth_date,
+        phone=(form.phone or "").strip() or None,
+        address=(form.address or "").strip() or None,
+        created_at=datetime.now(),
+        created_by=clerk,
+    )
+    session.add(person)
+    session.flush()
+    audit.record(
+        session,
+        clerk=clerk,
+        action="create",
+        entity="person",
+        entity_id=person.id,
+        changes={
+            "id_number": person.id_number,
+            "name": name,
+            "sex": person.sex,
+            "birth_date": person.birth_date,
+        },
+    )
+    return person
+
+
+def add_status(
+    session: Session,
+    person: Person,
+    *,
+    category: str,
+    source: str,
+    clerk: str,
+    certificate_type: str | None = None,
+    certificate_number: str | None = None,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    roster_import_id: int | None = None,
+) -> BeneficiaryStatus:
+    """Record a beneficiary status as a new history row (older rows are kept as they were)."""
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ServiceError("valid_to", "有效期止早于有效期起")
+    status = BeneficiaryStatus(
+        person_id=person.id,
+        category=category,
+        certificate_type=certificate_type or None,
+        certificate_number=certificate_number or None,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source=source,
+        roster_import_id=roster_import_id,
+        recorded_at=datetime.now(),
+        recorded_by=clerk,
+    )
+    session.add(status)
+    session.flush()
+    audit.record(
+        session,
+        clerk=clerk,
+        action="create",
+        entity="beneficiary_status",
+        entity_id=status.id,
+        changes={
+            "person_id": person.id,
+            "category": category,
+            "source": source,
+            "certificate_type": certificate_type,
+            "certificate_number": certificate_number,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+        },
+    )
+    return status
+
+
+def roster_status_on(session: Session, person_id: int, day: date) -> BeneficiaryStatus | None:
+    """The newest roster-imported status of the person that is valid on ``day``."""
+    query = (
+        select(BeneficiaryStatus)
+        .where(
+            BeneficiaryStatus.person_id == person_id,
+            BeneficiaryStatus.roster_import_id.is_not(None),
+            or_(BeneficiaryStatus.valid_from.is_(None), BeneficiaryStatus.valid_from <= day),
+            or_(BeneficiaryStatus.valid_to.is_(None), BeneficiaryStatus.valid_to >= day),
+        )
+        .order_by(BeneficiaryStatus.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def status_history(session: Session, person_id: int) -> list[BeneficiaryStatus]:
+    query = (
+        select(BeneficiaryStatus)
+        .where(BeneficiaryStatus.person_id == person_id)
+        .order_by(BeneficiaryStatus.id)
+    )
+    return list(session.scalars(query))

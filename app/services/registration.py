@@ -1,0 +1,254 @@
+"""入院备案登记: eligibility up front, filing-deadline warnings, the admission and its checklist."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.policy.schema import VersionDef
+from app.services import audit
+from app.services.checklist import create_checklist
+from app.services.errors import ServiceError
+from app.services.people import (
+    PersonInput,
+    add_status,
+    ensure_person,
+    parse_category,
+    roster_status_on,
+)
+from app.services.policies import Policies, find_policy
+from app.services.sites import current_site
+from app.vocabulary import CATEGORY_NAMES, FACILITIES, INSURANCE_NAMES, INSURANCES, VISITS
+from db import Store
+from db.models import Admission
+
+# A clock a few minutes fast at the ward must not block a registration.
+_FUTURE_TOLERANCE = timedelta(minutes=10)
+
+
+@dataclass
+class AdmissionInput:
+    """An admission as entered at the window. Empty policy/facility mean the site's defaults."""
+
+    person: PersonInput
+    admission_number: str
+    admitted_at: datetime
+    department: str
+    diagnosis: str
+    category: str
+    insurance: str
+    facility: str | None = None
+    policy: str | None = None
+    visit: str = "inpatient"
+    referral_approved: bool = False
+    referral_number: str | None = None
+    referral_from: str | None = None
+    referral_to: str | None = None
+    referral_at: datetime | None = None
+    certificate_type: str | None = None
+    certificate_number: str | None = None
+    off_roster_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    text: str
+    clause: str
+    due: datetime
+    met: bool
+
+
+@dataclass
+class Registration:
+    admission_id: int
+    person_id: int
+    checklist_items: int
+    warnings: list[str] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+
+
+def check_eligibility(version: VersionDef, form: AdmissionInput, category: str, facility: str):
+    """Raise ServiceError if the policy version does not cover this case at all."""
+    if category not in version.categories:
+        covered = "、".join(c.name for c in version.categories.values())
+        raise ServiceError(
+            "category", f"本政策不救助“{CATEGORY_NAMES[category]}”（救助对象为：{covered}）"
+        )
+    if form.insurance not in INSURANCES:
+        raise ServiceError("insurance", f"应为：{'、'.join(INSURANCE_NAMES.values())}")
+    if form.insurance not in version.insurance.types:
+        allowed = "、".join(INSURANCE_NAMES[t] for t in version.insurance.types)
+        raise ServiceError(
+            "insurance", f"本政策只救助{allowed}参保人员（{version.insurance.clause}）"
+        )
+    if form.visit not in VISITS or form.visit not in version.visits:
+        raise ServiceError("visit", f"本政策不包括“{form.visit}”")
+    if facility == "outside":
+        if not form.referral_approved:
+            raise ServiceError(
+                "referral",
+                f"统筹区外或非定点医疗机构就医须经批准转诊（{version.referral.clause}）",
+            )
+        if not (form.referral_number or "").strip():
+            raise ServiceError("referral_number", "转诊就医须填写转诊单号")
+
+
+def filing_deadlines(
+    version: VersionDef,
+    facility: str,
+    admitted_at: datetime,
+    referral_at: datetime | None,
+    now: datetime,
+) -> list[Deadline]:
+    deadlines = []
+    for rule in version.deadlines:
+        if rule.facilities and facility not in rule.facilities:
+            continue
+        start = admitted_at if rule.event == "admission" else referral_at
+        if start is None:
+            continue
+        due = start + timedelta(hours=rule.hours)
+        event = "入院" if rule.event == "admission" else "转诊"
+        text = rule.text or f"应在{event}后{rule.hours}小时内备案"
+        deadlines.append(Deadline(text, rule.clause, due, now <= due))
+    return deadlines
+
+
+def register_admission(
+    store: Store,
+    form: AdmissionInput,
+    *,
+    clerk: str,
+    site_code: str | None = None,
+    policies: Policies | None = None,
+    now: datetime | None = None,
+) -> Registration:
+    """Register an admission in one transaction; ServiceError (nothing saved) on bad input."""
+    now = now or datetime.now()
+    if not (form.admission_number or "").strip():
+        raise ServiceError("admission_number", "不能为空")
+    if not isinstance(form.admitted_at, datetime):
+        raise ServiceError("admitted_at", "应为日期和时间")
+    if form.admitted_at > now + _FUTURE_TOLERANCE:
+        raise ServiceError("admitted_at", "入院时间晚于当前时间")
+    for key in ("department", "diagnosis"):
+        if not (getattr(form, key) or "").strip():
+            raise ServiceError(key, "不能为空")
+    if form.referral_at is not None and form.referral_at > now + _FUTURE_TOLERANCE:
+        raise ServiceError("referral_at", "转诊时间晚于当前时间")
+    category = parse_category(form.category)
+    with store.write() as session:
+        site = current_site(session, site_code)
+        facility = form.facility or site.facility
+        if facility not in FACILITIES:
+            raise ServiceError("facility", f"“{facility}”不是已知的机构级别")
+        loaded = find_policy(policies, form.policy or site.default_policy)
+        version = loaded.definition.version_on(form.admitted_at.date())
+        if version is None:
+            raise ServiceError("policy", f"{loaded.definition.title}在入院日期不在有效期内")
+        check_eligibility(version, form, category, facility)
+        person = ensure_person(session, form.person, clerk)
+        number = form.admission_number.strip()
+        _refuse_duplicates(session, site.code, person.id, number)
+        warnings = []
+        on_roster = roster_status_on(session, person.id, form.admitted_at.date())
+        reason = (form.off_roster_reason or "").strip()
+        if on_roster is None:
+            if not reason:
+                raise ServiceError("off_roster_reason", "该人员不在当前救助名册中，须填写登记理由")
+            add_status(
+                session,
+                person,
+                category=category,
+                source="窗口登记（不在名册）",
+                clerk=clerk,
+                certificate_type=form.certificate_type,
+                certificate_number=form.certificate_number,
+            )
+            warnings.append(f"该人员不在当前救助名册中，已按理由登记：{reason}")
+        elif on_roster.category != category:
+            warnings.append(
+                f"名册中的类别为“{CATEGORY_NAMES[on_roster.category]}”，"
+                f"本次登记为“{CATEGORY_NAMES[category]}”"
+            )
+        deadlines = filing_deadlines(version, facility, form.admitted_at, form.referral_at, now)
+        warnings += [
+            f"已超过备案时限：{d.text}（{d.clause}），截止 {d.due:%Y-%m-%d %H:%M}"
+            for d in deadlines
+            if not d.met
+        ]
+        admission = Admission(
+            person_id=person.id,
+            site_code=site.code,
+            admission_number=number,
+            admitted_at=form.admitted_at,
+            department=form.department.strip(),
+            diagnosis=form.diagnosis.strip(),
+            facility=facility,
+            insurance=form.insurance,
+            category=category,
+            policy_id=loaded.id,
+            visit=form.visit,
+            referral_approved=bool(form.referral_approved),
+            referral_number=(form.referral_number or "").strip() or None,
+            referral_from=form.referral_from,
+            referral_to=form.referral_to,
+            referral_at=form.referral_at,
+            off_roster_reason=reason or None,
+            warnings_json=json.dumps(warnings, ensure_ascii=False),
+            registered_at=now,
+            registered_by=clerk,
+        )
+        session.add(admission)
+        try:
+            session.flush()
+        except IntegrityError:
+            # Another window registered the same person or number a moment ago.
+            raise ServiceError(
+                "admission", "该患者已有未出院的住院登记，或住院号已被使用"
+            ) from None
+        items = create_checklist(session, admission, version)
+        audit.record(
+            session,
+            clerk=clerk,
+            action="create",
+            entity="admission",
+            entity_id=admission.id,
+            changes={
+                "person_id": person.id,
+                "admission_number": number,
+                "admitted_at": form.admitted_at,
+                "policy": loaded.id,
+                "category": category,
+                "facility": facility,
+                "insurance": form.insurance,
+                "off_roster_reason": reason or None,
+                "warnings": warnings,
+            },
+        )
+    return Registration(admission.id, person.id, items, warnings, deadlines)
+
+
+def _refuse_duplicates(session, site_code: str, person_id: int, number: str) -> None:
+    taken = session.scalar(
+        select(Admission).where(
+            Admission.site_code == site_code, Admission.admission_number == number
+        )
+    )
+    if taken is not None:
+        raise ServiceError("admission_number", f"住院号“{number}”已登记过")
+    still_open = session.scalar(
+        select(Admission).where(
+            Admission.site_code == site_code,
+            Admission.person_id == person_id,
+            Admission.discharged_at.is_(None),
+        )
+    )
+    if still_open is not None:
+        raise ServiceError(
+            "admission",
+            f"该患者在本院已有未出院的住院登记（住院号 {still_open.admission_number}），"
+            "须先出院结算",
+        )

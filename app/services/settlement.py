@@ -1,0 +1,394 @@
+"""Discharge and outpatient settlement: year-to-date, the calculator, the stored record.
+
+A settlement row keeps the claim sent to the calculator, its result and steps, and the policy
+file's hash, so it can be shown and reprinted exactly as it was. It is never edited or deleted:
+``void_settlement`` marks it void with a reason, and the case can then be settled again.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.money import AmountError, parse_amount
+from app.policy import LoadedPolicy
+from app.services import audit
+from app.services.checklist import describe_missing, missing_items
+from app.services.errors import ServiceError
+from app.services.people import PersonInput, ensure_person, parse_category, roster_status_on
+from app.services.policies import Policies, find_policy
+from app.services.sites import current_site
+from app.services.slips import next_slip_number
+from app.services.year_to_date import to_contract, year_to_date
+from app.settlement import ClaimError, parse_request, settle
+from app.vocabulary import CAUSES, FACILITIES, INSURANCES, VISITS
+from db import Store
+from db.models import Admission, Person, Settlement, Site
+
+_FUTURE_TOLERANCE = timedelta(minutes=10)
+AMOUNT_FIELDS = (
+    "total",
+    "out_of_catalog",
+    "basic_insurance",
+    "critical_illness",
+    "other_compensation",
+)
+
+
+@dataclass
+class Amounts:
+    """The bill as typed (strings or Decimal, yuan, at most two decimals)."""
+
+    total: str | Decimal
+    out_of_catalog: str | Decimal = "0"
+    basic_insurance: str | Decimal = "0"
+    critical_illness: str | Decimal = "0"
+    other_compensation: str | Decimal = "0"
+
+
+@dataclass
+class DischargeInput:
+    admission_id: int
+    discharged_at: datetime
+    amounts: Amounts
+    cause: str | None = None
+
+
+@dataclass
+class OutpatientInput:
+    """An outpatient visit settled without an admission. Empty policy/facility: site defaults."""
+
+    person: PersonInput
+    visit_date: date
+    visit: str
+    category: str
+    insurance: str
+    amounts: Amounts
+    facility: str | None = None
+    policy: str | None = None
+    referral_approved: bool = False
+    cause: str | None = None
+    off_roster_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Override:
+    """A supervisor letting a settlement through with papers missing, and why."""
+
+    supervisor: str
+    reason: str
+
+
+def check_amounts(amounts: Amounts) -> dict[str, Decimal]:
+    """Parse the bill; ServiceError naming the first bad field."""
+    parsed = {}
+    for key in AMOUNT_FIELDS:
+        try:
+            parsed[key] = parse_amount(getattr(amounts, key))
+        except AmountError as exc:
+            raise ServiceError(key, exc.reason) from None
+    if parsed["out_of_catalog"] > parsed["total"]:
+        raise ServiceError("out_of_catalog", "目录外费用不能超过医疗总费用")
+    for key in ("basic_insurance", "critical_illness", "other_compensation"):
+        if parsed[key] > parsed["total"]:
+            raise ServiceError(key, f"{parsed[key]} 元超过医疗总费用 {parsed['total']} 元")
+    paid = parsed["basic_insurance"] + parsed["critical_illness"] + parsed["other_compensation"]
+    if paid > parsed["total"]:
+        raise ServiceError(
+            "basic_insurance",
+            f"基本医保、大病保险与其他补偿合计 {paid} 元超过医疗总费用 {parsed['total']} 元",
+        )
+    return parsed
+
+
+def _check_cause(cause: str | None) -> None:
+    if cause is not None and cause not in CAUSES:
+        raise ServiceError("cause", f"“{cause}”不是已知的伤病原因")
+
+
+def settle_discharge(
+    store: Store,
+    form: DischargeInput,
+    *,
+    clerk: str,
+    override: Override | None = None,
+    policies: Policies | None = None,
+    now: datetime | None = None,
+) -> Settlement:
+    """Settle an admission at discharge in one transaction; returns the stored settlement."""
+    now = now or datetime.now()
+    amounts = check_amounts(form.amounts)
+    _check_cause(form.cause)
+    _check_override(override)
+    if not isinstance(form.discharged_at, datetime):
+        raise ServiceError("discharged_at", "应为日期和时间")
+    if form.discharged_at > now + _FUTURE_TOLERANCE:
+        raise ServiceError("discharged_at", "出院时间晚于当前时间")
+    with store.write() as session:
+        admission = session.get(Admission, form.admission_id, with_for_update=True)
+        if admission is None:
+            raise ServiceError("admission", f"没有编号为 {form.admission_id} 的住院登记")
+        if form.discharged_at < admission.admitted_at:
+            raise ServiceError(
+                "discharged_at",
+                f"出院时间早于入院时间（{admission.admitted_at:%Y-%m-%d %H:%M}）",
+            )
+        settled = _live_settlement(session, admission.id)
+        if settled is not None:
+            raise ServiceError(
+                "admission", f"该住院已结算（结算单号 {settled.slip_number}），如需重算请先作废"
+            )
+        missing = [describe_missing(item) for item in missing_items(session, admission.id)]
+        if missing and override is None:
+            raise ServiceError(
+                "checklist", f"材料不全：{'；'.join(missing)}。请补齐，或由主管填写理由放行"
+            )
+        if admission.discharged_at != form.discharged_at:
+            audit.record(
+                session,
+                clerk=clerk,
+                action="change",
+                entity="admission",
+                entity_id=admission.id,
+                changes={"discharged_at": [admission.discharged_at, form.discharged_at]},
+            )
+            admission.discharged_at = form.discharged_at
+        claim = {
+            "policy": admission.policy_id,
+            "date": form.discharged_at.date().isoformat(),
+            "category": admission.category,
+            "visit": admission.visit,
+            "insurance": admission.insurance,
+            "facility": admission.facility,
+            "referral_approved": admission.referral_approved,
+            "cause": form.cause,
+            **{key: str(value) for key, value in amounts.items()},
+        }
+        site = session.get(Site, admission.site_code)
+        loaded = find_policy(policies, admission.policy_id)
+        return _record(
+            session,
+            site=site,
+            person_id=admission.person_id,
+            admission_id=admission.id,
+            loaded=loaded,
+            claim=claim,
+            clerk=clerk,
+            now=now,
+            override=override if missing else None,
+            missing=missing,
+        )
+
+
+def settle_outpatient(
+    store: Store,
+    form: OutpatientInput,
+    *,
+    clerk: str,
+    site_code: str | None = None,
+    policies: Policies | None = None,
+    now: datetime | None = None,
+) -> Settlement:
+    """Settle an outpatient visit (no admission) in one transaction."""
+    now = now or datetime.now()
+    amounts = check_amounts(form.amounts)
+    _check_cause(form.cause)
+    category = parse_category(form.category)
+    if form.visit not in VISITS or form.visit == "inpatient":
+        raise ServiceError("visit", "门诊结算的就诊类型应为门诊或急诊")
+    if form.insurance not in INSURANCES:
+        raise ServiceError("insurance", "应为城乡居民医保或职工医保")
+    if not isinstance(form.visit_date, date) or isinstance(form.visit_date, datetime):
+        raise ServiceError("date", "应为日期")
+    if form.visit_date > now.date():
+        raise ServiceError("date", "就诊日期晚于今天")
+    with store.write() as session:
+        site = current_site(session, site_code)
+        facility = form.facility or site.facility
+        if facility not in FACILITIES:
+            raise ServiceError("facility", f"“{facility}”不是已知的机构级别")
+        loaded = find_policy(policies, form.policy or site.default_policy)
+        person = ensure_person(session, form.person, clerk)
+        reason = (form.off_roster_reason or "").strip()
+        if roster_status_on(session, person.id, form.visit_date) is None and not reason:
+            raise ServiceError("off_roster_reason", "该人员不在当前救助名册中，须填写理由")
+        claim = {
+            "policy": loaded.id,
+            "date": form.visit_date.isoformat(),
+            "category": category,
+            "visit": form.visit,
+            "insurance": form.insurance,
+            "facility": facility,
+            "referral_approved": bool(form.referral_approved),
+            "cause": form.cause,
+            **{key: str(value) for key, value in amounts.items()},
+        }
+        return _record(
+            session,
+            site=site,
+            person_id=person.id,
+            admission_id=None,
+            loaded=loaded,
+            claim=claim,
+            clerk=clerk,
+            now=now,
+            override=None,
+            missing=[],
+            off_roster_reason=reason or None,
+        )
+
+
+def _dump(value: dict | list) -> str:
+    # Key order kept as the calculator wrote it: the stored result reads like the contract.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _check_override(override: Override | None) -> None:
+    if override is None:
+        return
+    if not (override.supervisor or "").strip():
+        raise ServiceError("supervisor", "放行须由主管署名")
+    if not (override.reason or "").strip():
+        raise ServiceError("override_reason", "主管放行须填写理由")
+
+
+def _live_settlement(session: Session, admission_id: int) -> Settlement | None:
+    query = select(Settlement).where(
+        Settlement.admission_id == admission_id, Settlement.voided.is_(False)
+    )
+    return session.scalar(query.limit(1))
+
+
+def _record(
+    session: Session,
+    *,
+    site: Site,
+    person_id: int,
+    admission_id: int | None,
+    loaded: LoadedPolicy,
+    claim: dict,
+    clerk: str,
+    now: datetime,
+    override: Override | None,
+    missing: list[str],
+    off_roster_reason: str | None = None,
+) -> Settlement:
+    # Lock the person so two windows cannot both count the same year-to-date (PostgreSQL);
+    # SQLite's write transaction already runs alone.
+    session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
+    claim_date = date.fromisoformat(claim["date"])
+    used = year_to_date(session, person_id, loaded.id, claim_date.year)
+    request = {**claim, "year_to_date": to_contract(used)}
+    try:
+        parsed_claim, parsed_ytd = parse_request(request)
+    except ClaimError as exc:
+        raise ServiceError(exc.field.split("（")[0], exc.message) from None
+    result = settle(loaded.definition, parsed_claim, parsed_ytd)
+    output = result.to_json()
+    slip_number = next_slip_number(session, site.code, now.year)
+    row = Settlement(
+        slip_number=slip_number,
+        site_code=site.code,
+        person_id=person_id,
+        admission_id=admission_id,
+        policy_id=loaded.id,
+        policy_version=result.policy_version,
+        policy_sha256=loaded.sha256,
+        claim_date=claim_date,
+        year=claim_date.year,
+        visit=claim["visit"],
+        pool=result.pool,
+        eligible=result.eligible,
+        total=parsed_claim.total,
+        base=result.base,
+        assistance=result.assistance,
+        paid_at_window=result.paid_at_window,
+        patient_pays=result.patient_pays,
+        claim_json=_dump(request),
+        result_json=_dump(output),
+        steps_json=_dump(output["steps"]),
+        override_by=override.supervisor.strip() if override else None,
+        override_reason=override.reason.strip() if override else None,
+        missing_documents_json=audit.to_json(missing),
+        settled_at=now,
+        settled_by=clerk,
+        voided=False,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        clerk=clerk,
+        action="create",
+        entity="settlement",
+        entity_id=slip_number,
+        changes={
+            "person_id": person_id,
+            "admission_id": admission_id,
+            "policy": loaded.id,
+            "policy_version": result.policy_version,
+            "assistance": result.assistance,
+            "paid_at_window": result.paid_at_window,
+            "off_roster_reason": off_roster_reason,
+        },
+        at=now,
+    )
+    if override is not None:
+        audit.record(
+            session,
+            clerk=override.supervisor.strip(),
+            action="override",
+            entity="settlement",
+            entity_id=slip_number,
+            changes={"missing": missing, "reason": override.reason.strip(), "clerk": clerk},
+            at=now,
+        )
+    return row
+
+
+def void_settlement(
+    store: Store, slip_number: str, *, reason: str, clerk: str, now: datetime | None = None
+) -> Settlement:
+    """Mark a settlement void with a reason (audited); the case may then be settled again."""
+    now = now or datetime.now()
+    if not (reason or "").strip():
+        raise ServiceError("void_reason", "作废须填写理由")
+    with store.write() as session:
+        row = session.scalar(
+            select(Settlement)
+            .where(Settlement.slip_number == (slip_number or "").strip().upper())
+            .with_for_update()
+        )
+        if row is None:
+            raise ServiceError("slip_number", f"没有结算单号为“{slip_number}”的结算")
+        if row.voided:
+            raise ServiceError(
+                "slip_number", f"结算单 {row.slip_number} 已于 {row.voided_at:%Y-%m-%d %H:%M} 作废"
+            )
+        if row.claimed_bundle:
+            raise ServiceError(
+                "slip_number",
+                f"结算单 {row.slip_number} 已在申报包 {row.claimed_bundle} 中申报，不能作废",
+            )
+        row.voided = True
+        row.void_reason = reason.strip()
+        row.voided_by = clerk
+        row.voided_at = now
+        audit.record(
+            session,
+            clerk=clerk,
+            action="void",
+            entity="settlement",
+            entity_id=row.slip_number,
+            changes={"reason": reason.strip()},
+            at=now,
+        )
+    return row
+
+
+def result_of(row: Settlement) -> dict:
+    """The stored result JSON of a settlement, exactly as computed."""
+    return json.loads(row.result_json)

@@ -1,0 +1,80 @@
+"""The site: which hospital this window belongs to, its slip prefix, level and default policy."""
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services import audit
+from app.services.errors import ServiceError
+from app.vocabulary import FACILITIES, FACILITY_NAMES
+from db import Store
+from db.models import Setting, Site
+
+CURRENT_SITE_KEY = "site_code"
+# Slip numbers are printed as Code 128 barcodes: keep the prefix plain ASCII.
+_SITE_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
+
+
+def save_site(
+    store: Store,
+    *,
+    code: str,
+    name: str,
+    facility: str,
+    default_policy: str,
+    clerk: str,
+    make_current: bool = True,
+) -> Site:
+    """Create or update a site; a new database's first site becomes the current one."""
+    code = (code or "").strip().upper()
+    if not _SITE_CODE.match(code):
+        raise ServiceError("site_code", "应为2到10位大写字母或数字，以字母开头，如 TEZ01")
+    if not (name or "").strip():
+        raise ServiceError("site", "医院名称不能为空")
+    if facility not in FACILITIES:
+        raise ServiceError("facility", f"应为：{'、'.join(FACILITY_NAMES.values())}")
+    with store.write() as session:
+        site = session.get(Site, code)
+        values = {"name": name.strip(), "facility": facility, "default_policy": default_policy}
+        if site is None:
+            site = Site(code=code, created_at=datetime.now(), **values)
+            session.add(site)
+            audit.record(
+                session, clerk=clerk, action="create", entity="site", entity_id=code, changes=values
+            )
+        else:
+            changes = {k: [getattr(site, k), v] for k, v in values.items() if getattr(site, k) != v}
+            for key, value in values.items():
+                setattr(site, key, value)
+            if changes:
+                audit.record(
+                    session,
+                    clerk=clerk,
+                    action="change",
+                    entity="site",
+                    entity_id=code,
+                    changes=changes,
+                )
+        current = session.get(Setting, CURRENT_SITE_KEY)
+        if current is None:
+            session.add(Setting(key=CURRENT_SITE_KEY, value=code))
+        elif make_current:
+            current.value = code
+    return site
+
+
+def current_site(session: Session, code: str | None = None) -> Site:
+    """The site named by ``code``, else the one set as current; ServiceError if none."""
+    if code is None:
+        setting = session.get(Setting, CURRENT_SITE_KEY)
+        code = setting.value if setting else None
+    site = session.get(Site, code) if code else None
+    if site is None:
+        raise ServiceError("site", "尚未设置本院信息（站点代码、名称、级别、默认政策）")
+    return site
+
+
+def list_sites(session: Session) -> list[Site]:
+    return list(session.scalars(select(Site).order_by(Site.code)))

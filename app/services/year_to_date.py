@@ -1,0 +1,55 @@
+"""What a person's earlier settlements this calendar year already used, per pool and layer."""
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+from types import MappingProxyType
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.money import ZERO, D
+from app.settlement import PoolToDate, YearToDate
+from db.models import Settlement
+
+
+def year_to_date(session: Session, person_id: int, policy_id: str, year: int) -> YearToDate:
+    """Sum the person's non-voided, eligible settlements under ``policy_id`` in ``year`` (yuan).
+
+    Ineligible results (an excluded cause, say) paid nothing and are not counted towards
+    the year's deductible either.
+    """
+    query = select(Settlement.pool, Settlement.base, Settlement.assistance, Settlement.result_json)
+    query = query.where(
+        Settlement.person_id == person_id,
+        Settlement.policy_id == policy_id,
+        Settlement.year == year,
+        Settlement.voided.is_(False),
+        Settlement.eligible.is_(True),
+    )
+    base: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    assistance: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    layers: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for pool, pool_base, pool_assistance, result_json in session.execute(query):
+        base[pool] += pool_base
+        assistance[pool] += pool_assistance
+        for layer in json.loads(result_json).get("layers", ()):
+            layers[pool][layer["code"]] += D(layer["amount"])
+    return YearToDate(
+        **{
+            pool: PoolToDate(base[pool], assistance[pool], MappingProxyType(dict(layers[pool])))
+            for pool in ("inpatient", "outpatient")
+        }
+    )
+
+
+def to_contract(ytd: YearToDate) -> dict:
+    """The ``year_to_date`` object of the settle contract (money as strings)."""
+    return {
+        pool: {
+            "base": str(part.base),
+            "assistance": str(part.assistance),
+            "layers": {code: str(amount) for code, amount in part.layers.items()},
+        }
+        for pool, part in (("inpatient", ytd.inpatient), ("outpatient", ytd.outpatient))
+    }

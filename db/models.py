@@ -1,0 +1,256 @@
+"""The tables of the window's store. Structure only: the rules live in app/services.
+
+Rows that record what happened (settlements, audit events, beneficiary status history) are
+only ever inserted; a settlement is voided by filling its void columns, never edited otherwise.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import Money
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Site(Base):
+    """A hospital window (or a group of windows sharing one database): its slip prefix."""
+
+    __tablename__ = "site"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    facility: Mapped[str] = mapped_column(String(16))  # hospital level, a contract facility code
+    default_policy: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Setting(Base):
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    sex: Mapped[str] = mapped_column(String(1))  # "M" / "F", as read from the ID number
+    birth_date: Mapped[date] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+    statuses: Mapped[list["BeneficiaryStatus"]] = relationship(
+        back_populates="person", order_by="BeneficiaryStatus.id"
+    )
+
+
+class RosterImport(Base):
+    """One civil-affairs / poverty-office list as imported, with the rows it refused."""
+
+    __tablename__ = "roster_import"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(100))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_by: Mapped[str] = mapped_column(String(64))
+    rows_imported: Mapped[int] = mapped_column(Integer)
+    rows_refused: Mapped[int] = mapped_column(Integer)
+    errors_json: Mapped[str] = mapped_column(Text)
+
+
+class BeneficiaryStatus(Base):
+    """A person's assistance class as stated by a roster or at the window; kept as history."""
+
+    __tablename__ = "beneficiary_status"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    certificate_type: Mapped[str | None] = mapped_column(String(50))
+    certificate_number: Mapped[str | None] = mapped_column(String(64))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(100))
+    roster_import_id: Mapped[int | None] = mapped_column(ForeignKey("roster_import.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+    person: Mapped[Person] = relationship(back_populates="statuses")
+
+
+class Admission(Base):
+    """入院备案登记. Open while ``discharged_at`` is empty; at most one open per person and site."""
+
+    __tablename__ = "admission"
+    __table_args__ = (
+        UniqueConstraint("site_code", "admission_number"),
+        Index(
+            "uq_admission_open_per_person",
+            "person_id",
+            "site_code",
+            unique=True,
+            sqlite_where=text("discharged_at IS NULL"),
+            postgresql_where=text("discharged_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    site_code: Mapped[str] = mapped_column(ForeignKey("site.code"))
+    admission_number: Mapped[str] = mapped_column(String(32), index=True)
+    admitted_at: Mapped[datetime] = mapped_column(DateTime)
+    department: Mapped[str] = mapped_column(String(50))
+    diagnosis: Mapped[str] = mapped_column(String(200))
+    facility: Mapped[str] = mapped_column(String(16))
+    insurance: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(32))
+    policy_id: Mapped[str] = mapped_column(String(32))
+    visit: Mapped[str] = mapped_column(String(32))
+    referral_approved: Mapped[bool] = mapped_column(Boolean)
+    referral_number: Mapped[str | None] = mapped_column(String(64))
+    referral_from: Mapped[str | None] = mapped_column(String(100))
+    referral_to: Mapped[str | None] = mapped_column(String(100))
+    referral_at: Mapped[datetime | None] = mapped_column(DateTime)
+    off_roster_reason: Mapped[str | None] = mapped_column(Text)
+    warnings_json: Mapped[str] = mapped_column(Text)
+    registered_at: Mapped[datetime] = mapped_column(DateTime)
+    registered_by: Mapped[str] = mapped_column(String(64))
+    discharged_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    person: Mapped[Person] = relationship()
+    checklist: Mapped[list["ChecklistItem"]] = relationship(order_by="ChecklistItem.id")
+
+
+class Scan(Base):
+    """A scanned image or PDF, stored once under ``scans/<sha[:2]>/<sha>`` in the data folder."""
+
+    __tablename__ = "scan"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ChecklistItem(Base):
+    """One document a policy asks for at one stage of one admission."""
+
+    __tablename__ = "checklist_item"
+    __table_args__ = (UniqueConstraint("admission_id", "stage", "document_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    admission_id: Mapped[int] = mapped_column(ForeignKey("admission.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    document_code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    clause: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text)
+    alternatives_json: Mapped[str] = mapped_column(Text)
+    original_required: Mapped[bool] = mapped_column(Boolean)
+    copy_required: Mapped[bool] = mapped_column(Boolean)
+    both_sides: Mapped[bool] = mapped_column(Boolean)
+    original_sighted: Mapped[bool] = mapped_column(Boolean, default=False)
+    copy_kept: Mapped[bool] = mapped_column(Boolean, default=False)
+    scan_sha256: Mapped[str | None] = mapped_column(ForeignKey("scan.sha256"))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class SlipCounter(Base):
+    """Last slip sequence used per site and year; bumped inside the settling transaction."""
+
+    __tablename__ = "slip_counter"
+
+    site_code: Mapped[str] = mapped_column(ForeignKey("site.code"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Settlement(Base):
+    """One settlement exactly as computed: inputs, result, steps and the policy file's hash."""
+
+    __tablename__ = "settlement"
+    __table_args__ = (Index("ix_settlement_person_year", "person_id", "policy_id", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slip_number: Mapped[str] = mapped_column(String(32), unique=True)
+    site_code: Mapped[str] = mapped_column(ForeignKey("site.code"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    admission_id: Mapped[int | None] = mapped_column(ForeignKey("admission.id"), index=True)
+    policy_id: Mapped[str] = mapped_column(String(32))
+    policy_version: Mapped[str | None] = mapped_column(String(32))
+    policy_sha256: Mapped[str] = mapped_column(String(64))
+    claim_date: Mapped[date] = mapped_column(Date)
+    year: Mapped[int] = mapped_column(Integer)
+    visit: Mapped[str] = mapped_column(String(32))
+    pool: Mapped[str | None] = mapped_column(String(16))
+    eligible: Mapped[bool] = mapped_column(Boolean)
+    total: Mapped[Decimal] = mapped_column(Money)
+    base: Mapped[Decimal] = mapped_column(Money)
+    assistance: Mapped[Decimal] = mapped_column(Money)
+    paid_at_window: Mapped[Decimal] = mapped_column(Money)
+    patient_pays: Mapped[Decimal] = mapped_column(Money)
+    claim_json: Mapped[str] = mapped_column(Text)
+    result_json: Mapped[str] = mapped_column(Text)
+    steps_json: Mapped[str] = mapped_column(Text)
+    override_by: Mapped[str | None] = mapped_column(String(64))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    missing_documents_json: Mapped[str] = mapped_column(Text)
+    settled_at: Mapped[datetime] = mapped_column(DateTime)
+    settled_by: Mapped[str] = mapped_column(String(64))
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_by: Mapped[str | None] = mapped_column(String(64))
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    claimed_bundle: Mapped[str | None] = mapped_column(String(64))
+
+    person: Mapped[Person] = relationship()
+
+
+class AuditEvent(Base):
+    """Who did what, when, to which record; a database trigger refuses updates and deletes."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    clerk: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    changes_json: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)

@@ -1,0 +1,80 @@
+"""``open_store``: the one way into the database, upgraded to the newest schema on opening."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.engine import is_url, make_engine
+from db.migrate import MigrationReport, upgrade
+
+APP_NAME = "one-stop-desk"
+DB_FILE_NAME = "desk.sqlite3"
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    return default_data_dir() / DB_FILE_NAME
+
+
+@dataclass
+class Store:
+    """An open database: sessions for services, the folder for scans, and what opening migrated.
+
+    ``write()`` is one transaction (committed on leaving, rolled back on an exception);
+    ``read()`` is a session for queries that never commits.
+    """
+
+    engine: Engine
+    data_dir: Path
+    migration: MigrationReport
+
+    def __post_init__(self) -> None:
+        self._writer = sessionmaker(
+            bind=self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
+        )
+        self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    @property
+    def scans_dir(self) -> Path:
+        return self.data_dir / "scans"
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._writer() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        # Closing (not rolling back) keeps loaded rows readable after the block.
+        with self._reader() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url_or_path: str | Path | None = None, data_dir: Path | None = None) -> Store:
+    """Open (creating or upgrading) the store.
+
+    ``url_or_path``: a SQLite file path, a ``sqlite://`` or ``postgresql://`` URL, or None for
+    the SQLite file in the user's data folder. Scans live in ``data_dir``: by default the folder
+    of the SQLite file, or the user's data folder for a server database.
+    """
+    target = str(url_or_path) if url_or_path is not None else str(default_db_path())
+    if data_dir is None:
+        data_dir = default_data_dir() if is_url(target) else Path(target).expanduser().parent
+    engine = make_engine(target)
+    report = upgrade(engine)
+    return Store(engine, Path(data_dir), report)
