@@ -1,0 +1,118 @@
+"""Slip content from the stored ``settle`` contract: the claim JSON and the result JSON exactly
+as they were kept, so a reprint shows what was settled then, whatever the policy says today.
+
+The money on a slip comes only from here; people, admissions and the site come from the store.
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+
+from app.money import ZERO, D
+from app.policy.schema import PolicyDef
+from app.printing.records import Clause, Layer, Patient, PolicyRef, Site, SlipData
+from app.vocabulary import SETTLE_MODE_NAMES, VISIT_NAMES
+
+
+def policy_ref(policy: PolicyDef, version: str | None, sha256: str = "") -> PolicyRef:
+    """Title and 文号 from the policy; ``version`` is the result's ``policy_version``."""
+    return PolicyRef(
+        policy_id=policy.id,
+        title=policy.title,
+        document_number=policy.document_number,
+        version=version or "（无适用版本）",
+        file_sha256=sha256,
+    )
+
+
+def capped_pools(policy: PolicyDef, version: str | None, pool: str | None) -> tuple[str, ...]:
+    """The pools whose assistance counts against the same annual cap as ``pool`` (威海's cap
+    covers both); just ``pool`` when no cap covers it."""
+    if pool is None:
+        return ()
+    pools = {pool}
+    for candidate in policy.versions:
+        if candidate.effective_from.isoformat() != version:
+            continue
+        for cap in candidate.caps:
+            if pool in cap.pools and cap.layer is None:
+                pools.update(cap.pools)
+    return tuple(sorted(pools))
+
+
+def assistance_before(claim: Mapping, pools: tuple[str, ...]) -> Decimal:
+    """Assistance this person had this year before the claim, in ``pools`` (yuan)."""
+    year_to_date = claim.get("year_to_date") or {}
+    total = ZERO
+    for pool in pools:
+        total += D((year_to_date.get(pool) or {}).get("assistance", "0"))
+    return total
+
+
+def slip_from_contract(
+    *,
+    claim: Mapping,
+    result: Mapping,
+    policy: PolicyDef,
+    policy_sha256: str,
+    document_id: str,
+    slip_number: str,
+    site: Site,
+    patient: Patient,
+    admission_number: str,
+    department: str,
+    diagnosis: str,
+    admitted_on: date | None,
+    discharged_on: date | None,
+    clerk: str,
+    settled_at: datetime,
+    voided: bool = False,
+    void_reason: str = "",
+    reprint_count: int = 0,
+) -> SlipData:
+    """A ``SlipData`` from a stored claim and result (contract dicts, money as strings)."""
+    version = result.get("policy_version")
+    pools = capped_pools(policy, version, result.get("pool"))
+    cap_remaining = result.get("cap_remaining")
+    mode = result.get("settle_mode")
+    return SlipData(
+        document_id=document_id,
+        slip_number=slip_number,
+        policy=policy_ref(policy, version, policy_sha256),
+        site=site,
+        patient=patient,
+        visit=VISIT_NAMES.get(claim["visit"], claim["visit"]),
+        admission_number=admission_number,
+        department=department,
+        diagnosis=diagnosis,
+        admitted_on=admitted_on,
+        discharged_on=discharged_on,
+        total=D(claim["total"]),
+        out_of_catalog=D(claim.get("out_of_catalog") or "0"),
+        basic_insurance=D(claim.get("basic_insurance") or "0"),
+        critical_illness=D(claim.get("critical_illness") or "0"),
+        other_compensation=D(claim.get("other_compensation") or "0"),
+        base=D(result["base"]),
+        layers=tuple(Layer(layer["name"], D(layer["amount"])) for layer in result["layers"]),
+        assistance=D(result["assistance"]),
+        paid_at_window=D(result["paid_at_window"]),
+        patient_pays=D(result["patient_pays"]),
+        assistance_before=assistance_before(claim, pools),
+        cap_remaining=None if cap_remaining is None else D(cap_remaining),
+        settle_mode=SETTLE_MODE_NAMES.get(mode, "不予救助") if mode else "不予救助",
+        eligible=bool(result["eligible"]),
+        reason=result.get("reason") or "",
+        clauses=tuple(
+            Clause(
+                step["clause"],
+                step["text"],
+                None if step.get("amount") is None else D(step["amount"]),
+            )
+            for step in result["steps"]
+        ),
+        clerk=clerk,
+        settled_at=settled_at,
+        voided=voided,
+        void_reason=void_reason,
+        reprint_count=reprint_count,
+    )

@@ -1,0 +1,206 @@
+"""What each printed document shows, as frozen records: exactly the page's content, built from
+stored data only (see ``from_store``), so one stored settlement always prints the same page.
+
+Money is yuan as ``Decimal``; dates are ``datetime.date``; every text is printed as given.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+PATIENT_COPY = "patient"
+HOSPITAL_COPY = "hospital"
+SLIP_COPY_NAMES = {PATIENT_COPY: "患者留存", HOSPITAL_COPY: "医院留存"}
+
+
+@dataclass(frozen=True)
+class PolicyRef:
+    """The policy a document was made under: id, title, 文号, the version in force and the
+    SHA-256 of the policy file the store kept with the case ("" if none)."""
+
+    policy_id: str
+    title: str
+    document_number: str
+    version: str
+    file_sha256: str = ""
+
+    @property
+    def label(self) -> str:
+        """What the footer prints, e.g. ``lanxi 2020-07-01 sha256:1a2b3c4d5e6f``."""
+        label = f"{self.policy_id} {self.version}"
+        return f"{label} sha256:{self.file_sha256[:12]}" if self.file_sha256 else label
+
+
+@dataclass(frozen=True)
+class Site:
+    """The hospital running the window: name, its code, its level in words."""
+
+    hospital_name: str
+    hospital_code: str = ""
+    level: str = ""
+
+
+@dataclass(frozen=True)
+class Patient:
+    name: str
+    sex: str  # 男 / 女
+    id_number: str
+    category: str  # Chinese name of the beneficiary class, e.g. 低保对象
+    birth_date: date | None = None
+    phone: str = ""
+    address: str = ""
+    insurance_card: str = ""  # 社保卡号（医保卡号）
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One applied rule, as the calculator explained it: clause, words, amount (or None)."""
+
+    clause: str
+    text: str
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One payer after the insurances (医疗救助, 扶贫特惠保, 财政兜底 …) and what it pays."""
+
+    name: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class SlipData:
+    """A settlement slip (城乡医疗救助"一站式"即时结算单).
+
+    Attributes:
+      admission_number: 住院号, or "" for an outpatient settlement.
+      assistance_before: assistance this person already had this year in the pools this
+        settlement's cap covers, before this settlement.
+      cap_remaining: what is left under the annual cap after this settlement, or None.
+      settle_mode: the settle mode in words (e.g. 即时结算（窗口垫付）).
+      reprint_count: 0 for the first print, n for the n-th 补打.
+    """
+
+    document_id: str
+    slip_number: str
+    policy: PolicyRef
+    site: Site
+    patient: Patient
+    visit: str
+    admission_number: str
+    department: str
+    diagnosis: str
+    admitted_on: date | None
+    discharged_on: date | None
+    total: Decimal
+    out_of_catalog: Decimal
+    basic_insurance: Decimal
+    critical_illness: Decimal
+    other_compensation: Decimal
+    base: Decimal
+    layers: tuple[Layer, ...]
+    assistance: Decimal
+    paid_at_window: Decimal
+    patient_pays: Decimal
+    assistance_before: Decimal
+    cap_remaining: Decimal | None
+    settle_mode: str
+    eligible: bool
+    reason: str
+    clauses: tuple[Clause, ...]
+    clerk: str
+    settled_at: datetime
+    voided: bool = False
+    void_reason: str = ""
+    reprint_count: int = 0
+
+    @property
+    def stay_days(self) -> int | None:
+        """住院天数: discharge minus admission date, a same-day stay counting as one day."""
+        if self.admitted_on is None or self.discharged_on is None:
+            return None
+        return max((self.discharged_on - self.admitted_on).days, 1)
+
+    @property
+    def assistance_this_year(self) -> Decimal:
+        """This year's assistance including this settlement (yuan)."""
+        return self.assistance_before + self.assistance
+
+
+@dataclass(frozen=True)
+class ReferralData:
+    """湖南省农村贫困人口县域外就医转诊单, one case; ``poverty_identities`` holds the boxes to
+    tick, by their printed names (建档立卡贫困户, 低保对象, 特困人员, 贫困残疾人)."""
+
+    document_id: str
+    policy: PolicyRef
+    site: Site
+    patient: Patient
+    poverty_identities: frozenset[str]
+    diagnosis: str
+    receiving_hospital: str = ""
+    applied_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One required material and what the window recorded for it."""
+
+    name: str
+    clause: str
+    original_sighted: bool = False
+    copy_kept: bool = False
+    scan_attached: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.copy_kept or self.scan_attached
+
+
+@dataclass(frozen=True)
+class MaterialsData:
+    """A referral claim's materials sheet (靖江 article 24) with ticks from the checklist."""
+
+    document_id: str
+    policy: PolicyRef
+    site: Site
+    patient: Patient
+    admission_number: str
+    diagnosis: str
+    items: tuple[ChecklistItem, ...]
+    clerk: str = ""
+    printed_for: date | None = None
+
+
+@dataclass(frozen=True)
+class ApplicationData:
+    """威海经区 困难群众医疗及重特大疾病救助申请表, filled from a case settled at year end.
+
+    Attributes:
+      year: the 年度 in the form's title.
+      self_pay: 个人自负（合规）医疗费用, the assistance base (yuan).
+      estimated_assistance: what the calculator computed, to be paid at year end (yuan).
+      attachments: the materials of 三（二）with ticks from the checklist.
+    """
+
+    document_id: str
+    policy: PolicyRef
+    site: Site
+    patient: Patient
+    year: int
+    household_address: str
+    admission_number: str
+    diagnosis: str
+    admitted_on: date | None
+    discharged_on: date | None
+    total: Decimal
+    basic_insurance: Decimal
+    critical_illness: Decimal
+    other_compensation: Decimal
+    self_pay: Decimal
+    estimated_assistance: Decimal
+    attachments: tuple[ChecklistItem, ...]
+    clauses: tuple[Clause, ...] = ()
+    filled_by: str = ""  # 代填人 (a direct relative or guardian), empty when self-filled
+    filled_by_relation: str = ""

@@ -1,0 +1,343 @@
+"""The settlement slip (城乡医疗救助"一站式"即时结算单), one copy per A5 portrait frame.
+
+Paper ``A5``: each copy on its own A5 page. Paper ``A4``: both copies side by side on one A4
+landscape sheet with a cut line between them. Frames are laid out in millimetres from the
+frame's bottom-left corner.
+"""
+
+from collections.abc import Sequence
+
+from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from app.fonts import check_fields
+from app.money import fmt
+from app.printing import typeset
+from app.printing.capital import capital_figures
+from app.printing.code128 import code128_width, draw_code128
+from app.printing.records import HOSPITAL_COPY, PATIENT_COPY, SLIP_COPY_NAMES, SlipData
+
+TITLE = "城乡医疗救助“一站式”即时结算单"
+FRAME_W, FRAME_H = A5
+LEFT, RIGHT, TOP = 7 * mm, FRAME_W - 7 * mm, FRAME_H - 7 * mm
+LABEL_W = 15 * mm
+ROW_H = 6 * mm
+AMOUNT_ROW_H = 5.5 * mm
+BODY = 7.5
+SMALL = 6.5
+# 0.33 mm and up decode reliably from a 150 dpi rendering; 0.3 mm does not.
+BARCODE_MODULE = 0.36 * mm
+SEAL_W, SEAL_H = 36 * mm, 26 * mm
+ORDINALS = "一二三四五"
+
+
+class SlipLayoutError(ValueError):
+    """The slip's content does not fit its frame even at the smallest legible size."""
+
+
+def slip_texts(data: SlipData) -> dict[str, str]:
+    """Every text the slip prints, by the Chinese name of its field (for the font check)."""
+    texts = {
+        "医院名称": data.site.hospital_name,
+        "结算单号": data.slip_number,
+        "患者姓名": data.patient.name,
+        "性别": data.patient.sex,
+        "身份证号": data.patient.id_number,
+        "救助类别": data.patient.category,
+        "就诊类型": data.visit,
+        "住院号": data.admission_number,
+        "科室": data.department,
+        "诊断": data.diagnosis,
+        "政策名称": data.policy.title,
+        "政策文号": data.policy.document_number,
+        "结算方式": data.settle_mode,
+        "不予救助原因": data.reason,
+        "经办人": data.clerk,
+        "作废原因": data.void_reason,
+    }
+    for index, layer in enumerate(data.layers, 1):
+        texts[f"救助分项{index}"] = layer.name
+    for index, clause in enumerate(data.clauses, 1):
+        texts[f"政策条款{index}"] = clause.clause + clause.text
+    return texts
+
+
+def render_slip(
+    data: SlipData, paper: str = "A4", copies: Sequence[str] = (PATIENT_COPY, HOSPITAL_COPY)
+) -> bytes:
+    """The slip as PDF bytes. ``paper`` is "A4" (copies side by side) or "A5" (a page each);
+    ``copies`` picks and orders the copies (``PATIENT_COPY``, ``HOSPITAL_COPY``).
+
+    Raises ``MissingGlyphError`` naming the field of a character the fonts cannot draw."""
+    if paper not in ("A4", "A5"):
+        raise ValueError(f"纸张应为 A4 或 A5：{paper}")
+    if not copies or any(copy not in SLIP_COPY_NAMES for copy in copies):
+        raise ValueError(f"联次应为 {', '.join(SLIP_COPY_NAMES)}：{copies}")
+    check_fields(slip_texts(data))
+    labels = [f"第{ORDINALS[index]}联 {SLIP_COPY_NAMES[copy]}" for index, copy in enumerate(copies)]
+
+    def draw(canvas: Canvas) -> None:
+        if paper == "A5":
+            for label in labels:
+                _draw_copy(canvas, data, label)
+                canvas.showPage()
+            return
+        for start in range(0, len(labels), 2):
+            for offset, label in enumerate(labels[start : start + 2]):
+                canvas.saveState()
+                canvas.translate(offset * FRAME_W, 0)
+                _draw_copy(canvas, data, label)
+                canvas.restoreState()
+            typeset.dashed_line(canvas, FRAME_W, 4 * mm, FRAME_W, FRAME_H - 4 * mm)
+            canvas.showPage()
+
+    pagesize = A5 if paper == "A5" else landscape(A4)
+    return typeset.build_pdf(pagesize, TITLE, data.document_id, draw)
+
+
+def _draw_copy(canvas: Canvas, data: SlipData, copy_label: str) -> None:
+    typeset.labelled_box(canvas, RIGHT, TOP + 3 * mm, copy_label, 7.5)
+    if data.reprint_count:
+        typeset.labelled_box(
+            canvas, LEFT, TOP + 3 * mm, f"补打（第{data.reprint_count}次）", 7.5, align="left"
+        )
+    typeset.draw_text(canvas, FRAME_W / 2, TOP - 8 * mm, TITLE, 12.5, align="center")
+    hospital = data.site.hospital_name
+    if data.site.hospital_code:
+        hospital += f"（机构编码 {data.site.hospital_code}）"
+    typeset.draw_text(canvas, FRAME_W / 2, TOP - 13.5 * mm, hospital, 8.5, align="center")
+    y = _draw_number_block(canvas, data, TOP - 16 * mm)
+    y = _draw_person_table(canvas, data, y - 2 * mm)
+    y = _draw_amounts(canvas, data, y - 2.5 * mm)
+    y = _draw_year_and_mode(canvas, data, y - 4 * mm)
+    _draw_clauses(canvas, data, y - 1.5 * mm, 10 * mm + SEAL_H + 2 * mm)
+    _draw_signatures(canvas, data)
+    typeset.footer(canvas, LEFT, RIGHT, 4 * mm, data.document_id, data.policy.label)
+    if data.voided:
+        typeset.void_stamp(canvas, 0, 0, FRAME_W, FRAME_H)
+
+
+def _draw_number_block(canvas: Canvas, data: SlipData, top: float) -> float:
+    height = 12 * mm
+    width = code128_width(data.slip_number, BARCODE_MODULE)
+    bars_bottom = top - height + 3 * mm
+    draw_code128(
+        canvas, RIGHT - width, bars_bottom, data.slip_number, BARCODE_MODULE, height - 3.5 * mm
+    )
+    typeset.draw_text(
+        canvas, RIGHT - width / 2, top - height + 0.5 * mm, data.slip_number, SMALL, align="center"
+    )
+    text_w = RIGHT - LEFT - width
+    number = f"结算单号：{data.slip_number}"
+    typeset.draw_text(canvas, LEFT, top - 4 * mm, number, typeset.fit_size(number, 9, text_w))
+    stamp = f"结算时间：{data.settled_at.strftime('%Y-%m-%d %H:%M')}"
+    typeset.draw_text(canvas, LEFT, top - 8 * mm, stamp, BODY)
+    clerk = f"经办人：{data.clerk}"
+    typeset.draw_text(canvas, LEFT, top - 11.5 * mm, clerk, typeset.fit_size(clerk, BODY, text_w))
+    if data.voided:
+        canvas.saveState()
+        canvas.setFillColorRGB(*typeset.RED)
+        reason = f"本结算已作废：{data.void_reason}" if data.void_reason else "本结算已作废"
+        size = typeset.fit_size(reason, 8.5, RIGHT - LEFT)
+        typeset.draw_text(canvas, LEFT, top - height - 3.5 * mm, reason, size)
+        canvas.restoreState()
+        return top - height - 4.5 * mm
+    return top - height
+
+
+def _cell(
+    canvas: Canvas,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    text: str,
+    size: float,
+    align: str = "left",
+    shade: bool = False,
+) -> None:
+    """A bordered cell with its top-left at (x, y); text is shrunk to fit, never cut."""
+    if shade:
+        canvas.saveState()
+        canvas.setFillColorRGB(0.93, 0.93, 0.93)
+        canvas.rect(x, y - h, w, h, stroke=0, fill=1)
+        canvas.restoreState()
+    canvas.setLineWidth(0.5)
+    canvas.rect(x, y - h, w, h)
+    if not text:
+        return
+    pad = 1.2 * mm
+    size = typeset.fit_size(text, size, w - 2 * pad)
+    baseline = y - h / 2 - size * 0.35
+    anchor = {"left": x + pad, "right": x + w - pad, "center": x + w / 2}[align]
+    typeset.draw_text(canvas, anchor, baseline, text, size, align=align)
+
+
+def _draw_row(canvas: Canvas, y: float, cells: list[tuple[str, str, float]]) -> float:
+    x = LEFT
+    for label, value, value_w in cells:
+        _cell(canvas, x, y, LABEL_W, ROW_H, label, BODY, align="center", shade=True)
+        _cell(canvas, x + LABEL_W, y, value_w, ROW_H, value, BODY)
+        x += LABEL_W + value_w
+    return y - ROW_H
+
+
+def _draw_person_table(canvas: Canvas, data: SlipData, y: float) -> float:
+    person = data.patient
+    admitted = data.admitted_on.isoformat() if data.admitted_on else ""
+    discharged = data.discharged_on.isoformat() if data.discharged_on else ""
+    days = "" if data.stay_days is None else f"{data.stay_days} 天"
+    y = _draw_row(
+        canvas,
+        y,
+        [
+            ("姓名", person.name, 30 * mm),
+            ("性别", person.sex, 14 * mm),
+            ("救助类别", person.category, 45 * mm),
+        ],
+    )
+    y = _draw_row(
+        canvas, y, [("身份证号", person.id_number, 49 * mm), ("就诊类型", data.visit, 55 * mm)]
+    )
+    y = _draw_row(
+        canvas, y, [("住院号", data.admission_number, 49 * mm), ("科室", data.department, 55 * mm)]
+    )
+    y = _draw_row(
+        canvas,
+        y,
+        [
+            ("入院日期", admitted, 30 * mm),
+            ("出院日期", discharged, 30 * mm),
+            ("住院天数", days, 29 * mm),
+        ],
+    )
+    return _draw_row(canvas, y, [("诊断", data.diagnosis, 119 * mm)])
+
+
+def _draw_amounts(canvas: Canvas, data: SlipData, y: float) -> float:
+    typeset.draw_text(canvas, LEFT, y - 3 * mm, "费用与救助", 8.5)
+    typeset.draw_text(canvas, RIGHT, y - 3 * mm, "单位：元", SMALL, align="right")
+    y -= 4.5 * mm
+    pairs = [
+        ("医疗总费用", data.total),
+        ("目录外费用", data.out_of_catalog),
+        ("基本医保支付", data.basic_insurance),
+        ("大病保险支付", data.critical_illness),
+        ("其他补偿", data.other_compensation),
+        ("救助基数（合规自负）", data.base),
+    ]
+    pairs += [(layer.name, layer.amount) for layer in data.layers]
+    label_w, amount_w = 30 * mm, 37 * mm
+    for start in range(0, len(pairs), 2):
+        x = LEFT
+        for label, amount in pairs[start : start + 2]:
+            _cell(canvas, x, y, label_w, AMOUNT_ROW_H, label, BODY, shade=True)
+            _cell(canvas, x + label_w, y, amount_w, AMOUNT_ROW_H, fmt(amount), 8, align="right")
+            x += label_w + amount_w
+        if x < RIGHT - 1:
+            _cell(canvas, x, y, RIGHT - x, AMOUNT_ROW_H, "", BODY)
+        y -= AMOUNT_ROW_H
+    key_amounts = [
+        ("救助合计", data.assistance),
+        ("医院垫付（窗口支付）", data.paid_at_window),
+        ("个人自付", data.patient_pays),
+    ]
+    for label, amount in key_amounts:
+        _cell(canvas, LEFT, y, label_w, AMOUNT_ROW_H, label, BODY, shade=True)
+        _cell(canvas, LEFT + label_w, y, 30 * mm, AMOUNT_ROW_H, fmt(amount), 8.5, align="right")
+        _cell(
+            canvas,
+            LEFT + label_w + 30 * mm,
+            y,
+            RIGHT - LEFT - label_w - 30 * mm,
+            AMOUNT_ROW_H,
+            f"大写：人民币{capital_figures(amount)}",
+            BODY,
+        )
+        y -= AMOUNT_ROW_H
+    return y
+
+
+def _draw_year_and_mode(canvas: Canvas, data: SlipData, y: float) -> float:
+    year = (
+        f"本年度累计救助（含本次）：{fmt(data.assistance_this_year)} 元，"
+        f"本次前：{fmt(data.assistance_before)} 元"
+    )
+    if data.cap_remaining is not None:
+        year += f"，年度限额剩余：{fmt(data.cap_remaining)} 元"
+    typeset.draw_text(canvas, LEFT, y, year, typeset.fit_size(year, BODY, RIGHT - LEFT))
+    y -= 4.5 * mm
+    typeset.draw_text(canvas, LEFT, y, f"结算方式：{data.settle_mode}", BODY)
+    if not data.eligible:
+        y -= 4.5 * mm
+        canvas.saveState()
+        canvas.setFillColorRGB(*typeset.RED)
+        reason = f"不予救助：{data.reason}"
+        typeset.draw_text(canvas, LEFT, y, reason, typeset.fit_size(reason, BODY, RIGHT - LEFT))
+        canvas.restoreState()
+    return y - 2 * mm
+
+
+def _clause_lines(data: SlipData, size: float) -> list[tuple[str, str, float]]:
+    """(text line, amount, indent) rows. Each step starts with its clause in brackets; its
+    amount stands right-aligned on its first line, its further lines are indented."""
+    hang = 4 * mm
+    text_w = RIGHT - LEFT - 20 * mm
+    heading = f"政策依据：《{data.policy.title}》（{data.policy.document_number}）"
+    rows = [(line, "", 0.0) for line in typeset.wrap(heading, size, RIGHT - LEFT)]
+    for clause in data.clauses:
+        amount = "" if clause.amount is None else fmt(clause.amount)
+        text = f"[{clause.clause}] {clause.text}"
+        first = typeset.wrap(text, size, text_w)[0]
+        rows.append((first, amount, 0.0))
+        rest = text[len(first) :].strip()
+        if rest:
+            rows += [(line, "", hang) for line in typeset.wrap(rest, size, text_w - hang)]
+    return rows
+
+
+def _draw_clauses(canvas: Canvas, data: SlipData, top: float, bottom: float) -> None:
+    size = BODY
+    while True:
+        rows = _clause_lines(data, size)
+        leading = size * 1.3
+        if len(rows) * leading <= top - bottom or size <= 5.5:
+            break
+        size -= 0.25
+    if len(rows) * leading > top - bottom:
+        raise SlipLayoutError(
+            f"结算单 {data.slip_number} 的政策条款共 {len(rows)} 行，超出版面，请精简条款说明"
+        )
+    y = top - size
+    for line, amount, indent in rows:
+        typeset.draw_text(canvas, LEFT + indent, y, line, size)
+        if amount:
+            typeset.draw_text(canvas, RIGHT, y, amount, size, align="right")
+        y -= leading
+
+
+def _draw_signatures(canvas: Canvas, data: SlipData) -> None:
+    seal_left, seal_bottom = RIGHT - SEAL_W, 8 * mm
+    canvas.saveState()
+    canvas.setDash(2, 2)
+    canvas.setLineWidth(0.5)
+    canvas.rect(seal_left, seal_bottom, SEAL_W, SEAL_H)
+    canvas.restoreState()
+    typeset.draw_text(
+        canvas,
+        seal_left + SEAL_W / 2,
+        seal_bottom + SEAL_H - 4 * mm,
+        "医院（盖章）",
+        SMALL,
+        align="center",
+    )
+    lines = [
+        ("患者（家属）签字：", seal_bottom + 19 * mm),
+        (f"经办人（{data.clerk}）签字：", seal_bottom + 11 * mm),
+        ("日期：", seal_bottom + 3 * mm),
+    ]
+    for label, y in lines:
+        width = typeset.draw_text(canvas, LEFT, y, label, BODY)
+        canvas.setLineWidth(0.5)
+        canvas.line(LEFT + width + 1 * mm, y - 1 * mm, seal_left - 5 * mm, y - 1 * mm)

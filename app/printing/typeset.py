@@ -1,0 +1,191 @@
+"""Drawing primitives shared by every printed document: fonts, text, boxes, marks.
+
+Coordinates are ReportLab points from the bottom-left; sizes are points unless a name says mm.
+Every piece of text goes through ``draw_text``, which splits it between the two shipped fonts
+and refuses a character neither has (see ``app.fonts``), so nothing is dropped silently.
+"""
+
+import io
+from collections.abc import Callable, Iterator
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from app import fonts
+
+FONT_NAMES = {fonts.CJK: "OneStopCJK", fonts.LATIN: "OneStopLatin"}
+AUTHOR = "一站式即时结算窗口"
+RED = (0.8, 0.1, 0.1)
+GREY = (0.45, 0.45, 0.45)
+
+
+def register_fonts() -> None:
+    """Register both shipped fonts with ReportLab once per process (embedded as subsets)."""
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for which, name in FONT_NAMES.items():
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(fonts.font_path(which))))
+
+
+def build_pdf(
+    pagesize: tuple[float, float], title: str, document_id: str, draw: Callable[[Canvas], None]
+) -> bytes:
+    """Run ``draw`` on a fresh canvas and return the PDF. ``invariant`` fixes the dates and the
+    file ID that ReportLab would otherwise take from the clock, so the bytes depend only on
+    what is drawn."""
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(
+        buffer,
+        pagesize=pagesize,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=FONT_NAMES[fonts.LATIN],
+    )
+    canvas.setTitle(title)
+    canvas.setSubject(document_id)
+    canvas.setAuthor(AUTHOR)
+    canvas.setCreator(AUTHOR)
+    canvas.setProducer(AUTHOR)
+    draw(canvas)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def text_width(text: str, size: float) -> float:
+    return sum(
+        pdfmetrics.stringWidth(run, FONT_NAMES[which], size) for which, run in fonts.font_runs(text)
+    )
+
+
+def draw_text(
+    canvas: Canvas, x: float, y: float, text: str, size: float, align: str = "left"
+) -> float:
+    """Draw one line at baseline ``y``; ``align`` is left, right or center of ``x``.
+    Returns the width drawn."""
+    runs = fonts.font_runs(text)
+    width = sum(pdfmetrics.stringWidth(run, FONT_NAMES[which], size) for which, run in runs)
+    if align == "right":
+        x -= width
+    elif align == "center":
+        x -= width / 2
+    for which, run in runs:
+        canvas.setFont(FONT_NAMES[which], size)
+        canvas.drawString(x, y, run)
+        x += pdfmetrics.stringWidth(run, FONT_NAMES[which], size)
+    return width
+
+
+def fit_size(text: str, size: float, width: float, smallest: float = 5.0) -> float:
+    """The largest size up to ``size`` at which ``text`` fits ``width`` (not below ``smallest``)."""
+    natural = text_width(text, size)
+    if natural <= width:
+        return size
+    return max(smallest, size * width / natural)
+
+
+def wrap(text: str, size: float, width: float) -> list[str]:
+    """Break ``text`` into lines no wider than ``width``. Chinese breaks between any two
+    characters; a run of Latin letters or digits is kept whole where it fits on a line."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in _tokens(paragraph):
+            if line and text_width(line + token, size) > width:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+            while text_width(line, size) > width and len(line) > 1:
+                cut = _longest_prefix(line, size, width)
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line.rstrip())
+    return lines
+
+
+def _tokens(text: str) -> Iterator[str]:
+    token = ""
+    for char in text:
+        if char.isascii() and not char.isspace():
+            token += char
+            continue
+        if token:
+            yield token
+            token = ""
+        yield char
+    if token:
+        yield token
+
+
+def _longest_prefix(line: str, size: float, width: float) -> int:
+    cut = 1
+    while cut < len(line) and text_width(line[: cut + 1], size) <= width:
+        cut += 1
+    return cut
+
+
+def checkbox(canvas: Canvas, x: float, y: float, side: float, ticked: bool) -> None:
+    """A square with its bottom-left at (x, y); ticked boxes get a drawn check mark."""
+    canvas.setLineWidth(0.6)
+    canvas.rect(x, y, side, side)
+    if ticked:
+        canvas.setLineWidth(1.1)
+        path = canvas.beginPath()
+        path.moveTo(x + side * 0.18, y + side * 0.52)
+        path.lineTo(x + side * 0.42, y + side * 0.2)
+        path.lineTo(x + side * 0.85, y + side * 0.85)
+        canvas.drawPath(path, stroke=1, fill=0)
+    canvas.setLineWidth(0.6)
+
+
+def labelled_box(
+    canvas: Canvas, x: float, y: float, text: str, size: float, color=RED, align="right"
+) -> None:
+    """A framed mark such as 第一联 患者留存 or 补打, anchored at its top-right (or top-left)."""
+    width = text_width(text, size) + 3 * mm
+    height = size + 2.4 * mm
+    left = x - width if align == "right" else x
+    canvas.saveState()
+    canvas.setStrokeColorRGB(*color)
+    canvas.setFillColorRGB(*color)
+    canvas.setLineWidth(0.9)
+    canvas.rect(left, y - height, width, height)
+    draw_text(canvas, left + 1.5 * mm, y - height + 1.5 * mm, text, size)
+    canvas.restoreState()
+
+
+def void_stamp(canvas: Canvas, left: float, bottom: float, width: float, height: float) -> None:
+    """作废 written large and diagonally across the area, in red, over everything drawn."""
+    canvas.saveState()
+    canvas.setFillColorRGB(*RED, alpha=0.35)
+    canvas.setStrokeColorRGB(*RED, alpha=0.6)
+    canvas.translate(left + width / 2, bottom + height / 2)
+    canvas.rotate(35)
+    size = min(width, height) * 0.42
+    draw_text(canvas, 0, -size / 3, "作废", size, align="center")
+    canvas.setLineWidth(3)
+    canvas.rect(-size * 1.15, -size * 0.6, size * 2.3, size * 1.2)
+    canvas.restoreState()
+
+
+def footer(
+    canvas: Canvas, left: float, right: float, y: float, document_id: str, policy_version: str
+) -> None:
+    """The line every page carries: its document id and the policy version it was made under."""
+    canvas.saveState()
+    canvas.setFillColorRGB(*GREY)
+    draw_text(canvas, left, y, f"文档编号：{document_id}", 6)
+    draw_text(canvas, right, y, f"政策版本：{policy_version}", 6, align="right")
+    canvas.restoreState()
+
+
+def dashed_line(canvas: Canvas, x1: float, y1: float, x2: float, y2: float) -> None:
+    canvas.saveState()
+    canvas.setDash(3, 2)
+    canvas.setLineWidth(0.5)
+    canvas.setStrokeColorRGB(*GREY)
+    canvas.line(x1, y1, x2, y2)
+    canvas.restoreState()

@@ -1,0 +1,187 @@
+"""The settlement slip, rendered for each policy and read back with pdftotext and zbarimg."""
+
+import io
+import pickle
+import subprocess
+import sys
+
+import pypdf
+import pytest
+from conftest import CASES, squeeze
+
+from app.fonts import MissingGlyphError
+from app.printing.records import HOSPITAL_COPY, PATIENT_COPY, Patient
+from app.printing.slip import render_slip
+
+
+def test_slip_shows_amounts_capitals_names_and_clauses(case, make_slip, read_text):
+    slip = make_slip(case)
+    pages = read_text(render_slip(slip, paper="A5"))
+
+    assert len(pages) == 2
+    assert "第一联患者留存" in pages[0]
+    assert "第二联医院留存" in pages[1]
+    for page in pages:
+        assert "城乡医疗救助“一站式”即时结算单" in page
+        assert case.slip_number in page
+        assert case.patient.name in page
+        assert case.patient.id_number in page
+        assert case.patient.category in page
+        assert "示例县人民医院" in page
+        assert "ZY2026-0815" in page and "社区获得性肺炎" in page
+        assert "12天" in page  # 2026-04-28 to 2026-05-10
+        for key in ("total", "out_of_catalog", "basic_insurance", "critical_illness"):
+            assert case.claim[key] in page
+        assert f"救助合计{case.assistance}" in page
+        assert f"医院垫付（窗口支付）{case.paid_at_window}" in page
+        assert f"个人自付{case.patient_pays}" in page
+        for capital in case.capitals:
+            assert f"人民币{capital}" in page
+        assert squeeze(slip.policy.title) in page
+        assert squeeze(slip.policy.document_number) in page
+        for clause in slip.clauses:
+            assert squeeze(f"[{clause.clause}]") in page
+        assert f"文档编号：JS-{case.slip_number}" in page
+        assert f"政策版本：{slip.policy.policy_id}{slip.policy.version}" in page
+
+
+def test_slip_lists_each_layer_of_the_hunan_chain(make_slip, read_text):
+
+    page = read_text(render_slip(make_slip(CASES["hunan"]), paper="A5"))[0]
+    # 5000 + 7000 + 300 + 0, worked by hand in conftest.
+    for name, amount in [
+        ("扶贫特惠保", "5000.00"),
+        ("医疗救助", "7000.00"),
+        ("医院减免", "300.00"),
+        ("财政兜底", "0.00"),
+    ]:
+        assert f"{name}{amount}" in page
+
+
+def test_year_end_settlement_says_so_and_pays_nothing_at_the_window(make_slip, read_text):
+
+    page = read_text(render_slip(make_slip(CASES["weihai"]), paper="A5"))[0]
+    assert "结算方式：年底统一救助" in page
+    assert "医院垫付（窗口支付）0.00大写：人民币零元整" in page
+
+
+def test_year_so_far_and_cap_left_are_printed(make_slip, read_text):
+
+    ytd = {"inpatient": {"base": "1000.00", "assistance": "700.00"}}
+    slip = make_slip(CASES["lanxi"], claim={"year_to_date": ytd})
+    page = read_text(render_slip(slip, paper="A5"))[0]
+    # 700 before + 15000 × 70% now = 11200; cap 80000 − 11200 = 68800.
+    assert "本年度累计救助（含本次）：11200.00元" in page
+    assert "本次前：700.00元" in page
+    assert "年度限额剩余：68800.00元" in page
+
+
+def test_fen_and_jiao_in_capital_figures(make_slip, read_text):
+
+    claim = {
+        "total": "4234.56",
+        "out_of_catalog": "0.00",
+        "basic_insurance": "3000.00",
+        "critical_illness": "0.00",
+    }
+    page = read_text(render_slip(make_slip(CASES["lanxi"], claim=claim), paper="A5"))[0]
+    # base 1234.56 × 70% = 864.192 -> 864.19; patient 4234.56 − 3000 − 864.19 = 370.37
+    assert "救助合计864.19大写：人民币捌佰陆拾肆元壹角玖分" in page
+    assert "个人自付370.37大写：人民币叁佰柒拾元叁角柒分" in page
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5"])
+def test_barcode_scans_back_to_the_slip_number(case, make_slip, read_barcodes, paper):
+    pdf = render_slip(make_slip(case), paper=paper)
+    pages = read_barcodes(pdf)
+    assert pages, "no page rendered"
+    for symbols in pages:
+        assert symbols, "zbarimg found no barcode"
+        assert set(symbols) == {case.slip_number}
+
+
+def test_a4_puts_both_copies_on_one_landscape_sheet(make_slip, read_text):
+
+    pages = read_text(render_slip(make_slip(CASES["lanxi"]), paper="A4"))
+    assert len(pages) == 1
+    assert "第一联患者留存" in pages[0] and "第二联医院留存" in pages[0]
+
+
+def test_site_may_print_one_copy_only(make_slip, read_text):
+
+    pages = read_text(render_slip(make_slip(CASES["lanxi"]), paper="A5", copies=[HOSPITAL_COPY]))
+    assert len(pages) == 1
+    assert "第一联医院留存" in pages[0]
+    assert "患者留存" not in pages[0]
+
+
+def test_reprint_is_marked_with_its_count(make_slip, read_text):
+
+    first = read_text(render_slip(make_slip(CASES["lanxi"]), paper="A5"))[0]
+    third = read_text(render_slip(make_slip(CASES["lanxi"], reprint_count=2), paper="A5"))[0]
+    assert "补打" not in first
+    assert "补打（第2次）" in third
+
+
+def test_voided_settlement_is_marked_void_with_its_reason(make_slip, read_text):
+
+    live = read_text(render_slip(make_slip(CASES["lanxi"]), paper="A5"))[0]
+    voided = make_slip(CASES["lanxi"], voided=True, void_reason="金额录入错误")
+    page = read_text(render_slip(voided, paper="A5"))[0]
+    assert "作废" not in live
+    assert "本结算已作废：金额录入错误" in page
+    # The stamp across the page is rotated text, which pdftotext -layout leaves out: read the
+    # page in content order with pypdf as well.
+    reader = pypdf.PdfReader(io.BytesIO(render_slip(voided, paper="A5")))
+    assert reader.pages[0].extract_text().count("作废") == 2  # the reason line and the stamp
+
+
+def test_same_settlement_gives_identical_bytes_even_in_another_process(make_slip, tmp_path):
+
+    slip = make_slip(CASES["hunan"])
+    here = render_slip(slip, paper="A4", copies=[PATIENT_COPY, HOSPITAL_COPY])
+    assert render_slip(slip, paper="A4") == here
+    # A fresh interpreter registers the fonts anew and reads no clock into the file.
+    script = (
+        "import pickle,sys\n"
+        "from app.printing.slip import render_slip\n"
+        "slip = pickle.loads(sys.stdin.buffer.read())\n"
+        "sys.stdout.buffer.write(render_slip(slip, paper='A4'))\n"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", script], input=pickle.dumps(slip), capture_output=True, check=True
+    ).stdout
+    assert other == here
+    assert b"CreationDate" not in here or b"D:20000101000000" in here
+
+
+def test_different_settlements_give_different_bytes(make_slip):
+
+    one = render_slip(make_slip(CASES["lanxi"]))
+    other = render_slip(make_slip(CASES["lanxi"], reprint_count=1))
+    assert one != other
+
+
+def test_rare_character_in_a_name_is_reported_not_dropped(make_slip):
+
+    rare = Patient("张𠮷", "男", "330781196807120026", "低保对象")
+    with pytest.raises(MissingGlyphError) as raised:
+        render_slip(make_slip(CASES["lanxi"], patient=rare))
+    assert "患者姓名" in str(raised.value)
+    assert "𠮷" in str(raised.value)
+    assert [(item.field, item.char) for item in raised.value.missing] == [("患者姓名", "𠮷")]
+
+
+def test_fonts_are_embedded_as_subsets(make_slip, tmp_path):
+
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(render_slip(make_slip(CASES["lanxi"])))
+    listing = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    rows = listing.splitlines()[2:]
+    assert rows, listing
+    for row in rows:
+        name, *_, emb, sub, _uni, _obj, _gen = row.split()
+        assert "+" in name and emb == "yes" and sub == "yes", row
+    assert any("DroidSansFallback" in row for row in rows)
