@@ -37,7 +37,7 @@ def parse_resident_id(text: str) -> ResidentId:
     """Validate an ID number as typed (spaces allowed, ``x`` for ``X``); raise ``IdentityError``."""
     if text is None or not str(text).strip():
         raise IdentityError("不能为空")
-    number = ric.compact(str(text)).upper()
+    number = "".join(str(text).split()).upper()
     try:
         ric.validate(number)
     except (stdnum_errors.InvalidComponent, KeyError):

@@ -144,7 +144,7 @@ def import_roster(store: Store, path: Path, *, clerk: str, source: str) -> Roste
             values = {key: (cells[i] if i < len(cells) else "") for key, i in columns.items()}
             number = _normalized_id(values.get("id_number", ""))
             if number in seen:
-                problems.append(RowProblem(line, f"身份证号与第{seen[number]}行重复"))
+                problems.append(RowProblem(line, f"身份证号：与第{seen[number]}行重复"))
                 continue
             try:
                 # A savepoint per row: a refused row leaves the good ones untouched.

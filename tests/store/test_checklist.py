@@ -1,0 +1,90 @@
+"""The document checklist comes from the policy's stages; scans are stored once by content."""
+
+import hashlib
+from datetime import datetime
+
+import pytest
+
+from app.services import ItemUpdate, ServiceError, checklist, register_admission, update_item
+from app.services.audit import history
+from app.services.scans import scan_path
+from db.models import Scan
+from tests.store.helpers import admission, count, person, snapshot
+
+NOW = datetime(2026, 3, 1, 10)
+
+
+def _items(store, admission_id):
+    with store.read() as session:
+        return checklist(session, admission_id)
+
+
+def test_taierzhuang_admission_papers(store, make_site, policies):
+    make_site(code="TEZ01", policy="taierzhuang")
+    done = register_admission(store, admission(person(1, "taierzhuang")), clerk="王", now=NOW)
+    items = _items(store, done.admission_id)
+    version = policies["taierzhuang"].definition.versions[-1]
+    expected = [
+        (stage, d.code) for stage in ("admission", "discharge") for d in version.documents[stage]
+    ]
+    assert [(i.stage, i.document_code) for i in items] == expected
+    admission_items = {i.document_code: i for i in items if i.stage == "admission"}
+    assert {"admission_notice", "id_card", "beneficiary_certificate"} <= set(admission_items)
+    assert "五保供养证" in admission_items["beneficiary_certificate"].alternatives_json
+
+
+def test_weihai_wants_both_sides_of_the_id_card(store, make_site):
+    make_site(code="WH01", policy="weihai")
+    done = register_admission(store, admission(person(2, "weihai")), clerk="王", now=NOW)
+    id_card = next(i for i in _items(store, done.admission_id) if i.document_code == "id_card")
+    assert id_card.both_sides
+
+
+def test_referral_papers_are_listed_for_outside_cases(store, make_site):
+    make_site(code="JJ01", policy="jingjiang", facility="outside")
+    form = admission(
+        person(3, "jingjiang"),
+        referral_approved=True,
+        referral_number="ZZ-1",
+        referral_at=datetime(2026, 2, 28, 9),
+    )
+    done = register_admission(store, form, clerk="王", now=NOW)
+    referral = [i.document_code for i in _items(store, done.admission_id) if i.stage == "referral"]
+    assert {"id_card", "bank_card", "invoice"} <= set(referral)
+
+
+def test_scans_are_kept_once_by_content(store, make_site, tmp_path):
+    make_site()
+    done = register_admission(store, admission(person(4)), clerk="王", now=NOW)
+    first, second = _items(store, done.admission_id)[:2]
+    picture = tmp_path / "身份证.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"pixels" * 100)
+    copy = tmp_path / "again.png"
+    copy.write_bytes(picture.read_bytes())
+    update_item(store, first.id, ItemUpdate(True, True, scan=picture), clerk="王")
+    update_item(store, second.id, ItemUpdate(scan=copy), clerk="王")
+    sha = hashlib.sha256(picture.read_bytes()).hexdigest()
+    assert count(store, Scan) == 1
+    stored = scan_path(store.scans_dir, sha)
+    assert stored.read_bytes() == picture.read_bytes()
+    assert [p for p in store.scans_dir.rglob("*") if p.is_file()] == [stored]
+    items = _items(store, done.admission_id)
+    assert (items[0].scan_sha256, items[1].scan_sha256) == (sha, sha)
+    assert (items[0].original_sighted, items[0].copy_kept) == (True, True)
+    assert (items[1].original_sighted, items[1].copy_kept) == (False, False)
+    with store.read() as session:
+        events = history(session, "checklist_item", first.id)
+    assert events[0].clerk == "王" and "scan_sha256" in events[0].changes_json
+
+
+def test_a_scan_that_is_not_an_image_or_pdf_changes_nothing(store, make_site, tmp_path):
+    make_site()
+    done = register_admission(store, admission(person(5)), clerk="王", now=NOW)
+    item = _items(store, done.admission_id)[0]
+    text = tmp_path / "notes.txt"
+    text.write_text("not a scan")
+    before = snapshot(store)
+    with pytest.raises(ServiceError) as refused:
+        update_item(store, item.id, ItemUpdate(True, True, scan=text), clerk="王")
+    assert refused.value.field == "scan"
+    assert snapshot(store) == before

@@ -1,0 +1,114 @@
+"""Roster import from CSV and XLSX: good rows in, every bad row reported with its line."""
+
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook
+
+from app.identity import make_resident_id
+from app.services import ServiceError, import_roster, register_admission
+from app.services.people import find_person, status_history
+from db.models import BeneficiaryStatus, Person
+from tests.store.helpers import admission, count, person, snapshot
+
+HEADER = [
+    "序号",
+    "姓名",
+    "身份证号",
+    "性别",
+    "类别",
+    "证件类型",
+    "证件号码",
+    "有效期起",
+    "有效期止",
+]
+
+
+def _rows():
+    good = make_resident_id("330781", date(1950, 2, 3), 11, "M")
+    other = make_resident_id("330781", date(1962, 7, 8), 12, "F")
+    bad_digit = good[:17] + ("1" if good[17] != "1" else "2")
+    return [
+        HEADER,
+        ["1", "测试甲", good, "男", "低保对象", "低保证", "LB-001", "2026-01-01", "2026-12-31"],
+        ["2", "测试乙", bad_digit, "男", "低保对象", "低保证", "LB-002", "", ""],
+        ["3", "测试丙", other, "男", "特困供养人员", "特困供养证", "TK-003", "", ""],
+        ["4", "测试丁", other, "女", "外星人", "", "", "", ""],
+        ["5", "", other, "女", "destitute", "", "", "", ""],
+        ["6", "测试戊", other, "女", "destitute", "特困供养证", "TK-006", "2026-01-01", ""],
+        ["7", "测试甲", good, "男", "低保对象", "低保证", "LB-001", "2026-01-01", "2026-12-31"],
+        [
+            "8",
+            "测试己",
+            make_resident_id("330781", date(1970, 1, 1), 1, "F"),
+            "女",
+            "低保边缘",
+            "",
+            "",
+            "2026-13-01",
+            "",
+        ],
+    ]
+
+
+def _check(report, store):
+    assert report.imported == 2
+    assert [(p.line, p.reason.split("：")[0]) for p in report.problems] == [
+        (3, "身份证号"),
+        (4, "性别"),
+        (5, "救助对象类别"),
+        (6, "姓名"),
+        (8, "身份证号"),  # the same person twice in one file
+        (9, "有效期起"),
+    ]
+    assert "校验位" in str(report.problems[0])
+    assert str(report.problems[0]).startswith("第3行：")
+    assert count(store, Person) == 2
+    assert count(store, BeneficiaryStatus) == 2
+
+
+def test_csv_roster_with_broken_rows(store, tmp_path):
+    path = tmp_path / "低保名册.csv"
+    path.write_text("\n".join(",".join(row) for row in _rows()), encoding="gb18030")
+    _check(import_roster(store, path, clerk="王", source="兰溪市民政局"), store)
+
+
+def test_xlsx_roster_with_broken_rows(store, tmp_path):
+    book = Workbook()
+    for row in _rows():
+        book.active.append(row)
+    path = tmp_path / "名册.xlsx"
+    book.save(path)
+    _check(import_roster(store, path, clerk="王", source="兰溪市民政局"), store)
+
+
+def test_a_file_without_the_needed_columns_changes_nothing(store, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("名字,号码\n甲,1\n", encoding="utf-8")
+    before = snapshot(store)
+    with pytest.raises(ServiceError, match="身份证号"):
+        import_roster(store, path, clerk="王", source="x")
+    assert snapshot(store) == before
+
+
+def test_a_person_on_the_roster_registers_without_a_reason(store, make_site, tmp_path):
+    make_site()
+    who = person(21)
+    path = tmp_path / "r.csv"
+    path.write_text(
+        f"姓名,身份证号,类别,有效期起,有效期止\n{who.name},{who.id_number},特困供养人员,"
+        "2026-01-01,2026-12-31\n",
+        encoding="utf-8-sig",
+    )
+    assert import_roster(store, path, clerk="王", source="民政局").imported == 1
+    # Outside the roster's validity the reason is needed.
+    late = admission(who, admitted_at=datetime(2027, 1, 5, 9), off_roster_reason=None)
+    with pytest.raises(ServiceError) as refused:
+        register_admission(store, late, clerk="王", now=datetime(2027, 1, 5, 10))
+    assert refused.value.field == "off_roster_reason"
+    form = admission(who, category="minimum_living", off_roster_reason=None)
+    done = register_admission(store, form, clerk="王", now=datetime(2026, 3, 1, 10))
+    assert any("名册中的类别为“特困供养人员”" in w for w in done.warnings)
+    with store.read() as session:
+        history = status_history(session, find_person(session, who.id_number).id)
+        assert [s.source for s in history] == ["民政局"]

@@ -1,0 +1,123 @@
+"""The store itself: connection settings, transactions, migrations, exact money, protected rows."""
+
+import sqlite3
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, select, text
+from sqlalchemy.exc import DBAPIError
+
+from db import open_store
+from db.engine import make_engine
+from db.migrate import head_revision, upgrade
+from db.models import AuditEvent, Setting, Site
+from db.types import Money
+
+
+def test_sqlite_connections_are_set_up_every_time(tmp_path):
+    store = open_store(tmp_path / "desk.sqlite3")
+    for _ in range(2):
+        with store.engine.connect() as connection:
+            pragma = {
+                name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+            }
+        store.engine.dispose()  # the next round gets a brand-new connection
+        assert pragma == {
+            "journal_mode": "wal",
+            "synchronous": 2,
+            "foreign_keys": 1,
+            "busy_timeout": 10_000,
+        }
+
+
+def test_a_read_transaction_sees_one_snapshot(tmp_path):
+    """pysqlite would not BEGIN before a SELECT; we do, so reads inside one session agree."""
+    path = tmp_path / "desk.sqlite3"
+    store = open_store(path)
+    with store.write() as session:
+        session.add(Setting(key="a", value="1"))
+    with store.read() as session:
+        before = session.scalars(select(Setting.key)).all()
+        other = sqlite3.connect(path)
+        other.execute("INSERT INTO setting(key, value) VALUES ('b', '2')")
+        other.commit()
+        other.close()
+        assert session.scalars(select(Setting.key)).all() == before
+    with store.read() as session:
+        assert sorted(session.scalars(select(Setting.key))) == ["a", "b"]
+
+
+def test_a_rolled_back_write_leaves_nothing(store):
+    with pytest.raises(RuntimeError), store.write() as session:
+        session.add(Setting(key="half", value="done"))
+        session.flush()
+        raise RuntimeError("power cut")
+    with store.read() as session:
+        assert session.get(Setting, "half") is None
+
+
+def test_new_store_reports_creation_and_reopening_reports_nothing(store_target, tmp_path):
+    first = open_store(store_target, data_dir=tmp_path)
+    assert first.migration.before is None
+    assert first.migration.message == f"已新建数据库（版本 {head_revision()}）"
+    first.close()
+    again = open_store(store_target, data_dir=tmp_path)
+    assert not again.migration.changed
+    again.close()
+
+
+def test_older_database_is_upgraded_and_says_so(store_target, tmp_path):
+    engine = make_engine(store_target)
+    upgrade(engine, target="0001")
+    engine.dispose()
+    store = open_store(store_target, data_dir=tmp_path)
+    assert store.migration.message == f"数据库已从版本 0001 升级到 {head_revision()}"
+    store.close()
+
+
+def test_money_round_trips_exactly(store):
+    probe = Table(
+        "money_probe",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("amount", Money()),
+    )
+    probe.create(store.engine)
+    amounts = [Decimal("0.10"), Decimal("0.20"), Decimal("123456789012.34"), Decimal("0.07")]
+    with store.write() as session:
+        session.execute(probe.insert(), [{"amount": amount} for amount in amounts])
+    with store.read() as session:
+        stored = session.scalars(select(probe.c.amount).order_by(probe.c.id)).all()
+    assert stored == amounts
+    assert all(isinstance(amount, Decimal) for amount in stored)
+    assert sum(stored) == Decimal("123456789012.71")
+
+
+def test_audit_events_cannot_be_changed_or_deleted(store):
+    with store.write() as session:
+        session.add(
+            AuditEvent(
+                at=datetime(2026, 1, 1),
+                clerk="甲",
+                action="create",
+                entity="person",
+                entity_id="1",
+                changes_json="{}",
+            )
+        )
+    for statement in ("UPDATE audit_event SET clerk = '乙'", "DELETE FROM audit_event"):
+        with pytest.raises(DBAPIError, match="审计记录不可"), store.write() as session:
+            session.execute(text(statement))
+    with store.read() as session:
+        assert session.scalars(select(AuditEvent.clerk)).all() == ["甲"]
+
+
+def test_foreign_keys_are_enforced(store):
+    from db.models import SlipCounter
+
+    with pytest.raises(DBAPIError), store.write() as session:
+        session.add(SlipCounter(site_code="NOSUCH", year=2026, last_number=1))
+    with store.read() as session:
+        assert session.scalars(select(Site)).all() == []
