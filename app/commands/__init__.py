@@ -11,6 +11,7 @@ import importlib
 COMMAND_MODULES = (
     "settle",
     "policy",
+    "demo",
 )
 
 

@@ -1,0 +1,53 @@
+"""``python -m app demo``: fictitious people under all five policies, refreshed idempotently."""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.cli import main
+from app.identity import parse_resident_id
+from app.services import register_admission, save_site
+from db import open_store
+from db.models import Person, Settlement
+from tests.store.helpers import admission, person
+
+
+def test_demo_covers_every_policy_and_refreshing_adds_nothing(tmp_path, capsys, policies):
+    path = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--db", str(path)]) == 0
+    first = capsys.readouterr().out
+    assert "已新建数据库" in first
+    assert main(["demo", "--db", str(path)]) == 0
+    assert "本次新增 0 张" in capsys.readouterr().out
+    store = open_store(path)
+    with store.read() as session:
+        people = session.scalars(select(Person)).all()
+        settlements = session.scalars(select(Settlement)).all()
+    store.close()
+    assert {row.policy_id for row in settlements} == set(policies)
+    assert all(person.name.startswith("测试") for person in people)
+    assert all(parse_resident_id(person.id_number).sex == person.sex for person in people)
+    assert any(row.voided for row in settlements)
+    assert any(row.admission_id is None for row in settlements)
+    for row in settlements:
+        result = json.loads(row.result_json)
+        assert result["assistance"] == str(row.assistance)
+        assert result["policy"] == row.policy_id
+
+
+def test_demo_will_not_write_into_a_real_database(tmp_path, capsys):
+    path = tmp_path / "real.sqlite3"
+    store = open_store(path)
+    save_site(
+        store,
+        code="LX09",
+        name="真实医院",
+        facility="county",
+        default_policy="lanxi",
+        clerk="管理员",
+    )
+    register_admission(store, admission(person(1)), clerk="王", now=datetime(2026, 3, 1, 10))
+    store.close()
+    assert main(["demo", "--db", str(path)]) == 1
+    assert "不是演示数据库" in capsys.readouterr().err
