@@ -160,7 +160,8 @@ class ChecklistItem:
 
 @dataclass(frozen=True)
 class MaterialsData:
-    """A referral claim's materials sheet (靖江 article 24) with ticks from the checklist."""
+    """A claim's materials sheet with ticks from the checklist, e.g. 靖江 article 24 for a
+    referral claim. ``checked_on`` is the day the checklist was last updated (None: blank)."""
 
     document_id: str
     policy: PolicyRef
@@ -169,8 +170,10 @@ class MaterialsData:
     admission_number: str
     diagnosis: str
     items: tuple[ChecklistItem, ...]
+    article: str = "第二十四条"
+    sheet_title: str = "转诊报销材料清单"
     clerk: str = ""
-    printed_for: date | None = None
+    checked_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -202,5 +205,6 @@ class ApplicationData:
     estimated_assistance: Decimal
     attachments: tuple[ChecklistItem, ...]
     clauses: tuple[Clause, ...] = ()
+    category_code: str = ""  # the contract's category code; ticks the form's class box
     filled_by: str = ""  # 代填人 (a direct relative or guardian), empty when self-filled
     filled_by_relation: str = ""

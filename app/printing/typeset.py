@@ -128,17 +128,12 @@ def _longest_prefix(line: str, size: float, width: float) -> int:
 
 
 def checkbox(canvas: Canvas, x: float, y: float, side: float, ticked: bool) -> None:
-    """A square with its bottom-left at (x, y); ticked boxes get a drawn check mark."""
+    """A square with its bottom-left at (x, y); a ticked box holds a ✓, drawn as text so the
+    tick reads back from the PDF like any other word."""
     canvas.setLineWidth(0.6)
     canvas.rect(x, y, side, side)
     if ticked:
-        canvas.setLineWidth(1.1)
-        path = canvas.beginPath()
-        path.moveTo(x + side * 0.18, y + side * 0.52)
-        path.lineTo(x + side * 0.42, y + side * 0.2)
-        path.lineTo(x + side * 0.85, y + side * 0.85)
-        canvas.drawPath(path, stroke=1, fill=0)
-    canvas.setLineWidth(0.6)
+        draw_text(canvas, x + side / 2, y + side * 0.12, "✓", side * 1.05, align="center")
 
 
 def labelled_box(
