@@ -83,7 +83,8 @@ def fit_size(text: str, size: float, width: float, smallest: float = 5.0) -> flo
     natural = text_width(text, size)
     if natural <= width:
         return size
-    return max(smallest, size * width / natural)
+    # a hair under the exact ratio, so rounding never leaves the text a fraction too wide
+    return max(smallest, size * width / natural * 0.999)
 
 
 def wrap(text: str, size: float, width: float) -> list[str]:
