@@ -17,6 +17,7 @@ from app.services import audit
 from app.services.errors import ServiceError
 from app.vocabulary import CATEGORIES, CATEGORY_NAMES
 from db.models import BeneficiaryStatus, Person
+from db.upsert import dialect_insert
 
 _CATEGORY_BY_NAME = {name: code for code, name in CATEGORY_NAMES.items()}
 
@@ -102,23 +103,27 @@ def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:
     """The person with this ID number, created if new (the name must match a known person)."""
     resident_id = check_person_input(form)
     name = form.name.strip()
+    # Insert-if-absent in one statement: two windows may register the same newcomer at once.
+    inserted = session.execute(
+        dialect_insert(session, Person)
+        .values(
+            id_number=resident_id.number,
+            name=name,
+            sex=resident_id.sex,
+            birth_date=resident_id.birth_date,
+            phone=(form.phone or "").strip() or None,
+            address=(form.address or "").strip() or None,
+            created_at=datetime.now(),
+            created_by=clerk,
+        )
+        .on_conflict_do_nothing(index_elements=[Person.id_number])
+        .returning(Person.id)
+    ).scalar_one_or_none()
     person = session.scalar(select(Person).where(Person.id_number == resident_id.number))
-    if person is not None:
+    if inserted is None:
         if person.name != name:
             raise ServiceError("name", f"与已登记的姓名“{person.name}”不一致，请核对证件")
         return person
-    person = Person(
-        id_number=resident_id.number,
-        name=name,
-        sex=resident_id.sex,
-        birth_date=resident_id.birth_date,
-        phone=(form.phone or "").strip() or None,
-        address=(form.address or "").strip() or None,
-        created_at=datetime.now(),
-        created_by=clerk,
-    )
-    session.add(person)
-    session.flush()
     audit.record(
         session,
         clerk=clerk,

@@ -5,10 +5,10 @@ The counter is bumped by one upsert inside the settling transaction: on PostgreS
 lock makes concurrent windows wait their turn; on SQLite the write transaction does.
 """
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import SlipCounter
+from db.upsert import dialect_insert
 
 
 def format_slip_number(site_code: str, year: int, sequence: int) -> str:
@@ -16,8 +16,9 @@ def format_slip_number(site_code: str, year: int, sequence: int) -> str:
 
 
 def next_slip_number(session: Session, site_code: str, year: int) -> str:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(SlipCounter).values(site_code=site_code, year=year, last_number=1)
+    statement = dialect_insert(session, SlipCounter).values(
+        site_code=site_code, year=year, last_number=1
+    )
     statement = statement.on_conflict_do_update(
         index_elements=[SlipCounter.site_code, SlipCounter.year],
         set_={"last_number": SlipCounter.last_number + 1},
