@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.identity import (
@@ -90,9 +90,13 @@ def find_person(session: Session, id_number: str) -> Person | None:
 def search_people(session: Session, text: str, limit: int = 50) -> list[Person]:
     """People whose ID number is ``text`` or whose name starts with it."""
     text = text.strip().upper()
+    if not text:
+        return []
+    # A range rather than LIKE: SQLite only uses the name index for a range comparison.
+    by_name = and_(Person.name >= text, Person.name < text + "\U0010ffff")
     query = (
         select(Person)
-        .where(or_(Person.id_number == text, Person.name.startswith(text, autoescape=True)))
+        .where(or_(Person.id_number == text, by_name))
         .order_by(Person.name, Person.id)
         .limit(limit)
     )

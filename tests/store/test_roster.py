@@ -112,3 +112,17 @@ def test_a_person_on_the_roster_registers_without_a_reason(store, make_site, tmp
     with store.read() as session:
         history = status_history(session, find_person(session, who.id_number).id)
         assert [s.source for s in history] == ["民政局"]
+
+
+def test_people_are_found_by_id_number_or_name_prefix(store, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join(",".join(row) for row in _rows()), encoding="utf-8")
+    import_roster(store, path, clerk="王", source="民政局")
+    from app.services import search_people
+
+    with store.read() as session:
+        assert [p.name for p in search_people(session, "测试")] == ["测试戊", "测试甲"]
+        assert [p.name for p in search_people(session, "测试甲")] == ["测试甲"]
+        number = find_person(session, _rows()[1][2]).id_number
+        assert [p.name for p in search_people(session, number.lower())] == ["测试甲"]
+        assert search_people(session, "  ") == []
