@@ -1,5 +1,6 @@
 """``open_store``: the one way into the database, upgraded to the newest schema on opening."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +15,9 @@ from db.migrate import MigrationReport, upgrade
 
 APP_NAME = "one-stop-desk"
 DB_FILE_NAME = "desk.sqlite3"
+# Where a hospital whose windows share a PostgreSQL server says so without a --db option.
+DB_ENV = "ONESTOP_DB"
+DB_SETTING_FILE = "database.txt"
 
 
 def default_data_dir() -> Path:
@@ -22,6 +26,20 @@ def default_data_dir() -> Path:
 
 def default_db_path() -> Path:
     return default_data_dir() / DB_FILE_NAME
+
+
+def configured_target() -> str:
+    """The database to open when none is named: $ONESTOP_DB, else the first line of
+    ``database.txt`` in the user's data folder, else the SQLite file there."""
+    from_env = os.environ.get(DB_ENV, "").strip()
+    if from_env:
+        return from_env
+    setting = default_data_dir() / DB_SETTING_FILE
+    if setting.is_file():
+        lines = setting.read_text(encoding="utf-8").strip().splitlines()
+        if lines and lines[0].strip():
+            return lines[0].strip()
+    return str(default_db_path())
 
 
 @dataclass
@@ -69,10 +87,10 @@ def open_store(url_or_path: str | Path | None = None, data_dir: Path | None = No
     """Open (creating or upgrading) the store.
 
     ``url_or_path``: a SQLite file path, a ``sqlite://`` or ``postgresql://`` URL, or None for
-    the SQLite file in the user's data folder. Scans live in ``data_dir``: by default the folder
+    ``configured_target()``. Scans live in ``data_dir``: by default the folder
     of the SQLite file, or the user's data folder for a server database.
     """
-    target = str(url_or_path) if url_or_path is not None else str(default_db_path())
+    target = str(url_or_path) if url_or_path is not None else configured_target()
     if data_dir is None:
         data_dir = default_data_dir() if is_url(target) else Path(target).expanduser().parent
     engine = make_engine(target)

@@ -6,7 +6,7 @@ import sys
 from app.commands.common import add_db_option
 from app.demo import NotADemoDatabase, build_demo
 from app.services import ServiceError
-from db import default_db_path, open_store
+from db import configured_target, open_store
 
 
 def register(subparsers) -> None:
@@ -16,7 +16,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    target = args.db or str(default_db_path())
+    target = args.db or configured_target()
     store = open_store(target)
     try:
         print(store.migration.message)

@@ -121,3 +121,11 @@ def test_foreign_keys_are_enforced(store):
         session.add(SlipCounter(site_code="NOSUCH", year=2026, last_number=1))
     with store.read() as session:
         assert session.scalars(select(Site)).all() == []
+
+
+def test_the_database_can_be_chosen_by_a_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("ONESTOP_DB", str(tmp_path / "shared.sqlite3"))
+    store = open_store()
+    assert store.engine.url.database == str(tmp_path / "shared.sqlite3")
+    assert store.data_dir == tmp_path
+    store.close()
