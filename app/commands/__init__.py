@@ -12,6 +12,8 @@ COMMAND_MODULES = (
     "settle",
     "policy",
     "demo",
+    "bundle",
+    "print",
 )
 
 

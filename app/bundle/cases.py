@@ -1,0 +1,185 @@
+"""What goes into a claim bundle: the period's settlements of one site and policy, read from
+the store into plain records, and their totals. Voided settlements are listed, never dropped,
+and never counted in the totals."""
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.bundle.period import ClaimPeriod
+from app.money import ZERO, D
+from app.vocabulary import CATEGORY_NAMES, SETTLE_MODE_NAMES, VISIT_NAMES
+from db.models import Admission, ChecklistItem, Person, Scan, Settlement
+
+MONEY_FIELDS = (
+    "total",
+    "out_of_catalog",
+    "basic_insurance",
+    "critical_illness",
+    "other_compensation",
+    "base",
+    "assistance",
+    "paid_at_window",
+    "patient_pays",
+)
+
+
+@dataclass(frozen=True)
+class CaseScan:
+    """A scan attached to a checklist item; ``file_name`` is its name inside the bundle."""
+
+    stage: str
+    item_code: str
+    item_name: str
+    sha256: str
+    media_type: str
+
+    @property
+    def file_name(self) -> str:
+        extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+            self.media_type, "tif"
+        )
+        return f"{self.stage}-{self.item_code}.{extension}"
+
+
+@dataclass(frozen=True)
+class BundleCase:
+    """One settlement as the bureau sees it. Money in yuan (Decimal)."""
+
+    settlement_id: int
+    slip_number: str
+    settled_at: datetime
+    person_name: str
+    id_number: str
+    category: str
+    visit: str
+    facility: str
+    admission_number: str | None
+    admitted_at: datetime | None
+    discharged_at: datetime | None
+    settle_mode: str | None
+    eligible: bool
+    voided: bool
+    void_reason: str | None
+    amounts: dict[str, Decimal]
+    layers: tuple[tuple[str, Decimal], ...]
+    scans: tuple[CaseScan, ...] = field(default=())
+
+    @property
+    def month(self) -> str:
+        return self.settled_at.strftime("%Y-%m")
+
+    @property
+    def category_name(self) -> str:
+        return CATEGORY_NAMES.get(self.category, self.category)
+
+    @property
+    def visit_name(self) -> str:
+        return VISIT_NAMES.get(self.visit, self.visit)
+
+    @property
+    def settle_mode_name(self) -> str:
+        return SETTLE_MODE_NAMES.get(self.settle_mode or "", "不予救助")
+
+
+def collect_cases(
+    session: Session, site_code: str, policy_id: str, period: ClaimPeriod
+) -> list[BundleCase]:
+    """The period's settlements (by settlement time), oldest first, voided ones included."""
+    query = (
+        select(Settlement, Person, Admission)
+        .join(Person, Settlement.person_id == Person.id)
+        .outerjoin(Admission, Settlement.admission_id == Admission.id)
+        .where(
+            Settlement.site_code == site_code,
+            Settlement.policy_id == policy_id,
+            Settlement.settled_at >= period.start,
+            Settlement.settled_at < period.after_last,
+        )
+        .order_by(Settlement.settled_at, Settlement.id)
+    )
+    rows = session.execute(query).all()
+    scans = _scans_by_admission(session, {admission.id for _, _, admission in rows if admission})
+    return [
+        _case(settlement, person, admission, scans.get(admission.id, ()) if admission else ())
+        for settlement, person, admission in rows
+    ]
+
+
+def _scans_by_admission(
+    session: Session, admission_ids: set[int]
+) -> dict[int, tuple[CaseScan, ...]]:
+    if not admission_ids:
+        return {}
+    query = (
+        select(ChecklistItem, Scan)
+        .join(Scan, ChecklistItem.scan_sha256 == Scan.sha256)
+        .where(ChecklistItem.admission_id.in_(admission_ids))
+        .order_by(ChecklistItem.admission_id, ChecklistItem.stage, ChecklistItem.id)
+    )
+    found: dict[int, list[CaseScan]] = defaultdict(list)
+    for item, scan in session.execute(query):
+        found[item.admission_id].append(
+            CaseScan(item.stage, item.document_code, item.name, scan.sha256, scan.media_type)
+        )
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def _case(
+    settlement: Settlement, person: Person, admission: Admission | None, scans: tuple[CaseScan, ...]
+) -> BundleCase:
+    claim = json.loads(settlement.claim_json)
+    result = json.loads(settlement.result_json)
+    amounts = {key: D(claim.get(key) or "0") for key in MONEY_FIELDS[:5]}
+    amounts.update({key: D(result[key]) for key in MONEY_FIELDS[5:]})
+    return BundleCase(
+        settlement_id=settlement.id,
+        slip_number=settlement.slip_number,
+        settled_at=settlement.settled_at,
+        person_name=person.name,
+        id_number=person.id_number,
+        category=claim["category"],
+        visit=claim["visit"],
+        facility=claim["facility"],
+        admission_number=admission.admission_number if admission else None,
+        admitted_at=admission.admitted_at if admission else None,
+        discharged_at=admission.discharged_at if admission else None,
+        settle_mode=result.get("settle_mode"),
+        eligible=bool(result.get("eligible")),
+        voided=settlement.voided,
+        void_reason=settlement.void_reason,
+        amounts=amounts,
+        layers=tuple((layer["name"], D(layer["amount"])) for layer in result.get("layers", [])),
+        scans=scans,
+    )
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums over the settlements that count (not voided). Money in yuan."""
+
+    count: int
+    sums: dict[str, Decimal]
+
+    def to_json(self) -> dict:
+        return {"count": self.count, **{key: str(value) for key, value in self.sums.items()}}
+
+
+def totals(cases: Iterable[BundleCase]) -> Totals:
+    counted = [case for case in cases if not case.voided]
+    sums = {key: sum((case.amounts[key] for case in counted), ZERO) for key in MONEY_FIELDS}
+    return Totals(len(counted), sums)
+
+
+def totals_by(cases: Iterable[BundleCase], key) -> dict[str, Totals]:
+    groups: dict[str, list[BundleCase]] = defaultdict(list)
+    for case in cases:
+        if not case.voided:
+            groups[key(case)].append(case)
+    return {name: totals(group) for name, group in sorted(groups.items())}

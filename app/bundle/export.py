@@ -1,0 +1,233 @@
+"""Export one claim period's bundle: gather, render, write safely, and only then mark the
+settlements as claimed in that bundle (one transaction, audited).
+
+Layout (folder ``<bundle id>/`` or ``<bundle id>.zip``)::
+
+    manifest.json            every file's SHA-256 and size, the settlements, the totals
+    report.pdf report.xlsx   救助资金结算报表
+    cases/<slip number>/slip.pdf
+    cases/<slip number>/<stage>-<checklist item>.<ext>   each attached scan
+
+Names are ASCII so any ZIP tool on any Windows shows them unmangled.
+"""
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.bundle.cases import BundleCase, Totals, collect_cases, totals
+from app.bundle.manifest import (
+    MANIFEST,
+    REPORT_XLSX,
+    build_manifest,
+    manifest_bytes,
+    open_bundle,
+)
+from app.bundle.period import ClaimPeriod, parse_period
+from app.bundle.report_pdf import ReportHeading, report_pdf
+from app.bundle.report_xlsx import report_xlsx
+from app.bundle.safe_write import WriteFile, write_folder, write_synced, write_zip
+from app.policy.loader import LoadedPolicy
+from app.services import audit
+from app.services.errors import ServiceError
+from app.services.scans import scan_path
+from app.services.sites import current_site
+from db.models import Settlement
+from db.store import Store
+
+SlipRenderer = Callable[[Session, str], bytes]
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    path: Path
+    bundle_id: str
+    period: ClaimPeriod
+    cases: int
+    voided: int
+    totals: Totals
+    previous: str  # "none", "same" or "changed"
+    changes: tuple[str, ...]
+
+
+def default_slip_renderer(session: Session, slip_number: str) -> bytes:
+    """The hospital's copy of the slip as settled: never marked 补打, so printing a slip at
+    the window does not change the bundle's bytes."""
+    from app.printing.from_store import slip_data
+    from app.printing.records import HOSPITAL_COPY
+    from app.printing.slip import render_slip
+
+    data = replace(slip_data(session, slip_number), reprint_count=0)
+    return render_slip(data, paper="A5", copies=(HOSPITAL_COPY,))
+
+
+def claim_period_kind(policy: LoadedPolicy) -> str:
+    latest = max(policy.definition.versions, key=lambda version: version.effective_from)
+    return latest.claim_period.period
+
+
+def export_bundle(
+    store: Store,
+    policies: Mapping[str, LoadedPolicy],
+    *,
+    period_text: str,
+    target_dir: Path,
+    policy_id: str | None = None,
+    as_zip: bool = False,
+    clerk: str = "system",
+    render_slip: SlipRenderer = default_slip_renderer,
+    write_file: WriteFile = write_synced,
+) -> ExportReport:
+    """Write the bundle for ``period_text`` (``2026Q3`` / ``2026-07``) into ``target_dir``.
+
+    Raises ``ServiceError`` for a bad period or policy and ``TargetError`` when the target
+    fails; in both cases nothing is marked claimed and the export can simply be retried."""
+    with store.read() as session:
+        site = current_site(session)
+        policy_id = policy_id or site.default_policy
+        loaded = policies.get(policy_id)
+        if loaded is None:
+            raise ServiceError("policy", f"没有编号为“{policy_id}”的政策")
+        try:
+            period = parse_period(period_text, claim_period_kind(loaded))
+        except ValueError as exc:
+            raise ServiceError("period", str(exc)) from None
+        cases = collect_cases(session, site.code, policy_id, period)
+        bundle_id = f"{site.code}-{policy_id}-{period.label}"
+        files = _case_files(session, store, cases, render_slip)
+        version = loaded.definition.version_on(period.last)
+        heading = ReportHeading(
+            site_name=site.name,
+            site_code=site.code,
+            policy_title=loaded.definition.title,
+            document_number=loaded.definition.document_number,
+            period=period.label,
+            document_id=bundle_id,
+            policy_version=version.effective_from.isoformat() if version else "（无适用版本）",
+        )
+    stamp = _data_stamp(cases, period)
+    files["report.pdf"] = report_pdf(cases, heading)
+    files[REPORT_XLSX] = report_xlsx(cases, f"医疗救助资金结算报表 {period.label}", stamp)
+    grand = totals(cases)
+    header = {
+        "bundle_id": bundle_id,
+        "site": {"code": site.code, "name": site.name},
+        "policy": {
+            "id": policy_id,
+            "title": heading.policy_title,
+            "document_number": heading.document_number,
+            "version": heading.policy_version,
+            "sha256": loaded.sha256,
+        },
+        "period": {
+            "label": period.label,
+            "first": period.first.isoformat(),
+            "last": period.last.isoformat(),
+        },
+    }
+    manifest = build_manifest(header, files, cases, grand)
+    files[MANIFEST] = manifest_bytes(manifest)
+    previous, changes = _compare_with_previous(target_dir, bundle_id, as_zip, manifest)
+    writer = write_zip if as_zip else write_folder
+    path = writer(files, manifest, Path(target_dir), bundle_id, write_file=write_file)
+    _mark_claimed(store, cases, bundle_id, clerk)
+    return ExportReport(
+        path,
+        bundle_id,
+        period,
+        len(cases),
+        sum(case.voided for case in cases),
+        grand,
+        previous,
+        changes,
+    )
+
+
+def _case_files(
+    session: Session, store: Store, cases: list[BundleCase], render_slip: SlipRenderer
+) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for case in cases:
+        folder = f"cases/{case.slip_number}"
+        files[f"{folder}/slip.pdf"] = render_slip(session, case.slip_number)
+        for scan in case.scans:
+            source = scan_path(store.scans_dir, scan.sha256)
+            try:
+                files[f"{folder}/{scan.file_name}"] = source.read_bytes()
+            except OSError:
+                raise ServiceError(
+                    "scan",
+                    f"结算单 {case.slip_number} 的扫描件“{scan.item_name}”文件丢失：{source}",
+                ) from None
+    return files
+
+
+def _data_stamp(cases: list[BundleCase], period: ClaimPeriod) -> datetime:
+    """The report's only date: the last settlement in it (so an unchanged period re-exports
+    byte for byte), or the period's end when it is empty."""
+    return max((case.settled_at for case in cases), default=period.after_last)
+
+
+def _compare_with_previous(
+    target_dir: Path, bundle_id: str, as_zip: bool, manifest: Mapping
+) -> tuple[str, tuple[str, ...]]:
+    path = Path(target_dir) / (f"{bundle_id}.zip" if as_zip else bundle_id)
+    try:
+        source = open_bundle(path)
+        raw = source.read(MANIFEST) if source else None
+        old = json.loads(raw) if raw else None
+    except (OSError, ValueError):
+        old = None
+    if old is None:
+        return "none", ()
+    changes = describe_changes(old, manifest)
+    return ("same", ()) if not changes else ("changed", tuple(changes))
+
+
+def describe_changes(old: Mapping, new: Mapping) -> list[str]:
+    """What differs between two manifests of the same bundle, in words for the clerk."""
+    changes = []
+    before = {s["slip_number"]: s for s in old.get("settlements", [])}
+    after = {s["slip_number"]: s for s in new.get("settlements", [])}
+    changes += [f"新增结算：{number}" for number in sorted(after.keys() - before.keys())]
+    changes += [f"不再包含结算：{number}" for number in sorted(before.keys() - after.keys())]
+    for number in sorted(before.keys() & after.keys()):
+        if not before[number]["voided"] and after[number]["voided"]:
+            changes.append(f"结算已作废：{number}")
+        elif before[number] != after[number]:
+            changes.append(f"结算金额有变：{number}")
+    if old.get("totals") != new.get("totals"):
+        changes.append(
+            f"合计救助金额：{old.get('totals', {}).get('assistance')} → {new['totals']['assistance']}"
+        )
+    old_files = {f["path"]: f["sha256"] for f in old.get("files", [])}
+    new_files = {f["path"]: f["sha256"] for f in new.get("files", [])}
+    changed_files = sorted(
+        p for p in old_files.keys() & new_files.keys() if old_files[p] != new_files[p]
+    )
+    if changed_files and not changes:
+        changes += [f"文件内容有变：{path}" for path in changed_files]
+    return changes
+
+
+def _mark_claimed(store: Store, cases: list[BundleCase], bundle_id: str, clerk: str) -> None:
+    ids = [case.settlement_id for case in cases if not case.voided]
+    if not ids:
+        return
+    with store.write() as session:
+        for settlement in session.scalars(select(Settlement).where(Settlement.id.in_(ids))):
+            if settlement.claimed_bundle != bundle_id:
+                audit.record(
+                    session,
+                    clerk=clerk,
+                    action="claim",
+                    entity="settlement",
+                    entity_id=settlement.slip_number,
+                    changes={"claimed_bundle": [settlement.claimed_bundle, bundle_id]},
+                )
+                settlement.claimed_bundle = bundle_id

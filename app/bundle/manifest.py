@@ -1,0 +1,150 @@
+"""``manifest.json``: every file of a bundle with its SHA-256 and size, the settlements it
+claims (voided ones marked) and the totals; and the check of a bundle against it, which the
+receiving bureau runs as ``python -m app verify-bundle PATH``."""
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+
+from app.bundle.cases import BundleCase, Totals
+from app.bundle.report_xlsx import read_detail_totals
+
+FORMAT = "one-stop-claim-bundle/1"
+MANIFEST = "manifest.json"
+REPORT_XLSX = "report.xlsx"
+# Column titles of the report's totals row that must agree with the manifest's totals.
+TOTAL_COLUMNS = {
+    "医疗总费用": "total",
+    "救助基数": "base",
+    "救助金额": "assistance",
+    "窗口垫付": "paid_at_window",
+}
+
+
+def file_entry(path: str, data: bytes) -> dict:
+    return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+
+def build_manifest(
+    header: Mapping, files: Mapping[str, bytes], cases: list[BundleCase], grand: Totals
+) -> dict:
+    return {
+        "format": FORMAT,
+        **header,
+        "totals": grand.to_json(),
+        "settlements": [
+            {
+                "slip_number": case.slip_number,
+                "voided": case.voided,
+                "assistance": str(case.amounts["assistance"]),
+                "paid_at_window": str(case.amounts["paid_at_window"]),
+            }
+            for case in cases
+        ],
+        "files": [file_entry(path, data) for path, data in sorted(files.items())],
+    }
+
+
+def manifest_bytes(manifest: Mapping) -> bytes:
+    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+@dataclass(frozen=True)
+class Verification:
+    problems: tuple[str, ...]
+    files_checked: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class FolderBundle:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def names(self) -> set[str]:
+        return {p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file()}
+
+    def read(self, name: str) -> bytes | None:
+        path = self.root / PurePosixPath(name)
+        return path.read_bytes() if path.is_file() else None
+
+
+class ZipBundle:
+    def __init__(self, path: Path):
+        self.archive = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+        tops = {name.split("/", 1)[0] for name in self.archive.namelist()}
+        self.prefix = f"{tops.pop()}/" if len(tops) == 1 else ""
+
+    def names(self) -> set[str]:
+        return {n[len(self.prefix) :] for n in self.archive.namelist() if not n.endswith("/")}
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            return self.archive.read(self.prefix + name)
+        except KeyError:
+            return None
+
+
+def open_bundle(path: Path) -> FolderBundle | ZipBundle | None:
+    """A reader for a bundle folder or ZIP, or None when ``path`` is neither."""
+    if path.is_dir():
+        return FolderBundle(path)
+    if path.is_file() and zipfile.is_zipfile(path):
+        return ZipBundle(path)
+    return None
+
+
+def verify_bundle(path: Path) -> Verification:
+    """Check every file against the manifest, and the report's totals against the manifest's."""
+    source = open_bundle(path)
+    if source is None:
+        return Verification((f"不是申报包文件夹或 ZIP 文件：{path}",), 0)
+    raw = source.read(MANIFEST)
+    if raw is None:
+        return Verification((f"缺少 {MANIFEST}",), 0)
+    try:
+        manifest = json.loads(raw)
+        entries = manifest["files"]
+    except (ValueError, KeyError):
+        return Verification((f"{MANIFEST} 已损坏，无法读取",), 0)
+    problems = []
+    for entry in entries:
+        data = source.read(entry["path"])
+        if data is None:
+            problems.append(f"缺少文件：{entry['path']}")
+        elif len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            problems.append(f"文件已被改动：{entry['path']}")
+    listed = {entry["path"] for entry in entries} | {MANIFEST}
+    problems += [f"清单外的文件：{name}" for name in sorted(source.names() - listed)]
+    problems += _check_totals(manifest, source.read(REPORT_XLSX))
+    return Verification(tuple(problems), len(entries))
+
+
+def _check_totals(manifest: Mapping, report: bytes | None) -> list[str]:
+    problems = []
+    totals = manifest.get("totals", {})
+    counted = [s for s in manifest.get("settlements", []) if not s.get("voided")]
+    listed_sum = sum((Decimal(s["assistance"]) for s in counted), Decimal(0))
+    if Decimal(totals.get("assistance", "0")) != listed_sum or totals.get("count") != len(counted):
+        problems.append(
+            f"清单合计与逐笔结算不符：合计救助 {totals.get('assistance')}，逐笔相加 {listed_sum}"
+        )
+    if report is None:
+        return problems
+    try:
+        in_report = read_detail_totals(report)
+    except (ValueError, KeyError, zipfile.BadZipFile) as exc:
+        return [*problems, f"报表 {REPORT_XLSX} 无法读取合计：{exc}"]
+    for title, key in TOTAL_COLUMNS.items():
+        if in_report.get(title) != Decimal(totals.get(key, "0")):
+            problems.append(
+                f"报表合计与清单不符：{title} 报表为 {in_report.get(title)}，清单为 {totals.get(key)}"
+            )
+    return problems

@@ -1,0 +1,209 @@
+"""The bundle's report as XLSX (openpyxl): one row per settlement with a totals row, then
+totals by category and by month, the monitored indicators, and the year-end list."""
+
+import io
+from datetime import datetime
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from app.bundle.cases import BundleCase, Totals, totals, totals_by
+from app.bundle.indicators import monthly_indicators
+from app.bundle.zipfiles import normalise_office_file
+
+MONEY_FORMAT = "#,##0.00"
+DETAIL_COLUMNS = (
+    ("序号", 6),
+    ("结算单号", 20),
+    ("结算时间", 17),
+    ("姓名", 10),
+    ("身份证号", 20),
+    ("救助类别", 16),
+    ("就诊类型", 12),
+    ("住院号", 12),
+    ("入院日期", 11),
+    ("出院日期", 11),
+    ("医疗总费用", 12),
+    ("目录外费用", 12),
+    ("基本医保", 12),
+    ("大病保险", 12),
+    ("其他补偿", 12),
+    ("救助基数", 12),
+    ("救助金额", 12),
+    ("窗口垫付", 12),
+    ("个人支付", 12),
+    ("结算方式", 16),
+    ("状态", 18),
+)
+DETAIL_MONEY = (
+    "total",
+    "out_of_catalog",
+    "basic_insurance",
+    "critical_illness",
+    "other_compensation",
+    "base",
+    "assistance",
+    "paid_at_window",
+    "patient_pays",
+)
+TOTALS_LABEL = "合计（不含作废）"
+SUMMARY_COLUMNS = ("笔数", "医疗总费用", "救助基数", "救助金额", "窗口垫付")
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d") if moment else ""
+
+
+def _header(sheet, titles) -> None:
+    sheet.append(list(titles))
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+
+
+def _money(sheet, row: int, first_column: int, count: int) -> None:
+    for column in range(first_column, first_column + count):
+        sheet.cell(row=row, column=column).number_format = MONEY_FORMAT
+
+
+def _detail(sheet, cases: list[BundleCase], grand: Totals) -> None:
+    _header(sheet, (title for title, _ in DETAIL_COLUMNS))
+    for index, (_, width) in enumerate(DETAIL_COLUMNS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for number, case in enumerate(cases, 1):
+        status = f"作废：{case.void_reason or ''}" if case.voided else "正常"
+        sheet.append(
+            [
+                number,
+                case.slip_number,
+                case.settled_at.strftime("%Y-%m-%d %H:%M"),
+                case.person_name,
+                case.id_number,
+                case.category_name,
+                case.visit_name,
+                case.admission_number or "（门诊）",
+                _day(case.admitted_at),
+                _day(case.discharged_at),
+                *(case.amounts[key] for key in DETAIL_MONEY),
+                case.settle_mode_name,
+                status,
+            ]
+        )
+        _money(sheet, sheet.max_row, 11, len(DETAIL_MONEY))
+    sheet.append(
+        [
+            TOTALS_LABEL,
+            f"{grand.count} 笔",
+            *[""] * 8,
+            *(grand.sums[key] for key in DETAIL_MONEY),
+            "",
+            "",
+        ]
+    )
+    _money(sheet, sheet.max_row, 11, len(DETAIL_MONEY))
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "C2"
+
+
+def _summary(sheet, title: str, groups: dict[str, Totals], grand: Totals) -> None:
+    _header(sheet, (title, *SUMMARY_COLUMNS))
+    sheet.column_dimensions["A"].width = 22
+    for letter in "BCDEF":
+        sheet.column_dimensions[letter].width = 14
+    for name, group in [*groups.items(), (TOTALS_LABEL, grand)]:
+        sheet.append(
+            [
+                name,
+                group.count,
+                group.sums["total"],
+                group.sums["base"],
+                group.sums["assistance"],
+                group.sums["paid_at_window"],
+            ]
+        )
+        _money(sheet, sheet.max_row, 3, 4)
+
+
+def _indicators(sheet, cases: list[BundleCase]) -> None:
+    _header(sheet, ("月份", "住院人次", "次均住院费用", "住院可报比例", "自费比例"))
+    for letter, width in zip("ABCDE", (10, 10, 14, 14, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in monthly_indicators(cases):
+        sheet.append(
+            [
+                row.month,
+                row.inpatient_count,
+                row.average_cost,
+                row.payable_ratio,
+                row.self_pay_ratio,
+            ]
+        )
+        sheet.cell(row=sheet.max_row, column=3).number_format = MONEY_FORMAT
+        for column in (4, 5):
+            sheet.cell(row=sheet.max_row, column=column).number_format = "0.00%"
+
+
+def _year_end(sheet, cases: list[BundleCase]) -> None:
+    _header(sheet, ("结算单号", "姓名", "身份证号", "救助类别", "救助基数", "应发救助金额"))
+    for case in cases:
+        if case.settle_mode == "year_end" and not case.voided:
+            sheet.append(
+                [
+                    case.slip_number,
+                    case.person_name,
+                    case.id_number,
+                    case.category_name,
+                    case.amounts["base"],
+                    case.amounts["assistance"],
+                ]
+            )
+            _money(sheet, sheet.max_row, 5, 2)
+
+
+def report_xlsx(cases: list[BundleCase], title: str, stamp: datetime) -> bytes:
+    """The report workbook; ``stamp`` (when the data was last changed) is its only date."""
+    grand = totals(cases)
+    book = Workbook()
+    detail = book.active
+    detail.title = "明细"
+    _detail(detail, cases, grand)
+    _summary(
+        book.create_sheet("按类别汇总"),
+        "救助类别",
+        totals_by(cases, lambda c: c.category_name),
+        grand,
+    )
+    _summary(
+        book.create_sheet("按就诊类型汇总"),
+        "就诊类型",
+        totals_by(cases, lambda c: c.visit_name),
+        grand,
+    )
+    _summary(book.create_sheet("按月汇总"), "月份", totals_by(cases, lambda c: c.month), grand)
+    _indicators(book.create_sheet("监测指标"), cases)
+    if any(case.settle_mode == "year_end" for case in cases):
+        _year_end(book.create_sheet("年底救助名单"), cases)
+    book.properties.title = title
+    book.properties.creator = "一站式即时结算窗口"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return normalise_office_file(buffer.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def read_detail_totals(data: bytes) -> dict[str, Decimal]:
+    """The totals row of the 明细 sheet, for verification: column title -> amount."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True)["明细"]
+    rows = list(sheet.iter_rows(values_only=True))
+    titles, last = rows[0], rows[-1]
+    if last[0] != TOTALS_LABEL:
+        raise ValueError("报表明细缺少合计行")
+    return {
+        str(title): Decimal(str(value))
+        for title, value in zip(titles, last, strict=True)
+        if isinstance(value, int | float | Decimal) and title != "序号"
+    }

@@ -1,0 +1,160 @@
+"""Writing a bundle to a USB stick or a network share so that it is either whole or absent.
+
+Every file goes under a hidden staging name, is flushed and fsynced, then read back and checked
+against the manifest; only then is the staging name renamed to the final one (and the folder
+fsynced). A failure at any point removes the staging copy and raises ``TargetError`` with a
+Chinese message saying what went wrong with the target and that a retry is safe.
+"""
+
+import errno
+import hashlib
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from app.bundle.zipfiles import deterministic_zip
+
+RENAME_ATTEMPTS = 8
+RENAME_PAUSE_SECONDS = 0.25
+
+
+class TargetError(Exception):
+    """The target could not take the bundle; nothing that looks complete was left there."""
+
+
+WriteFile = Callable[[Path, bytes], None]
+
+
+def write_synced(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def fsync_dir(path: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a folder to fsync it; NTFS journals renames.
+        return
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def explain(exc: OSError, target: Path) -> str:
+    reasons = {
+        errno.ENOSPC: "目标磁盘空间不足",
+        errno.EDQUOT: "目标磁盘配额已满",
+        errno.EROFS: "目标是只读的（U盘写保护？）",
+        errno.EACCES: "没有写入权限",
+        errno.EPERM: "没有写入权限",
+        errno.ENOENT: "目标文件夹不存在或已断开（U盘是否已拔出？共享盘是否断开？）",
+        errno.ENODEV: "目标设备不可用（U盘是否已拔出？）",
+        errno.EIO: "读写目标设备出错（U盘是否已拔出？共享盘是否断开？）",
+        errno.ENOTCONN: "共享盘连接已断开",
+        errno.EHOSTDOWN: "共享盘所在主机不可用",
+    }
+    reason = reasons.get(exc.errno, f"写入失败：{exc.strerror or exc}")
+    return (
+        f"导出到 {target} 失败：{reason}。未留下完整的申报包，也未标记为已申报；处理后可直接重试。"
+    )
+
+
+def _rename(source: Path, target: Path) -> None:
+    """os.replace, retried: on Windows a virus scanner or indexer may hold a fresh file open."""
+    for attempt in range(RENAME_ATTEMPTS):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if attempt == RENAME_ATTEMPTS - 1:
+                raise
+            time.sleep(RENAME_PAUSE_SECONDS * (attempt + 1))
+
+
+def _remove(path: Path) -> None:
+    try:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    except OSError:
+        pass  # best effort: a hidden, incomplete staging name is harmless and retried over
+
+
+def _check(data: bytes, expected: Mapping[str, object], name: str) -> None:
+    if len(data) != expected["size"] or hashlib.sha256(data).hexdigest() != expected["sha256"]:
+        raise OSError(errno.EIO, f"回读校验失败：{name}")
+
+
+def write_folder(
+    files: Mapping[str, bytes],
+    manifest: Mapping,
+    target_dir: Path,
+    name: str,
+    write_file: WriteFile = write_synced,
+) -> Path:
+    """Write ``files`` (relative path -> bytes) as ``target_dir/name/`` and return its path."""
+    final = target_dir / name
+    staging = target_dir / f".{name}.partial-{uuid.uuid4().hex[:8]}"
+    expected = {entry["path"]: entry for entry in manifest["files"]}
+    try:
+        if not target_dir.is_dir():
+            raise FileNotFoundError(errno.ENOENT, "目标文件夹不存在", str(target_dir))
+        for relative, data in files.items():
+            write_file(staging / relative, data)
+        for folder in sorted({(staging / rel).parent for rel in files}, reverse=True):
+            fsync_dir(folder)
+        for relative in files:
+            if relative in expected:
+                _check((staging / relative).read_bytes(), expected[relative], relative)
+        old = target_dir / f".{name}.old-{uuid.uuid4().hex[:8]}"
+        if final.exists():
+            _rename(final, old)
+        _rename(staging, final)
+        fsync_dir(target_dir)
+        _remove(old)
+    except OSError as exc:
+        _remove(staging)
+        raise TargetError(explain(exc, target_dir)) from exc
+    return final
+
+
+def write_zip(
+    files: Mapping[str, bytes],
+    manifest: Mapping,
+    target_dir: Path,
+    name: str,
+    write_file: WriteFile = write_synced,
+) -> Path:
+    """Write ``files`` as one ZIP ``target_dir/name.zip`` (members under ``name/``)."""
+    import io
+    import zipfile
+
+    final = target_dir / f"{name}.zip"
+    staging = target_dir / f".{name}.zip.partial-{uuid.uuid4().hex[:8]}"
+    expected = {entry["path"]: entry for entry in manifest["files"]}
+    archive = deterministic_zip(
+        ((f"{name}/{relative}", data) for relative, data in files.items()), compress=True
+    )
+    try:
+        if not target_dir.is_dir():
+            raise FileNotFoundError(errno.ENOENT, "目标文件夹不存在", str(target_dir))
+        write_file(staging, archive)
+        with zipfile.ZipFile(io.BytesIO(staging.read_bytes())) as written:
+            for relative in files:
+                if relative in expected:
+                    _check(written.read(f"{name}/{relative}"), expected[relative], relative)
+        _rename(staging, final)
+        fsync_dir(target_dir)
+    except (OSError, zipfile.BadZipFile) as exc:
+        _remove(staging)
+        if isinstance(exc, zipfile.BadZipFile):
+            exc = OSError(errno.EIO, str(exc))
+        raise TargetError(explain(exc, target_dir)) from exc
+    return final

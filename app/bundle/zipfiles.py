@@ -1,0 +1,37 @@
+"""ZIP archives whose bytes depend only on their contents (fixed timestamps and order), so
+exporting the same data twice gives the same hashes."""
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def deterministic_zip(entries: Iterable[tuple[str, bytes]], *, compress: bool = True) -> bytes:
+    buffer = io.BytesIO()
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = method
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def normalise_office_file(data: bytes, stamp: str) -> bytes:
+    """Re-pack an .xlsx written by openpyxl with ``stamp`` (ISO time) as its created and
+    modified dates and fixed ZIP timestamps; openpyxl takes both from the clock."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = []
+        for info in archive.infolist():
+            content = archive.read(info)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_DATES.sub(rb"\g<1>" + stamp.encode() + rb"\g<3>", content)
+            entries.append((info.filename, content))
+    return deterministic_zip(entries)

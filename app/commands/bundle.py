@@ -1,0 +1,105 @@
+"""``export-bundle``, ``verify-bundle`` and ``year-end-list``: claims for the bureau."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.commands.common import add_db_option
+
+
+def register(subparsers) -> None:
+    export = subparsers.add_parser(
+        "export-bundle", help="导出一个申报期的申报包（报表+结算单+扫描件）"
+    )
+    export.add_argument(
+        "--period", required=True, help="申报期：季度如 2026Q3，按月的政策如 2026-07"
+    )
+    export.add_argument(
+        "--to", required=True, type=Path, metavar="DIR", help="目标文件夹（U盘或共享盘）"
+    )
+    export.add_argument("--policy", help="政策编号（默认：本院默认政策）")
+    export.add_argument("--zip", action="store_true", help="写成一个 ZIP 文件（默认：文件夹）")
+    export.add_argument("--clerk", default="system", help="经办人（记入审计）")
+    add_db_option(export)
+    export.set_defaults(func=run_export)
+
+    verify = subparsers.add_parser("verify-bundle", help="校验申报包：清单、哈希、合计")
+    verify.add_argument("path", type=Path)
+    verify.set_defaults(func=run_verify)
+
+    year_end = subparsers.add_parser("year-end-list", help="导出年底统一救助名单（XLSX）")
+    year_end.add_argument("--year", required=True, type=int)
+    year_end.add_argument("--out", required=True, type=Path)
+    year_end.add_argument("--policy", help="政策编号（默认：本院默认政策）")
+    add_db_option(year_end)
+    year_end.set_defaults(func=run_year_end)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from app.bundle.export import export_bundle
+    from app.bundle.safe_write import TargetError
+    from app.policy import load_policies
+    from app.services import ServiceError
+    from db import open_store
+
+    store = open_store(args.db)
+    try:
+        report = export_bundle(
+            store,
+            load_policies(),
+            period_text=args.period,
+            target_dir=args.to,
+            policy_id=args.policy,
+            as_zip=args.zip,
+            clerk=args.clerk,
+        )
+    except (ServiceError, TargetError) as exc:
+        print(f"导出失败：{exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"申报包已写入并校验：{report.path}")
+    print(
+        f"申报期 {report.period.label}：结算 {report.cases} 笔（其中作废 {report.voided} 笔，不计入合计），"
+        f"救助合计 {report.totals.sums['assistance']} 元，窗口垫付 {report.totals.sums['paid_at_window']} 元"
+    )
+    if report.previous == "same":
+        print("与此前导出的同期申报包内容完全相同。")
+    elif report.previous == "changed":
+        print("与此前导出的同期申报包相比有变化：")
+        for change in report.changes:
+            print(f"  {change}")
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from app.bundle.manifest import verify_bundle
+
+    result = verify_bundle(args.path)
+    if result.ok:
+        print(f"校验通过：{result.files_checked} 个文件与清单一致，报表合计与清单一致。")
+        return 0
+    print(f"校验未通过（{len(result.problems)} 处问题）：", file=sys.stderr)
+    for problem in result.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 1
+
+
+def run_year_end(args: argparse.Namespace) -> int:
+    from app.bundle.year_end import year_end_cases, year_end_xlsx
+    from app.services import ServiceError, current_site
+    from db import open_store
+
+    store = open_store(args.db)
+    try:
+        with store.read() as session:
+            site = current_site(session)
+        cases = year_end_cases(store, site.code, args.policy or site.default_policy, args.year)
+    except ServiceError as exc:
+        print(f"导出失败：{exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    args.out.write_bytes(year_end_xlsx(cases, args.year))
+    print(f"年底救助名单：{args.out}（{len(cases)} 人次）")
+    return 0

@@ -1,0 +1,215 @@
+"""Exporting a quarter to a folder and to a ZIP, verifying, tampering, failing mid-way, retrying."""
+
+import errno
+import json
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.bundle import safe_write
+from app.bundle.export import export_bundle
+from app.bundle.manifest import verify_bundle
+from app.bundle.safe_write import TargetError
+from app.services import ServiceError
+from db.models import Settlement
+
+
+def claimed(store) -> dict[str, str | None]:
+    with store.read() as session:
+        return {s.slip_number: s.claimed_bundle for s in session.scalars(select(Settlement))}
+
+
+def database_sums(store, slips) -> dict[str, Decimal]:
+    with store.read() as session:
+        rows = [s for s in session.scalars(select(Settlement)) if s.slip_number in slips]
+    counted = [s for s in rows if not s.voided]
+    return {
+        "assistance": sum((s.assistance for s in counted), Decimal(0)),
+        "paid_at_window": sum((s.paid_at_window for s in counted), Decimal(0)),
+        "total": sum((s.total for s in counted), Decimal(0)),
+        "count": len(counted),
+    }
+
+
+def export(quarter, target, **options):
+    return export_bundle(
+        quarter.store, quarter.policies, period_text="2026Q3", target_dir=target, **options
+    )
+
+
+def test_export_to_a_folder_lists_every_case_and_marks_claims(quarter, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    report = export(quarter, usb)
+    assert report.path == usb / "TEZ01-taierzhuang-2026Q3"
+    assert verify_bundle(report.path).ok
+    manifest = json.loads((report.path / "manifest.json").read_text("utf-8"))
+    listed = {s["slip_number"]: s["voided"] for s in manifest["settlements"]}
+    # nine July-September settlements, the voided one listed as voided, June's left out
+    assert listed == {slip: slip == quarter.voided for slip in quarter.slips}
+    sums = database_sums(quarter.store, quarter.slips)
+    assert Decimal(manifest["totals"]["assistance"]) == sums["assistance"]
+    assert manifest["totals"]["count"] == sums["count"] == 8
+    for slip in quarter.slips:
+        assert (report.path / "cases" / slip / "slip.pdf").read_bytes().startswith(b"%PDF")
+        assert (report.path / "cases" / slip / "admission-id_card.png").read_bytes() == (
+            quarter.scans[slip]
+        )
+    marks = claimed(quarter.store)
+    for slip in quarter.slips:
+        expected = None if slip == quarter.voided else "TEZ01-taierzhuang-2026Q3"
+        assert marks[slip] == expected
+    assert marks[quarter.june_slip] is None
+    assert not [p.name for p in usb.iterdir() if p.name.startswith(".")]
+
+
+def test_zip_export_is_repeatable_and_says_what_changed(quarter, add_case, tmp_path):
+    first = export(quarter, tmp_path, as_zip=True)
+    first_bytes = first.path.read_bytes()
+    assert verify_bundle(first.path).ok
+    again = export(quarter, tmp_path, as_zip=True)
+    assert again.previous == "same" and again.changes == ()
+    assert again.path.read_bytes() == first_bytes
+
+    late = add_case(30, datetime(2026, 9, 20, 8, 0))
+    changed = export(quarter, tmp_path, as_zip=True)
+    assert changed.previous == "changed"
+    assert f"新增结算：{late}" in changed.changes
+    assert any(change.startswith("合计救助金额：") for change in changed.changes)
+    assert verify_bundle(changed.path).ok
+
+
+def test_verify_names_an_altered_file_a_missing_file_and_a_wrong_total(quarter, tmp_path):
+    report = export(quarter, tmp_path)
+    slip = quarter.slips[2]
+    scan = report.path / "cases" / slip / "admission-id_card.png"
+    scan.write_bytes(scan.read_bytes() + b"!")
+    (report.path / "cases" / quarter.slips[3] / "slip.pdf").unlink()
+    manifest_path = report.path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest["totals"]["assistance"] = str(Decimal(manifest["totals"]["assistance"]) + 1)
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+
+    problems = verify_bundle(report.path).problems
+    assert f"文件已被改动：cases/{slip}/admission-id_card.png" in problems
+    assert f"缺少文件：cases/{quarter.slips[3]}/slip.pdf" in problems
+    assert any(p.startswith("清单合计与逐笔结算不符") for p in problems)
+    assert any(p.startswith("报表合计与清单不符：救助金额") for p in problems)
+
+
+def failing_after(writes: int):
+    """A target that takes ``writes`` files and then reports a full disk."""
+    done = []
+
+    def write(path, data):
+        if len(done) >= writes:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        safe_write.write_synced(path, data)
+        done.append(path)
+
+    return write
+
+
+def test_a_target_failing_mid_way_leaves_nothing_complete_and_the_retry_works(quarter, tmp_path):
+    target = tmp_path / "share"
+    target.mkdir()
+    # a folder bundle fails on its sixth file; a ZIP bundle is one file and fails on it
+    for as_zip, writes in ((False, 5), (True, 0)):
+        with pytest.raises(TargetError, match="空间不足"):
+            export(quarter, target, as_zip=as_zip, write_file=failing_after(writes))
+        assert list(target.iterdir()) == []
+        assert set(claimed(quarter.store).values()) == {None}
+
+    report = export(quarter, target)
+    assert verify_bundle(report.path).ok
+    assert [p.name for p in target.iterdir()] == ["TEZ01-taierzhuang-2026Q3"]
+
+
+def test_a_rename_held_by_a_virus_scanner_is_retried(quarter, tmp_path, monkeypatch):
+    real_replace = safe_write.os.replace
+    refusals = []
+
+    def held_twice(source, target):
+        if len(refusals) < 2:
+            refusals.append(source)
+            raise PermissionError(errno.EACCES, "being scanned")
+        real_replace(source, target)
+
+    monkeypatch.setattr(safe_write, "RENAME_PAUSE_SECONDS", 0)
+    monkeypatch.setattr(safe_write.os, "replace", held_twice)
+    report = export(quarter, tmp_path)
+    assert len(refusals) == 2
+    assert verify_bundle(report.path).ok
+
+
+def test_a_removed_stick_is_reported_plainly(quarter, tmp_path):
+    gone = tmp_path / "usb-removed"
+    with pytest.raises(TargetError, match="U盘是否已拔出"):
+        export(quarter, gone)
+    assert set(claimed(quarter.store).values()) == {None}
+
+
+def test_a_period_in_the_wrong_form_names_the_field(quarter, tmp_path):
+    with pytest.raises(ServiceError) as caught:
+        export_bundle(quarter.store, quarter.policies, period_text="2026-07", target_dir=tmp_path)
+    assert caught.value.field == "period"
+    assert "2026Q3" in caught.value.message
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice 未安装")
+def test_the_xlsx_opens_in_libreoffice_with_the_database_totals(quarter, tmp_path):
+    report = export(quarter, tmp_path)
+    out = tmp_path / "csv"
+    done = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(out),
+            str(report.path / "report.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    import csv
+
+    rows = list(csv.reader((out / "report.csv").read_text("utf-8").splitlines()))
+    titles, last = rows[0], rows[-1]
+    assert last[0] == "合计（不含作废）"
+    assert len(rows) == 1 + len(quarter.slips) + 1
+    sums = database_sums(quarter.store, quarter.slips)
+    column = {title: index for index, title in enumerate(titles)}
+    for title, key in (
+        ("救助金额", "assistance"),
+        ("窗口垫付", "paid_at_window"),
+        ("医疗总费用", "total"),
+    ):
+        assert Decimal(last[column[title]].replace(",", "")) == sums[key], title
+
+
+def test_command_line_export_and_verify(quarter, tmp_path):
+    db = str(quarter.store.engine.url.database)
+    quarter.store.close()
+    target = tmp_path / "out"
+    target.mkdir()
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=120
+    )
+    done = run("export-bundle", "--db", db, "--period", "2026Q3", "--to", str(target), "--zip")
+    assert done.returncode == 0, done.stderr
+    assert "作废 1 笔" in done.stdout
+    bundle = target / "TEZ01-taierzhuang-2026Q3.zip"
+    assert run("verify-bundle", str(bundle)).returncode == 0
+    bundle.write_bytes(bundle.read_bytes()[:-40])
+    broken = run("verify-bundle", str(bundle))
+    assert broken.returncode == 1
