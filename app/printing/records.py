@@ -140,6 +140,7 @@ class ReferralData:
     poverty_identities: frozenset[str]
     diagnosis: str
     receiving_hospital: str = ""
+    referring_hospital: str = ""  # 转出医院; the site's hospital when empty
     applied_on: date | None = None
 
 

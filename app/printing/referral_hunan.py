@@ -47,7 +47,7 @@ def referral_texts(data: ReferralData) -> dict[str, str]:
         "身份证号": person.id_number,
         "社保卡号": person.insurance_card,
         "疾病初步诊断": data.diagnosis,
-        "转出医院": data.site.hospital_name,
+        "转出医院": data.referring_hospital or data.site.hospital_name,
         "转入医院": data.receiving_hospital,
     }
 
@@ -79,7 +79,7 @@ def _draw_copy(canvas: Canvas, data: ReferralData, copy_label: str) -> None:
     application = ["本人因病情需要，申请转往县域外就医。"]
     if data.receiving_hospital:
         application.append(f"拟转入医院：{data.receiving_hospital}")
-    outgoing = [f"转出医院：{data.site.hospital_name}"]
+    outgoing = [f"转出医院：{data.referring_hospital or data.site.hospital_name}"]
     short_w = (width - 3 * 22 * mm) / 3
     rows = [
         (

@@ -22,18 +22,18 @@ TITLE = "城乡医疗救助“一站式”即时结算单"
 FRAME_W, FRAME_H = A5
 LEFT, RIGHT, TOP = 7 * mm, FRAME_W - 7 * mm, FRAME_H - 7 * mm
 LABEL_W = 15 * mm
-ROW_H = 6 * mm
-AMOUNT_ROW_H = 5.5 * mm
+ROW_H = 5.5 * mm
+AMOUNT_ROW_H = 5 * mm
 BODY = 7.5
 SMALL = 6.5
 # 0.33 mm and up decode reliably from a 150 dpi rendering; 0.3 mm does not.
-BARCODE_MODULE = 0.36 * mm
-SEAL_W, SEAL_H = 36 * mm, 26 * mm
+# 1/75 inch: a whole number of pixels at 75, 150, 300 and 600 dpi. 0.3 mm did not decode
+# from a 150 dpi rendering and 0.36 mm failed at some positions; this decodes at all of them.
+BARCODE_MODULE = 72 / 75
+SMALLEST_CLAUSE = 6.0
+SEAL_W, SEAL_H = 36 * mm, 22 * mm
+SEAL_BOTTOM = 8 * mm
 ORDINALS = "一二三四五"
-
-
-class SlipLayoutError(ValueError):
-    """The slip's content does not fit its frame even at the smallest legible size."""
 
 
 def slip_texts(data: SlipData) -> dict[str, str]:
@@ -78,25 +78,40 @@ def render_slip(
     labels = [f"第{ORDINALS[index]}联 {SLIP_COPY_NAMES[copy]}" for index, copy in enumerate(copies)]
 
     def draw(canvas: Canvas) -> None:
-        if paper == "A5":
-            for label in labels:
-                _draw_copy(canvas, data, label)
-                canvas.showPage()
-            return
-        for start in range(0, len(labels), 2):
-            for offset, label in enumerate(labels[start : start + 2]):
-                canvas.saveState()
-                canvas.translate(offset * FRAME_W, 0)
-                _draw_copy(canvas, data, label)
-                canvas.restoreState()
-            typeset.dashed_line(canvas, FRAME_W, 4 * mm, FRAME_W, FRAME_H - 4 * mm)
-            canvas.showPage()
+        per_sheet = 1 if paper == "A5" else 2
+        for start in range(0, len(labels), per_sheet):
+            sheet = labels[start : start + per_sheet]
+            overflow = [
+                _in_frame(canvas, i, _draw_copy, data, label) for i, label in enumerate(sheet)
+            ]
+            _end_sheet(canvas, per_sheet)
+            if any(overflow):
+                for index, (label, rest) in enumerate(zip(sheet, overflow, strict=True)):
+                    _in_frame(canvas, index, _draw_continuation, data, label, rest)
+                _end_sheet(canvas, per_sheet)
 
     pagesize = A5 if paper == "A5" else landscape(A4)
     return typeset.build_pdf(pagesize, TITLE, data.document_id, draw)
 
 
-def _draw_copy(canvas: Canvas, data: SlipData, copy_label: str) -> None:
+def _in_frame(canvas: Canvas, index: int, draw, *args):
+    """Run ``draw`` in the index-th A5 frame of the sheet (side by side on A4 landscape)."""
+    canvas.saveState()
+    canvas.translate(index * FRAME_W, 0)
+    try:
+        return draw(canvas, *args, origin_x=index * FRAME_W)
+    finally:
+        canvas.restoreState()
+
+
+def _end_sheet(canvas: Canvas, per_sheet: int) -> None:
+    if per_sheet == 2:
+        typeset.dashed_line(canvas, FRAME_W, 4 * mm, FRAME_W, FRAME_H - 4 * mm)
+    canvas.showPage()
+
+
+def _draw_copy(canvas: Canvas, data: SlipData, copy_label: str, origin_x: float) -> list:
+    """One copy in a frame; returns the clause lines that did not fit (for a 续 page)."""
     typeset.labelled_box(canvas, RIGHT, TOP + 3 * mm, copy_label, 7.5)
     if data.reprint_count:
         typeset.labelled_box(
@@ -107,26 +122,42 @@ def _draw_copy(canvas: Canvas, data: SlipData, copy_label: str) -> None:
     if data.site.hospital_code:
         hospital += f"（机构编码 {data.site.hospital_code}）"
     typeset.draw_text(canvas, FRAME_W / 2, TOP - 13.5 * mm, hospital, 8.5, align="center")
-    y = _draw_number_block(canvas, data, TOP - 16 * mm)
+    y = _draw_number_block(canvas, data, TOP - 16 * mm, origin_x)
     y = _draw_person_table(canvas, data, y - 2 * mm)
     y = _draw_amounts(canvas, data, y - 2.5 * mm)
     y = _draw_year_and_mode(canvas, data, y - 4 * mm)
-    _draw_clauses(canvas, data, y - 1.5 * mm, 10 * mm + SEAL_H + 2 * mm)
+    overflow = _draw_clauses(canvas, data, y - 1.5 * mm, SEAL_BOTTOM + SEAL_H + 1 * mm)
     _draw_signatures(canvas, data)
+    typeset.footer(canvas, LEFT, RIGHT, 4 * mm, data.document_id, data.policy.label)
+    if data.voided:
+        typeset.void_stamp(canvas, 0, 0, FRAME_W, FRAME_H)
+    return overflow
+
+
+def _draw_continuation(
+    canvas: Canvas, data: SlipData, copy_label: str, rows: list, origin_x: float
+) -> None:
+    """The clause lines that did not fit, on a page of their own, marked as its copy's 续页."""
+    if not rows:
+        return
+    typeset.labelled_box(canvas, RIGHT, TOP + 3 * mm, f"{copy_label}（续页）", 7.5)
+    typeset.draw_text(canvas, FRAME_W / 2, TOP - 8 * mm, f"{TITLE}（续）", 12.5, align="center")
+    typeset.draw_text(canvas, LEFT, TOP - 15 * mm, f"结算单号：{data.slip_number}", 9)
+    _draw_clause_rows(canvas, rows, TOP - 19 * mm, SMALLEST_CLAUSE)
     typeset.footer(canvas, LEFT, RIGHT, 4 * mm, data.document_id, data.policy.label)
     if data.voided:
         typeset.void_stamp(canvas, 0, 0, FRAME_W, FRAME_H)
 
 
-def _draw_number_block(canvas: Canvas, data: SlipData, top: float) -> float:
+def _draw_number_block(canvas: Canvas, data: SlipData, top: float, origin_x: float) -> float:
     height = 12 * mm
     width = code128_width(data.slip_number, BARCODE_MODULE)
     bars_bottom = top - height + 3 * mm
-    draw_code128(
-        canvas, RIGHT - width, bars_bottom, data.slip_number, BARCODE_MODULE, height - 3.5 * mm
-    )
+    # Start the symbol on the module grid of the page, so every bar edge falls on a pixel edge.
+    left = (RIGHT - width + origin_x) // BARCODE_MODULE * BARCODE_MODULE - origin_x
+    draw_code128(canvas, left, bars_bottom, data.slip_number, BARCODE_MODULE, height - 3.5 * mm)
     typeset.draw_text(
-        canvas, RIGHT - width / 2, top - height + 0.5 * mm, data.slip_number, SMALL, align="center"
+        canvas, left + width / 2, top - height + 0.5 * mm, data.slip_number, SMALL, align="center"
     )
     text_w = RIGHT - LEFT - width
     number = f"结算单号：{data.slip_number}"
@@ -297,28 +328,32 @@ def _clause_lines(data: SlipData, size: float) -> list[tuple[str, str, float]]:
     return rows
 
 
-def _draw_clauses(canvas: Canvas, data: SlipData, top: float, bottom: float) -> None:
+def _draw_clauses(canvas: Canvas, data: SlipData, top: float, bottom: float) -> list:
+    """Draw the policy heading and steps between ``top`` and ``bottom``, shrinking the text
+    down to the smallest legible size; returns the lines that still do not fit."""
     size = BODY
     while True:
         rows = _clause_lines(data, size)
         leading = size * 1.3
-        if len(rows) * leading <= top - bottom or size <= 5.5:
+        if len(rows) * leading <= top - bottom or size <= SMALLEST_CLAUSE:
             break
         size -= 0.25
-    if len(rows) * leading > top - bottom:
-        raise SlipLayoutError(
-            f"结算单 {data.slip_number} 的政策条款共 {len(rows)} 行，超出版面，请精简条款说明"
-        )
+    fitting = max(int((top - bottom) // leading), 0)
+    _draw_clause_rows(canvas, rows[:fitting], top, size)
+    return rows[fitting:]
+
+
+def _draw_clause_rows(canvas: Canvas, rows: list, top: float, size: float) -> None:
     y = top - size
     for line, amount, indent in rows:
         typeset.draw_text(canvas, LEFT + indent, y, line, size)
         if amount:
             typeset.draw_text(canvas, RIGHT, y, amount, size, align="right")
-        y -= leading
+        y -= size * 1.3
 
 
 def _draw_signatures(canvas: Canvas, data: SlipData) -> None:
-    seal_left, seal_bottom = RIGHT - SEAL_W, 8 * mm
+    seal_left, seal_bottom = RIGHT - SEAL_W, SEAL_BOTTOM
     canvas.saveState()
     canvas.setDash(2, 2)
     canvas.setLineWidth(0.5)
@@ -333,9 +368,9 @@ def _draw_signatures(canvas: Canvas, data: SlipData) -> None:
         align="center",
     )
     lines = [
-        ("患者（家属）签字：", seal_bottom + 19 * mm),
-        (f"经办人（{data.clerk}）签字：", seal_bottom + 11 * mm),
-        ("日期：", seal_bottom + 3 * mm),
+        ("患者（家属）签字：", seal_bottom + 16 * mm),
+        (f"经办人（{data.clerk}）签字：", seal_bottom + 9 * mm),
+        ("日期：", seal_bottom + 2 * mm),
     ]
     for label, y in lines:
         width = typeset.draw_text(canvas, LEFT, y, label, BODY)

@@ -185,3 +185,25 @@ def test_fonts_are_embedded_as_subsets(make_slip, tmp_path):
         name, *_, emb, sub, _uni, _obj, _gen = row.split()
         assert "+" in name and emb == "yes" and sub == "yes", row
     assert any("DroidSansFallback" in row for row in rows)
+
+
+@pytest.mark.parametrize(("paper", "pages_expected"), [("A5", 4), ("A4", 2)])
+def test_clauses_that_do_not_fit_continue_on_a_marked_page(
+    make_slip, read_text, paper, pages_expected
+):
+    from dataclasses import replace
+
+    from app.printing.records import Clause
+
+    slip = make_slip(CASES["hunan"])
+    many = slip.clauses + tuple(
+        Clause(f"附{n}", f"第{n}条示例说明：按示例县参数逐项列明的计算过程", None)
+        for n in range(40)
+    )
+    pages = read_text(render_slip(replace(slip, clauses=many), paper=paper))
+    assert len(pages) == pages_expected
+    text = "".join(pages)
+    for n in range(40):
+        assert f"[附{n}]第{n}条示例说明" in text
+    assert "第一联患者留存（续页）" in text and "第二联医院留存（续页）" in text
+    assert text.count(f"结算单号：{slip.slip_number}") == 4

@@ -1,0 +1,146 @@
+"""``python -m app print slip|referral|application``: a stored case's paper, as a PDF file.
+
+Every document is rebuilt from the store. A slip's print is kept in the audit trail, so the
+next print of the same slip is marked 补打 with its count (``--preview`` records nothing).
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.commands.common import add_db_option
+from app.printing.records import SLIP_COPY_NAMES
+
+# ReportLab, the store and the services load only when a print command runs (see
+# app/commands/__init__.py: every command module is imported on every start).
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("print", help="打印结算单、转诊单、申请表（输出 PDF 文件）")
+    kinds = parser.add_subparsers(dest="document", metavar="单据", required=True)
+
+    slip = kinds.add_parser("slip", help="结算单（按结算单号）")
+    slip.add_argument("--slip", required=True, metavar="结算单号")
+    slip.add_argument(
+        "--paper",
+        choices=("A4", "A5"),
+        default="A4",
+        help="A4：两联并排于一张横向 A4；A5：每联一页（默认 A4）",
+    )
+    slip.add_argument(
+        "--copies",
+        default="patient,hospital",
+        type=_copies,
+        help="联次及顺序：patient（患者留存）、hospital（医院留存），逗号分隔",
+    )
+    slip.add_argument("--preview", action="store_true", help="仅预览：不计入打印次数")
+    slip.add_argument("--clerk", default="命令行", help="经办人（记入审计记录）")
+    slip.set_defaults(func=run_slip)
+
+    for name, help_text, func in (
+        ("referral", "转诊单（湖南）或转诊/区外就医材料清单（其他政策），按住院号", run_referral),
+        ("application", "救助申请表（威海经区，年底救助对象），按住院号", run_application),
+    ):
+        case = kinds.add_parser(name, help=help_text)
+        case.add_argument("--case", required=True, metavar="住院号")
+        case.add_argument("--site", metavar="站点代码", help="住院号在多个站点重复时指定")
+        case.set_defaults(func=func)
+
+    for kind in kinds.choices.values():
+        kind.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
+        add_db_option(kind)
+
+
+def _copies(text: str) -> tuple[str, ...]:
+    copies = tuple(part.strip() for part in text.split(",") if part.strip())
+    if not copies or any(copy not in SLIP_COPY_NAMES for copy in copies):
+        raise argparse.ArgumentTypeError("应为 patient、hospital 中的一个或两个，逗号分隔")
+    return copies
+
+
+def _open(args: argparse.Namespace):
+    from db import default_db_path, open_store
+
+    return open_store(args.db or str(default_db_path()))
+
+
+def _refusals() -> tuple[type[Exception], ...]:
+    from app.fonts import MissingGlyphError
+    from app.services import ServiceError
+
+    return (ServiceError, MissingGlyphError, OSError)
+
+
+def _write(out: str, pdf: bytes) -> None:
+    path = Path(out)
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(pdf)
+    partial.replace(path)
+
+
+def _fail(exc: Exception) -> int:
+    print(f"未能打印：{exc}", file=sys.stderr)
+    return 1
+
+
+def run_slip(args: argparse.Namespace) -> int:
+    from app.printing import from_store
+    from app.printing.slip import render_slip
+
+    store = _open(args)
+    try:
+        with store.read() as session:
+            data = from_store.slip_data(session, args.slip)
+        _write(args.out, render_slip(data, paper=args.paper, copies=args.copies))
+        if not args.preview:
+            from_store.record_print(
+                store, data.slip_number, clerk=args.clerk, paper=args.paper, copies=args.copies
+            )
+    except _refusals() as exc:
+        return _fail(exc)
+    finally:
+        store.close()
+    mark = f"（补打第 {data.reprint_count} 次）" if data.reprint_count else ""
+    print(f"结算单 {data.slip_number}{mark} 已输出：{args.out}")
+    return 0
+
+
+def run_referral(args: argparse.Namespace) -> int:
+    from app.printing import from_store
+    from app.printing.materials_sheet import render_materials_sheet
+    from app.printing.records import ReferralData
+    from app.printing.referral_hunan import render_hunan_referral
+
+    store = _open(args)
+    try:
+        with store.read() as session:
+            data = from_store.referral_data(session, args.case, site_code=args.site)
+        if isinstance(data, ReferralData):
+            pdf = render_hunan_referral(data)
+        else:
+            pdf = render_materials_sheet(data)
+        _write(args.out, pdf)
+    except _refusals() as exc:
+        return _fail(exc)
+    finally:
+        store.close()
+    kind = "转诊单" if isinstance(data, ReferralData) else "材料清单"
+    print(f"住院号 {args.case} 的{kind}已输出：{args.out}")
+    return 0
+
+
+def run_application(args: argparse.Namespace) -> int:
+    from app.printing import from_store
+    from app.printing.application_weihai import render_weihai_application
+
+    store = _open(args)
+    try:
+        with store.read() as session:
+            data = from_store.application_data(session, args.case, site_code=args.site)
+        _write(args.out, render_weihai_application(data))
+    except _refusals() as exc:
+        return _fail(exc)
+    finally:
+        store.close()
+    print(f"住院号 {args.case} 的救助申请表已输出：{args.out}")
+    return 0
