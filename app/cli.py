@@ -2,18 +2,30 @@
 
 import argparse
 import importlib
+import json
 import sys
 
 from app import __version__
 from app.commands import load_commands
 from app.commands.common import add_db_option
+from app.paths import bundled_dir
+
+
+def version_text() -> str:
+    """The version, and for a frozen build the date it was built (baked in by build.sh)."""
+    info = bundled_dir() / "build_info.json"
+    text = f"一站式即时结算窗口 {__version__}"
+    if info.is_file():
+        built = json.loads(info.read_text(encoding="utf-8"))
+        text += f"（构建于 {built.get('built', '?')}）"
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m app", description="一站式即时结算窗口（医疗救助）"
     )
-    parser.add_argument("--version", action="version", version=f"一站式即时结算窗口 {__version__}")
+    parser.add_argument("--version", action="version", version=version_text())
     add_db_option(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="命令")
     for module in load_commands():

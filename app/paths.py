@@ -17,8 +17,12 @@ def policies_dir() -> Path:
     return Path(override) if override else install_dir() / "policies"
 
 
-def resources_dir() -> Path:
+def bundled_dir() -> Path:
+    """Where PyInstaller put the app's data (``_internal/``); the repository from source."""
     if getattr(sys, "frozen", False):
-        bundled = Path(getattr(sys, "_MEIPASS", install_dir()))
-        return bundled / "resources"
-    return install_dir() / "resources"
+        return Path(getattr(sys, "_MEIPASS", install_dir()))
+    return install_dir()
+
+
+def resources_dir() -> Path:
+    return bundled_dir() / "resources"

@@ -1,0 +1,97 @@
+"""The PyInstaller one-folder build, run the way IT would run it: no venv, no Python on PATH,
+the same command line as ``python -m app``. Builds once per session (a few minutes) unless a
+build already exists and ONESTOP_REBUILD is unset."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "build" / "dist" / "onestop"
+CLI = DIST / "onestop-cli"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def frozen() -> Path:
+    if os.environ.get("ONESTOP_REBUILD") or not CLI.exists():
+        done = subprocess.run(
+            ["bash", str(ROOT / "build" / "build.sh")],
+            env={**os.environ, "PYTHON": sys.executable},
+            capture_output=True,
+            text=True,
+            timeout=1500,
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return DIST
+
+
+def run_frozen(frozen: Path, tmp_path: Path, *args: str, stdin: str = "", exe: str = "onestop-cli"):
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    return subprocess.run(
+        [str(frozen / exe), *args],
+        input=stdin,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_version_carries_the_build_date(frozen, tmp_path):
+    done = run_frozen(frozen, tmp_path, "--version")
+    assert done.returncode == 0, done.stderr
+    assert "一站式即时结算窗口" in done.stdout and "构建于" in done.stdout
+
+
+def test_settle_a_sample_claim(frozen, tmp_path):
+    claim = {
+        "policy": "lanxi",
+        "date": "2026-05-10",
+        "category": "minimum_living",
+        "visit": "inpatient",
+        "insurance": "resident",
+        "facility": "county",
+        "total": "52000.00",
+        "out_of_catalog": "2000.00",
+        "basic_insurance": "30000.00",
+        "critical_illness": "5000.00",
+    }
+    done = run_frozen(frozen, tmp_path, "settle", stdin=json.dumps(claim))
+    assert done.returncode == 0, done.stderr
+    # (52000 − 2000 − 30000 − 5000) × 70% = 10500
+    assert json.loads(done.stdout)["assistance"] == "10500.00"
+    refused = run_frozen(frozen, tmp_path, "settle", stdin=json.dumps({**claim, "total": "-1"}))
+    assert refused.returncode == 2 and refused.stdout == "" and "total" in refused.stderr
+
+
+def test_policies_stay_editable_next_to_the_executable(frozen):
+    assert sorted(p.stem for p in (frozen / "policies").glob("*.toml")) == [
+        "hunan",
+        "jingjiang",
+        "lanxi",
+        "taierzhuang",
+        "weihai",
+    ]
+
+
+def test_demo_database_in_a_temporary_folder(frozen, tmp_path):
+    database = tmp_path / "demo" / "desk.sqlite3"
+    database.parent.mkdir()
+    done = run_frozen(frozen, tmp_path, "demo", "--db", str(database))
+    assert done.returncode == 0, done.stderr
+    assert "已新建数据库" in done.stdout
+    assert database.stat().st_size > 0
