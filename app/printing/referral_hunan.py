@@ -83,7 +83,7 @@ def _draw_copy(canvas: Canvas, data: ReferralData, copy_label: str) -> None:
     short_w = (width - 3 * 22 * mm) / 3
     rows = [
         (
-            11 * mm,
+            12 * mm,
             [
                 Cell(22 * mm, "患者姓名", label=True),
                 Cell(short_w, person.name),
@@ -94,7 +94,7 @@ def _draw_copy(canvas: Canvas, data: ReferralData, copy_label: str) -> None:
             ],
         ),
         (
-            11 * mm,
+            12 * mm,
             [
                 Cell(22 * mm, "联系电话", label=True),
                 Cell(short_w, person.phone),
@@ -103,12 +103,12 @@ def _draw_copy(canvas: Canvas, data: ReferralData, copy_label: str) -> None:
             ],
         ),
         (
-            11 * mm,
+            12 * mm,
             [
                 Cell(22 * mm, "身份证号", label=True),
-                Cell(short_w + 10 * mm, person.id_number),
-                Cell(32 * mm, "社保卡号\n(医保卡号)", label=True),
-                Cell(width - 54 * mm - short_w - 10 * mm, person.insurance_card),
+                Cell(short_w + 14 * mm, person.id_number),
+                Cell(30 * mm, "社保卡号\n(医保卡号)", label=True),
+                Cell(width - 52 * mm - short_w - 14 * mm, person.insurance_card),
             ],
         ),
         (
@@ -142,7 +142,7 @@ def _draw_copy(canvas: Canvas, data: ReferralData, copy_label: str) -> None:
         (
             42 * mm,
             [
-                Cell(label_w, "统筹区医保经办机构审核意见", label=True),
+                Cell(label_w, "统筹区医保经办\n机构审核意见", label=True),
                 Cell(width - label_w, draw=opinion_box([], BODY, "(公章)")),
             ],
         ),
