@@ -7,6 +7,7 @@ and refuses a character neither has (see ``app.fonts``), so nothing is dropped s
 
 import io
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -54,10 +55,19 @@ def build_pdf(
     return buffer.getvalue()
 
 
+@lru_cache(maxsize=8192)
+def _unit_width(char: str) -> float:
+    """Advance width of one character at size 1, in the font that draws it."""
+    which = fonts.font_for(char)
+    if which is None:
+        raise fonts.MissingGlyphError([fonts.MissingCharacter("", char)])
+    return pdfmetrics.stringWidth(char, FONT_NAMES[which], 1000) / 1000
+
+
 def text_width(text: str, size: float) -> float:
-    return sum(
-        pdfmetrics.stringWidth(run, FONT_NAMES[which], size) for which, run in fonts.font_runs(text)
-    )
+    # TrueType advances simply add up in ReportLab (no kerning), so per-character widths are
+    # exact and let wrapping measure each line once instead of re-measuring its prefix.
+    return sum(map(_unit_width, text)) * size
 
 
 def draw_text(
@@ -92,17 +102,21 @@ def wrap(text: str, size: float, width: float) -> list[str]:
     characters; a run of Latin letters or digits is kept whole where it fits on a line."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, line_w = "", 0.0
         for token in _tokens(paragraph):
-            if line and text_width(line + token, size) > width:
+            token_w = text_width(token, size)
+            if line and line_w + token_w > width:
                 lines.append(line.rstrip())
                 line = token.lstrip()
+                line_w = text_width(line, size)
             else:
                 line += token
-            while text_width(line, size) > width and len(line) > 1:
+                line_w += token_w
+            while line_w > width and len(line) > 1:
                 cut = _longest_prefix(line, size, width)
                 lines.append(line[:cut])
                 line = line[cut:]
+                line_w = text_width(line, size)
         lines.append(line.rstrip())
     return lines
 
@@ -122,8 +136,9 @@ def _tokens(text: str) -> Iterator[str]:
 
 
 def _longest_prefix(line: str, size: float, width: float) -> int:
-    cut = 1
-    while cut < len(line) and text_width(line[: cut + 1], size) <= width:
+    cut, used = 1, text_width(line[0], size)
+    while cut < len(line) and used + text_width(line[cut], size) <= width:
+        used += text_width(line[cut], size)
         cut += 1
     return cut
 
