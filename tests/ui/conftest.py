@@ -1,0 +1,83 @@
+"""Fixtures for the window's tests, in the manner of Vorta's and Picard's: offscreen Qt, a
+temporary data folder and SQLite file per test, and a QSettings object backed by a temp file."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def db_path(data_dir):
+    return data_dir / "desk.sqlite3"
+
+
+@pytest.fixture
+def settings(tmp_path, qapp):
+    from ui.qt import QSettings
+
+    fake = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    yield fake
+    fake.sync()
+
+
+@pytest.fixture
+def drafts(data_dir):
+    from ui.drafts import DraftBox
+
+    return DraftBox(data_dir / "drafts")
+
+
+@pytest.fixture(autouse=True)
+def message_boxes(monkeypatch, qapp):
+    """No modal box ever blocks a test: each static QMessageBox call is recorded and answered.
+
+    ``question`` answers Discard (so a form closed at teardown does not wait); a test that
+    wants another answer sets ``message_boxes.answer``.
+    """
+    from ui.qt import QMessageBox
+
+    class Boxes:
+        def __init__(self):
+            self.answer = QMessageBox.StandardButton.Discard
+            self.shown: list[tuple[str, str, str]] = []
+
+        def record(self, kind):
+            def show(_parent, title, text, *args, **kwargs):
+                self.shown.append((kind, title, text))
+                if kind == "question":
+                    return self.answer
+                return QMessageBox.StandardButton.Ok
+
+            return show
+
+    boxes = Boxes()
+    for kind in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, kind, boxes.record(kind))
+    return boxes
+
+
+@pytest.fixture
+def type_text(qtbot):
+    """Type like a clerk: ASCII as key presses, Chinese as an input method commits it
+    (QTest cannot press keys for characters that are not on the keyboard)."""
+    from ui.qt import QApplication, QInputMethodEvent
+
+    def type_into(widget, text: str) -> None:
+        for char in text:
+            if char.isascii():
+                qtbot.keyClicks(widget, char)
+            else:
+                event = QInputMethodEvent()
+                event.setCommitString(char)
+                QApplication.sendEvent(widget, event)
+
+    return type_into

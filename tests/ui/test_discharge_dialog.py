@@ -1,0 +1,152 @@
+"""The discharge dialog driven like a clerk would: type the bill, read the breakdown."""
+
+from datetime import date
+
+import pytest
+
+from app.settlement import settle_json
+from ui.discharge_case import DischargeCase
+from ui.discharge_dialog import DischargeDialog
+from ui.qt import QMessageBox, Qt
+
+
+def lanxi_case(**changes) -> DischargeCase:
+    values = dict(
+        key="admission-1",
+        policy_id="lanxi",
+        policy_title="兰溪市医疗救助实施办法",
+        patient_name="测试甲",
+        id_number="330781195001011234",
+        category="minimum_living",
+        visit="inpatient",
+        insurance="resident",
+        facility="county",
+        admitted_on=date(2026, 5, 1),
+        admission_number="ZY0001",
+    )
+    values.update(changes)
+    return DischargeCase(**values)
+
+
+@pytest.fixture
+def make_dialog(qtbot, policies, drafts):
+    saved: list[tuple[dict, dict | None]] = []
+
+    def confirm(claim, override):
+        saved.append((claim, override))
+        return "LX01-2026-000001"
+
+    def make(case=None):
+        dialog = DischargeDialog(
+            case or lanxi_case(),
+            preview=lambda claim: settle_json(claim, policies),
+            confirm=confirm,
+            drafts=drafts,
+        )
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.saved = saved
+        return dialog
+
+    return make
+
+
+def type_bill(qtbot, dialog, **amounts):
+    for key, text in amounts.items():
+        dialog.fields[key].edit.clear()
+        qtbot.keyClicks(dialog.fields[key].edit, text)
+
+
+def test_breakdown_follows_typing(qtbot, make_dialog):
+    dialog = make_dialog()
+    assert dialog.breakdown.value("paid_at_window") == ""
+    type_bill(
+        qtbot,
+        dialog,
+        total="52000",
+        out_of_catalog="2000",
+        basic_insurance="30000",
+        critical_illness="5000",
+    )
+    # By hand: base = 52000 - 2000 - 30000 - 5000 = 15000; 低保 70% of it = 10500;
+    # the patient pays 52000 - 30000 - 5000 - 10500 = 6500; the cap 80000 leaves 69500.
+    assert dialog.breakdown.value("base") == "15,000.00 元"
+    assert dialog.breakdown.value("layer:medical_assistance") == "10,500.00 元"
+    assert dialog.breakdown.value("paid_at_window") == "10,500.00 元"
+    assert dialog.breakdown.value("patient_pays") == "6,500.00 元"
+    assert dialog.breakdown.value("cap_remaining") == "69,500.00 元"
+    assert dialog.breakdown.value("settle_mode") == "即时结算（窗口垫付）"
+    clauses = [row[0] for row in dialog.breakdown.step_rows()]
+    assert "三(二)1" in clauses
+    assert dialog.confirm_button.isEnabled()
+
+    # One more keystroke changes the result at once: total 52000 -> 520001 is not what was
+    # meant, so edit the basic insurance instead: base 15000 - 1000 = 14000, 70% = 9800.
+    type_bill(qtbot, dialog, basic_insurance="31000")
+    assert dialog.breakdown.value("paid_at_window") == "9,800.00 元"
+
+
+def test_bad_amount_is_named_next_to_its_field(qtbot, make_dialog):
+    dialog = make_dialog()
+    type_bill(qtbot, dialog, total="1200.555")
+    assert dialog.fields["total"].error_text() == "医疗总费用：金额最多两位小数"
+    assert not dialog.confirm_button.isEnabled()
+    assert dialog.breakdown.value("paid_at_window") == ""
+    qtbot.keyClick(dialog.fields["total"].edit, Qt.Key.Key_Backspace)
+    assert dialog.fields["total"].error_text() == ""
+
+
+def test_insurance_above_total_is_refused_on_the_field(qtbot, make_dialog):
+    dialog = make_dialog()
+    type_bill(qtbot, dialog, total="1000", basic_insurance="1200")
+    assert dialog.fields["basic_insurance"].error_text().startswith("基本医保支付：")
+    assert "超过医疗总费用" in dialog.fields["basic_insurance"].error_text()
+    assert not dialog.confirm_button.isEnabled()
+
+
+def test_confirm_passes_typed_strings_and_emits_slip(qtbot, make_dialog, drafts):
+    dialog = make_dialog()
+    type_bill(qtbot, dialog, total="8000.50", basic_insurance="5000")
+    with qtbot.waitSignal(dialog.settled) as signal:
+        qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    assert signal.args == ["LX01-2026-000001"]
+    claim, override = dialog.saved[0]
+    assert claim["total"] == "8000.50" and claim["basic_insurance"] == "5000"
+    assert claim["out_of_catalog"] == "0" and override is None
+    assert drafts.load("discharge-admission-1") is None
+
+
+def test_typed_amounts_survive_a_crash_as_a_draft(qtbot, make_dialog, drafts):
+    dialog = make_dialog()
+    type_bill(qtbot, dialog, total="3000", basic_insurance="1000")
+    assert drafts.load("discharge-admission-1")["total"] == "3000"
+    dialog.deleteLater()  # as if the window vanished without closing
+
+    again = make_dialog()
+    assert again.fields["total"].text() == "3000"
+    assert again.fields["basic_insurance"].text() == "1000"
+    assert again.breakdown.value("base") != ""
+
+
+def test_closing_with_input_asks_and_cancel_keeps_the_dialog(qtbot, make_dialog, message_boxes):
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
+    dialog = make_dialog()
+    type_bill(qtbot, dialog, total="100")
+    dialog.reject()
+    assert [(kind, title) for kind, title, _ in message_boxes.shown] == [
+        ("question", "关闭出院结算")
+    ]
+    assert dialog.isVisible()
+    assert dialog.fields["total"].text() == "100"
+
+
+def test_missing_documents_need_a_supervisor(qtbot, make_dialog, type_text):
+    dialog = make_dialog(lanxi_case(missing_documents=("入院备案·低保证（复印件未留存）",)))
+    type_bill(qtbot, dialog, total="1000")
+    assert dialog.breakdown.value("base") != ""
+    assert not dialog.confirm_button.isEnabled()
+    type_text(dialog.supervisor, "王主管")
+    type_text(dialog.override_reason, "复印件次日补交")
+    assert dialog.confirm_button.isEnabled()
+    dialog.confirm()
+    assert dialog.saved[0][1] == {"supervisor": "王主管", "reason": "复印件次日补交"}

@@ -1,0 +1,310 @@
+"""出院结算: the amounts from the bill, the settlement computed live as they are typed.
+
+The dialog never computes money. Each amount field is checked with ``app.money.parse_amount``
+as it is typed, the whole claim goes to ``preview`` (the calculator, through the store), and
+the strings of the returned result are shown. ``confirm`` saves it and returns the slip number.
+"""
+
+from collections.abc import Callable
+
+from app.money import AmountError, parse_amount
+from app.vocabulary import (
+    CATEGORY_NAMES,
+    CAUSE_NAMES,
+    FACILITY_NAMES,
+    INSURANCE_NAMES,
+    VISIT_NAMES,
+)
+from ui.breakdown import Breakdown
+from ui.discharge_case import DischargeCase
+from ui.drafts import DraftBox
+from ui.fields import CheckedLineEdit, ErrorLabel
+from ui.qt import (
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QShortcut,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+AMOUNT_FIELDS = (
+    ("total", "医疗总费用"),
+    ("out_of_catalog", "目录外费用"),
+    ("basic_insurance", "基本医保支付"),
+    ("critical_illness", "大病保险支付"),
+    ("other_compensation", "其他补偿"),
+)
+_OPTIONAL = {"out_of_catalog", "basic_insurance", "critical_illness", "other_compensation"}
+
+Preview = Callable[[dict], dict]
+Confirm = Callable[[dict, dict | None], str]
+
+
+class DischargeDialog(QDialog):
+    settled = Signal(str)  # slip number
+
+    def __init__(
+        self,
+        case: DischargeCase,
+        preview: Preview,
+        confirm: Confirm,
+        drafts: DraftBox | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.case = case
+        self._preview = preview
+        self._confirm = confirm
+        self._drafts = drafts
+        self._draft_key = f"discharge-{case.key}"
+        self.slip_number: str | None = None
+        self.setWindowTitle(f"出院结算 — {case.patient_name}")
+        self.fields: dict[str, CheckedLineEdit] = {}
+
+        form = QFormLayout()
+        self.discharge_date = QDateEdit(self)
+        self.discharge_date.setCalendarPopup(True)
+        self.discharge_date.setDisplayFormat("yyyy-MM-dd")
+        self.discharge_date.setDate(QDate.currentDate())
+        form.addRow("出院（结算）日期：", self.discharge_date)
+        for key, label in AMOUNT_FIELDS:
+            hint = "如 52000.00" if key == "total" else "没有可不填（按 0 计）"
+            field = CheckedLineEdit(label, hint, self)
+            field.setObjectName(f"field_{key}")
+            self.fields[key] = field
+            form.addRow(f"{label}（元）：", field)
+        self.cause = QComboBox(self)
+        self.cause.addItem("无（普通疾病）", None)
+        for code, name in CAUSE_NAMES.items():
+            self.cause.addItem(name, code)
+        form.addRow("伤病原因：", self.cause)
+        self.form_error = ErrorLabel(self)
+
+        bill = QGroupBox("医院费用与医保结算（按结算单录入）", self)
+        bill_layout = QVBoxLayout(bill)
+        bill_layout.addWidget(self._header())
+        bill_layout.addLayout(form)
+        bill_layout.addWidget(self.form_error)
+        bill_layout.addWidget(self._override_box())
+        bill_layout.addStretch(1)
+
+        result = QGroupBox("医疗救助计算（随输入即时计算）", self)
+        self.breakdown = Breakdown(result)
+        QVBoxLayout(result).addWidget(self.breakdown)
+
+        self.buttons = QDialogButtonBox(self)
+        self.confirm_button = self.buttons.addButton(
+            "确认结算并打印 (Ctrl+Enter)", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.confirm_button.setEnabled(False)
+        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.confirm)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.confirm)
+
+        columns = QHBoxLayout()
+        columns.addWidget(bill, 2)
+        columns.addWidget(result, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.buttons)
+        self.resize(1180, 680)
+
+        self._restore_draft()
+        for field in self.fields.values():
+            field.edited.connect(self._changed)
+        self.discharge_date.dateChanged.connect(self._changed)
+        self.cause.currentIndexChanged.connect(self._changed)
+        self.supervisor.textChanged.connect(self._changed)
+        self.override_reason.textChanged.connect(self._changed)
+        self.recalculate()
+
+    # --- layout pieces -------------------------------------------------------------------
+    def _header(self) -> QLabel:
+        case = self.case
+        referral = "（转诊已批准）" if case.referral_approved else ""
+        text = (
+            f"<b>{case.patient_name}</b>　{case.id_number}<br>"
+            f"住院号 {case.admission_number or '—'}　入院 {case.admitted_on.isoformat()}<br>"
+            f"{CATEGORY_NAMES.get(case.category, case.category)}　"
+            f"{VISIT_NAMES.get(case.visit, case.visit)}　"
+            f"{INSURANCE_NAMES.get(case.insurance, case.insurance)}<br>"
+            f"{FACILITY_NAMES.get(case.facility, case.facility)}{referral}<br>"
+            f"政策：{case.policy_title}"
+        )
+        label = QLabel(text, self)
+        label.setWordWrap(True)
+        return label
+
+    def _override_box(self) -> QGroupBox:
+        box = QGroupBox("材料缺项（结算需主管放行）", self)
+        layout = QFormLayout(box)
+        missing = "\n".join(f"✗ {item}" for item in self.case.missing_documents)
+        self.missing_label = QLabel(missing, box)
+        self.missing_label.setStyleSheet("color: #b00020;")
+        self.supervisor = QLineEdit(box)
+        self.override_reason = QLineEdit(box)
+        layout.addRow(self.missing_label)
+        layout.addRow("审核主管：", self.supervisor)
+        layout.addRow("放行理由：", self.override_reason)
+        box.setVisible(bool(self.case.missing_documents))
+        return box
+
+    # --- the claim and its live result ---------------------------------------------------
+    def typed(self) -> dict[str, object]:
+        """Everything typed, as it is kept in the draft."""
+        return {
+            "date": self.discharge_date.date().toString("yyyy-MM-dd"),
+            "cause": self.cause.currentData(),
+            "supervisor": self.supervisor.text(),
+            "override_reason": self.override_reason.text(),
+            **{key: field.text() for key, field in self.fields.items()},
+        }
+
+    def has_input(self) -> bool:
+        return any(field.text().strip() for field in self.fields.values())
+
+    def claim(self) -> dict:
+        """The contract claim for what is typed (amounts as the typed strings)."""
+        case = self.case
+        claim: dict = {
+            "policy": case.policy_id,
+            "date": self.discharge_date.date().toString("yyyy-MM-dd"),
+            "category": case.category,
+            "visit": case.visit,
+            "insurance": case.insurance,
+            "facility": case.facility,
+            "referral_approved": case.referral_approved,
+            "cause": self.cause.currentData(),
+            "year_to_date": case.year_to_date,
+        }
+        for key, field in self.fields.items():
+            text = field.text().strip()
+            claim[key] = text if text or key not in _OPTIONAL else "0"
+        return claim
+
+    def _changed(self, *_args) -> None:
+        self._save_draft()
+        self.recalculate()
+
+    def recalculate(self) -> None:
+        """Check each field, then ask the calculator; show its result or the field's error."""
+        self.form_error.show_error(None)
+        problems = False
+        for field in self.fields.values():
+            text = field.text().strip()
+            reason = None
+            if text:
+                try:
+                    parse_amount(text)
+                except AmountError as exc:
+                    reason = exc.reason
+            field.set_error(reason)
+            problems = problems or reason is not None
+        if not self.fields["total"].text().strip():
+            self.breakdown.clear("请输入医疗总费用等金额，计算结果将随输入即时显示。")
+        elif problems:
+            self.breakdown.clear("请先改正左侧标红的金额。")
+        else:
+            self._run_preview()
+        self._update_confirm()
+
+    def _run_preview(self) -> None:
+        try:
+            result = self._preview(self.claim())
+        except ValueError as exc:  # ClaimError / ServiceError: a field and a Chinese reason
+            self._show_claim_error(exc)
+            self.breakdown.clear("输入有误，无法计算。")
+            return
+        self.breakdown.show_result(result)
+
+    def _show_claim_error(self, exc: ValueError) -> None:
+        key = str(getattr(exc, "field", "")).split("（")[0]
+        message = getattr(exc, "message", str(exc))
+        if key in self.fields:
+            self.fields[key].set_error(message)
+        else:
+            self.form_error.show_error(str(exc))
+
+    def _update_confirm(self) -> None:
+        ready = self.breakdown.result is not None
+        if self.case.missing_documents:
+            ready = ready and bool(self.supervisor.text().strip())
+            ready = ready and bool(self.override_reason.text().strip())
+        self.confirm_button.setEnabled(ready)
+
+    # --- saving --------------------------------------------------------------------------
+    def confirm(self) -> None:
+        if not self.confirm_button.isEnabled():
+            return
+        override = None
+        if self.case.missing_documents:
+            override = {
+                "supervisor": self.supervisor.text().strip(),
+                "reason": self.override_reason.text().strip(),
+            }
+        try:
+            self.slip_number = self._confirm(self.claim(), override)
+        except ValueError as exc:
+            self._show_claim_error(exc)
+            QMessageBox.warning(self, "未能结算", str(exc))
+            return
+        if self._drafts is not None:
+            self._drafts.discard(self._draft_key)
+        self.settled.emit(self.slip_number)
+        self.done(QDialog.DialogCode.Accepted)
+
+    def reject(self) -> None:
+        if self.slip_number is None and self.has_input():
+            answer = QMessageBox.question(
+                self,
+                "关闭出院结算",
+                "已录入的金额尚未结算。\n\n"
+                "“保存”：保留为草稿，下次打开本病例时恢复；\n"
+                "“放弃”：删除已录入的内容；\n“取消”：回到结算窗口。",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Discard and self._drafts is not None:
+                self._drafts.discard(self._draft_key)
+        super().reject()
+
+    def closeEvent(self, event) -> None:
+        event.ignore()
+        self.reject()
+
+    def _save_draft(self) -> None:
+        if self._drafts is not None and self.slip_number is None:
+            if self.has_input():
+                self._drafts.save(self._draft_key, self.typed())
+            else:
+                self._drafts.discard(self._draft_key)
+
+    def _restore_draft(self) -> None:
+        draft = self._drafts.load(self._draft_key) if self._drafts is not None else None
+        if not draft:
+            return
+        for key, field in self.fields.items():
+            field.setText(str(draft.get(key) or ""))
+        day = QDate.fromString(str(draft.get("date", "")), "yyyy-MM-dd")
+        if day.isValid():
+            self.discharge_date.setDate(day)
+        index = self.cause.findData(draft.get("cause"))
+        self.cause.setCurrentIndex(max(index, 0))
+        self.supervisor.setText(str(draft.get("supervisor") or ""))
+        self.override_reason.setText(str(draft.get("override_reason") or ""))

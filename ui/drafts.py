@@ -1,0 +1,48 @@
+"""Drafts of forms being typed, kept on disk so a crash or power cut loses nothing typed.
+
+One small JSON file per open form under ``<data dir>/drafts/``; written whole to a temporary
+file and renamed over the old one, so a draft on disk is always either the old or the new one.
+"""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+class DraftBox:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def _path(self, key: str) -> Path:
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in key)
+        return self.folder / f"{safe}.json"
+
+    def save(self, key: str, fields: dict[str, object]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".draft-")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(fields, stream, ensure_ascii=False)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, self._path(key))
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def load(self, key: str) -> dict[str, object] | None:
+        path = self._path(key)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def discard(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def keys(self) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(path.stem for path in self.folder.glob("*.json"))
