@@ -4,9 +4,6 @@ import argparse
 import sys
 
 from app.commands.common import add_db_option
-from app.demo import NotADemoDatabase, build_demo
-from app.services import ServiceError
-from db import configured_target, open_store
 
 
 def register(subparsers) -> None:
@@ -16,6 +13,10 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from app.demo import NotADemoDatabase, build_demo
+    from app.services import ServiceError
+    from db import configured_target, open_store
+
     target = args.db or configured_target()
     store = open_store(target)
     try:

@@ -4,7 +4,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.policy import PolicyLoadError, load_policies, load_policy_file
 
 
 def register(subparsers) -> None:
@@ -19,6 +18,8 @@ def register(subparsers) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from app.policy import PolicyLoadError, load_policy_file
+
     if not args.file.is_file():
         print(f"找不到文件：{args.file}", file=sys.stderr)
         return 2
@@ -35,6 +36,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
+    from app.policy import PolicyLoadError, load_policies
     from app.policy.cases import load_cases, run_case
 
     try:

@@ -9,9 +9,6 @@ import json
 import sys
 from decimal import Decimal
 
-from app.policy import PolicyLoadError, load_policies
-from app.settlement import ClaimError, settle_json
-
 EXIT_INVALID = 2
 
 
@@ -29,6 +26,9 @@ def _read(source: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from app.policy import PolicyLoadError, load_policies
+    from app.settlement import ClaimError, settle_json
+
     try:
         text = _read(args.input)
     except (OSError, UnicodeDecodeError) as exc:
