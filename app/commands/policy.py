@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 
-
 def register(subparsers) -> None:
     parser = subparsers.add_parser("policy", help="检查政策文件、运行政策测试用例")
     actions = parser.add_subparsers(dest="policy_action", metavar="操作", required=True)
