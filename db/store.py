@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import is_url, make_engine
 from db.migrate import MigrationReport, upgrade
+from db.outbox import capture_changes
 
 APP_NAME = "one-stop-desk"
 DB_FILE_NAME = "desk.sqlite3"
@@ -58,6 +59,7 @@ class Store:
         self._writer = sessionmaker(
             bind=self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
         )
+        capture_changes(self._writer)  # sync outbox: queue changes in the same transaction
         self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     @property
