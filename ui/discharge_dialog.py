@@ -6,6 +6,7 @@ the strings of the returned result are shown. ``confirm`` saves it and returns t
 """
 
 from collections.abc import Callable
+from datetime import datetime
 
 from app.money import AmountError, parse_amount
 from app.vocabulary import (
@@ -21,8 +22,8 @@ from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, ErrorLabel
 from ui.qt import (
     QComboBox,
-    QDate,
-    QDateEdit,
+    QDateTime,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -48,7 +49,7 @@ AMOUNT_FIELDS = (
 _OPTIONAL = {"out_of_catalog", "basic_insurance", "critical_illness", "other_compensation"}
 
 Preview = Callable[[dict], dict]
-Confirm = Callable[[dict, dict | None], str]
+Confirm = Callable[[dict, dict | None, datetime], str]
 
 
 class DischargeDialog(QDialog):
@@ -73,11 +74,10 @@ class DischargeDialog(QDialog):
         self.fields: dict[str, CheckedLineEdit] = {}
 
         form = QFormLayout()
-        self.discharge_date = QDateEdit(self)
-        self.discharge_date.setCalendarPopup(True)
-        self.discharge_date.setDisplayFormat("yyyy-MM-dd")
-        self.discharge_date.setDate(QDate.currentDate())
-        form.addRow("出院（结算）日期：", self.discharge_date)
+        self.discharged_at = QDateTimeEdit(QDateTime.currentDateTime(), self)
+        self.discharged_at.setCalendarPopup(True)
+        self.discharged_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        form.addRow("出院时间：", self.discharged_at)
         for key, label in AMOUNT_FIELDS:
             hint = "如 52000.00" if key == "total" else "没有可不填（按 0 计）"
             field = CheckedLineEdit(label, hint, self)
@@ -124,7 +124,7 @@ class DischargeDialog(QDialog):
         self._restore_draft()
         for field in self.fields.values():
             field.edited.connect(self._changed)
-        self.discharge_date.dateChanged.connect(self._changed)
+        self.discharged_at.dateTimeChanged.connect(self._changed)
         self.cause.currentIndexChanged.connect(self._changed)
         self.supervisor.textChanged.connect(self._changed)
         self.override_reason.textChanged.connect(self._changed)
@@ -165,7 +165,7 @@ class DischargeDialog(QDialog):
     def typed(self) -> dict[str, object]:
         """Everything typed, as it is kept in the draft."""
         return {
-            "date": self.discharge_date.date().toString("yyyy-MM-dd"),
+            "discharged_at": self.discharged_at.dateTime().toString("yyyy-MM-dd HH:mm"),
             "cause": self.cause.currentData(),
             "supervisor": self.supervisor.text(),
             "override_reason": self.override_reason.text(),
@@ -180,7 +180,7 @@ class DischargeDialog(QDialog):
         case = self.case
         claim: dict = {
             "policy": case.policy_id,
-            "date": self.discharge_date.date().toString("yyyy-MM-dd"),
+            "date": self.discharged_at.date().toString("yyyy-MM-dd"),
             "category": case.category,
             "visit": case.visit,
             "insurance": case.insurance,
@@ -255,7 +255,8 @@ class DischargeDialog(QDialog):
                 "reason": self.override_reason.text().strip(),
             }
         try:
-            self.slip_number = self._confirm(self.claim(), override)
+            moment = self.discharged_at.dateTime().toPython().replace(second=0, microsecond=0)
+            self.slip_number = self._confirm(self.claim(), override, moment)
         except ValueError as exc:
             self._show_claim_error(exc)
             QMessageBox.warning(self, "未能结算", str(exc))
@@ -301,9 +302,9 @@ class DischargeDialog(QDialog):
             return
         for key, field in self.fields.items():
             field.setText(str(draft.get(key) or ""))
-        day = QDate.fromString(str(draft.get("date", "")), "yyyy-MM-dd")
-        if day.isValid():
-            self.discharge_date.setDate(day)
+        moment = QDateTime.fromString(str(draft.get("discharged_at", "")), "yyyy-MM-dd HH:mm")
+        if moment.isValid():
+            self.discharged_at.setDateTime(moment)
         index = self.cause.findData(draft.get("cause"))
         self.cause.setCurrentIndex(max(index, 0))
         self.supervisor.setText(str(draft.get("supervisor") or ""))

@@ -9,3 +9,11 @@ from PySide6.QtGui import *  # noqa: F403
 from PySide6.QtWidgets import *  # noqa: F403
 
 __all__ = [name for name in dir() if name.startswith("Q") or name in ("Qt", "Signal", "Slot")]
+__all__ += ["print_support"]
+
+
+def print_support():
+    """Qt's printing module, imported the first time something prints (not at start)."""
+    from PySide6 import QtPrintSupport
+
+    return QtPrintSupport

@@ -32,7 +32,7 @@ def lanxi_case(**changes) -> DischargeCase:
 def make_dialog(qtbot, policies, drafts):
     saved: list[tuple[dict, dict | None]] = []
 
-    def confirm(claim, override):
+    def confirm(claim, override, discharged_at):
         saved.append((claim, override))
         return "LX01-2026-000001"
 

@@ -1,0 +1,81 @@
+"""Screenshots of the window for the README, taken with Qt itself (``QWidget.grab``).
+
+Run under a virtual display so the real platform plugin and the shipped fonts are used:
+    xvfb-run -a -s "-screen 0 1366x768x24" python docs/screenshots/take_screenshots.py
+It builds a demo database in a temporary folder; nothing of the user's is touched.
+"""
+
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from ui.launch import make_application, open_desk  # noqa: E402
+from ui.qt import QSettings  # noqa: E402
+
+
+def settle(app, rounds: int = 20) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def main() -> int:
+    folder = Path(tempfile.mkdtemp(prefix="desk-shots-"))
+    app = make_application(sys.argv[:1])
+    from ui.main_window import MainWindow
+    from ui.registration_form import RegistrationForm
+
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("clerk/name", "张窗口")
+    settings.setValue("sync/upload_folder", r"\\医保局\上传")
+    desk = open_desk(str(folder / "desk.sqlite3"), "张窗口", "LX01")
+    window = MainWindow(settings)
+    window.attach(desk)
+    window.show()
+    window.search.setText("测试")
+    window.run_search()
+    settle(app)
+    window.grab().save(str(HERE / "main_window.png"))
+
+    form = RegistrationForm(desk, None, window)
+    form.show()
+    form.fields["id_number"].setText("33078119800101123")  # one digit short, then a wrong one
+    form.fields["id_number"].edit.insert("5")
+    form.fields["name"].setText("测试新")
+    form.fields["admission_number"].setText("ZY2026-0815")
+    form.fields["department"].setText("心内科")
+    form.fields["diagnosis"].setText("")
+    form._touched.update({"diagnosis", "off_roster_reason"})
+    form.validate()
+    settle(app)
+    form.grab().save(str(HERE / "registration_form.png"))
+    form._saved = True
+    form.close()
+
+    open_row = next(row for row in desk.work_list())
+    window.show_work_list()
+    window.select_admission(open_row.admission_id)
+    settle(app)
+    window.open_discharge()
+    dialog = window.discharge
+    for key, text in {
+        "total": "52000.00",
+        "out_of_catalog": "2000.00",
+        "basic_insurance": "30000.00",
+        "critical_illness": "5000.00",
+    }.items():
+        dialog.fields[key].setText(text)
+    settle(app)
+    dialog.grab().save(str(HERE / "discharge_dialog.png"))
+    for field in dialog.fields.values():
+        field.setText("")
+    dialog.close()
+    desk.close()
+    print("\n".join(str(p) for p in sorted(HERE.glob("*.png"))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

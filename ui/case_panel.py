@@ -1,0 +1,64 @@
+"""The case on the right of the main window: who, which admission, papers, settlements."""
+
+from app.vocabulary import CATEGORY_NAMES, FACILITY_NAMES, INSURANCE_NAMES, VISIT_NAMES
+from ui.amounts import yuan
+from ui.checklist_panel import ChecklistPanel
+from ui.desk import CaseDetail
+from ui.qt import QGroupBox, QLabel, QVBoxLayout, QWidget
+
+
+class CasePanel(QWidget):
+    def __init__(self, mark, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.detail: CaseDetail | None = None
+        self.header = QLabel(
+            "在左侧选择病例，或在上方输入身份证号、姓名、住院号、扫描结算单。", self
+        )
+        self.header.setWordWrap(True)
+        self.checklist = ChecklistPanel(mark, self)
+        papers = QGroupBox("材料清单（原件查验、复印件留存、扫描件）", self)
+        QVBoxLayout(papers).addWidget(self.checklist)
+        self.settlements = QLabel("", self)
+        self.settlements.setWordWrap(True)
+        settled = QGroupBox("结算记录", self)
+        QVBoxLayout(settled).addWidget(self.settlements)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addWidget(papers, 1)
+        layout.addWidget(settled)
+
+    def show_case(self, detail: CaseDetail | None) -> None:
+        self.detail = detail
+        if detail is None:
+            self.header.setText("未选择病例。")
+            self.checklist.show_lines([])
+            self.settlements.setText("")
+            return
+        row = detail.row
+        discharged = row.discharged_at.strftime("%Y-%m-%d %H:%M") if row.discharged_at else "在院"
+        self.header.setText(
+            f"<span style='font-size:15pt'><b>{row.name}</b></span>　{detail.sex}　"
+            f"出生 {detail.birth_date.isoformat()}　身份证号 <b>{row.id_number}</b><br>"
+            f"住院号 <b>{row.admission_number}</b>　{row.department}　诊断：{detail.diagnosis}<br>"
+            f"入院 {row.admitted_at:%Y-%m-%d %H:%M}　出院 {discharged}　"
+            f"状态：<b>{row.status}</b><br>"
+            f"{CATEGORY_NAMES.get(row.category, row.category)}　"
+            f"{VISIT_NAMES.get(detail.visit, detail.visit)}　"
+            f"{INSURANCE_NAMES.get(detail.insurance, detail.insurance)}　"
+            f"{FACILITY_NAMES.get(detail.facility, detail.facility)}"
+        )
+        self.checklist.show_lines(detail.checklist, locked=detail.live_settlement is not None)
+        lines = []
+        for line in detail.settlements:
+            state = (
+                f"<span style='color:#b00020'>已作废：{line.void_reason}</span>"
+                if line.voided
+                else "有效"
+            )
+            lines.append(
+                f"<b>{line.slip_number}</b>　{line.settled_at:%Y-%m-%d %H:%M}　"
+                f"窗口支付 <b>{yuan(line.paid_at_window)}</b>　"
+                f"个人自付 {yuan(line.patient_pays)}　{state}"
+            )
+        self.settlements.setText("<br>".join(lines) or "尚未结算。")

@@ -1,0 +1,104 @@
+"""The case list: a table model of ``CaseRow`` and a proxy that sorts, filters and shows today."""
+
+from datetime import date
+
+from app.vocabulary import CATEGORY_NAMES
+from ui.amounts import grouped
+from ui.desk import CaseRow
+from ui.qt import (
+    QAbstractTableModel,
+    QBrush,
+    QColor,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+COLUMNS = (
+    ("status", "状态"),
+    ("name", "姓名"),
+    ("id_number", "身份证号"),
+    ("admission_number", "住院号"),
+    ("admitted_at", "入院时间"),
+    ("discharged_at", "出院时间"),
+    ("category", "救助类别"),
+    ("department", "科室"),
+    ("slip_number", "结算单号"),
+    ("paid_at_window", "窗口支付（元）"),
+)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class CaseTableModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[CaseRow] = []
+
+    def set_rows(self, rows: list[CaseRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, key)
+        if role == SORT_ROLE:
+            value = getattr(row, key)
+            if key == "paid_at_window":
+                # Sort amounts by their digits, right-aligned: no number is made from them.
+                return value.rjust(16, "0") if value else ""
+            return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "paid_at_window":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and key == "status":
+            colour = {"在院": "#0d47a1", "已结算": "#1b5e20"}.get(row.status, "#b00020")
+            return QBrush(QColor(colour))
+        return None
+
+    @staticmethod
+    def _text(row: CaseRow, key: str) -> str:
+        value = getattr(row, key)
+        if key in ("admitted_at", "discharged_at"):
+            return value.strftime("%Y-%m-%d %H:%M") if value else ""
+        if key == "category":
+            return CATEGORY_NAMES.get(value, value)
+        if key == "paid_at_window":
+            return grouped(value) if value else ""
+        return str(value or "")
+
+
+class CaseFilter(QSortFilterProxyModel):
+    """Sorts by the raw value, filters on any column's text, optionally only today's cases."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterKeyColumn(-1)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.today: date | None = None
+
+    def show_only(self, day: date | None) -> None:
+        self.today = day
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row, source_parent) -> bool:
+        if self.today is not None:
+            row = self.sourceModel().rows[source_row]
+            if not row.touched_on(self.today):
+                return False
+        return super().filterAcceptsRow(source_row, source_parent)

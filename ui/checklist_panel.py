@@ -1,0 +1,161 @@
+"""材料清单: each document the policy asks for, with original sighted / copy kept / scan.
+
+A scan is attached with the file dialog or by dropping an image or PDF on the item's row.
+Missing items are marked in red. Every tick is saved at once through ``mark``.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ui.desk import ChecklistLine
+from ui.qt import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+SCAN_FILTER = "扫描件 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
+SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+COLUMNS = ("阶段", "材料（条款）", "原件已查验", "复印件已留存", "扫描件", "")
+
+# mark(item_id, original_sighted=..., copy_kept=..., scan=...) saves one change.
+Mark = Callable[..., None]
+
+
+class ChecklistPanel(QWidget):
+    changed = Signal()
+
+    def __init__(self, mark: Mark, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._mark = mark
+        self.lines: list[ChecklistLine] = []
+        self.locked = False
+        self.summary = QLabel(self)
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.setAcceptDrops(True)
+        self.table.setAcceptDrops(False)
+        hint = QLabel("可把扫描图片或 PDF 拖到对应材料的行上附加。", self)
+        hint.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(hint)
+
+    # --- showing -------------------------------------------------------------------------
+    def show_lines(self, lines: list[ChecklistLine], locked: bool = False) -> None:
+        self.lines = list(lines)
+        self.locked = locked
+        self.table.setRowCount(len(self.lines))
+        for row, line in enumerate(self.lines):
+            self._fill_row(row, line)
+        self.table.resizeRowsToContents()
+        missing = sum(1 for line in self.lines if line.missing)
+        if not self.lines:
+            self.summary.setText("本病例没有需要留存的材料。")
+            self.summary.setStyleSheet("")
+        elif missing:
+            self.summary.setText(f"材料缺 {missing} 项（标红），结算前须补齐或由主管放行。")
+            self.summary.setStyleSheet("color: #b00020; font-weight: bold;")
+        else:
+            self.summary.setText("材料齐全。")
+            self.summary.setStyleSheet("color: #1b5e20; font-weight: bold;")
+
+    def _fill_row(self, row: int, line: ChecklistLine) -> None:
+        name = line.name + ("（正反面）" if line.both_sides else "")
+        name_item = QTableWidgetItem(
+            f"{name}\n{line.clause}" + (f" {line.note}" if line.note else "")
+        )
+        self.table.setItem(row, 0, QTableWidgetItem(line.stage_name))
+        self.table.setItem(row, 1, name_item)
+        self.table.setCellWidget(
+            row, 2, self._tick(line, "original_sighted", line.original_required)
+        )
+        self.table.setCellWidget(row, 3, self._tick(line, "copy_kept", line.copy_required))
+        attach = QPushButton("已附加，更换…" if line.scan_sha256 else "附加扫描件…", self.table)
+        attach.setEnabled(not self.locked)
+        attach.clicked.connect(lambda _=False, item=line.item_id: self.choose_scan(item))
+        self.table.setCellWidget(row, 4, attach)
+        state = QTableWidgetItem("缺" if line.missing else "✓")
+        state.setForeground(Qt.GlobalColor.red if line.missing else Qt.GlobalColor.darkGreen)
+        self.table.setItem(row, 5, state)
+
+    def _tick(self, line: ChecklistLine, key: str, required: bool) -> QWidget:
+        box = QCheckBox("" if required else "无需", self.table)
+        box.setObjectName(f"{key}_{line.item_id}")
+        box.setChecked(bool(getattr(line, key)))
+        box.setEnabled(not self.locked and (required or bool(getattr(line, key))))
+        box.toggled.connect(
+            lambda checked, item=line.item_id, k=key: self._save(item, **{k: checked})
+        )
+        holder = QWidget(self.table)
+        layout = QHBoxLayout(holder)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(box)
+        return holder
+
+    def tick_box(self, row: int, key: str) -> QCheckBox:
+        column = 2 if key == "original_sighted" else 3
+        return self.table.cellWidget(row, column).findChild(QCheckBox)
+
+    def row_state(self, row: int) -> str:
+        return self.table.item(row, 5).text()
+
+    # --- saving --------------------------------------------------------------------------
+    def _save(self, item_id: int, **changes) -> None:
+        try:
+            self._mark(item_id, **changes)
+        except ValueError as exc:
+            QMessageBox.warning(self, "未能保存材料", str(exc))
+        self.changed.emit()
+
+    def choose_scan(self, item_id: int) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择扫描件", "", SCAN_FILTER)
+        if path:
+            self._save(item_id, scan=Path(path))
+
+    def dragEnterEvent(self, event) -> None:
+        if not self.locked and self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        if not self.locked and self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        path = self._dropped_file(event)
+        position = self.table.viewport().mapFrom(self, event.position().toPoint())
+        row = self.table.rowAt(position.y())
+        if row < 0:
+            row = self.table.currentRow()
+        if path is None or row < 0 or row >= len(self.lines):
+            return
+        event.acceptProposedAction()
+        self._save(self.lines[row].item_id, scan=path)
+
+    @staticmethod
+    def _dropped_file(event) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        files = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+        if len(files) == 1 and files[0].suffix.lower() in SCAN_SUFFIXES:
+            return files[0]
+        return None

@@ -1,0 +1,446 @@
+"""What the window asks of the store, in one place: the open database, the site, the clerk.
+
+No Qt here and no money: each method calls one service (or look-up) and hands back plain
+records for the widgets. The store and SQLAlchemy are imported when the desk is opened, after
+the window is already on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.vocabulary import CATEGORY_NAMES, DOCUMENT_STAGE_NAMES
+from ui.discharge_case import DischargeCase
+
+if TYPE_CHECKING:
+    from db import Store
+
+SEX_NAMES = {"M": "男", "F": "女"}
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    code: str
+    name: str
+    facility: str
+    default_policy: str
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case table: an admission and its latest settlement (if any)."""
+
+    admission_id: int
+    person_id: int
+    name: str
+    id_number: str
+    admission_number: str
+    admitted_at: datetime
+    discharged_at: datetime | None
+    category: str
+    policy_id: str
+    department: str
+    slip_number: str = ""
+    voided: bool = False
+    paid_at_window: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.discharged_at is None:
+            return "在院"
+        if self.slip_number and not self.voided:
+            return "已结算"
+        return "已作废待重算" if self.voided else "已出院"
+
+    def touched_on(self, day: date) -> bool:
+        return self.admitted_at.date() == day or (
+            self.discharged_at is not None and self.discharged_at.date() == day
+        )
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    item_id: int
+    stage: str
+    name: str
+    clause: str
+    note: str
+    original_required: bool
+    copy_required: bool
+    both_sides: bool
+    original_sighted: bool
+    copy_kept: bool
+    scan_sha256: str | None
+
+    @property
+    def missing(self) -> bool:
+        return (self.original_required and not self.original_sighted) or (
+            self.copy_required and not self.copy_kept
+        )
+
+    @property
+    def stage_name(self) -> str:
+        return DOCUMENT_STAGE_NAMES.get(self.stage, self.stage)
+
+
+@dataclass(frozen=True)
+class SettlementLine:
+    slip_number: str
+    settled_at: datetime
+    paid_at_window: str
+    patient_pays: str
+    voided: bool
+    void_reason: str
+    result: dict
+
+
+@dataclass(frozen=True)
+class RosterAnswer:
+    """What the roster says of an ID number on a day: ``state`` is on_roster/not_found/expired."""
+
+    state: str
+    text: str
+    category: str | None = None
+
+
+@dataclass
+class CaseDetail:
+    row: CaseRow
+    sex: str
+    birth_date: date
+    facility: str
+    insurance: str
+    visit: str
+    diagnosis: str
+    checklist: list[ChecklistLine] = field(default_factory=list)
+    settlements: list[SettlementLine] = field(default_factory=list)
+
+    @property
+    def live_settlement(self) -> SettlementLine | None:
+        return next((s for s in reversed(self.settlements) if not s.voided), None)
+
+
+class Desk:
+    """The open store as the window uses it. Every write names ``clerk``."""
+
+    def __init__(self, store: Store, target: str, clerk: str, site_code: str | None = None):
+        self.store = store
+        self.target = target
+        self.clerk = clerk
+        self._site_code = site_code
+
+    @classmethod
+    def open(cls, target: str, clerk: str, site_code: str | None = None) -> Desk:
+        from db import open_store
+
+        return cls(open_store(target), target, clerk, site_code)
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.store.data_dir
+
+    @property
+    def migration_message(self) -> str:
+        return self.store.migration.message
+
+    @property
+    def policies(self):
+        from app.services.policies import installed_policies
+
+        return installed_policies()
+
+    # --- the site ------------------------------------------------------------------------
+    def site(self) -> SiteInfo | None:
+        from app.services import ServiceError, current_site
+
+        with self.store.read() as session:
+            try:
+                site = current_site(session, self._site_code)
+            except ServiceError:
+                return None
+            return SiteInfo(site.code, site.name, site.facility, site.default_policy)
+
+    def save_site(self, code: str, name: str, facility: str, default_policy: str) -> SiteInfo:
+        from app.services import save_site
+
+        site = save_site(
+            self.store,
+            code=code,
+            name=name,
+            facility=facility,
+            default_policy=default_policy,
+            clerk=self.clerk,
+        )
+        self._site_code = site.code
+        return SiteInfo(site.code, site.name, site.facility, site.default_policy)
+
+    # --- finding cases -------------------------------------------------------------------
+    def work_list(self) -> list[CaseRow]:
+        """The site's admissions still in hospital (today's admissions among them)."""
+        from app.services import open_admissions
+
+        site = self.site()
+        if site is None:
+            return []
+        with self.store.read() as session:
+            return [self._row(session, a) for a in open_admissions(session, site.code)]
+
+    def search(self, text: str) -> list[CaseRow]:
+        """Cases for an ID number, a name (or its start), a 住院号 or a slip number."""
+        from app.services import (
+            get_settlement,
+            person_admissions,
+            search_people,
+        )
+        from app.services.records import find_admission
+        from db.models import Admission
+
+        text = text.strip()
+        if not text:
+            return []
+        site = self.site()
+        with self.store.read() as session:
+            admissions: dict[int, Admission] = {}
+            settlement = get_settlement(session, text)
+            if settlement is not None and settlement.admission_id is not None:
+                admission = session.get(Admission, settlement.admission_id)
+                admissions[admission.id] = admission
+            found = find_admission(session, text, site.code if site else None)
+            if found is not None:
+                admissions[found.id] = found
+            for person in search_people(session, text):
+                for admission in person_admissions(session, person.id):
+                    admissions[admission.id] = admission
+            rows = [self._row(session, a) for a in admissions.values()]
+        return sorted(rows, key=lambda row: row.admitted_at, reverse=True)
+
+    def _row(self, session, admission) -> CaseRow:
+        from app.services import admission_settlements, result_of
+
+        settlements = admission_settlements(session, admission.id)
+        last = settlements[-1] if settlements else None
+        return CaseRow(
+            admission_id=admission.id,
+            person_id=admission.person_id,
+            name=admission.person.name,
+            id_number=admission.person.id_number,
+            admission_number=admission.admission_number,
+            admitted_at=admission.admitted_at,
+            discharged_at=admission.discharged_at,
+            category=admission.category,
+            policy_id=admission.policy_id,
+            department=admission.department,
+            slip_number=last.slip_number if last else "",
+            voided=bool(last and last.voided),
+            paid_at_window=result_of(last)["paid_at_window"] if last else "",
+        )
+
+    def case(self, admission_id: int) -> CaseDetail:
+        from app.services import admission_settlements, checklist, result_of
+        from db.models import Admission
+
+        with self.store.read() as session:
+            admission = session.get(Admission, admission_id)
+            person = admission.person
+            detail = CaseDetail(
+                row=self._row(session, admission),
+                sex=SEX_NAMES.get(person.sex, person.sex),
+                birth_date=person.birth_date,
+                facility=admission.facility,
+                insurance=admission.insurance,
+                visit=admission.visit,
+                diagnosis=admission.diagnosis,
+            )
+            detail.checklist = [
+                ChecklistLine(
+                    item.id,
+                    item.stage,
+                    item.name,
+                    item.clause,
+                    item.note,
+                    item.original_required,
+                    item.copy_required,
+                    item.both_sides,
+                    item.original_sighted,
+                    item.copy_kept,
+                    item.scan_sha256,
+                )
+                for item in checklist(session, admission_id)
+            ]
+            for row in admission_settlements(session, admission_id):
+                result = result_of(row)
+                detail.settlements.append(
+                    SettlementLine(
+                        row.slip_number,
+                        row.settled_at,
+                        result["paid_at_window"],
+                        result["patient_pays"],
+                        row.voided,
+                        row.void_reason or "",
+                        result,
+                    )
+                )
+        return detail
+
+    # --- registration --------------------------------------------------------------------
+    def roster_answer(self, id_number: str, day: date) -> RosterAnswer:
+        from app.services import find_person, status_history
+        from app.services.people import roster_status_on
+
+        with self.store.read() as session:
+            person = find_person(session, id_number)
+            if person is None:
+                return RosterAnswer("not_found", "名册中未找到此人（新人员，须填写登记理由）")
+            current = roster_status_on(session, person.id, day)
+            if current is not None:
+                until = f"，有效期至 {current.valid_to}" if current.valid_to else ""
+                name = CATEGORY_NAMES.get(current.category, current.category)
+                return RosterAnswer("on_roster", f"在册：{name}{until}", current.category)
+            listed = [s for s in status_history(session, person.id) if s.roster_import_id]
+            if listed:
+                last = listed[-1]
+                return RosterAnswer(
+                    "expired",
+                    f"名册资格已过期（有效期至 {last.valid_to}），须填写登记理由",
+                    last.category,
+                )
+            return RosterAnswer("not_found", f"{person.name}：名册中未找到（须填写登记理由）")
+
+    def known_name(self, id_number: str) -> str | None:
+        from app.services import find_person
+
+        with self.store.read() as session:
+            person = find_person(session, id_number)
+            return person.name if person else None
+
+    def register(self, form) -> object:
+        """``form`` is an ``app.services.AdmissionInput``; returns the ``Registration``."""
+        from app.services import register_admission
+
+        return register_admission(self.store, form, clerk=self.clerk, site_code=self._site_code)
+
+    # --- checklist -----------------------------------------------------------------------
+    def mark_item(
+        self,
+        item_id: int,
+        *,
+        original_sighted: bool | None = None,
+        copy_kept: bool | None = None,
+        scan: Path | None = None,
+    ) -> None:
+        from app.services import ItemUpdate, update_item
+
+        update = ItemUpdate(original_sighted=original_sighted, copy_kept=copy_kept, scan=scan)
+        update_item(self.store, item_id, update, clerk=self.clerk)
+
+    # --- discharge -----------------------------------------------------------------------
+    def discharge_case(self, admission_id: int) -> DischargeCase:
+        detail = self.case(admission_id)
+        row = detail.row
+        title = self.policies[row.policy_id].definition.title
+        missing = tuple(
+            f"{line.stage_name}·{line.name}（{self._wanted(line)}）"
+            for line in detail.checklist
+            if line.missing
+        )
+        return DischargeCase(
+            key=f"admission-{admission_id}",
+            policy_id=row.policy_id,
+            policy_title=title,
+            patient_name=row.name,
+            id_number=row.id_number,
+            category=row.category,
+            visit=detail.visit,
+            insurance=detail.insurance,
+            facility=detail.facility,
+            admitted_on=row.admitted_at.date(),
+            admission_number=row.admission_number,
+            referral_approved=self._referral_approved(admission_id),
+            admission_id=admission_id,
+            missing_documents=missing,
+        )
+
+    @staticmethod
+    def _wanted(line: ChecklistLine) -> str:
+        wanted = []
+        if line.original_required and not line.original_sighted:
+            wanted.append("原件未查验")
+        if line.copy_required and not line.copy_kept:
+            wanted.append("复印件未留存")
+        return "，".join(wanted)
+
+    def _referral_approved(self, admission_id: int) -> bool:
+        from db.models import Admission
+
+        with self.store.read() as session:
+            return bool(session.get(Admission, admission_id).referral_approved)
+
+    def preview(self, case: DischargeCase, claim: dict) -> dict:
+        """The calculator's result for the typed claim, with this year's earlier settlements."""
+        from app.services import year_to_date
+        from app.services.year_to_date import to_contract
+        from app.settlement import settle_json
+        from db.models import Admission
+
+        year = int(claim["date"][:4])
+        with self.store.read() as session:
+            person_id = session.get(Admission, case.admission_id).person_id
+            used = year_to_date(session, person_id, case.policy_id, year)
+        return settle_json({**claim, "year_to_date": to_contract(used)}, self.policies)
+
+    def settle(
+        self,
+        case: DischargeCase,
+        claim: dict,
+        override: dict | None,
+        discharged_at: datetime,
+    ) -> str:
+        from app.services import Amounts, DischargeInput, Override, settle_discharge
+
+        amounts = Amounts(
+            **{
+                key: claim[key]
+                for key in (
+                    "total",
+                    "out_of_catalog",
+                    "basic_insurance",
+                    "critical_illness",
+                    "other_compensation",
+                )
+            }
+        )
+        row = settle_discharge(
+            self.store,
+            DischargeInput(case.admission_id, discharged_at, amounts, claim.get("cause")),
+            clerk=self.clerk,
+            override=Override(override["supervisor"], override["reason"]) if override else None,
+        )
+        return row.slip_number
+
+    def void(self, slip_number: str, reason: str, supervisor: str) -> None:
+        from app.services import void_settlement
+
+        # The supervisor who allows a void is the one the audit trail names for it.
+        void_settlement(self.store, slip_number, reason=reason, clerk=supervisor)
+
+    # --- paper ---------------------------------------------------------------------------
+    def slip_pdf(self, slip_number: str, paper: str = "A4", record: bool = True) -> bytes:
+        """The slip's PDF (ReportLab, loaded now); a print is kept in the audit trail."""
+        from app.printing import from_store
+        from app.printing.slip import render_slip
+
+        with self.store.read() as session:
+            data = from_store.slip_data(session, slip_number)
+        pdf = render_slip(data, paper=paper)
+        if record:
+            copies = ("patient", "hospital")
+            from_store.record_print(
+                self.store, data.slip_number, clerk=self.clerk, paper=paper, copies=copies
+            )
+        return pdf

@@ -1,0 +1,103 @@
+"""Start the window: ``python -m app [--db PATH]`` calls ``run(args)``.
+
+The window is shown first and the database opened behind it (SQLAlchemy, migrations and, on
+a first run, the demo database are loaded off the GUI thread), so the clerk sees a window at
+once. ``ONESTOP_EXIT_WHEN_READY=1`` makes it print when shown and when ready, then quit
+(used by ``bench/startup.py``).
+"""
+
+import getpass
+import os
+import sys
+import time
+from pathlib import Path
+
+from ui import settings as options
+from ui.fonts import apply_application_font, register_fonts
+from ui.qt import QApplication, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
+
+EXIT_WHEN_READY = "ONESTOP_EXIT_WHEN_READY"
+
+
+def make_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    app.setOrganizationName(options.ORGANIZATION)
+    app.setApplicationName(options.APPLICATION)
+    app.setApplicationDisplayName("一站式即时结算窗口")
+    translator = QTranslator(app)
+    # Qt's own buttons (确定, 取消, 保存 …) in Chinese.
+    if translator.load(
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+        "qt",
+        "_",
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+    ):
+        app.installTranslator(translator)
+    apply_application_font(app, register_fonts())
+    return app
+
+
+def database_target(db_option: str | None, settings: QSettings) -> str:
+    """--db, else the data folder chosen in the settings, else the store's own default."""
+    if db_option:
+        return db_option
+    folder = options.DATA_DIR.read(settings)
+    if folder:
+        return str(Path(folder) / "desk.sqlite3")
+    from db import configured_target
+
+    return configured_target()
+
+
+def open_desk(target: str, clerk: str, site_code: str | None):
+    """Open the store (a demo database is made first when the file does not exist yet)."""
+    from db import open_store
+    from ui.desk import Desk
+
+    is_new_file = "://" not in target and not Path(target).expanduser().exists()
+    if is_new_file:
+        from app.demo import build_demo
+
+        store = open_store(target)
+        try:
+            build_demo(store)
+        finally:
+            store.close()
+    return Desk.open(target, clerk, site_code)
+
+
+def run(args) -> int:
+    started = time.perf_counter()
+    app = make_application(sys.argv[:1])
+    from ui.main_window import MainWindow
+
+    settings = options.app_settings()
+    window = MainWindow(settings)
+    window.show()
+    probe = os.environ.get(EXIT_WHEN_READY) == "1"
+    if probe:
+        app.processEvents()
+        print(f"shown {time.perf_counter() - started:.3f}", flush=True)
+
+    clerk = options.CLERK.read(settings) or getpass.getuser()
+    site_code = options.SITE_CODE.read(settings) or None
+    target = database_target(getattr(args, "db", None), settings)
+
+    def opened(desk) -> None:
+        window.attach(desk)
+        if probe:
+            print(f"ready {time.perf_counter() - started:.3f}", flush=True)
+            QTimer.singleShot(0, app.quit)
+
+    def failed(error: Exception) -> None:
+        window.show_open_failure(error)
+        if probe:
+            app.exit(1)
+
+    from ui.ops import run_in_background
+
+    run_in_background(lambda: open_desk(target, clerk, site_code), opened, failed)
+    code = app.exec()
+    if window.desk is not None:
+        window.desk.close()
+    return code

@@ -1,0 +1,366 @@
+"""The main window: search (ID number, name, 住院号 or a scanned slip), the case list, the case.
+
+It is shown before the database is open; ``attach(desk)`` fills it once the store is ready.
+"""
+
+from datetime import date
+
+from ui import settings as options
+from ui.case_panel import CasePanel
+from ui.case_table import CaseFilter, CaseTableModel
+from ui.desk import CaseRow, Desk
+from ui.discharge_dialog import DischargeDialog
+from ui.drafts import DraftBox
+from ui.ops import run_in_background
+from ui.printing import preview_and_print, save_pdf
+from ui.qt import (
+    QAbstractItemView,
+    QAction,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSettings,
+    QShortcut,
+    QSplitter,
+    Qt,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ui.registration_form import DRAFT_KEY, RegistrationForm
+from ui.void_dialog import VoidDialog
+
+SEARCH_HINT = "身份证号、姓名、住院号，或扫描结算单条码，回车查找（Ctrl+F）"
+
+
+class MainWindow(QMainWindow):
+    desk_ready = Signal()
+    printed = Signal(str)  # slip number, once its PDF is made
+
+    def __init__(self, settings: QSettings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.desk: Desk | None = None
+        self.drafts: DraftBox | None = None
+        self.registration: RegistrationForm | None = None
+        self.discharge: DischargeDialog | None = None
+        self.setWindowTitle("一站式即时结算窗口 — 医疗救助")
+        self.resize(1340, 740)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(SEARCH_HINT)
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(self.run_search)
+        self.search_button = QPushButton("查找", self)
+        self.search_button.clicked.connect(self.run_search)
+        self.list_title = QLabel("在院病例", self)
+        self.back_button = QPushButton("返回在院列表 (Esc)", self)
+        self.back_button.clicked.connect(self.show_work_list)
+        self.back_button.hide()
+
+        self.model = CaseTableModel(self)
+        self.proxy = CaseFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)  # newest admission first
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("在列表中筛选（任意一列）")
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.today_only = QCheckBox("只看今日入院或出院", self)
+        self.today_only.toggled.connect(
+            lambda on: self.proxy.show_only(date.today() if on else None)
+        )
+
+        self.case_panel = CasePanel(self._mark_item, self)
+        self.case_panel.checklist.changed.connect(self.refresh_case)
+
+        self._build_layout()
+        self._build_actions()
+        self._build_status_bar()
+        self._enable_case_actions()
+
+    # --- layout ----------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        search_row = QHBoxLayout()
+        search_row.addWidget(QLabel("查找：", self))
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.search_button)
+        list_head = QHBoxLayout()
+        list_head.addWidget(self.list_title)
+        list_head.addStretch(1)
+        list_head.addWidget(self.back_button)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter, 1)
+        filter_row.addWidget(self.today_only)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(list_head)
+        left_layout.addLayout(filter_row)
+        left_layout.addWidget(self.table, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.case_panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.addLayout(search_row)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+    def _build_actions(self) -> None:
+        bar = QToolBar("操作", self)
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(bar)
+
+        def action(text: str, shortcut: str | None, slot) -> QAction:
+            item = QAction(text, self)
+            if shortcut:
+                item.setShortcut(QKeySequence(shortcut))
+                item.setText(f"{text} ({shortcut})")
+            item.triggered.connect(slot)
+            bar.addAction(item)
+            return item
+
+        self.register_action = action("入院登记", "F2", self.open_registration)
+        self.discharge_action = action("出院结算", "F5", self.open_discharge)
+        self.print_action = action("打印结算单", "Ctrl+P", self.print_current)
+        self.pdf_action = action("保存为 PDF", None, self.save_current_pdf)
+        self.void_action = action("作废（主管）", None, self.open_void)
+        bar.addSeparator()
+        self.policy_action = action("政策条款", "F9", self.open_policy_viewer)
+        self.settings_action = action("设置", None, self.open_settings)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
+        QShortcut(QKeySequence("Escape"), self.search, activated=self.show_work_list)
+
+    def _build_status_bar(self) -> None:
+        self.status_db = QLabel("数据库：正在打开…", self)
+        self.status_site = QLabel("站点：—", self)
+        self.status_clerk = QLabel("经办人：—", self)
+        self.status_sync = QLabel("同步：—", self)
+        for label in (self.status_db, self.status_site, self.status_clerk, self.status_sync):
+            self.statusBar().addPermanentWidget(label)
+
+    # --- the store arrives -----------------------------------------------------------------
+    def attach(self, desk: Desk) -> None:
+        self.desk = desk
+        self.drafts = DraftBox(desk.data_dir / "drafts")
+        self.status_db.setText(f"数据库：{desk.target}")
+        self.update_status()
+        self.show_work_list()
+        if self.drafts.load(DRAFT_KEY):
+            self.statusBar().showMessage("有上次未保存的入院登记草稿，按 F2 继续。", 15000)
+        elif desk.migration_message:
+            self.statusBar().showMessage(desk.migration_message, 8000)
+        self.desk_ready.emit()
+
+    def show_open_failure(self, error: Exception) -> None:
+        self.status_db.setText("数据库：未能打开")
+        QMessageBox.critical(self, "未能打开数据库", f"{error}")
+
+    def update_status(self) -> None:
+        site = self.desk.site() if self.desk else None
+        self.status_site.setText(f"站点：{site.name}（{site.code}）" if site else "站点：未设置")
+        clerk = self.desk.clerk if self.desk else options.CLERK.read(self.settings)
+        self.status_clerk.setText(f"经办人：{clerk or '未设置'}")
+        folder = options.UPLOAD_FOLDER.read(self.settings)
+        minutes = options.SYNC_MINUTES.read(self.settings)
+        self.status_sync.setText(
+            f"同步：每 {minutes} 分钟上传至 {folder}" if folder else "同步：未设置上传文件夹"
+        )
+
+    # --- search and the list ---------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def run_search(self) -> None:
+        text = self.search.text().strip()
+        if self.desk is None or not text:
+            return
+        rows = self.desk.search(text)
+        self.model.set_rows(rows)
+        self.list_title.setText(f"查找“{text}”：{len(rows)} 条")
+        self.back_button.show()
+        if rows:
+            self.select_admission(rows[0].admission_id)
+            self.search.selectAll()  # the next scan replaces the text
+        else:
+            self.case_panel.show_case(None)
+            self.statusBar().showMessage(f"没有找到“{text}”。", 8000)
+        self._enable_case_actions()
+
+    def show_work_list(self) -> None:
+        if self.desk is None:
+            return
+        self.model.set_rows(self.desk.work_list())
+        self.list_title.setText(f"在院病例：{self.model.rowCount()} 人")
+        self.back_button.hide()
+        self.search.clear()
+        self.case_panel.show_case(None)
+        self._enable_case_actions()
+
+    def select_admission(self, admission_id: int) -> None:
+        for source_row, row in enumerate(self.model.rows):
+            if row.admission_id == admission_id:
+                index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index)
+                return
+
+    def current_row(self) -> CaseRow | None:
+        index = self.proxy.mapToSource(self.table.currentIndex())
+        return self.model.rows[index.row()] if index.isValid() else None
+
+    def _row_chosen(self, *_args) -> None:
+        self.refresh_case()
+
+    def refresh_case(self) -> None:
+        row = self.current_row()
+        detail = self.desk.case(row.admission_id) if (row and self.desk) else None
+        self.case_panel.show_case(detail)
+        self._enable_case_actions()
+
+    def _replace_row(self, admission_id: int) -> None:
+        """Show the case's new state in the list (after registering, settling, voiding)."""
+        detail = self.desk.case(admission_id)
+        rows = [r for r in self.model.rows if r.admission_id != admission_id]
+        self.model.set_rows([detail.row, *rows])
+        self.select_admission(admission_id)
+
+    def _enable_case_actions(self) -> None:
+        detail = self.case_panel.detail
+        live = detail.live_settlement if detail else None
+        ready = self.desk is not None
+        self.register_action.setEnabled(ready)
+        self.discharge_action.setEnabled(bool(detail) and live is None)
+        for item in (self.print_action, self.pdf_action, self.void_action):
+            item.setEnabled(live is not None)
+
+    def _mark_item(self, item_id: int, **changes) -> None:
+        self.desk.mark_item(item_id, **changes)
+
+    # --- registration, discharge, void -----------------------------------------------------
+    def open_registration(self) -> None:
+        if self.desk is None:
+            return
+        if self.desk.site() is None:
+            QMessageBox.warning(
+                self, "尚未设置本院", "请先在“设置”中填写站点代码、医院名称与默认政策。"
+            )
+            self.open_settings()
+            return
+        self.registration = RegistrationForm(self.desk, self.drafts, self)
+        self.registration.registered.connect(self._registered)
+        self.registration.open()
+
+    def _registered(self, admission_id: int) -> None:
+        self._replace_row(admission_id)
+        self.statusBar().showMessage("入院备案登记已保存。", 8000)
+
+    def open_discharge(self) -> None:
+        detail = self.case_panel.detail
+        if self.desk is None or detail is None or detail.live_settlement is not None:
+            return
+        desk = self.desk
+        case = desk.discharge_case(detail.row.admission_id)
+        self.discharge = DischargeDialog(
+            case,
+            preview=lambda claim: desk.preview(case, claim),
+            confirm=lambda claim, override, moment: desk.settle(case, claim, override, moment),
+            drafts=self.drafts,
+            parent=self,
+        )
+        self.discharge.settled.connect(lambda slip: self._settled(case.admission_id, slip))
+        self.discharge.open()
+
+    def _settled(self, admission_id: int, slip_number: str) -> None:
+        self._replace_row(admission_id)
+        self.statusBar().showMessage(f"已结算，结算单号 {slip_number}，正在生成结算单…", 8000)
+        self.print_slip(slip_number)
+
+    def open_void(self) -> None:
+        detail = self.case_panel.detail
+        live = detail.live_settlement if detail else None
+        if live is None:
+            return
+        dialog = VoidDialog(live.slip_number, self.desk.void, self)
+        dialog.accepted.connect(lambda: self._voided(detail.row.admission_id, live.slip_number))
+        self.void_dialog = dialog
+        dialog.open()
+
+    def _voided(self, admission_id: int, slip_number: str) -> None:
+        self._replace_row(admission_id)
+        self.statusBar().showMessage(f"结算单 {slip_number} 已作废，可重新结算。", 8000)
+
+    # --- paper -----------------------------------------------------------------------------
+    def _live_slip(self) -> str | None:
+        detail = self.case_panel.detail
+        live = detail.live_settlement if detail else None
+        return live.slip_number if live else None
+
+    def print_current(self) -> None:
+        slip = self._live_slip()
+        if slip:
+            self.print_slip(slip)
+
+    def print_slip(self, slip_number: str) -> None:
+        """Make the PDF off the GUI thread, then show Qt's print preview of it."""
+        desk = self.desk
+        paper = options.PAPER.read(self.settings)
+        printer = options.PRINTER.read(self.settings)
+
+        def done(pdf: bytes) -> None:
+            self.printed.emit(slip_number)
+            preview_and_print(self, pdf, f"结算单 {slip_number}", printer)
+
+        run_in_background(
+            lambda: desk.slip_pdf(slip_number, paper=paper),
+            done,
+            lambda error: QMessageBox.warning(self, "未能生成结算单", str(error)),
+        )
+
+    def save_current_pdf(self) -> None:
+        slip = self._live_slip()
+        if not slip:
+            return
+        pdf = self.desk.slip_pdf(slip, paper=options.PAPER.read(self.settings))
+        path = save_pdf(self, pdf, f"结算单-{slip}.pdf")
+        if path is not None:
+            self.statusBar().showMessage(f"已保存：{path}", 8000)
+
+    # --- settings and policies -------------------------------------------------------------
+    def open_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self.desk, self)
+        dialog.accepted.connect(self.update_status)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def open_policy_viewer(self) -> None:
+        from ui.policy_viewer import PolicyViewer
+
+        site = self.desk.site() if self.desk else None
+        chosen = options.DEFAULT_POLICY.read(self.settings) or (site.default_policy if site else "")
+        self.policy_viewer = PolicyViewer(chosen, self)
+        self.policy_viewer.show()

@@ -1,0 +1,67 @@
+"""Work off the GUI thread, reported back on it (after Anki's ``QueryOp``).
+
+``run_in_background(work, on_success, on_failure)`` runs ``work()`` on Qt's thread pool; the
+callbacks run on the GUI thread with its return value or the exception. ``work`` must not touch
+widgets. ``pending()`` counts jobs still running (tests wait for it to reach zero).
+"""
+
+from collections.abc import Callable
+
+from ui.qt import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+_running: set["_Relay"] = set()
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; the worker's signals reach it queued."""
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, on_success: Callable, on_failure: Callable | None):
+        super().__init__()
+        self._on_success = on_success
+        self._on_failure = on_failure
+        self.succeeded.connect(self._success, Qt.ConnectionType.QueuedConnection)
+        self.failed.connect(self._failure, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def _success(self, value: object) -> None:
+        _running.discard(self)
+        self._on_success(value)
+
+    @Slot(object)
+    def _failure(self, error: object) -> None:
+        _running.discard(self)
+        if self._on_failure is None:
+            raise error
+        self._on_failure(error)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], object], relay: _Relay):
+        super().__init__()
+        self._work = work
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            value = self._work()
+        except Exception as error:  # reported to the GUI thread, never lost in the pool
+            self._relay.failed.emit(error)
+        else:
+            self._relay.succeeded.emit(value)
+
+
+def run_in_background(
+    work: Callable[[], object],
+    on_success: Callable[[object], None],
+    on_failure: Callable[[Exception], None] | None = None,
+) -> None:
+    relay = _Relay(on_success, on_failure)
+    _running.add(relay)
+    QThreadPool.globalInstance().start(_Job(work, relay))
+
+
+def pending() -> int:
+    return len(_running)

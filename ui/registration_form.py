@@ -1,0 +1,459 @@
+"""入院备案登记: the person (ID number first), their assistance class and the admission.
+
+Each field is checked as it is typed and its error shown under it, naming the field. The ID
+number fills in birth date and sex, and the roster's answer for it is shown. What is typed is
+kept as a draft on disk; closing with unsaved input asks first.
+"""
+
+from datetime import date
+
+from app.identity import IdentityError, parse_resident_id
+from app.vocabulary import (
+    CATEGORY_NAMES,
+    FACILITY_NAMES,
+    INSURANCE_NAMES,
+    VISIT_NAMES,
+)
+from ui.drafts import DraftBox
+from ui.fields import CheckedLineEdit, ErrorLabel
+from ui.qt import (
+    QCheckBox,
+    QComboBox,
+    QDateTime,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+DRAFT_KEY = "registration"
+TEXT_FIELDS = (
+    ("id_number", "身份证号", "18位，末位可为X；扫描或键入"),
+    ("name", "姓名", ""),
+    ("phone", "联系电话", "可不填"),
+    ("certificate_number", "证件号码", "低保证、特困供养证等的编号"),
+    ("off_roster_reason", "未在名册的登记理由", "不在当前名册时必须填写"),
+    ("admission_number", "住院号", ""),
+    ("department", "科室", ""),
+    ("diagnosis", "诊断", ""),
+    ("referral_number", "转诊单号", ""),
+    ("referral_from", "转出医院", ""),
+    ("referral_to", "转入医院", ""),
+)
+_REQUIRED = ("name", "admission_number", "department", "diagnosis")
+_ROSTER_COLOURS = {"on_roster": "#1b5e20", "expired": "#e65100", "not_found": "#b00020"}
+
+
+def _combo(parent: QWidget, names: dict[str, str], codes=None) -> QComboBox:
+    combo = QComboBox(parent)
+    for code in codes if codes is not None else names:
+        combo.addItem(names.get(code, code), code)
+    return combo
+
+
+def _datetime_edit(parent: QWidget) -> QDateTimeEdit:
+    edit = QDateTimeEdit(QDateTime.currentDateTime(), parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    return edit
+
+
+class RegistrationForm(QDialog):
+    registered = Signal(int)  # admission id
+
+    def __init__(self, desk, drafts: DraftBox | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk = desk
+        self._drafts = drafts
+        self._saved = False
+        self._touched: set[str] = set()
+        self._id_done = False  # the clerk has left the ID field (or typed all 18 characters)
+        self.roster_state = ""
+        self.setWindowTitle("入院备案登记")
+        self.fields = {key: CheckedLineEdit(label, hint, self) for key, label, hint in TEXT_FIELDS}
+        for key, field in self.fields.items():
+            field.setObjectName(f"field_{key}")
+        self.site = desk.site()
+        self.policies = desk.policies
+
+        self.birth_date = QLabel("—", self)
+        self.sex = QLabel("—", self)
+        self.roster = QLabel("输入身份证号后显示名册核对结果", self)
+        self.roster.setWordWrap(True)
+        self.policy = _combo(
+            self,
+            {pid: loaded.definition.title for pid, loaded in self.policies.items()},
+        )
+        if self.site is not None:
+            self.policy.setCurrentIndex(max(self.policy.findData(self.site.default_policy), 0))
+        self.category = QComboBox(self)
+        self.certificate_type = QComboBox(self)
+        self.certificate_type.setEditable(True)
+        self.insurance = _combo(self, INSURANCE_NAMES)
+        self.visit = QComboBox(self)
+        self.facility = _combo(self, FACILITY_NAMES)
+        if self.site is not None:
+            self.facility.setCurrentIndex(max(self.facility.findData(self.site.facility), 0))
+        self.admitted_at = _datetime_edit(self)
+        self.referral_approved = QCheckBox("转诊已经批准", self)
+        self.referral_at = _datetime_edit(self)
+        self.errors = {
+            key: ErrorLabel(self) for key in ("category", "admitted_at", "referral", "policy")
+        }
+        self.form_error = ErrorLabel(self)
+
+        person = QGroupBox("一、人员", self)
+        person_form = QFormLayout(person)
+        person_form.addRow("身份证号：", self.fields["id_number"])
+        born = QGridLayout()
+        born.addWidget(QLabel("出生日期：", self), 0, 0)
+        born.addWidget(self.birth_date, 0, 1)
+        born.addWidget(QLabel("性别：", self), 0, 2)
+        born.addWidget(self.sex, 0, 3)
+        born.setColumnStretch(4, 1)
+        person_form.addRow("（由身份证号识别）", born)
+        person_form.addRow("姓名：", self.fields["name"])
+        person_form.addRow("联系电话：", self.fields["phone"])
+
+        status = QGroupBox("二、救助对象身份", self)
+        status_form = QFormLayout(status)
+        status_form.addRow("名册核对：", self.roster)
+        status_form.addRow("救助类别：", self.category)
+        status_form.addRow("", self.errors["category"])
+        status_form.addRow("证件类型：", self.certificate_type)
+        status_form.addRow("证件号码：", self.fields["certificate_number"])
+        status_form.addRow("登记理由：", self.fields["off_roster_reason"])
+
+        admission = QGroupBox("三、入院信息", self)
+        admission_form = QFormLayout(admission)
+        admission_form.addRow("住院号：", self.fields["admission_number"])
+        admission_form.addRow("入院时间：", self.admitted_at)
+        admission_form.addRow("", self.errors["admitted_at"])
+        admission_form.addRow("科室：", self.fields["department"])
+        admission_form.addRow("诊断：", self.fields["diagnosis"])
+        admission_form.addRow("执行政策：", self.policy)
+        admission_form.addRow("", self.errors["policy"])
+        admission_form.addRow("就诊类型：", self.visit)
+        admission_form.addRow("参保类型：", self.insurance)
+        admission_form.addRow("医疗机构级别：", self.facility)
+
+        self.referral_box = QGroupBox("四、转诊信息（统筹区外或非定点就医）", self)
+        referral_form = QFormLayout(self.referral_box)
+        referral_form.addRow("", self.referral_approved)
+        referral_form.addRow("", self.errors["referral"])
+        referral_form.addRow("转诊单号：", self.fields["referral_number"])
+        referral_form.addRow("转出医院：", self.fields["referral_from"])
+        referral_form.addRow("转入医院：", self.fields["referral_to"])
+        referral_form.addRow("转诊时间：", self.referral_at)
+
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton(
+            "登记 (Ctrl+S)", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setShortcut("Ctrl+S")
+        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        grid = QGridLayout()
+        grid.addWidget(person, 0, 0)
+        grid.addWidget(status, 1, 0)
+        grid.addWidget(admission, 0, 1, 2, 1)
+        grid.addWidget(self.referral_box, 2, 0, 1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.form_error)
+        layout.addWidget(self.buttons)
+
+        self._policy_changed()
+        self._restore_draft()
+        self._connect()
+        self._facility_changed()
+        self.fields["id_number"].edit.setFocus()
+
+    def _connect(self) -> None:
+        for key, field in self.fields.items():
+            field.edited.connect(lambda _text, k=key: self._edited(k))
+        self.fields["id_number"].edit.editingFinished.connect(self._id_finished)
+        self.policy.currentIndexChanged.connect(self._policy_changed)
+        self.category.currentIndexChanged.connect(self._category_changed)
+        self.facility.currentIndexChanged.connect(self._facility_changed)
+        for widget in (self.category, self.certificate_type, self.insurance, self.visit):
+            widget.currentIndexChanged.connect(lambda *_: self._edited(None))
+        self.certificate_type.editTextChanged.connect(lambda *_: self._edited(None))
+        self.referral_approved.toggled.connect(lambda *_: self._edited(None))
+        self.admitted_at.dateTimeChanged.connect(lambda *_: self._edited("admitted_at"))
+        self.referral_at.dateTimeChanged.connect(lambda *_: self._edited(None))
+
+    # --- the policy decides which classes and visits there are ---------------------------
+    def _version(self):
+        loaded = self.policies.get(self.policy.currentData())
+        if loaded is None:
+            return None
+        return loaded.definition.version_on(self.admitted_at.date().toPython())
+
+    def _policy_changed(self) -> None:
+        version = self._version()
+        self.errors["policy"].show_error(
+            None if version else "执行政策：入院日期不在本政策有效期内"
+        )
+        chosen_category = self.category.currentData()
+        chosen_visit = self.visit.currentData()
+        self.category.clear()
+        self.visit.clear()
+        if version is None:
+            return
+        for code, category in version.categories.items():
+            # The policy's own name for the class is the one the clerk knows locally.
+            self.category.addItem(category.name or CATEGORY_NAMES[code], code)
+        for code in version.visits:
+            self.visit.addItem(VISIT_NAMES[code], code)
+        self.category.setCurrentIndex(max(self.category.findData(chosen_category), 0))
+        self.visit.setCurrentIndex(max(self.visit.findData(chosen_visit), 0))
+        self._category_changed()
+
+    def _category_changed(self) -> None:
+        version = self._version()
+        code = self.category.currentData()
+        typed = self.certificate_type.currentText()
+        self.certificate_type.clear()
+        if version is not None and code in version.categories:
+            self.certificate_type.addItems(list(version.categories[code].certificates))
+        if typed:
+            self.certificate_type.setEditText(typed)
+
+    def _facility_changed(self) -> None:
+        self.referral_box.setVisible(self.facility.currentData() == "outside")
+        self._edited(None)
+
+    # --- checking as typed ---------------------------------------------------------------
+    def _edited(self, key: str | None) -> None:
+        if key is not None:
+            self._touched.add(key)
+        if key == "id_number":
+            self._id_changed()
+        self.validate()
+        self._save_draft()
+
+    def _id_changed(self) -> None:
+        text = self.fields["id_number"].text().strip()
+        self._id_done = self._id_done or len(text.replace(" ", "")) >= 18
+        self.birth_date.setText("—")
+        self.sex.setText("—")
+        try:
+            resident = parse_resident_id(text)
+        except IdentityError:
+            self.roster.setText("输入身份证号后显示名册核对结果")
+            self.roster.setStyleSheet("")
+            return
+        self.birth_date.setText(resident.birth_date.isoformat())
+        self.sex.setText(resident.sex_name)
+        answer = self.desk.roster_answer(resident.number, self._admission_day())
+        self.roster.setText(answer.text)
+        self.roster.setStyleSheet(f"color: {_ROSTER_COLOURS[answer.state]}; font-weight: bold;")
+        self.roster_state = answer.state
+        if answer.category:
+            self.category.setCurrentIndex(max(self.category.findData(answer.category), 0))
+        known = self.desk.known_name(resident.number)
+        if known and not self.fields["name"].text().strip():
+            self.fields["name"].setText(known)
+
+    def _id_finished(self) -> None:
+        self._touched.add("id_number")
+        self._id_done = True
+        self.validate()
+
+    def _admission_day(self) -> date:
+        return self.admitted_at.date().toPython()
+
+    def id_error(self) -> str | None:
+        text = self.fields["id_number"].text().strip()
+        if not text:
+            return "不能为空" if "id_number" in self._touched else None
+        # While the number is still being typed, only a wrong character is an error.
+        compact = text.replace(" ", "")
+        if len(compact) < 18 and not self._id_done:
+            if not compact[:17].isdigit():
+                return "前17位必须是数字，最后一位是数字或X"
+            return None
+        try:
+            parse_resident_id(text)
+        except IdentityError as exc:
+            return exc.reason
+        return None
+
+    def validate(self) -> bool:
+        """Show every field's error; True when the form may be saved."""
+        errors: dict[str, str | None] = {key: None for key in self.fields}
+        errors["id_number"] = self.id_error()
+        for key in _REQUIRED:
+            if key in self._touched and not self.fields[key].text().strip():
+                errors[key] = "不能为空"
+        id_number = self.fields["id_number"].text().strip()
+        name = self.fields["name"].text().strip()
+        if errors["id_number"] is None and id_number and name and len(id_number) >= 18:
+            known = self.desk.known_name(id_number)
+            if known and known != name:
+                errors["name"] = f"与已登记的姓名“{known}”不一致，请核对证件"
+        reason_needed = self.roster_state in ("not_found", "expired")
+        if (
+            reason_needed
+            and self._touched & {"off_roster_reason", "admission_number"}
+            and not self.fields["off_roster_reason"].text().strip()
+        ):
+            errors["off_roster_reason"] = "该人员不在当前名册中，须填写登记理由"
+        outside = self.facility.currentData() == "outside"
+        if (
+            outside
+            and "referral_number" in self._touched
+            and not self.fields["referral_number"].text().strip()
+        ):
+            errors["referral_number"] = "转诊就医须填写转诊单号"
+        self.errors["referral"].show_error(
+            "转诊：统筹区外或非定点医疗机构就医须经批准转诊"
+            if outside and not self.referral_approved.isChecked()
+            else None
+        )
+        future = self.admitted_at.dateTime() > QDateTime.currentDateTime().addSecs(600)
+        self.errors["admitted_at"].show_error("入院时间：晚于当前时间" if future else None)
+        for key, field in self.fields.items():
+            field.set_error(errors[key])
+        blocked = any(errors.values()) or future or self._version() is None
+        return not blocked
+
+    # --- saving --------------------------------------------------------------------------
+    def admission_input(self):
+        from app.services import AdmissionInput, PersonInput
+
+        text = {key: field.text().strip() for key, field in self.fields.items()}
+        outside = self.facility.currentData() == "outside"
+        return AdmissionInput(
+            person=PersonInput(
+                id_number=text["id_number"],
+                name=text["name"],
+                phone=text["phone"] or None,
+            ),
+            admission_number=text["admission_number"],
+            admitted_at=self.admitted_at.dateTime().toPython().replace(second=0, microsecond=0),
+            department=text["department"],
+            diagnosis=text["diagnosis"],
+            category=self.category.currentData() or "",
+            insurance=self.insurance.currentData(),
+            facility=self.facility.currentData(),
+            policy=self.policy.currentData(),
+            visit=self.visit.currentData() or "inpatient",
+            referral_approved=outside and self.referral_approved.isChecked(),
+            referral_number=text["referral_number"] if outside else None,
+            referral_from=text["referral_from"] if outside else None,
+            referral_to=text["referral_to"] if outside else None,
+            referral_at=self.referral_at.dateTime().toPython() if outside else None,
+            certificate_type=self.certificate_type.currentText().strip() or None,
+            certificate_number=text["certificate_number"] or None,
+            off_roster_reason=text["off_roster_reason"] or None,
+        )
+
+    def save(self) -> None:
+        self._touched.update(self.fields)
+        if not self.validate():
+            self.form_error.show_error("请先改正标红的项目。")
+            return
+        try:
+            registration = self.desk.register(self.admission_input())
+        except ValueError as exc:
+            self._show_service_error(exc)
+            return
+        self._saved = True
+        if self._drafts is not None:
+            self._drafts.discard(DRAFT_KEY)
+        if registration.warnings:
+            QMessageBox.information(self, "已登记（请注意）", "\n".join(registration.warnings))
+        self.registered.emit(registration.admission_id)
+        self.done(QDialog.DialogCode.Accepted)
+
+    def _show_service_error(self, exc: ValueError) -> None:
+        key = getattr(exc, "field", "")
+        if key in self.fields:
+            self.fields[key].set_error(exc.message)
+        elif key in self.errors:
+            self.errors[key].show_error(str(exc))
+        else:
+            self.form_error.show_error(str(exc))
+
+    def has_input(self) -> bool:
+        return any(field.text().strip() for field in self.fields.values())
+
+    def reject(self) -> None:
+        if not self._saved and self.has_input():
+            answer = QMessageBox.question(
+                self,
+                "关闭入院登记",
+                "登记尚未保存。\n\n“保存”：保留为草稿，下次打开登记时恢复；\n"
+                "“放弃”：删除已录入的内容；\n“取消”：回到登记表。",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Discard and self._drafts is not None:
+                self._drafts.discard(DRAFT_KEY)
+        super().reject()
+
+    def closeEvent(self, event) -> None:
+        event.ignore()
+        self.reject()
+
+    # --- the draft -----------------------------------------------------------------------
+    def typed(self) -> dict[str, object]:
+        return {
+            **{key: field.text() for key, field in self.fields.items()},
+            "policy": self.policy.currentData(),
+            "category": self.category.currentData(),
+            "certificate_type": self.certificate_type.currentText(),
+            "insurance": self.insurance.currentData(),
+            "visit": self.visit.currentData(),
+            "facility": self.facility.currentData(),
+            "admitted_at": self.admitted_at.dateTime().toString("yyyy-MM-dd HH:mm"),
+            "referral_approved": self.referral_approved.isChecked(),
+            "referral_at": self.referral_at.dateTime().toString("yyyy-MM-dd HH:mm"),
+        }
+
+    def _save_draft(self) -> None:
+        if self._drafts is None or self._saved:
+            return
+        if self.has_input():
+            self._drafts.save(DRAFT_KEY, self.typed())
+        else:
+            self._drafts.discard(DRAFT_KEY)
+
+    def _restore_draft(self) -> None:
+        draft = self._drafts.load(DRAFT_KEY) if self._drafts is not None else None
+        if not draft:
+            return
+        for combo, key in (
+            (self.policy, "policy"),
+            (self.facility, "facility"),
+            (self.insurance, "insurance"),
+        ):
+            combo.setCurrentIndex(max(combo.findData(draft.get(key)), 0))
+        for edit, key in ((self.admitted_at, "admitted_at"), (self.referral_at, "referral_at")):
+            moment = QDateTime.fromString(str(draft.get(key, "")), "yyyy-MM-dd HH:mm")
+            if moment.isValid():
+                edit.setDateTime(moment)
+        self._policy_changed()
+        self.category.setCurrentIndex(max(self.category.findData(draft.get("category")), 0))
+        self.visit.setCurrentIndex(max(self.visit.findData(draft.get("visit")), 0))
+        self.certificate_type.setEditText(str(draft.get("certificate_type") or ""))
+        self.referral_approved.setChecked(bool(draft.get("referral_approved")))
+        for key, field in self.fields.items():
+            field.setText(str(draft.get(key) or ""))
+        self._id_changed()
+        self.form_error.show_error("已恢复上次未保存的登记草稿。")
