@@ -81,3 +81,32 @@ def type_text(qtbot):
                 QApplication.sendEvent(widget, event)
 
     return type_into
+
+
+@pytest.fixture
+def desk(db_path):
+    """A real store in a temp SQLite file with one site (兰溪, county level) set up."""
+    from ui.desk import Desk
+
+    opened = Desk.open(str(db_path), "测试经办")
+    opened.save_site("LX01", "兰溪市人民医院（测试）", "county", "lanxi")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def window(qtbot, settings, desk, monkeypatch):
+    """The main window on the test store; printing goes to ``window.previewed``."""
+    import ui.main_window as main_window
+
+    shown = main_window.MainWindow(settings)
+    shown.previewed = []
+    monkeypatch.setattr(
+        main_window,
+        "preview_and_print",
+        lambda _parent, pdf, title, _printer: shown.previewed.append((title, pdf)),
+    )
+    qtbot.addWidget(shown)
+    shown.attach(desk)
+    shown.show()
+    return shown

@@ -1,0 +1,188 @@
+"""A clerk's whole case through the real window and a real SQLite store: register (a bad ID
+number first), tick the papers and attach a scan, settle, read the breakdown, print, void."""
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from app.identity import make_resident_id
+from ui import ops
+from ui.qt import QDropEvent, QFileDialog, QMimeData, QPointF, Qt, QUrl
+
+GOOD_ID = make_resident_id("330781", date(1961, 3, 4), 7, "F")
+BAD_ID = GOOD_ID[:-1] + ("1" if GOOD_ID[-1] != "1" else "2")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def register(qtbot, window, type_text, admission_number="ZY-7001"):
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    form = window.registration
+    qtbot.waitUntil(form.isVisible)
+    qtbot.keyClicks(form.fields["id_number"].edit, GOOD_ID)
+    type_text(form.fields["name"].edit, "测试庚")
+    form.category.setCurrentIndex(form.category.findData("minimum_living"))
+    qtbot.keyClicks(form.fields["admission_number"].edit, admission_number)
+    type_text(form.fields["department"].edit, "内科")
+    type_text(form.fields["diagnosis"].edit, "肺炎")
+    type_text(form.fields["off_roster_reason"].edit, "新认定低保户，名册待更新")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.case_panel.detail is not None)
+    return window.case_panel.detail
+
+
+def test_registration_shows_id_errors_as_typed_and_fills_from_the_number(qtbot, window, type_text):
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    form = window.registration
+    qtbot.keyClicks(form.fields["id_number"].edit, BAD_ID)
+    assert form.fields["id_number"].error_text() == "身份证号：校验位不正确，请核对号码是否输错"
+    assert form.birth_date.text() == "—"
+
+    form.fields["id_number"].edit.clear()
+    qtbot.keyClicks(form.fields["id_number"].edit, GOOD_ID)
+    assert form.fields["id_number"].error_text() == ""
+    assert form.birth_date.text() == "1961-03-04"
+    assert form.sex.text() == "女"
+    assert "名册中未找到" in form.roster.text()
+
+    # Saving without the reason a person off the roster needs names that field.
+    type_text(form.fields["name"].edit, "测试庚")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.fields["off_roster_reason"].error_text() == (
+        "未在名册的登记理由：该人员不在当前名册中，须填写登记理由"
+    )
+    assert form.fields["diagnosis"].error_text() == "诊断：不能为空"
+    assert form.isVisible()
+
+
+def test_whole_case_register_papers_settle_print_void(
+    qtbot, window, type_text, monkeypatch, tmp_path
+):
+    detail = register(qtbot, window, type_text)
+    assert detail.row.name == "测试庚" and detail.row.status == "在院"
+    panel = window.case_panel.checklist
+    assert panel.lines and all(panel.row_state(r) == "缺" for r in range(len(panel.lines)))
+    assert "材料缺" in panel.summary.text()
+
+    # Tick every required original and copy; the panel is rebuilt after each save.
+    for row, line in enumerate(list(panel.lines)):
+        for key, required in (
+            ("original_sighted", line.original_required),
+            ("copy_kept", line.copy_required),
+        ):
+            if required:
+                panel.tick_box(row, key).click()
+    assert panel.summary.text() == "材料齐全。"
+    assert all(panel.row_state(r) == "✓" for r in range(len(panel.lines)))
+
+    # Attach a scan through the file dialog, and another by dropping a file on a row.
+    scan = tmp_path / "通知书.png"
+    scan.write_bytes(PNG)
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *a, **k: (str(scan), "扫描件 (*.png)")
+    )
+    panel.choose_scan(panel.lines[0].item_id)
+    assert panel.lines[0].scan_sha256 is not None
+    dropped = tmp_path / "身份证.png"
+    dropped.write_bytes(PNG + b"other")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(dropped))])
+    rect = panel.table.visualRect(panel.table.model().index(1, 1))
+    point = panel.table.viewport().mapTo(panel, rect.center())
+    event = QDropEvent(
+        QPointF(point),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    panel.dropEvent(event)
+    assert panel.lines[1].scan_sha256 is not None
+    assert panel.lines[1].scan_sha256 != panel.lines[0].scan_sha256
+    assert (window.desk.data_dir / "scans").is_dir()
+
+    # Settle: the breakdown follows the typing (by hand, 兰溪 低保 70%, cap 80000):
+    # base = 20000 - 1000 - 12000 = 7000; assistance 7000 x 70% = 4900;
+    # patient pays 20000 - 12000 - 4900 = 3100; cap left 80000 - 4900 = 75100.
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    dialog = window.discharge
+    assert dialog.case.missing_documents == ()
+    for key, text in (("total", "20000"), ("out_of_catalog", "1000"), ("basic_insurance", "12000")):
+        qtbot.keyClicks(dialog.fields[key].edit, text)
+    assert dialog.breakdown.value("base") == "7,000.00 元"
+    assert dialog.breakdown.value("paid_at_window") == "4,900.00 元"
+    assert dialog.breakdown.value("patient_pays") == "3,100.00 元"
+    assert dialog.breakdown.value("cap_remaining") == "75,100.00 元"
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+
+    # Saved, then the slip is made off the GUI thread and shown in the print preview.
+    qtbot.waitUntil(lambda: bool(window.previewed) and ops.pending() == 0)
+    slip = window.case_panel.detail.live_settlement.slip_number
+    assert slip.startswith("LX01-")
+    title, pdf = window.previewed[0]
+    assert title == f"结算单 {slip}"
+    assert slip in pdf_text(pdf) and "4900.00" in pdf_text(pdf).replace(",", "")
+    assert window.model.rows[0].status == "已结算"
+    assert window.model.rows[0].paid_at_window == "4900.00"
+
+    # Save as PDF (the file dialog answered by the test).
+    target = tmp_path / "slip.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
+    window.pdf_action.trigger()
+    assert slip in pdf_text(target.read_bytes())
+
+    # Void with a supervisor and a reason; the case can be settled again.
+    window.void_action.trigger()
+    void = window.void_dialog
+    qtbot.mouseClick(void.void_button, Qt.MouseButton.LeftButton)
+    assert void.reason.error_text() == "作废理由：作废须填写理由"
+    type_text(void.supervisor.edit, "王主管")
+    type_text(void.reason.edit, "目录外费用录错")
+    qtbot.mouseClick(void.void_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rows[0].status == "已作废待重算")
+    assert window.discharge_action.isEnabled()
+    assert not window.void_action.isEnabled()
+    assert "已作废：目录外费用录错" in window.case_panel.settlements.text()
+
+
+@pytest.mark.parametrize("how", ["id_number", "admission_number", "name"])
+def test_search_finds_the_case(qtbot, window, type_text, how):
+    register(qtbot, window, type_text, admission_number="ZY-8123")
+    window.show_work_list()
+    assert window.case_panel.detail is None
+    text = {"id_number": GOOD_ID, "admission_number": "ZY-8123", "name": "测试庚"}[how]
+    if text.isascii():
+        qtbot.keyClicks(window.search, text)
+    else:
+        type_text(window.search, text)
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert window.list_title.text() == f"查找“{text}”：1 条"
+    assert window.case_panel.detail.row.admission_number == "ZY-8123"
+
+
+def test_scanned_slip_number_jumps_to_the_case(qtbot, window, type_text, desk):
+    detail = register(qtbot, window, type_text, admission_number="ZY-9001")
+    case = desk.discharge_case(detail.row.admission_id)
+    override = {"supervisor": "王主管", "reason": "测试"} if case.missing_documents else None
+    from datetime import datetime
+
+    claim = {
+        "total": "100",
+        "out_of_catalog": "0",
+        "basic_insurance": "0",
+        "critical_illness": "0",
+        "other_compensation": "0",
+        "cause": None,
+    }
+    slip = desk.settle(case, claim, override, datetime.now().replace(second=0, microsecond=0))
+    window.show_work_list()
+    # A keyboard-wedge scanner types the code, then Enter.
+    qtbot.keyClicks(window.search, slip.lower())
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert window.case_panel.detail.row.admission_number == "ZY-9001"
+    assert window.case_panel.detail.live_settlement.slip_number == slip
