@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.money import ZERO, D
 from app.settlement import PoolToDate, YearToDate
+from app.sync.paid_elsewhere import add_paid_elsewhere
 from db.models import Settlement
 
 
@@ -35,6 +36,8 @@ def year_to_date(session: Session, person_id: int, policy_id: str, year: int) ->
         assistance[pool] += pool_assistance
         for layer in json.loads(result_json).get("layers", ()):
             layers[pool][layer["code"]] += D(layer["amount"])
+    # Sync (issue 7): also count what other sites paid, from the centre's year-to-date file.
+    add_paid_elsewhere(session, person_id, policy_id, year, base, assistance, layers)
     return YearToDate(
         **{
             pool: PoolToDate(base[pool], assistance[pool], MappingProxyType(dict(layers[pool])))

@@ -1,0 +1,138 @@
+"""``sync`` (a window and the central folder) and ``central ingest|publish`` (the centre)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.commands.common import add_db_option
+
+
+def register(subparsers) -> None:
+    sync = subparsers.add_parser("sync", help="与中心文件夹同步：上传变更包，下载名册和年度累计")
+    sync.add_argument(
+        "--once", action="store_true", help="只同步一次（默认：按设置的间隔反复同步）"
+    )
+    sync.add_argument(
+        "--central", type=Path, metavar="DIR", help="中心文件夹（默认：设置中的文件夹）"
+    )
+    sync.add_argument("--remember", action="store_true", help="把 --central 记入设置")
+    sync.add_argument("--status", action="store_true", help="只显示同步状态")
+    add_db_option(sync)
+    sync.set_defaults(func=run_sync)
+
+    central = subparsers.add_parser(
+        "central", help="中心端：导入各窗口的变更包，发布名册和年度累计"
+    )
+    actions = central.add_subparsers(dest="action", metavar="操作", required=True)
+    ingest = actions.add_parser("ingest", help="把 inbox 中各窗口的变更包导入中心数据库")
+    publish = actions.add_parser("publish", help="把年度累计和名册写到 outbox 供窗口下载")
+    publish.add_argument("--year", type=int, action="append", help="年度（可重复；默认今年和去年）")
+    for parser, func in ((ingest, run_ingest), (publish, run_publish)):
+        parser.add_argument(
+            "--db", required=True, metavar="URL", help="中心数据库（postgresql://…）"
+        )
+        parser.add_argument("--folder", required=True, type=Path, metavar="DIR", help="中心文件夹")
+        parser.set_defaults(func=func)
+
+
+def _print_status(status) -> None:
+    print(f"中心文件夹：{status.central_folder or '未设置'}")
+    print(f"待发送变更：{status.queue_length} 条")
+    print(f"上次成功：{status.last_success or '从未'}")
+    if status.last_error:
+        print(f"上次错误：{status.last_error}（已连续失败 {status.failures} 次）")
+    if status.next_attempt:
+        print(f"下次同步：{status.next_attempt:%Y-%m-%d %H:%M:%S}")
+
+
+def _print_report(report) -> None:
+    if report.ok:
+        print(f"已发送 {len(report.packages)} 个变更包（{report.changes_sent} 条变更）")
+        for name in report.rosters:
+            print(f"已导入中心名册：{name}")
+        if report.year_to_date_rows is not None:
+            print(f"已更新外院年度累计：{report.year_to_date_rows} 行")
+    else:
+        print(
+            f"同步失败：{report.error}（待发送 {report.queue_length} 条，稍后重试）",
+            file=sys.stderr,
+        )
+    for problem in report.problems:
+        print(f"  已跳过：{problem}", file=sys.stderr)
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    import time
+    from datetime import datetime
+
+    from app.sync import run_if_due, run_once, set_central_folder, status
+    from db import open_store
+
+    store = open_store(args.db)
+    try:
+        if args.remember:
+            if args.central is None:
+                print("--remember 需要同时给出 --central", file=sys.stderr)
+                return 2
+            set_central_folder(store, args.central.resolve())
+        if args.status:
+            _print_status(status(store))
+            return 0
+        if args.once:
+            report = run_once(store, args.central)
+            _print_report(report)
+            return 0 if report.ok else 1
+        print("按设置的间隔同步，按 Ctrl+C 停止")
+        while True:
+            report = run_once(store, args.central) if args.central else run_if_due(store)
+            if report is not None:
+                print(f"[{datetime.now():%H:%M:%S}]", end=" ")
+                _print_report(report)
+            wait = status(store).next_attempt
+            time.sleep(max(1.0, (wait - datetime.now()).total_seconds()) if wait else 60.0)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        store.close()
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from app.sync.central_ingest import IngestError, ingest
+    from db import open_store
+
+    store = open_store(args.db)
+    try:
+        report = ingest(store, args.folder)
+    except IngestError as exc:
+        print(f"导入失败：{exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(
+        f"已导入 {len(report.packages)} 个变更包（{report.changes} 条变更），"
+        f"此前已导入的 {report.already} 个已跳过"
+    )
+    if report.cleaned:
+        print(f"已清除中断写入留下的临时文件 {len(report.cleaned)} 个")
+    for problem in report.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 1 if report.problems else 0
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    from app.sync.central_publish import publish
+    from app.sync.files import TargetError
+    from db import open_store
+
+    store = open_store(args.db)
+    try:
+        report = publish(store, args.folder, years=args.year)
+    except TargetError as exc:
+        print(f"发布失败：{exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"年度累计：{report.year_to_date}（{report.year_to_date_rows} 行）")
+    if report.roster is not None:
+        print(f"名册：{report.roster}（{report.roster_rows} 人）")
+    return 0

@@ -1,0 +1,309 @@
+"""Central ingest: every window's packages from ``<central>/inbox/<site>/`` into one database.
+
+Packages of one window are taken in sequence order, each in one transaction together with its
+id (``ingested_package``) and the window's high-water mark (``window_progress``), so a package
+is never taken in twice and a crash mid-way leaves it for the next run. A package whose first
+number does not follow the last one taken in waits, with the window's later ones, until the
+missing package arrives. Staging files (``.…partial-…``) are never read; those left longer
+than ``stale_after`` by a killed writer are removed.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.sync import files
+from app.sync.package import Package, PackageError, PackageName, decode, parse_name
+from app.sync.state import WINDOW_ID
+from db import Store
+from db.models import (
+    Admission,
+    BeneficiaryStatus,
+    ChecklistItem,
+    Person,
+    Scan,
+    Setting,
+    Settlement,
+    Site,
+)
+from db.outbox import MODELS, RecordError, decode_row, paused
+from db.sync_models import IngestedPackage, OutboxEntry, OutboxState, WindowProgress
+
+STALE_PARTIAL = timedelta(hours=1)
+
+
+class IngestError(Exception):
+    """The central folder or database cannot be used at all (Chinese message)."""
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; ``problems`` name the file (and line) and what to do."""
+
+    packages: list[str] = field(default_factory=list)
+    changes: int = 0
+    already: int = 0
+    problems: list[str] = field(default_factory=list)
+    cleaned: list[str] = field(default_factory=list)
+
+
+def ingest(
+    store: Store,
+    folder: Path,
+    *,
+    now: datetime | None = None,
+    stale_after: timedelta = STALE_PARTIAL,
+) -> IngestReport:
+    """Take in every new package of every site under ``folder/inbox``."""
+    now = now or datetime.now()
+    inbox = Path(folder) / "inbox"
+    if not inbox.is_dir():
+        raise IngestError(
+            f"中心文件夹 {folder} 中没有 inbox 文件夹（路径是否正确？共享盘是否已连接？）"
+        )
+    _become_central(store)
+    report = IngestReport()
+    found = _scan(inbox, report, stale_after)
+    with store.read() as session:
+        progress = {row.window_id: row.last_seq for row in session.scalars(select(WindowProgress))}
+    for window in sorted(found):
+        packages = sorted(found[window], key=lambda item: (item[0].first_seq, item[0].last_seq))
+        done = progress.get(window, 0)
+        for index, (name, path) in enumerate(packages):
+            if name.last_seq <= done:
+                report.already += 1
+                continue
+            waiting = len(packages) - index
+            if name.first_seq != done + 1:
+                report.problems.append(_gap_message(name, done, path, waiting))
+                break
+            try:
+                package = decode(path.read_bytes(), path.name)
+                taken = _take_in(store, package, path.name, now)
+            except (OSError, PackageError, RecordError, ValueError) as exc:
+                report.problems.append(
+                    f"{path.parent.name}/{path.name}：{exc}。该窗口的此包及其后 {waiting - 1} 个包暂不导入"
+                )
+                break
+            if taken:
+                report.packages.append(path.name)
+                report.changes += len(package.records)
+            else:
+                report.already += 1
+            done = name.last_seq
+    return report
+
+
+def _gap_message(name: PackageName, done: int, path: Path, waiting: int) -> str:
+    if name.first_seq <= done:
+        return (
+            f"{path.parent.name}/{path.name}：序号 {name.first_seq}–{name.last_seq} 与已导入的"
+            f"（至 {done}）重叠，无法判断哪些变更是新的，请联系窗口核对"
+        )
+    return (
+        f"窗口 {name.window}（站点 {name.site}）缺少序号 {done + 1}–{name.first_seq - 1} 的变更包："
+        f"{path.name} 及其后共 {waiting} 个包暂不导入，缺失的包到达后再次导入即可补上"
+    )
+
+
+def _become_central(store: Store) -> None:
+    """Stop the outbox in the central database: the centre sends nothing anywhere."""
+    with store.write() as session:
+        if session.get(Setting, WINDOW_ID) is not None:
+            raise IngestError("该数据库属于一个结算窗口（已有窗口编号），不能作为中心数据库")
+        session.execute(update(OutboxState).where(OutboxState.id == 1).values(capture=False))
+        session.execute(delete(OutboxEntry))
+
+
+def _scan(inbox: Path, report: IngestReport, stale_after: timedelta) -> dict:
+    found: dict[str, list[tuple[PackageName, Path]]] = {}
+    for site_dir in sorted(p for p in inbox.iterdir() if p.is_dir()):
+        report.cleaned += files.remove_partials(site_dir, older_than=stale_after.total_seconds())
+        for path in sorted(site_dir.iterdir()):
+            if files.is_partial(path.name) or not path.is_file():
+                continue
+            name = parse_name(path.name)
+            if name is None or name.site != site_dir.name:
+                report.problems.append(
+                    f"{site_dir.name}/{path.name}：不是本站点的变更包文件名"
+                    "（站点-窗口-起始序号-结束序号.jsonl.gz），已跳过"
+                )
+                continue
+            found.setdefault(name.window, []).append((name, path))
+    return found
+
+
+def _take_in(store: Store, package: Package, file_name: str, now: datetime) -> bool:
+    """Apply one package in one transaction; False if it was taken in meanwhile."""
+    name = package.name
+    try:
+        with paused(), store.write() as session:
+            progress = session.get(WindowProgress, name.window, with_for_update=True)
+            done = progress.last_seq if progress else 0
+            if done != name.first_seq - 1:
+                return False  # another ingest took it in since this one looked
+            _sites(session, package.header.get("sites") or [])
+            apply = _Applier(session)
+            for line, record in enumerate(package.records, start=2):
+                try:
+                    apply(record)
+                except (RecordError, KeyError, TypeError) as exc:
+                    raise RecordError(f"第{line}行（序号 {record.get('seq')}）：{exc}") from None
+            session.add(
+                IngestedPackage(
+                    package_id=name.package_id,
+                    site_code=name.site,
+                    window_id=name.window,
+                    first_seq=name.first_seq,
+                    last_seq=name.last_seq,
+                    changes=len(package.records),
+                    body_sha256=package.header["body_sha256"],
+                    file_name=file_name,
+                    ingested_at=now,
+                )
+            )
+            if progress is None:
+                session.add(
+                    WindowProgress(
+                        window_id=name.window,
+                        site_code=name.site,
+                        last_seq=name.last_seq,
+                        updated_at=now,
+                    )
+                )
+            else:
+                progress.last_seq = name.last_seq
+                progress.updated_at = now
+    except IntegrityError:
+        # Two ingests took in a new window's first package at once: one of them wins.
+        with store.read() as session:
+            if session.get(IngestedPackage, name.package_id) is not None:
+                return False
+        raise
+    return True
+
+
+def _sites(session: Session, sites: list[dict]) -> None:
+    for values in sites:
+        row = decode_row(Site, values)
+        site = session.get(Site, row["code"])
+        if site is None:
+            session.add(Site(**row))
+        else:
+            for key in ("name", "facility", "default_policy"):
+                setattr(site, key, row[key])
+    session.flush()
+
+
+# Kept as first recorded at the centre when another window reports the same person.
+_PERSON_ORIGIN = ("created_at", "created_by")
+
+
+class _Applier:
+    """Applies records to the session, remembering rows by natural key within a package."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.people: dict[str, Person] = {}
+        self.admissions: dict[tuple[str, str], Admission] = {}
+
+    def __call__(self, record: dict) -> None:
+        kind = record.get("entity")
+        if kind not in MODELS or record.get("op") not in ("insert", "update"):
+            raise RecordError(f"未知的变更类型 {kind}/{record.get('op')}")
+        row = decode_row(MODELS[kind], record.get("row") or {})
+        getattr(self, kind)(record["op"], row, record.get("refs") or {})
+
+    def person(self, op: str, row: dict, _refs: dict | None = None) -> Person:
+        number = row["id_number"]
+        found = self.people.get(number) or self.session.scalar(
+            select(Person).where(Person.id_number == number)
+        )
+        if found is None:
+            found = Person(**row)
+            self.session.add(found)
+        elif op == "update":
+            for key, value in row.items():
+                if key not in _PERSON_ORIGIN:
+                    setattr(found, key, value)
+        self.people[number] = found
+        return found
+
+    def _person_of(self, refs: dict) -> Person:
+        return self.person("insert", decode_row(Person, refs["person"]))
+
+    def beneficiary_status(self, op: str, row: dict, refs: dict) -> None:
+        if op == "insert":  # statuses are history: a window never updates one
+            self.session.add(
+                BeneficiaryStatus(person=self._person_of(refs), roster_import_id=None, **row)
+            )
+
+    def admission(self, op: str, row: dict, refs: dict) -> None:
+        key = (row["site_code"], row["admission_number"])
+        person = self._person_of(refs)
+        if op == "insert":
+            found = Admission(person=person, **row)
+            self.session.add(found)
+        else:
+            found = self._admission(key)
+            for name, value in row.items():
+                setattr(found, name, value)
+        self.admissions[key] = found
+
+    def _admission(self, key: tuple[str, str]) -> Admission:
+        found = self.admissions.get(key) or self.session.scalar(
+            select(Admission).where(
+                Admission.site_code == key[0], Admission.admission_number == key[1]
+            )
+        )
+        if found is None:
+            raise RecordError(f"住院登记 {key[0]}/{key[1]} 尚未导入")
+        self.admissions[key] = found
+        return found
+
+    def _admission_id(self, refs: dict) -> int | None:
+        ref = refs.get("admission")
+        if ref is None:
+            return None
+        found = self._admission((ref["site_code"], ref["admission_number"]))
+        if found.id is None:
+            self.session.flush()
+        return found.id
+
+    def checklist_item(self, op: str, row: dict, refs: dict) -> None:
+        admission_id = self._admission_id(refs)
+        scan = refs.get("scan")
+        if scan is not None and self.session.get(Scan, scan["sha256"]) is None:
+            self.session.add(Scan(**decode_row(Scan, scan)))
+        if op == "insert":
+            self.session.add(ChecklistItem(admission_id=admission_id, **row))
+            return
+        found = self.session.scalar(
+            select(ChecklistItem).where(
+                ChecklistItem.admission_id == admission_id,
+                ChecklistItem.stage == row["stage"],
+                ChecklistItem.document_code == row["document_code"],
+            )
+        )
+        if found is None:
+            raise RecordError(f"材料 {row['stage']}/{row['document_code']} 尚未导入")
+        for key, value in row.items():
+            setattr(found, key, value)
+
+    def settlement(self, op: str, row: dict, refs: dict) -> None:
+        person = self._person_of(refs)
+        admission_id = self._admission_id(refs)
+        if op == "insert":
+            self.session.add(Settlement(person=person, admission_id=admission_id, **row))
+            return
+        found = self.session.scalar(
+            select(Settlement).where(Settlement.slip_number == row["slip_number"])
+        )
+        if found is None:
+            raise RecordError(f"结算单 {row['slip_number']} 尚未导入")
+        for key, value in row.items():
+            setattr(found, key, value)

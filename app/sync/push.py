@@ -1,0 +1,141 @@
+"""Push: pack the outbox into packages and put them in ``<central>/inbox/<site>/``.
+
+Each step can be cut short by a crash and simply run again:
+
+1. In one transaction, take the oldest package made but not yet sent, or make one from the
+   oldest queued changes (at most ``MAX_CHANGES``), recording its id and range.
+2. Write its file under a staging name, fsync, read back, rename (``files.write_file``). A file
+   already there under the final name is a complete earlier attempt and is kept.
+3. In one transaction, mark the package sent and remove its changes from the outbox.
+
+A crash before 3 means the same package (same id, same changes) is written again next time;
+the central ingest recognises its id and takes it in once.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import delete, select, update
+
+from app.services.sites import current_site
+from app.sync import files
+from app.sync.package import PackageError, PackageName, change_line, decode, encode
+from app.sync.state import unsent_packages, window_id
+from db import Store
+from db.models import Site
+from db.outbox import columns_of
+from db.sync_models import OutboxEntry, SyncPackage
+
+MAX_CHANGES = 2000
+
+
+class SyncError(Exception):
+    """The central folder could not be reached or written; the queue is kept for a retry."""
+
+
+@dataclass(frozen=True)
+class PushResult:
+    packages: tuple[str, ...]
+    changes: int
+
+
+def inbox_for(central: Path, site_code: str) -> Path:
+    return central / "inbox" / site_code
+
+
+def push(store: Store, central: Path, now: datetime) -> PushResult:
+    """Send every queued change; ``SyncError`` (queue kept) if the folder cannot take them."""
+    with store.read() as session:
+        site = current_site(session).code
+    window = window_id(store)
+    if not central.is_dir():
+        raise SyncError(f"无法访问中心文件夹 {central}（共享盘是否已连接？）")
+    inbox = inbox_for(central, site)
+    try:
+        inbox.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SyncError(f"无法创建 {inbox}：{files.reason(exc, central)}") from exc
+    # Staging files this window left when killed mid-write; only it writes these names.
+    files.remove_partials(inbox, prefix=f"{site}-{window}-")
+    sent: list[str] = []
+    changes = 0
+    while (package := claim_package(store, site, window, now)) is not None:
+        name, data = package
+        try:
+            publish_package(inbox, name, data)
+        except (files.TargetError, OSError) as exc:
+            raise SyncError(f"{exc}。变更仍在本机队列中，稍后自动重试") from exc
+        mark_sent(store, name.package_id, now)
+        sent.append(name.file_name)
+        changes += name.last_seq - name.first_seq + 1
+    return PushResult(tuple(sent), changes)
+
+
+def claim_package(
+    store: Store, site: str, window: str, now: datetime
+) -> tuple[PackageName, bytes] | None:
+    """The next package to send and its file's bytes, or None when the queue is empty."""
+    with store.write() as session:
+        pending = unsent_packages(session)
+        if pending:
+            row = pending[0]
+        else:
+            seqs = list(
+                session.scalars(
+                    select(OutboxEntry.seq)
+                    .where(OutboxEntry.package_id.is_(None))
+                    .order_by(OutboxEntry.seq)
+                    .limit(MAX_CHANGES)
+                )
+            )
+            if not seqs:
+                return None
+            name = PackageName(site, window, seqs[0], seqs[-1])
+            row = SyncPackage(
+                package_id=name.package_id,
+                site_code=site,
+                window_id=window,
+                first_seq=seqs[0],
+                last_seq=seqs[-1],
+                created_at=now,
+            )
+            session.add(row)
+            session.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.seq.between(seqs[0], seqs[-1]))
+                .values(package_id=name.package_id)
+            )
+        name = PackageName(row.site_code, row.window_id, row.first_seq, row.last_seq)
+        entries = session.execute(
+            select(OutboxEntry.seq, OutboxEntry.body)
+            .where(OutboxEntry.package_id == name.package_id)
+            .order_by(OutboxEntry.seq)
+        ).all()
+        header = {
+            "created_at": row.created_at.isoformat(),
+            "sites": [columns_of(s) for s in session.scalars(select(Site).order_by(Site.code))],
+        }
+        data, digest = encode(name, header, [change_line(seq, body) for seq, body in entries])
+        row.body_sha256 = digest
+    return name, data
+
+
+def publish_package(inbox: Path, name: PackageName, data: bytes) -> None:
+    """Put the package in the inbox, unless a complete earlier attempt is already there."""
+    final = inbox / name.file_name
+    if final.is_file():
+        try:
+            decode(final.read_bytes(), name.file_name)
+            return
+        except (PackageError, OSError):
+            pass  # not readable as a package: write ours over it
+    files.write_file(inbox, name.file_name, data)
+
+
+def mark_sent(store: Store, package_id: str, now: datetime) -> None:
+    with store.write() as session:
+        session.execute(
+            update(SyncPackage).where(SyncPackage.package_id == package_id).values(sent_at=now)
+        )
+        session.execute(delete(OutboxEntry).where(OutboxEntry.package_id == package_id))

@@ -1,0 +1,178 @@
+"""What sync keeps in the ``setting`` table: this window's id, the central folder, the
+interval, and the state of the last runs (for the status bar and the back-off)."""
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db import Store
+from db.models import Setting
+from db.sync_models import OutboxEntry, SyncPackage
+from db.upsert import dialect_insert
+
+WINDOW_ID = "sync.window_id"
+CENTRAL_FOLDER = "central_folder"
+INTERVAL = "sync.interval_minutes"
+LAST_ATTEMPT = "sync.last_attempt"
+LAST_SUCCESS = "sync.last_success"
+LAST_ERROR = "sync.last_error"
+LAST_PROBLEMS = "sync.last_problems"
+FAILURES = "sync.failures"
+NEXT_ATTEMPT = "sync.next_attempt"
+YEAR_TO_DATE_SHA = "sync.year_to_date_sha256"
+
+DEFAULT_INTERVAL_MINUTES = 10
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """For the status bar. Times are local; ``queue_length`` counts changes not yet sent.
+
+    Attributes:
+        window_id: this window's id (None until the first run makes one).
+        central_folder: the folder from the settings (None if not set).
+        interval_minutes: how often the UI should run sync.
+        queue_length: changes waiting in the outbox.
+        last_attempt / last_success: when a run last started / last finished without error.
+        last_error: the last run's error, None if it succeeded.
+        problems: files the last successful run skipped, each with its reason.
+        failures: runs failed in a row (drives the back-off).
+        next_attempt: when the next run is due.
+    """
+
+    window_id: str | None
+    central_folder: Path | None
+    interval_minutes: int
+    queue_length: int
+    last_attempt: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    problems: tuple[str, ...]
+    failures: int
+    next_attempt: datetime | None
+
+    def due(self, now: datetime | None = None) -> bool:
+        return self.next_attempt is None or (now or datetime.now()) >= self.next_attempt
+
+
+def _get(session: Session, key: str) -> str | None:
+    row = session.get(Setting, key)
+    return row.value if row is not None else None
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _save(store: Store, values: dict[str, str | None]) -> None:
+    with store.write() as session:
+        for key, value in values.items():
+            row = session.get(Setting, key)
+            if value is None:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
+                session.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+
+
+def window_id(store: Store) -> str:
+    """This window's random id, made and stored on first use."""
+    with store.write() as session:
+        session.execute(
+            dialect_insert(session, Setting)
+            .values(key=WINDOW_ID, value=secrets.token_hex(6))
+            .on_conflict_do_nothing(index_elements=[Setting.key])
+        )
+        return _get(session, WINDOW_ID)
+
+
+def set_central_folder(store: Store, folder: Path | str | None) -> None:
+    """Remember the central upload folder (None forgets it)."""
+    _save(store, {CENTRAL_FOLDER: str(folder) if folder else None})
+
+
+def set_interval(store: Store, minutes: int) -> None:
+    if minutes < 1:
+        raise ValueError("同步间隔至少 1 分钟")
+    _save(store, {INTERVAL: str(minutes)})
+
+
+def central_folder(store: Store) -> Path | None:
+    with store.read() as session:
+        value = _get(session, CENTRAL_FOLDER)
+    return Path(value) if value else None
+
+
+def queue_length(session: Session) -> int:
+    """Changes not yet sent: packed-but-unsent ones stay in the outbox until sent."""
+    return session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
+
+
+def status(store: Store) -> SyncStatus:
+    """The sync state for the status bar (one quick read)."""
+    with store.read() as session:
+        values = {
+            row.key: row.value
+            for row in session.scalars(select(Setting).where(Setting.key.like("sync.%")))
+        }
+        folder = _get(session, CENTRAL_FOLDER)
+        queued = queue_length(session)
+    return SyncStatus(
+        window_id=values.get(WINDOW_ID),
+        central_folder=Path(folder) if folder else None,
+        interval_minutes=int(values.get(INTERVAL) or DEFAULT_INTERVAL_MINUTES),
+        queue_length=queued,
+        last_attempt=_time(values.get(LAST_ATTEMPT)),
+        last_success=_time(values.get(LAST_SUCCESS)),
+        last_error=values.get(LAST_ERROR),
+        problems=tuple(json.loads(values.get(LAST_PROBLEMS) or "[]")),
+        failures=int(values.get(FAILURES) or 0),
+        next_attempt=_time(values.get(NEXT_ATTEMPT)),
+    )
+
+
+def retry_delay(failures: int) -> timedelta:
+    """Back-off after ``failures`` failed runs in a row: 1, 2, 4 … minutes, at most 30."""
+    return min(FIRST_RETRY * 2 ** max(failures - 1, 0), LONGEST_RETRY)
+
+
+def record_success(store: Store, now: datetime, problems: list[str]) -> None:
+    interval = status(store).interval_minutes
+    _save(
+        store,
+        {
+            LAST_ATTEMPT: now.isoformat(),
+            LAST_SUCCESS: now.isoformat(),
+            LAST_ERROR: None,
+            LAST_PROBLEMS: json.dumps(problems, ensure_ascii=False),
+            FAILURES: "0",
+            NEXT_ATTEMPT: (now + timedelta(minutes=interval)).isoformat(),
+        },
+    )
+
+
+def record_failure(store: Store, now: datetime, error: str) -> None:
+    failures = status(store).failures + 1
+    _save(
+        store,
+        {
+            LAST_ATTEMPT: now.isoformat(),
+            LAST_ERROR: error,
+            FAILURES: str(failures),
+            NEXT_ATTEMPT: (now + retry_delay(failures)).isoformat(),
+        },
+    )
+
+
+def unsent_packages(session: Session) -> list[SyncPackage]:
+    query = select(SyncPackage).where(SyncPackage.sent_at.is_(None))
+    return list(session.scalars(query.order_by(SyncPackage.first_seq)))
