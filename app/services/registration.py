@@ -101,12 +101,18 @@ def filing_deadlines(
     admitted_at: datetime,
     referral_at: datetime | None,
     now: datetime,
+    referred: bool = False,
 ) -> list[Deadline]:
+    """The policy's filing deadlines that apply; a referral's clock starts at the referral
+    time, or at admission when a referred patient's referral time was not entered."""
     deadlines = []
     for rule in version.deadlines:
         if rule.facilities and facility not in rule.facilities:
             continue
-        start = admitted_at if rule.event == "admission" else referral_at
+        if rule.event == "admission":
+            start = admitted_at
+        else:
+            start = referral_at or (admitted_at if referred else None)
         if start is None:
             continue
         due = start + timedelta(hours=rule.hours)
@@ -173,7 +179,10 @@ def register_admission(
                 f"名册中的类别为“{CATEGORY_NAMES[on_roster.category]}”，"
                 f"本次登记为“{CATEGORY_NAMES[category]}”"
             )
-        deadlines = filing_deadlines(version, facility, form.admitted_at, form.referral_at, now)
+        referred = bool(form.referral_approved or (form.referral_number or "").strip())
+        deadlines = filing_deadlines(
+            version, facility, form.admitted_at, form.referral_at, now, referred
+        )
         warnings += [
             f"已超过备案时限：{d.text}（{d.clause}），截止 {d.due:%Y-%m-%d %H:%M}"
             for d in deadlines

@@ -88,3 +88,14 @@ def test_a_scan_that_is_not_an_image_or_pdf_changes_nothing(store, make_site, tm
         update_item(store, item.id, ItemUpdate(True, True, scan=text), clerk="王")
     assert refused.value.field == "scan"
     assert snapshot(store) == before
+
+
+def test_outside_cases_also_list_the_out_of_area_claim_papers(store, make_site, policies):
+    make_site(code="TEZ02", policy="taierzhuang", facility="outside")
+    form = admission(person(6, "taierzhuang"), referral_approved=True, referral_number="ZZ-9")
+    done = register_admission(store, form, clerk="王", now=NOW)
+    version = policies["taierzhuang"].definition.versions[-1]
+    out_of_area = [
+        i.document_code for i in _items(store, done.admission_id) if i.stage == "out_of_area"
+    ]
+    assert out_of_area == [d.code for d in version.documents["out_of_area"]]

@@ -94,3 +94,19 @@ def test_jingjiang_referral_deadline_is_72_hours(store, make_site):
     done = register_admission(store, form, clerk=CLERK, now=ADMITTED + timedelta(hours=72))
     assert [(d.due, d.met) for d in done.deadlines] == [(ADMITTED + timedelta(hours=71), False)]
     assert any("72小时" in w for w in done.warnings)
+
+
+def test_a_referral_without_its_time_counts_from_admission(store, make_site):
+    make_site(code="JJ03", policy="jingjiang", facility="county")
+    form = admission(
+        person(9, policy="jingjiang"), referral_approved=True, referral_number="JZ-2026-17"
+    )
+    done = register_admission(store, form, clerk=CLERK, now=ADMITTED + timedelta(hours=10))
+    assert [(d.due, d.met) for d in done.deadlines] == [(ADMITTED + timedelta(hours=72), True)]
+    plain = register_admission(
+        store,
+        admission(person(10, policy="jingjiang"), number="ZY010"),
+        clerk=CLERK,
+        now=ADMITTED + timedelta(hours=100),
+    )
+    assert plain.deadlines == []  # not referred, not grassroots: no filing deadline applies
