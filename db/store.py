@@ -10,6 +10,7 @@ from platformdirs import user_data_dir
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.audit_chain import seal_audit_events
 from db.engine import is_url, make_engine
 from db.migrate import MigrationReport, upgrade
 from db.outbox import capture_changes
@@ -60,6 +61,7 @@ class Store:
             bind=self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
         )
         capture_changes(self._writer)  # sync outbox: queue changes in the same transaction
+        seal_audit_events(self._writer)  # audit hash chain, sealed just before COMMIT
         self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     @property

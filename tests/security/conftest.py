@@ -1,0 +1,4 @@
+"""Security tests reuse the store fixtures: a real SQLite file, and PostgreSQL when
+TEST_POSTGRES_URL is set."""
+
+from tests.store.conftest import make_site, store, store_target  # noqa: F401
