@@ -93,8 +93,13 @@ class CaseFilter(QSortFilterProxyModel):
         self.today: date | None = None
 
     def show_only(self, day: date | None) -> None:
-        self.today = day
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter is deprecated
+            self.beginFilterChange()
+            self.today = day
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.today = day
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row, source_parent) -> bool:
         if self.today is not None:

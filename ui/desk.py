@@ -181,15 +181,21 @@ class Desk:
         return SiteInfo(site.code, site.name, site.facility, site.default_policy)
 
     # --- finding cases -------------------------------------------------------------------
-    def work_list(self) -> list[CaseRow]:
-        """The site's admissions still in hospital (today's admissions among them)."""
+    def work_list(self, also: set[int] | frozenset[int] = frozenset()) -> list[CaseRow]:
+        """The site's admissions still in hospital, and the admissions ``also`` named (those
+        this window registered, settled or voided today)."""
         from app.services import open_admissions
+        from db.models import Admission
 
         site = self.site()
         if site is None:
             return []
         with self.store.read() as session:
-            return [self._row(session, a) for a in open_admissions(session, site.code)]
+            admissions = {a.id: a for a in open_admissions(session, site.code)}
+            for admission_id in also:
+                if admission_id not in admissions:
+                    admissions[admission_id] = session.get(Admission, admission_id)
+            return [self._row(session, a) for a in admissions.values() if a is not None]
 
     def search(self, text: str) -> list[CaseRow]:
         """Cases for an ID number, a name (or its start), a 住院号 or a slip number."""
@@ -428,6 +434,28 @@ class Desk:
 
         # The supervisor who allows a void is the one the audit trail names for it.
         void_settlement(self.store, slip_number, reason=reason, clerk=supervisor)
+
+    # --- sync with the central upload folder (app.sync) ------------------------------------
+    def sync_status(self):
+        """``app.sync.SyncStatus``, or None where this build has no sync module."""
+        try:
+            from app import sync
+        except ImportError:
+            return None
+        return sync.status(self.store)
+
+    def sync_if_due(self):
+        from app import sync
+
+        return sync.run_if_due(self.store)
+
+    def set_sync(self, folder: str, minutes: int) -> None:
+        try:
+            from app import sync
+        except ImportError:
+            return
+        sync.set_central_folder(self.store, folder or None)
+        sync.set_interval(self.store, minutes)
 
     # --- paper ---------------------------------------------------------------------------
     def slip_pdf(self, slip_number: str, paper: str = "A4", record: bool = True) -> bytes:

@@ -30,6 +30,7 @@ from ui.qt import (
     QSplitter,
     Qt,
     QTableView,
+    QTimer,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -52,6 +53,10 @@ class MainWindow(QMainWindow):
         self.drafts: DraftBox | None = None
         self.registration: RegistrationForm | None = None
         self.discharge: DischargeDialog | None = None
+        self.handled_today: set[int] = set()  # admissions this window worked on today
+        self.sync_timer = QTimer(self)
+        self.sync_timer.setInterval(60_000)
+        self.sync_timer.timeout.connect(self.sync_if_due)
         self.setWindowTitle("一站式即时结算窗口 — 医疗救助")
         self.resize(1340, 740)
 
@@ -61,7 +66,7 @@ class MainWindow(QMainWindow):
         self.search.returnPressed.connect(self.run_search)
         self.search_button = QPushButton("查找", self)
         self.search_button.clicked.connect(self.run_search)
-        self.list_title = QLabel("在院病例", self)
+        self.list_title = QLabel("在院及今日办理的病例", self)
         self.back_button = QPushButton("返回在院列表 (Esc)", self)
         self.back_button.clicked.connect(self.show_work_list)
         self.back_button.hide()
@@ -171,6 +176,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("有上次未保存的入院登记草稿，按 F2 继续。", 15000)
         elif desk.migration_message:
             self.statusBar().showMessage(desk.migration_message, 8000)
+        self.search.setFocus()  # a scanner's code lands in the search box
+        self.sync_timer.start()
         self.desk_ready.emit()
 
     def show_open_failure(self, error: Exception) -> None:
@@ -182,10 +189,32 @@ class MainWindow(QMainWindow):
         self.status_site.setText(f"站点：{site.name}（{site.code}）" if site else "站点：未设置")
         clerk = self.desk.clerk if self.desk else options.CLERK.read(self.settings)
         self.status_clerk.setText(f"经办人：{clerk or '未设置'}")
-        folder = options.UPLOAD_FOLDER.read(self.settings)
-        minutes = options.SYNC_MINUTES.read(self.settings)
-        self.status_sync.setText(
-            f"同步：每 {minutes} 分钟上传至 {folder}" if folder else "同步：未设置上传文件夹"
+        self.status_sync.setText(self._sync_text())
+
+    def _sync_text(self) -> str:
+        state = self.desk.sync_status() if self.desk else None
+        if state is None:
+            folder = options.UPLOAD_FOLDER.read(self.settings)
+            return f"同步：上传至 {folder}" if folder else "同步：未设置上传文件夹"
+        if state.central_folder is None:
+            return "同步：未设置上传文件夹"
+        waiting = f"，待发送 {state.queue_length} 条" if state.queue_length else ""
+        if state.last_error:
+            retry = f"，{state.next_attempt:%H:%M} 重试" if state.next_attempt else ""
+            return f"同步失败：{state.last_error}{retry}{waiting}"
+        if state.last_success:
+            return f"同步：{state.last_success:%m-%d %H:%M} 成功{waiting}"
+        return f"同步：尚未同步{waiting}"
+
+    def sync_if_due(self) -> None:
+        """Run sync off the GUI thread when its back-off says it is due; show the outcome."""
+        desk = self.desk
+        if desk is None or desk.sync_status() is None:
+            return
+        run_in_background(
+            desk.sync_if_due,
+            lambda _report: self.update_status(),
+            lambda error: self.status_sync.setText(f"同步失败：{error}"),
         )
 
     # --- search and the list ---------------------------------------------------------------
@@ -212,8 +241,8 @@ class MainWindow(QMainWindow):
     def show_work_list(self) -> None:
         if self.desk is None:
             return
-        self.model.set_rows(self.desk.work_list())
-        self.list_title.setText(f"在院病例：{self.model.rowCount()} 人")
+        self.model.set_rows(self.desk.work_list(self.handled_today))
+        self.list_title.setText(f"在院及今日办理的病例：{self.model.rowCount()} 条")
         self.back_button.hide()
         self.search.clear()
         self.case_panel.show_case(None)
@@ -243,6 +272,7 @@ class MainWindow(QMainWindow):
     def _replace_row(self, admission_id: int) -> None:
         """Show the case's new state in the list (after registering, settling, voiding)."""
         detail = self.desk.case(admission_id)
+        self.handled_today.add(admission_id)
         rows = [r for r in self.model.rows if r.admission_id != admission_id]
         self.model.set_rows([detail.row, *rows])
         self.select_admission(admission_id)
@@ -364,3 +394,15 @@ class MainWindow(QMainWindow):
         chosen = options.DEFAULT_POLICY.read(self.settings) or (site.default_policy if site else "")
         self.policy_viewer = PolicyViewer(chosen, self)
         self.policy_viewer.show()
+
+    # --- closing -----------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        """A form with unsaved input asks first (its own question); the window waits for it."""
+        for form in (self.registration, self.discharge):
+            if form is not None and form.isVisible():
+                form.reject()
+                if form.isVisible():
+                    event.ignore()
+                    return
+        self.sync_timer.stop()
+        event.accept()

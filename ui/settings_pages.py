@@ -125,11 +125,20 @@ class SyncPage(SettingsPage):
         self.form.addRow("同步间隔：", self.minutes)
 
     def load(self) -> None:
-        self.folder.setText(options.UPLOAD_FOLDER.read(self.settings))
-        self.minutes.setValue(options.SYNC_MINUTES.read(self.settings))
+        # The sync module reads the folder from the store; the store's value wins when set.
+        state = self.desk.sync_status() if self.desk else None
+        folder = options.UPLOAD_FOLDER.read(self.settings)
+        minutes = options.SYNC_MINUTES.read(self.settings)
+        if state is not None and state.central_folder is not None:
+            folder, minutes = str(state.central_folder), state.interval_minutes
+        self.folder.setText(folder)
+        self.minutes.setValue(minutes)
 
     def save(self) -> bool:
-        self.settings.setValue(options.UPLOAD_FOLDER.key, self.folder.text().strip())
+        folder = self.folder.text().strip()
+        if self.desk is not None:
+            self.desk.set_sync(folder, self.minutes.value())
+        self.settings.setValue(options.UPLOAD_FOLDER.key, folder)
         self.settings.setValue(options.SYNC_MINUTES.key, self.minutes.value())
         return True
 

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from app.identity import make_resident_id
 from ui import ops
-from ui.qt import QDropEvent, QFileDialog, QMimeData, QPointF, Qt, QUrl
+from ui.qt import QDropEvent, QFileDialog, QMessageBox, QMimeData, QPointF, Qt, QUrl
 
 GOOD_ID = make_resident_id("330781", date(1961, 3, 4), 7, "F")
 BAD_ID = GOOD_ID[:-1] + ("1" if GOOD_ID[-1] != "1" else "2")
@@ -186,3 +186,40 @@ def test_scanned_slip_number_jumps_to_the_case(qtbot, window, type_text, desk):
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
     assert window.case_panel.detail.row.admission_number == "ZY-9001"
     assert window.case_panel.detail.live_settlement.slip_number == slip
+
+
+def test_registration_draft_survives_and_closing_asks(qtbot, window, type_text, message_boxes):
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    form = window.registration
+    qtbot.keyClicks(form.fields["id_number"].edit, GOOD_ID)
+    type_text(form.fields["name"].edit, "测试辛")
+    assert window.drafts.load("registration")["name"] == "测试辛"
+
+    # Closing the main window asks about the form; "取消" keeps both open.
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
+    window.close()
+    assert window.isVisible() and form.isVisible()
+    assert message_boxes.shown[-1][1] == "关闭入院登记"
+
+    # As if the program died (no question, no save): a new form brings back what was typed.
+    form.hide()
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    again = window.registration
+    assert again is not form
+    assert again.fields["id_number"].text() == GOOD_ID
+    assert again.fields["name"].text() == "测试辛"
+    assert again.birth_date.text() == "1961-03-04"
+    assert again.form_error.text() == "已恢复上次未保存的登记草稿。"
+
+
+def test_cases_handled_today_stay_in_the_list(qtbot, window, type_text, desk):
+    detail = register(qtbot, window, type_text, admission_number="ZY-7100")
+    window.show_work_list()
+    assert [row.admission_number for row in window.model.rows] == ["ZY-7100"]
+    window.today_only.setChecked(True)
+    assert window.proxy.rowCount() == 1
+    window.filter.setText("不存在的人")
+    assert window.proxy.rowCount() == 0
+    window.filter.setText("测试庚")
+    assert window.proxy.rowCount() == 1
+    assert detail.row.status == "在院"
