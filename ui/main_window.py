@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.desk = desk
         self.drafts = DraftBox(desk.data_dir / "drafts")
         self.status_db.setText(f"数据库：{desk.target}")
+        self._carry_sync_setting()
         self.update_status()
         self.show_work_list()
         if self.drafts.load(DRAFT_KEY):
@@ -190,6 +191,13 @@ class MainWindow(QMainWindow):
         clerk = self.desk.clerk if self.desk else options.CLERK.read(self.settings)
         self.status_clerk.setText(f"经办人：{clerk or '未设置'}")
         self.status_sync.setText(self._sync_text())
+
+    def _carry_sync_setting(self) -> None:
+        """A folder chosen in the settings before the store knew it is handed to app.sync."""
+        state = self.desk.sync_status()
+        folder = options.UPLOAD_FOLDER.read(self.settings)
+        if state is not None and state.central_folder is None and folder:
+            self.desk.set_sync(folder, options.SYNC_MINUTES.read(self.settings))
 
     def _sync_text(self) -> str:
         state = self.desk.sync_status() if self.desk else None

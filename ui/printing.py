@@ -15,6 +15,7 @@ from ui.qt import (
     QFileDialog,
     QImage,
     QMessageBox,
+    QPageLayout,
     QPainter,
     Qt,
     QUrl,
@@ -65,8 +66,11 @@ def preview_and_print(parent: QWidget, pdf: bytes, title: str, printer_name: str
     if printer_name:
         printer.setPrinterName(printer_name)
     printer.setDocName(title)
+    if pages[0].width() > pages[0].height():  # the A4 slip has its two copies side by side
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
     dialog = printing.QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"打印预览 — {title}")
+    dialog.resize(1100, 740)
     dialog.paintRequested.connect(lambda target: _paint(target, pages))
     dialog.exec()
 

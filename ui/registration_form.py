@@ -171,6 +171,8 @@ class RegistrationForm(QDialog):
         layout.addLayout(grid)
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
+        # Wide enough that each field's error stays on one line beside its input.
+        self.setMinimumWidth(1120)
 
         self._policy_changed()
         self._restore_draft()

@@ -72,6 +72,26 @@ def main() -> int:
     for field in dialog.fields.values():
         field.setText("")
     dialog.close()
+
+    # The print preview of a stored slip (pages drawn from the ReportLab PDF).
+    from ui.printing import preview_and_print
+    from ui.qt import QApplication, QTimer
+
+    def grab_preview() -> None:
+        preview = QApplication.activeModalWidget()
+        if preview is None:
+            QTimer.singleShot(200, grab_preview)
+            return
+        settle(app)
+        preview.grab().save(str(HERE / "print_preview.png"))
+        preview.reject()
+
+    slip = (
+        window.case_panel.detail.live_settlement
+        or desk.case(desk.search("测试")[0].admission_id).live_settlement
+    )
+    QTimer.singleShot(500, grab_preview)
+    preview_and_print(window, desk.slip_pdf(slip.slip_number, record=False), slip.slip_number)
     desk.close()
     print("\n".join(str(p) for p in sorted(HERE.glob("*.png"))))
     return 0
