@@ -1,6 +1,8 @@
 """Sync fixtures: the store fixtures of tests/store (SQLite, and PostgreSQL when
 TEST_POSTGRES_URL is set), windows on their own SQLite files, a central database and folder."""
 
+import os
+
 import pytest
 
 from app.services import save_site
@@ -22,6 +24,20 @@ def central_store(request, tmp_path):
             opened = open_store(url, data_dir=tmp_path / "central-data")
             yield opened
             opened.close()
+
+
+@pytest.fixture
+def one_central_store(tmp_path):
+    """The centre's database for slow tests run once: PostgreSQL if available, else SQLite."""
+    if not os.environ.get("TEST_POSTGRES_URL"):
+        opened = open_store(tmp_path / "central.sqlite3", data_dir=tmp_path / "central-data")
+        yield opened
+        opened.close()
+        return
+    for url in _postgres_database():
+        opened = open_store(url, data_dir=tmp_path / "central-data")
+        yield opened
+        opened.close()
 
 
 @pytest.fixture
