@@ -53,14 +53,16 @@ def test_settlements_survive_sigkill(tmp_path):
         )
         ready = child.stdout.readline()
         assert ready == "READY\n", child.stderr.read()
-        time.sleep(chance.uniform(0.0, 0.3))  # a random moment: the test asserts no timing
+        time.sleep(chance.uniform(0.0, 0.4))  # a random moment: the test asserts no timing
         child.send_signal(signal.SIGKILL)
-        out, _ = child.communicate()
+        out, err = child.communicate()
+        # Killed while working, not stopped by an error of its own.
+        assert child.returncode == -signal.SIGKILL, err
         for line in out.splitlines(keepends=True):
             if line.endswith("\n"):  # a line cut by the kill was not acknowledged
                 slip, total, assistance = line.split()
                 committed[slip] = (Decimal(total), Decimal(assistance))
-    assert len(committed) > KILLS  # the child really was settling when killed
+    assert committed  # the children really were settling when killed
 
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
