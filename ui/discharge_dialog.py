@@ -19,7 +19,7 @@ from app.vocabulary import (
 from ui.breakdown import Breakdown
 from ui.discharge_case import DischargeCase
 from ui.drafts import DraftBox
-from ui.fields import CheckedLineEdit, ErrorLabel
+from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.qt import (
     QComboBox,
     QDateTime,
@@ -52,7 +52,7 @@ Preview = Callable[[dict], dict]
 Confirm = Callable[[dict, dict | None, datetime], str]
 
 
-class DischargeDialog(QDialog):
+class DischargeDialog(EnterMovesOn, QDialog):
     settled = Signal(str)  # slip number
 
     def __init__(

@@ -1,6 +1,6 @@
 """Form fields that show their own error, in Chinese, right under the input as it is typed."""
 
-from ui.qt import QLabel, QLineEdit, QVBoxLayout, QWidget, Signal
+from ui.qt import QLabel, QLineEdit, Qt, QVBoxLayout, QWidget, Signal
 
 ERROR_STYLE = "color: #b00020;"
 ERROR_INPUT_STYLE = "QLineEdit { border: 2px solid #b00020; }"
@@ -53,3 +53,19 @@ class CheckedLineEdit(QWidget):
     def error_text(self) -> str:
         """The error as the clerk sees it ("" when the field is fine)."""
         return self.error.text()
+
+
+class EnterMovesOn:
+    """Mixed into a dialog: Enter (typed, or sent by a barcode scanner after its code) moves
+    to the next field and never presses the default button, so nothing is saved by an Enter
+    meant for the next field. Saving takes a click or its Ctrl shortcut."""
+
+    def keyPressEvent(self, event) -> None:
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        )
+        if plain and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)

@@ -15,7 +15,7 @@ from app.vocabulary import (
     VISIT_NAMES,
 )
 from ui.drafts import DraftBox
-from ui.fields import CheckedLineEdit, ErrorLabel
+from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.qt import (
     QCheckBox,
     QComboBox,
@@ -65,7 +65,7 @@ def _datetime_edit(parent: QWidget) -> QDateTimeEdit:
     return edit
 
 
-class RegistrationForm(QDialog):
+class RegistrationForm(EnterMovesOn, QDialog):
     registered = Signal(int)  # admission id
 
     def __init__(self, desk, drafts: DraftBox | None = None, parent: QWidget | None = None):

@@ -1,10 +1,10 @@
 """作废结算: a supervisor's name and a reason; the settlement is kept, marked void."""
 
-from ui.fields import CheckedLineEdit, ErrorLabel
+from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 
-class VoidDialog(QDialog):
+class VoidDialog(EnterMovesOn, QDialog):
     def __init__(self, slip_number: str, void, parent: QWidget | None = None):
         """``void(slip_number, reason, supervisor)`` does it (raises ValueError on refusal)."""
         super().__init__(parent)

@@ -150,3 +150,28 @@ def test_missing_documents_need_a_supervisor(qtbot, make_dialog, type_text):
     assert dialog.confirm_button.isEnabled()
     dialog.confirm()
     assert dialog.saved[0][1] == {"supervisor": "王主管", "reason": "复印件次日补交"}
+
+
+def test_enter_moves_to_the_next_field_and_never_settles(qtbot, make_dialog):
+    dialog = make_dialog()
+    dialog.fields["total"].edit.setFocus()
+    qtbot.keyClicks(dialog.fields["total"].edit, "5000")
+    qtbot.keyClick(dialog.fields["total"].edit, Qt.Key.Key_Return)
+    assert dialog.saved == []
+    assert dialog.isVisible()
+    assert dialog.focusWidget() is dialog.fields["out_of_catalog"].edit
+    dialog.cause.setFocus()
+    qtbot.keyClick(dialog.cause, Qt.Key.Key_Return)
+    assert dialog.saved == [] and dialog.isVisible()
+
+
+def test_an_excluded_cause_shows_the_reason_and_pays_nothing(qtbot, make_dialog):
+    case = lanxi_case(policy_id="taierzhuang", policy_title="台儿庄区医疗救助")
+    dialog = make_dialog(case)
+    type_bill(qtbot, dialog, total="3000", basic_insurance="1000")
+    assert dialog.breakdown.value("paid_at_window") != "0.00 元"
+    dialog.cause.setCurrentIndex(dialog.cause.findData("traffic_accident"))
+    assert dialog.breakdown.notice.text().startswith("不符合救助条件：")
+    assert dialog.breakdown.value("paid_at_window") == "0.00 元"
+    # Nothing from assistance: the patient pays the bill less the insurance, 3000 - 1000.
+    assert dialog.breakdown.value("patient_pays") == "2,000.00 元"
