@@ -96,6 +96,8 @@ def run(args) -> int:
 
     from ui.ops import run_in_background
 
+    if "://" not in target and not Path(target).expanduser().exists():
+        window.statusBar().showMessage(f"首次运行：正在创建演示数据库 {target} …")
     run_in_background(lambda: open_desk(target, clerk, site_code), opened, failed)
     code = app.exec()
     if window.desk is not None:
