@@ -177,6 +177,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("有上次未保存的入院登记草稿，按 F2 继续。", 15000)
         elif desk.migration_message:
             self.statusBar().showMessage(desk.migration_message, 8000)
+        else:
+            self.statusBar().clearMessage()
         self.search.setFocus()  # a scanner's code lands in the search box
         self.sync_timer.start()
         self.desk_ready.emit()
