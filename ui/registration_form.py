@@ -76,6 +76,7 @@ class RegistrationForm(EnterMovesOn, QDialog):
         self._touched: set[str] = set()
         self._id_done = False  # the clerk has left the ID field (or typed all 18 characters)
         self.roster_state = ""
+        self._filled_name = ""  # the name last filled in from a known ID number
         self.setWindowTitle("入院备案登记")
         self.fields = {key: CheckedLineEdit(label, hint, self) for key, label, hint in TEXT_FIELDS}
         for key, field in self.fields.items():
@@ -264,7 +265,10 @@ class RegistrationForm(EnterMovesOn, QDialog):
         if answer.category:
             self.category.setCurrentIndex(max(self.category.findData(answer.category), 0))
         known = self.desk.known_name(resident.number)
-        if known and not self.fields["name"].text().strip():
+        typed = self.fields["name"].text().strip()
+        # Fill in a known person's name; replace it only if it was filled in, not typed.
+        if known and (not typed or typed == self._filled_name):
+            self._filled_name = known
             self.fields["name"].setText(known)
 
     def _id_finished(self) -> None:

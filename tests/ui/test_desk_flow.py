@@ -223,3 +223,30 @@ def test_cases_handled_today_stay_in_the_list(qtbot, window, type_text, desk):
     window.filter.setText("测试庚")
     assert window.proxy.rowCount() == 1
     assert detail.row.status == "在院"
+
+
+def test_roster_answer_is_shown_for_on_roster_and_expired(qtbot, window, desk, tmp_path):
+    from app.services import import_roster
+
+    expired_id = make_resident_id("330781", date(1950, 6, 1), 9, "M")
+    roster = tmp_path / "名册.csv"
+    roster.write_text(
+        "姓名,身份证号,类别,证件类型,证件号码,有效期起,有效期止\n"
+        f"测试壬,{GOOD_ID},低保对象,低保证,LB-1,2020-01-01,\n"
+        f"测试癸,{expired_id},特困供养人员,特困供养证,TK-2,2019-01-01,2020-12-31\n",
+        encoding="utf-8-sig",
+    )
+    import_roster(desk.store, roster, clerk="测试经办", source="民政局名册")
+
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    form = window.registration
+    qtbot.keyClicks(form.fields["id_number"].edit, GOOD_ID)
+    assert form.roster.text() == "在册：低保对象"
+    assert form.category.currentData() == "minimum_living"
+    assert form.fields["name"].text() == "测试壬"  # a known person's name is filled in
+
+    form.fields["id_number"].edit.clear()
+    qtbot.keyClicks(form.fields["id_number"].edit, expired_id)
+    assert form.roster.text() == "名册资格已过期（有效期至 2020-12-31），须填写登记理由"
+    assert form.fields["name"].text() == "测试癸"
+    assert form.fields["name"].error_text() == ""
