@@ -350,11 +350,7 @@ class Desk:
         detail = self.case(admission_id)
         row = detail.row
         title = self.policies[row.policy_id].definition.title
-        missing = tuple(
-            f"{line.stage_name}·{line.name}（{self._wanted(line)}）"
-            for line in detail.checklist
-            if line.missing
-        )
+        missing = self._missing_documents(admission_id)
         return DischargeCase(
             key=f"admission-{admission_id}",
             policy_id=row.policy_id,
@@ -372,14 +368,11 @@ class Desk:
             missing_documents=missing,
         )
 
-    @staticmethod
-    def _wanted(line: ChecklistLine) -> str:
-        wanted = []
-        if line.original_required and not line.original_sighted:
-            wanted.append("原件未查验")
-        if line.copy_required and not line.copy_kept:
-            wanted.append("复印件未留存")
-        return "，".join(wanted)
+    def _missing_documents(self, admission_id: int) -> tuple[str, ...]:
+        from app.services.checklist import describe_missing, missing_items
+
+        with self.store.read() as session:
+            return tuple(describe_missing(item) for item in missing_items(session, admission_id))
 
     def _referral_approved(self, admission_id: int) -> bool:
         from db.models import Admission

@@ -38,6 +38,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
+from ui.unsaved import AsksBeforeClosing
 
 AMOUNT_FIELDS = (
     ("total", "医疗总费用"),
@@ -52,8 +53,10 @@ Preview = Callable[[dict], dict]
 Confirm = Callable[[dict, dict | None, datetime], str]
 
 
-class DischargeDialog(EnterMovesOn, QDialog):
+class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
     settled = Signal(str)  # slip number
+    CLOSE_TITLE = "关闭出院结算"
+    CLOSE_TEXT = "已录入的金额尚未结算。"
 
     def __init__(
         self,
@@ -266,28 +269,8 @@ class DischargeDialog(EnterMovesOn, QDialog):
         self.settled.emit(self.slip_number)
         self.done(QDialog.DialogCode.Accepted)
 
-    def reject(self) -> None:
-        if self.slip_number is None and self.has_input():
-            answer = QMessageBox.question(
-                self,
-                "关闭出院结算",
-                "已录入的金额尚未结算。\n\n"
-                "“保存”：保留为草稿，下次打开本病例时恢复；\n"
-                "“放弃”：删除已录入的内容；\n“取消”：回到结算窗口。",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
-            )
-            if answer == QMessageBox.StandardButton.Cancel:
-                return
-            if answer == QMessageBox.StandardButton.Discard and self._drafts is not None:
-                self._drafts.discard(self._draft_key)
-        super().reject()
-
-    def closeEvent(self, event) -> None:
-        event.ignore()
-        self.reject()
+    def unsaved(self) -> bool:
+        return self.slip_number is None and self.has_input()
 
     def _save_draft(self) -> None:
         if self._drafts is not None and self.slip_number is None:

@@ -32,6 +32,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
+from ui.unsaved import AsksBeforeClosing
 
 DRAFT_KEY = "registration"
 TEXT_FIELDS = (
@@ -65,13 +66,16 @@ def _datetime_edit(parent: QWidget) -> QDateTimeEdit:
     return edit
 
 
-class RegistrationForm(EnterMovesOn, QDialog):
+class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
     registered = Signal(int)  # admission id
+    CLOSE_TITLE = "关闭入院登记"
+    CLOSE_TEXT = "登记尚未保存。"
 
     def __init__(self, desk, drafts: DraftBox | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.desk = desk
         self._drafts = drafts
+        self._draft_key = DRAFT_KEY
         self._saved = False
         self._touched: set[str] = set()
         self._id_done = False  # the clerk has left the ID field (or typed all 18 characters)
@@ -377,7 +381,7 @@ class RegistrationForm(EnterMovesOn, QDialog):
             return
         self._saved = True
         if self._drafts is not None:
-            self._drafts.discard(DRAFT_KEY)
+            self._drafts.discard(self._draft_key)
         if registration.warnings:
             QMessageBox.information(self, "已登记（请注意）", "\n".join(registration.warnings))
         self.registered.emit(registration.admission_id)
@@ -395,27 +399,8 @@ class RegistrationForm(EnterMovesOn, QDialog):
     def has_input(self) -> bool:
         return any(field.text().strip() for field in self.fields.values())
 
-    def reject(self) -> None:
-        if not self._saved and self.has_input():
-            answer = QMessageBox.question(
-                self,
-                "关闭入院登记",
-                "登记尚未保存。\n\n“保存”：保留为草稿，下次打开登记时恢复；\n"
-                "“放弃”：删除已录入的内容；\n“取消”：回到登记表。",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
-            )
-            if answer == QMessageBox.StandardButton.Cancel:
-                return
-            if answer == QMessageBox.StandardButton.Discard and self._drafts is not None:
-                self._drafts.discard(DRAFT_KEY)
-        super().reject()
-
-    def closeEvent(self, event) -> None:
-        event.ignore()
-        self.reject()
+    def unsaved(self) -> bool:
+        return not self._saved and self.has_input()
 
     # --- the draft -----------------------------------------------------------------------
     def typed(self) -> dict[str, object]:
@@ -436,12 +421,12 @@ class RegistrationForm(EnterMovesOn, QDialog):
         if self._drafts is None or self._saved:
             return
         if self.has_input():
-            self._drafts.save(DRAFT_KEY, self.typed())
+            self._drafts.save(self._draft_key, self.typed())
         else:
-            self._drafts.discard(DRAFT_KEY)
+            self._drafts.discard(self._draft_key)
 
     def _restore_draft(self) -> None:
-        draft = self._drafts.load(DRAFT_KEY) if self._drafts is not None else None
+        draft = self._drafts.load(self._draft_key) if self._drafts is not None else None
         if not draft:
             return
         for combo, key in (

@@ -250,3 +250,18 @@ def test_roster_answer_is_shown_for_on_roster_and_expired(qtbot, window, desk, t
     assert form.roster.text() == "名册资格已过期（有效期至 2020-12-31），须填写登记理由"
     assert form.fields["name"].text() == "测试癸"
     assert form.fields["name"].error_text() == ""
+
+
+def test_missing_papers_need_a_supervisor_to_settle(qtbot, window, type_text):
+    register(qtbot, window, type_text, admission_number="ZY-7200")
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    dialog = window.discharge
+    first_missing = dialog.missing_label.text().splitlines()[0]
+    assert first_missing.startswith("✗ 入院备案·") and "原件未查验" in first_missing
+    qtbot.keyClicks(dialog.fields["total"].edit, "1000")
+    assert not dialog.confirm_button.isEnabled()
+    type_text(dialog.supervisor, "王主管")
+    type_text(dialog.override_reason, "原件次日补验")
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(window.previewed) and ops.pending() == 0)
+    assert window.case_panel.detail.live_settlement is not None
