@@ -115,15 +115,11 @@ def make_slip(policies):
     def make(case: Case, **changes):
         claim = dict(case.claim, **changes.pop("claim", {}))
         loaded = policies[case.policy]
-        return slip_from_contract(
-            claim=claim,
-            result=settle_json(claim, policies),
-            policy=loaded.definition,
-            policy_sha256=loaded.sha256,
+        fields = dict(
             document_id=f"JS-{case.slip_number}",
             slip_number=case.slip_number,
             site=SITE,
-            patient=changes.pop("patient", case.patient),
+            patient=case.patient,
             admission_number="ZY2026-0815",
             department="普通内科",
             diagnosis="社区获得性肺炎",
@@ -131,7 +127,14 @@ def make_slip(policies):
             discharged_on=date(2026, 5, 10),
             clerk="窗口甲",
             settled_at=datetime(2026, 5, 10, 14, 32),
-            **changes,
+        )
+        fields.update(changes)
+        return slip_from_contract(
+            claim=claim,
+            result=settle_json(claim, policies),
+            policy=loaded.definition,
+            policy_sha256=loaded.sha256,
+            **fields,
         )
 
     return make

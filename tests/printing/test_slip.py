@@ -207,3 +207,36 @@ def test_clauses_that_do_not_fit_continue_on_a_marked_page(
         assert f"[附{n}]第{n}条示例说明" in text
     assert "第一联患者留存（续页）" in text and "第二联医院留存（续页）" in text
     assert text.count(f"结算单号：{slip.slip_number}") == 4
+
+
+def test_ineligible_claim_prints_the_reason_and_nothing_paid(make_slip, read_text):
+    # 台儿庄 excludes traffic accidents: no assistance, the patient pays 52000−30000−5000.
+    slip = make_slip(CASES["taierzhuang"], claim={"cause": "traffic_accident"})
+    assert not slip.eligible
+    page = read_text(render_slip(slip, paper="A5"))[0]
+    assert f"不予救助：{squeeze(slip.reason)}" in page
+    assert "救助合计0.00大写：人民币零元整" in page
+    assert "个人自付17000.00大写：人民币壹万柒仟元整" in page
+
+
+def test_outpatient_settlement_leaves_admission_fields_blank(make_slip, read_text):
+    slip = make_slip(
+        CASES["lanxi"],
+        claim={
+            "visit": "outpatient_general",
+            "total": "800.00",
+            "out_of_catalog": "0.00",
+            "basic_insurance": "300.00",
+            "critical_illness": "0.00",
+        },
+        admission_number="",
+        department="",
+        diagnosis="",
+        admitted_on=None,
+        discharged_on=None,
+    )
+    page = read_text(render_slip(slip, paper="A5"))[0]
+    assert "就诊类型普通门诊" in page
+    assert "住院天数" in page and "天" not in page.split("住院天数")[1][:3]
+    # 低保 outpatient is paid in full up to 2000 a year: 800 − 300 = 500
+    assert "救助合计500.00大写：人民币伍佰元整" in page
