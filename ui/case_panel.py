@@ -2,8 +2,8 @@
 
 from app.vocabulary import CATEGORY_NAMES, FACILITY_NAMES, INSURANCE_NAMES, VISIT_NAMES
 from ui.amounts import yuan
+from ui.case_records import CaseDetail
 from ui.checklist_panel import ChecklistPanel
-from ui.desk import CaseDetail
 from ui.qt import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from app.vocabulary import CATEGORY_NAMES
 from ui.amounts import grouped
-from ui.desk import CaseRow
+from ui.case_records import CaseRow
 from ui.qt import (
     QAbstractTableModel,
     QBrush,

@@ -7,120 +7,25 @@ the window is already on screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.vocabulary import CATEGORY_NAMES, DOCUMENT_STAGE_NAMES
+from app.vocabulary import CATEGORY_NAMES
+from ui.case_records import (
+    CaseDetail,
+    CaseRow,
+    ChecklistLine,
+    RosterAnswer,
+    SettlementLine,
+    SiteInfo,
+)
 from ui.discharge_case import DischargeCase
 
 if TYPE_CHECKING:
     from db import Store
 
 SEX_NAMES = {"M": "男", "F": "女"}
-
-
-@dataclass(frozen=True)
-class SiteInfo:
-    code: str
-    name: str
-    facility: str
-    default_policy: str
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    """One line of the case table: an admission and its latest settlement (if any)."""
-
-    admission_id: int
-    person_id: int
-    name: str
-    id_number: str
-    admission_number: str
-    admitted_at: datetime
-    discharged_at: datetime | None
-    category: str
-    policy_id: str
-    department: str
-    slip_number: str = ""
-    voided: bool = False
-    paid_at_window: str = ""
-
-    @property
-    def status(self) -> str:
-        if self.discharged_at is None:
-            return "在院"
-        if self.slip_number and not self.voided:
-            return "已结算"
-        return "已作废待重算" if self.voided else "已出院"
-
-    def touched_on(self, day: date) -> bool:
-        return self.admitted_at.date() == day or (
-            self.discharged_at is not None and self.discharged_at.date() == day
-        )
-
-
-@dataclass(frozen=True)
-class ChecklistLine:
-    item_id: int
-    stage: str
-    name: str
-    clause: str
-    note: str
-    original_required: bool
-    copy_required: bool
-    both_sides: bool
-    original_sighted: bool
-    copy_kept: bool
-    scan_sha256: str | None
-
-    @property
-    def missing(self) -> bool:
-        return (self.original_required and not self.original_sighted) or (
-            self.copy_required and not self.copy_kept
-        )
-
-    @property
-    def stage_name(self) -> str:
-        return DOCUMENT_STAGE_NAMES.get(self.stage, self.stage)
-
-
-@dataclass(frozen=True)
-class SettlementLine:
-    slip_number: str
-    settled_at: datetime
-    paid_at_window: str
-    patient_pays: str
-    voided: bool
-    void_reason: str
-    result: dict
-
-
-@dataclass(frozen=True)
-class RosterAnswer:
-    """What the roster says of an ID number on a day: ``state`` is on_roster/not_found/expired."""
-
-    state: str
-    text: str
-    category: str | None = None
-
-
-@dataclass
-class CaseDetail:
-    row: CaseRow
-    sex: str
-    birth_date: date
-    facility: str
-    insurance: str
-    visit: str
-    diagnosis: str
-    checklist: list[ChecklistLine] = field(default_factory=list)
-    settlements: list[SettlementLine] = field(default_factory=list)
-
-    @property
-    def live_settlement(self) -> SettlementLine | None:
-        return next((s for s in reversed(self.settlements) if not s.voided), None)
 
 
 class Desk:

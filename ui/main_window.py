@@ -7,8 +7,9 @@ from datetime import date
 
 from ui import settings as options
 from ui.case_panel import CasePanel
+from ui.case_records import CaseRow
 from ui.case_table import CaseFilter, CaseTableModel
-from ui.desk import CaseRow, Desk
+from ui.desk import Desk
 from ui.discharge_dialog import DischargeDialog
 from ui.drafts import DraftBox
 from ui.ops import run_in_background
