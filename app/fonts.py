@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from reportlab.pdfbase.ttfonts import TTFontFile
-
 from app.paths import resources_dir
 
 CJK = "cjk"
@@ -41,6 +39,10 @@ def font_paths() -> tuple[Path, ...]:
 
 @cache
 def _charmap(which: str) -> frozenset[int]:
+    # ReportLab loads only when a character is checked: the window imports this module for
+    # the font paths at start and should not pay for ReportLab then.
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
     path = font_path(which)
     if not path.is_file():
         raise FileNotFoundError(f"找不到字体文件：{path}")
