@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.money import AmountError, parse_amount
 from app.policy import LoadedPolicy
 from app.services import audit
+from app.services.access import SUPERVISOR, check_role
 from app.services.checklist import describe_missing, missing_items
 from app.services.errors import ServiceError
 from app.services.people import PersonInput, ensure_person, parse_category, roster_status_on
@@ -337,6 +338,9 @@ def _record(
         at=now,
     )
     if override is not None:
+        check_role(
+            session, override.supervisor, SUPERVISOR, doing="放行缺少材料的结算", field="supervisor"
+        )
         audit.record(
             session,
             clerk=override.supervisor.strip(),
@@ -357,6 +361,7 @@ def void_settlement(
     if not (reason or "").strip():
         raise ServiceError("void_reason", "作废须填写理由")
     with store.write() as session:
+        check_role(session, clerk, SUPERVISOR, doing="作废结算", field="clerk")
         row = session.scalar(
             select(Settlement)
             .where(Settlement.slip_number == (slip_number or "").strip().upper())

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services import audit
+from app.services.access import SUPERVISOR, check_role
 from app.services.errors import ServiceError
 from app.vocabulary import FACILITIES, FACILITY_NAMES
 from db import Store
@@ -36,6 +37,7 @@ def save_site(
     if facility not in FACILITIES:
         raise ServiceError("facility", f"应为：{'、'.join(FACILITY_NAMES.values())}")
     with store.write() as session:
+        check_role(session, clerk, SUPERVISOR, doing="修改站点设置", field="clerk")
         site = session.get(Site, code)
         values = {"name": name.strip(), "facility": facility, "default_policy": default_policy}
         if site is None:

@@ -1,0 +1,410 @@
+"""Accounts at the window: create, sign in (with lockout), change and reset passwords, unlock.
+
+Each call is one transaction on the store and is audited (entity ``clerk_account``); audit
+entries never hold a password or its hash. A failed sign-in is committed before the error is
+raised, so the count of failures survives. ``now`` is the clock (tests inject it).
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from app.accounts import passwords
+from app.accounts.roles import ADMINISTRATOR, ROLE_NAMES, ROLE_RANK, SUPERVISOR, require
+from app.services import audit
+from app.services.access import check_role
+from app.services.errors import ServiceError
+from db import Store
+from db.models import Setting
+from db.security_models import ClerkAccount
+
+MAX_FAILURES = 5
+LOCK_DURATION = timedelta(minutes=15)
+IDLE_LOCK_KEY = "idle_lock_minutes"
+IDLE_LOCK_DEFAULT = 10
+IDLE_LOCK_RANGE = (1, 60)
+# Printable, no spaces: the name is typed at sign-in and recorded as the clerk everywhere.
+_USER_NAME = re.compile(r"^[^\s\x00-\x1f\x7f]{1,32}$")
+_UNKNOWN = "(未知用户)"  # a mistyped name may be a password: never record it
+
+
+_LABELS = {
+    "user": "用户名",
+    "password": "密码",
+    "new_password": "新密码",
+    "role": "角色",
+    "idle_lock": "闲置锁屏时间",
+}
+
+
+class AccountError(ServiceError):
+    """Bad sign-in or account input; ``str()`` names the field in Chinese."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(field, message)
+        if field in _LABELS:
+            self.label = _LABELS[field]
+            self.args = (f"{self.label}：{message}",)
+
+
+@dataclass(frozen=True)
+class UserSession:
+    """Who is signed in at the window, as what. Pass ``name`` to services as ``clerk``."""
+
+    name: str
+    role: str
+    must_change_password: bool
+    signed_in_at: datetime
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES[self.role]
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    name: str
+    role: str
+    active: bool
+    must_change_password: bool
+    failed_logins: int
+    locked_until: datetime | None
+    last_login_at: datetime | None
+    created_at: datetime
+    created_by: str
+
+    def locked_at(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not _USER_NAME.match(name):
+        raise AccountError("user", "应为 1 到 32 个字符，不含空格")
+    return name
+
+
+def _check_new_password(password: str, name: str) -> None:
+    problems = passwords.password_problems(password or "", name)
+    if problems:
+        raise AccountError("new_password", "；".join(problems))
+
+
+def _check_role_name(role: str) -> str:
+    if role not in ROLE_RANK:
+        known = "、".join(f"{key}（{label}）" for key, label in ROLE_NAMES.items())
+        raise AccountError("role", f"“{role}”不是已知角色，应为：{known}")
+    return role
+
+
+def _authenticate(
+    session: Session, name: str, password: str, now: datetime
+) -> ClerkAccount | AccountError:
+    """The account if ``password`` is right; else the error to raise after committing."""
+    account = session.get(ClerkAccount, (name or "").strip()[:64], with_for_update=True)
+    if account is None or not account.active:
+        passwords.spend_verify_time(password or "")
+        audit.record(
+            session,
+            clerk=_UNKNOWN,
+            action="login_failed",
+            entity="clerk_account",
+            entity_id=_UNKNOWN if account is None else account.name,
+            changes={"reason": "unknown" if account is None else "inactive"},
+            at=now,
+        )
+        return AccountError("password", "用户名或密码不正确")
+    if account.locked_until is not None:
+        if now < account.locked_until:
+            return AccountError(
+                "user",
+                f"连续 {MAX_FAILURES} 次密码错误，账户已锁定至 {account.locked_until:%H:%M}，"
+                "请届时再试，或请管理员解锁",
+            )
+        account.locked_until = None  # the lock has run out: a fresh count
+        account.failed_logins = 0
+    if not passwords.verify_password(account.password_hash, password or ""):
+        account.failed_logins += 1
+        locked = account.failed_logins >= MAX_FAILURES
+        if locked:
+            account.locked_until = now + LOCK_DURATION
+        audit.record(
+            session,
+            clerk=account.name,
+            action="lockout" if locked else "login_failed",
+            entity="clerk_account",
+            entity_id=account.name,
+            changes={"failed_logins": account.failed_logins, "locked_until": account.locked_until},
+            at=now,
+        )
+        if locked:
+            minutes = int(LOCK_DURATION.total_seconds() // 60)
+            return AccountError(
+                "password",
+                f"连续 {MAX_FAILURES} 次密码错误，账户已锁定 {minutes} 分钟"
+                f"（至 {account.locked_until:%H:%M}），或请管理员解锁",
+            )
+        return AccountError("password", "用户名或密码不正确")
+    account.failed_logins = 0
+    if passwords.needs_rehash(account.password_hash):
+        account.password_hash = passwords.hash_password(password)
+    return account
+
+
+def _session_of(account: ClerkAccount, now: datetime) -> UserSession:
+    return UserSession(account.name, account.role, account.must_change_password, now)
+
+
+def login(store: Store, name: str, password: str, *, now: datetime | None = None) -> UserSession:
+    """Sign in. Five wrong passwords in a row lock the account for 15 minutes.
+
+    A session with ``must_change_password`` may only be used to ``change_password``.
+    """
+    now = now or datetime.now()
+    with store.write() as session:
+        outcome = _authenticate(session, name, password, now)
+        if isinstance(outcome, ClerkAccount):
+            outcome.last_login_at = now
+            audit.record(
+                session,
+                clerk=outcome.name,
+                action="login",
+                entity="clerk_account",
+                entity_id=outcome.name,
+                changes={"role": outcome.role},
+                at=now,
+            )
+            outcome = _session_of(outcome, now)
+    if isinstance(outcome, AccountError):
+        raise outcome
+    return outcome
+
+
+def confirm_role(
+    store: Store,
+    name: str,
+    password: str,
+    role: str = SUPERVISOR,
+    *,
+    doing: str = "此操作",
+    now: datetime | None = None,
+) -> UserSession:
+    """A second person's password at the window (a supervisor allowing a void or an override):
+    signs them in for this one action, counting failures like ``login``."""
+    user = login(store, name, password, now=now)
+    require(user, role, doing)
+    return user
+
+
+def change_password(
+    store: Store, name: str, old_password: str, new_password: str, *, now: datetime | None = None
+) -> UserSession:
+    """Change one's own password (required after the first sign-in); returns a usable session.
+
+    A wrong old password counts as a failed sign-in.
+    """
+    now = now or datetime.now()
+    name = (name or "").strip()
+    _check_new_password(new_password, name)
+    if new_password == old_password:
+        raise AccountError("new_password", "新密码不能与原密码相同")
+    with store.write() as session:
+        outcome = _authenticate(session, name, old_password, now)
+        if isinstance(outcome, ClerkAccount):
+            outcome.password_hash = passwords.hash_password(new_password)
+            outcome.must_change_password = False
+            outcome.password_changed_at = now
+            outcome.last_login_at = now
+            audit.record(
+                session,
+                clerk=outcome.name,
+                action="change",
+                entity="clerk_account",
+                entity_id=outcome.name,
+                changes={"password": "changed", "must_change_password": [True, False]},
+                at=now,
+            )
+            outcome = _session_of(outcome, now)
+    if isinstance(outcome, AccountError):
+        raise outcome
+    return outcome
+
+
+def needs_first_administrator(store: Store) -> bool:
+    """True until an administrator account exists (the window then asks to create one)."""
+    with store.read() as session:
+        return not _administrator_exists(session)
+
+
+def _administrator_exists(session: Session) -> bool:
+    return bool(session.scalar(select(exists().where(ClerkAccount.role == ADMINISTRATOR))))
+
+
+def create_user(
+    store: Store,
+    actor: UserSession | None,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+) -> AccountInfo:
+    """Create an account. ``actor`` None is allowed once: the first administrator, who chose
+    this password; an account an administrator creates must change its password at first sign-in.
+    """
+    now = now or datetime.now()
+    name = _check_name(name)
+    role = _check_role_name(role)
+    _check_new_password(password, name)
+    if actor is not None:
+        require(actor, ADMINISTRATOR, "管理账户")
+    elif role != ADMINISTRATOR:
+        raise AccountError("role", "首个账户须为管理员（administrator）")
+    password_hash = passwords.hash_password(password)
+    with store.write() as session:
+        if actor is None and _administrator_exists(session):
+            raise AccountError("user", "已有管理员：新建账户须由管理员登录后操作")
+        if actor is not None:
+            check_role(session, actor.name, ADMINISTRATOR, doing="管理账户", field="clerk")
+        if session.get(ClerkAccount, name) is not None:
+            raise AccountError("user", f"用户名“{name}”已存在")
+        account = ClerkAccount(
+            name=name,
+            role=role,
+            password_hash=password_hash,
+            must_change_password=actor is not None,
+            failed_logins=0,
+            locked_until=None,
+            active=True,
+            created_at=now,
+            created_by=actor.name if actor else name,
+            password_changed_at=now,
+            last_login_at=None,
+        )
+        session.add(account)
+        audit.record(
+            session,
+            clerk=actor.name if actor else name,
+            action="create",
+            entity="clerk_account",
+            entity_id=name,
+            changes={"role": role, "must_change_password": account.must_change_password},
+            at=now,
+        )
+        return _info(account)
+
+
+def _admin_account(session: Session, admin: UserSession, name: str) -> ClerkAccount:
+    check_role(session, admin.name, ADMINISTRATOR, doing="管理账户", field="clerk")
+    account = session.get(ClerkAccount, (name or "").strip(), with_for_update=True)
+    if account is None:
+        raise AccountError("user", f"没有用户名为“{name}”的账户")
+    return account
+
+
+def reset_password(
+    store: Store, admin: UserSession, name: str, new_password: str, *, now: datetime | None = None
+) -> AccountInfo:
+    """An administrator sets someone's password; they must change it at the next sign-in."""
+    now = now or datetime.now()
+    require(admin, ADMINISTRATOR, "重置密码")
+    _check_new_password(new_password, (name or "").strip())
+    with store.write() as session:
+        account = _admin_account(session, admin, name)
+        account.password_hash = passwords.hash_password(new_password)
+        account.must_change_password = True
+        account.password_changed_at = now
+        account.failed_logins = 0
+        account.locked_until = None
+        audit.record(
+            session,
+            clerk=admin.name,
+            action="change",
+            entity="clerk_account",
+            entity_id=account.name,
+            changes={"password": "reset", "must_change_password": True},
+            at=now,
+        )
+        return _info(account)
+
+
+def unlock(
+    store: Store, admin: UserSession, name: str, *, now: datetime | None = None
+) -> AccountInfo:
+    """An administrator lifts a lockout before its 15 minutes are up."""
+    now = now or datetime.now()
+    require(admin, ADMINISTRATOR, "解锁账户")
+    with store.write() as session:
+        account = _admin_account(session, admin, name)
+        audit.record(
+            session,
+            clerk=admin.name,
+            action="unlock",
+            entity="clerk_account",
+            entity_id=account.name,
+            changes={"locked_until": [account.locked_until, None]},
+            at=now,
+        )
+        account.failed_logins = 0
+        account.locked_until = None
+        return _info(account)
+
+
+def _info(account: ClerkAccount) -> AccountInfo:
+    return AccountInfo(
+        name=account.name,
+        role=account.role,
+        active=account.active,
+        must_change_password=account.must_change_password,
+        failed_logins=account.failed_logins,
+        locked_until=account.locked_until,
+        last_login_at=account.last_login_at,
+        created_at=account.created_at,
+        created_by=account.created_by,
+    )
+
+
+def list_users(store: Store) -> list[AccountInfo]:
+    with store.read() as session:
+        return [_info(a) for a in session.scalars(select(ClerkAccount).order_by(ClerkAccount.name))]
+
+
+def idle_lock_minutes(store: Store) -> int:
+    """Minutes without input after which the window locks and asks for the password again."""
+    with store.read() as session:
+        setting = session.get(Setting, IDLE_LOCK_KEY)
+    try:
+        return int(setting.value) if setting is not None else IDLE_LOCK_DEFAULT
+    except ValueError:
+        return IDLE_LOCK_DEFAULT
+
+
+def set_idle_lock_minutes(
+    store: Store, user: UserSession, minutes: int, *, now: datetime | None = None
+) -> int:
+    """A supervisor sets the idle-lock time (whole minutes, 1 to 60)."""
+    require(user, SUPERVISOR, "修改闲置锁屏时间")
+    low, high = IDLE_LOCK_RANGE
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        raise AccountError("idle_lock", f"应为 {low} 到 {high} 之间的整数分钟")
+    with store.write() as session:
+        check_role(session, user.name, SUPERVISOR, doing="修改闲置锁屏时间", field="clerk")
+        setting = session.get(Setting, IDLE_LOCK_KEY)
+        old = setting.value if setting is not None else str(IDLE_LOCK_DEFAULT)
+        if setting is None:
+            session.add(Setting(key=IDLE_LOCK_KEY, value=str(minutes)))
+        else:
+            setting.value = str(minutes)
+        audit.record(
+            session,
+            clerk=user.name,
+            action="change",
+            entity="setting",
+            entity_id=IDLE_LOCK_KEY,
+            changes={IDLE_LOCK_KEY: [old, str(minutes)]},
+            at=now or datetime.now(),
+        )
+    return minutes
