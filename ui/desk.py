@@ -370,3 +370,25 @@ class Desk:
                 self.store, data.slip_number, clerk=self.clerk, paper=paper, copies=copies
             )
         return pdf
+
+    def referral_pdf(self, admission_number: str) -> tuple[str, bytes]:
+        """湖南's 转诊单, or for other policies the sheet of referral materials: (title, PDF)."""
+        from app.printing import from_store
+        from app.printing.materials_sheet import render_materials_sheet
+        from app.printing.records import ReferralData
+        from app.printing.referral_hunan import render_hunan_referral
+
+        with self.store.read() as session:
+            data = from_store.referral_data(session, admission_number, site_code=None)
+        if isinstance(data, ReferralData):
+            return f"转诊单 {admission_number}", render_hunan_referral(data)
+        return f"转诊材料清单 {admission_number}", render_materials_sheet(data)
+
+    def application_pdf(self, admission_number: str) -> tuple[str, bytes]:
+        """威海's 救助申请表 for a settled admission: (title, PDF)."""
+        from app.printing import from_store
+        from app.printing.application_weihai import render_weihai_application
+
+        with self.store.read() as session:
+            data = from_store.application_data(session, admission_number, site_code=None)
+        return f"救助申请表 {admission_number}", render_weihai_application(data)

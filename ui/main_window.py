@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         self.print_action = action("打印结算单", "Ctrl+P", self.print_current)
         self.pdf_action = action("保存为 PDF", None, self.save_current_pdf)
         self.void_action = action("作废（主管）", None, self.open_void)
+        self.referral_action = action("转诊单/材料清单", None, self.print_referral)
+        self.application_action = action("救助申请表", None, self.print_application)
         bar.addSeparator()
         self.policy_action = action("政策条款", "F9", self.open_policy_viewer)
         self.settings_action = action("设置", None, self.open_settings)
@@ -296,6 +298,9 @@ class MainWindow(QMainWindow):
         self.discharge_action.setEnabled(bool(detail) and live is None)
         for item in (self.print_action, self.pdf_action, self.void_action):
             item.setEnabled(live is not None)
+        self.referral_action.setEnabled(bool(detail))
+        # 威海 settles some classes at year end, with an application form (3 copies).
+        self.application_action.setEnabled(live is not None and detail.row.policy_id == "weihai")
 
     def _mark_item(self, item_id: int, **changes) -> None:
         self.desk.mark_item(item_id, **changes)
@@ -378,6 +383,34 @@ class MainWindow(QMainWindow):
             lambda: desk.slip_pdf(slip_number, paper=paper),
             done,
             lambda error: QMessageBox.warning(self, "未能生成结算单", str(error)),
+        )
+
+    def print_referral(self) -> None:
+        detail = self.case_panel.detail
+        if detail is not None:
+            number = detail.row.admission_number
+            self.print_document(lambda desk: desk.referral_pdf(number))
+
+    def print_application(self) -> None:
+        detail = self.case_panel.detail
+        if detail is not None:
+            number = detail.row.admission_number
+            self.print_document(lambda desk: desk.application_pdf(number))
+
+    def print_document(self, make) -> None:
+        """``make(desk) -> (title, pdf)`` off the GUI thread, then the print preview."""
+        desk = self.desk
+        printer = options.PRINTER.read(self.settings)
+
+        def done(made: tuple[str, bytes]) -> None:
+            title, pdf = made
+            self.printed.emit(title)
+            preview_and_print(self, pdf, title, printer)
+
+        run_in_background(
+            lambda: make(desk),
+            done,
+            lambda error: QMessageBox.warning(self, "未能生成文书", str(error)),
         )
 
     def save_current_pdf(self) -> None:

@@ -265,3 +265,14 @@ def test_missing_papers_need_a_supervisor_to_settle(qtbot, window, type_text):
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(window.previewed) and ops.pending() == 0)
     assert window.case_panel.detail.live_settlement is not None
+
+
+def test_referral_materials_sheet_is_previewed(qtbot, window, type_text):
+    register(qtbot, window, type_text, admission_number="ZY-7300")
+    assert window.referral_action.isEnabled()
+    assert not window.application_action.isEnabled()  # 兰溪 has no year-end application
+    window.referral_action.trigger()
+    qtbot.waitUntil(lambda: bool(window.previewed) and ops.pending() == 0)
+    title, pdf = window.previewed[-1]
+    assert title == "转诊材料清单 ZY-7300"
+    assert "测试庚" in pdf_text(pdf)
