@@ -58,19 +58,6 @@ def _copies(text: str) -> tuple[str, ...]:
     return copies
 
 
-def _open(args: argparse.Namespace):
-    from db import default_db_path, open_store
-
-    return open_store(args.db or str(default_db_path()))
-
-
-def _refusals() -> tuple[type[Exception], ...]:
-    from app.fonts import MissingGlyphError
-    from app.services import ServiceError
-
-    return (ServiceError, MissingGlyphError, OSError)
-
-
 def _write(out: str, pdf: bytes) -> None:
     path = Path(out)
     partial = path.with_name(path.name + ".part")
@@ -78,31 +65,50 @@ def _write(out: str, pdf: bytes) -> None:
     partial.replace(path)
 
 
-def _fail(exc: Exception) -> int:
-    print(f"未能打印：{exc}", file=sys.stderr)
-    return 1
+def _print_document(args: argparse.Namespace, make) -> int:
+    """Open the store, ``make(session) -> (pdf, after, message)``, write the file, then
+    run ``after(store)`` (recording a print) and say what was written. Refusals exit 1."""
+    from app.fonts import MissingGlyphError
+    from app.services import ServiceError
+    from db import default_db_path, open_store
+
+    store = open_store(args.db or str(default_db_path()))
+    try:
+        with store.read() as session:
+            pdf, after, message = make(session)
+        _write(args.out, pdf)
+        after(store)
+    except (ServiceError, MissingGlyphError, OSError) as exc:
+        print(f"未能打印：{exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"{message}已输出：{args.out}")
+    return 0
+
+
+def _nothing_after(store) -> None:
+    pass
 
 
 def run_slip(args: argparse.Namespace) -> int:
     from app.printing import from_store
     from app.printing.slip import render_slip
 
-    store = _open(args)
-    try:
-        with store.read() as session:
-            data = from_store.slip_data(session, args.slip)
-        _write(args.out, render_slip(data, paper=args.paper, copies=args.copies))
-        if not args.preview:
-            from_store.record_print(
-                store, data.slip_number, clerk=args.clerk, paper=args.paper, copies=args.copies
-            )
-    except _refusals() as exc:
-        return _fail(exc)
-    finally:
-        store.close()
-    mark = f"（补打第 {data.reprint_count} 次）" if data.reprint_count else ""
-    print(f"结算单 {data.slip_number}{mark} 已输出：{args.out}")
-    return 0
+    def make(session):
+        data = from_store.slip_data(session, args.slip)
+        pdf = render_slip(data, paper=args.paper, copies=args.copies)
+
+        def record(store) -> None:
+            if not args.preview:
+                from_store.record_print(
+                    store, data.slip_number, clerk=args.clerk, paper=args.paper, copies=args.copies
+                )
+
+        mark = f"（补打第 {data.reprint_count} 次）" if data.reprint_count else ""
+        return pdf, record, f"结算单 {data.slip_number}{mark} "
+
+    return _print_document(args, make)
 
 
 def run_referral(args: argparse.Namespace) -> int:
@@ -111,36 +117,22 @@ def run_referral(args: argparse.Namespace) -> int:
     from app.printing.records import ReferralData
     from app.printing.referral_hunan import render_hunan_referral
 
-    store = _open(args)
-    try:
-        with store.read() as session:
-            data = from_store.referral_data(session, args.case, site_code=args.site)
+    def make(session):
+        data = from_store.referral_data(session, args.case, site_code=args.site)
         if isinstance(data, ReferralData):
-            pdf = render_hunan_referral(data)
-        else:
-            pdf = render_materials_sheet(data)
-        _write(args.out, pdf)
-    except _refusals() as exc:
-        return _fail(exc)
-    finally:
-        store.close()
-    kind = "转诊单" if isinstance(data, ReferralData) else "材料清单"
-    print(f"住院号 {args.case} 的{kind}已输出：{args.out}")
-    return 0
+            return render_hunan_referral(data), _nothing_after, f"住院号 {args.case} 的转诊单"
+        return render_materials_sheet(data), _nothing_after, f"住院号 {args.case} 的材料清单"
+
+    return _print_document(args, make)
 
 
 def run_application(args: argparse.Namespace) -> int:
     from app.printing import from_store
     from app.printing.application_weihai import render_weihai_application
 
-    store = _open(args)
-    try:
-        with store.read() as session:
-            data = from_store.application_data(session, args.case, site_code=args.site)
-        _write(args.out, render_weihai_application(data))
-    except _refusals() as exc:
-        return _fail(exc)
-    finally:
-        store.close()
-    print(f"住院号 {args.case} 的救助申请表已输出：{args.out}")
-    return 0
+    def make(session):
+        data = from_store.application_data(session, args.case, site_code=args.site)
+        pdf = render_weihai_application(data)
+        return pdf, _nothing_after, f"住院号 {args.case} 的救助申请表"
+
+    return _print_document(args, make)
