@@ -147,12 +147,7 @@ def _take_in(store: Store, package: Package, file_name: str, now: datetime) -> b
             if done != name.first_seq - 1:
                 return False  # another ingest took it in since this one looked
             _sites(session, package.header.get("sites") or [])
-            apply = _Applier(session)
-            for line, record in enumerate(package.records, start=2):
-                try:
-                    apply(record)
-                except (RecordError, KeyError, TypeError) as exc:
-                    raise RecordError(f"第{line}行（序号 {record.get('seq')}）：{exc}") from None
+            _apply_all(session, package.records)
             session.add(
                 IngestedPackage(
                     package_id=name.package_id,
@@ -187,6 +182,28 @@ def _take_in(store: Store, package: Package, file_name: str, now: datetime) -> b
     return True
 
 
+# New people and admissions go in first, in one flush: the items and settlements that follow
+# then have their keys without a flush per case (inserts batch). Nothing else refers ahead.
+_FIRST = frozenset({("person", "insert"), ("admission", "insert")})
+
+
+def _apply_all(session: Session, records: list[dict]) -> None:
+    apply = _Applier(session)
+    first = [n for n, r in enumerate(records) if (r.get("entity"), r.get("op")) in _FIRST]
+    rest = [n for n, r in enumerate(records) if (r.get("entity"), r.get("op")) not in _FIRST]
+    # Rows made by this package are found in the applier's caches, so a look-up need not
+    # flush every pending row first.
+    with session.no_autoflush:
+        for position, n in enumerate(first + rest):
+            if position == len(first):
+                session.flush()
+            try:
+                apply(records[n])
+            except (RecordError, KeyError, TypeError) as exc:
+                seq = records[n].get("seq")
+                raise RecordError(f"第{n + 2}行（序号 {seq}）：{exc}") from None
+
+
 def _sites(session: Session, sites: list[dict]) -> None:
     for values in sites:
         row = decode_row(Site, values)
@@ -210,6 +227,8 @@ class _Applier:
         self.session = session
         self.people: dict[str, Person] = {}
         self.admissions: dict[tuple[str, str], Admission] = {}
+        self.items: dict[tuple[int, str, str], ChecklistItem] = {}
+        self.settlements: dict[str, Settlement] = {}
 
     def __call__(self, record: dict) -> None:
         kind = record.get("entity")
@@ -279,10 +298,12 @@ class _Applier:
         scan = refs.get("scan")
         if scan is not None and self.session.get(Scan, scan["sha256"]) is None:
             self.session.add(Scan(**decode_row(Scan, scan)))
+        key = (admission_id, row["stage"], row["document_code"])
         if op == "insert":
-            self.session.add(ChecklistItem(admission_id=admission_id, **row))
+            self.items[key] = ChecklistItem(admission_id=admission_id, **row)
+            self.session.add(self.items[key])
             return
-        found = self.session.scalar(
+        found = self.items.get(key) or self.session.scalar(
             select(ChecklistItem).where(
                 ChecklistItem.admission_id == admission_id,
                 ChecklistItem.stage == row["stage"],
@@ -297,11 +318,13 @@ class _Applier:
     def settlement(self, op: str, row: dict, refs: dict) -> None:
         person = self._person_of(refs)
         admission_id = self._admission_id(refs)
+        slip = row["slip_number"]
         if op == "insert":
-            self.session.add(Settlement(person=person, admission_id=admission_id, **row))
+            self.settlements[slip] = Settlement(person=person, admission_id=admission_id, **row)
+            self.session.add(self.settlements[slip])
             return
-        found = self.session.scalar(
-            select(Settlement).where(Settlement.slip_number == row["slip_number"])
+        found = self.settlements.get(slip) or self.session.scalar(
+            select(Settlement).where(Settlement.slip_number == slip)
         )
         if found is None:
             raise RecordError(f"结算单 {row['slip_number']} 尚未导入")
