@@ -4,12 +4,16 @@ import io
 import pickle
 import subprocess
 import sys
+from decimal import ROUND_DOWN, Decimal
 
 import pypdf
 import pytest
 from conftest import CASES, squeeze
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.fonts import MissingGlyphError
+from app.printing.capital import capital_figures
 from app.printing.records import HOSPITAL_COPY, PATIENT_COPY, Patient
 from app.printing.slip import render_slip
 
@@ -240,3 +244,28 @@ def test_outpatient_settlement_leaves_admission_fields_blank(make_slip, read_tex
     assert "住院天数" in page and "天" not in page.split("住院天数")[1][:3]
     # 低保 outpatient is paid in full up to 2000 a year: 800 − 300 = 500
     assert "救助合计500.00大写：人民币伍佰元整" in page
+
+
+amounts = st.integers(min_value=0, max_value=999_999_999).map(lambda fen: Decimal(fen) / 100)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(total=amounts, share=st.integers(0, 100), out=st.integers(0, 100))
+def test_any_bill_reads_back_with_matching_capital_figures(make_slip, read_text, total, share, out):
+    # basic insurance pays share% of the bill; out% of the rest is outside the catalogue
+    basic = (total * share / 100).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    out_of_catalog = ((total - basic) * out / 100).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    claim = {
+        "total": str(total),
+        "basic_insurance": str(basic),
+        "out_of_catalog": str(out_of_catalog),
+        "critical_illness": "0.00",
+    }
+    slip = make_slip(CASES["lanxi"], claim=claim)
+    page = read_text(render_slip(slip, paper="A5"))[0]
+    assert slip.paid_at_window + slip.patient_pays == total - basic
+    for label, amount in [("救助合计", slip.assistance), ("个人自付", slip.patient_pays)]:
+        assert f"{label}{amount}大写：人民币{capital_figures(amount)}" in page
+    assert f"医疗总费用{total}" in page
