@@ -282,3 +282,9 @@ def test_weihai_application_only_for_year_end_cases(store, store_file, tmp_path,
 def test_application_refused_for_other_policies(store):
     with store.read() as session, pytest.raises(ServiceError, match="仅用于威海"):
         from_store.application_data(session, "DLX01000")
+
+
+def test_referral_refused_where_the_policy_names_no_referral_papers(store):
+    # 威海's rules list no referral or out-of-area materials (its policy file has none).
+    with store.read() as session, pytest.raises(ServiceError, match="没有规定转诊或区外就医材料"):
+        from_store.referral_data(session, "DWH01000")
