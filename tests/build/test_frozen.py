@@ -95,3 +95,29 @@ def test_demo_database_in_a_temporary_folder(frozen, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "已新建数据库" in done.stdout
     assert database.stat().st_size > 0
+
+
+def test_window_starts_offscreen_and_exits(frozen, tmp_path):
+    env_db = tmp_path / "gui" / "desk.sqlite3"
+    env_db.parent.mkdir()
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    done = subprocess.run(
+        [str(frozen / "onestop"), "--db", str(env_db)],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(home),
+            "LANG": "C.UTF-8",
+            "QT_QPA_PLATFORM": "offscreen",
+            "ONESTOP_EXIT_WHEN_READY": "1",
+        },
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.split()
+    # the window was shown, then the (new, demo) database opened and the list filled
+    assert "shown" in lines and "ready" in lines
+    assert env_db.exists()
