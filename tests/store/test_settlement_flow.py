@@ -198,3 +198,26 @@ def test_outpatient_settlement_without_admission(store, make_site):
     assert (first.assistance, second.assistance) == (Decimal("1000.00"), Decimal("1000.00"))
     assert first.admission_id is None and first.pool == "outpatient"
     assert result_of(second)["cap_remaining"] == "0.00"
+
+
+def test_the_database_refuses_to_edit_delete_or_unvoid_a_settlement(store, make_site):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    make_site()
+    first = _register(store, person(7), "ZY7", datetime(2026, 3, 1, 8))
+    tick_all(store, first)
+    row = _settle(store, first, datetime(2026, 3, 2, 9), "1000.00", "100.00")
+    void_settlement(store, row.slip_number, reason="测试", clerk=CLERK)
+    before = snapshot(store)
+    for statement, words in (
+        ("UPDATE settlement SET assistance = '1.00'", "不可修改"),
+        ("UPDATE settlement SET result_json = '{}'", "不可修改"),
+        ("UPDATE settlement SET voided = false", "不能恢复"),
+        ("DELETE FROM settlement", "不可删除"),
+    ):
+        with pytest.raises(DBAPIError, match=words), store.write() as session:
+            session.execute(text(statement))
+    assert snapshot(store) == before
+    with store.write() as session:  # a later issue records the claim bundle
+        session.execute(text("UPDATE settlement SET claimed_bundle = 'Q1'"))
