@@ -15,12 +15,14 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.bundle.cases import BundleCase, Totals, collect_cases, totals
+from app.bundle.encrypted import write_encrypted_zip
 from app.bundle.manifest import (
     MANIFEST,
     REPORT_XLSX,
@@ -82,11 +84,13 @@ def export_bundle(
     clerk: str = "system",
     render_slip: SlipRenderer = default_slip_renderer,
     write_file: WriteFile = write_synced,
+    encrypt_password: str | None = None,
 ) -> ExportReport:
     """Write the bundle for ``period_text`` (``2026Q3`` / ``2026-07``) into ``target_dir``.
 
     Raises ``ServiceError`` for a bad period or policy and ``TargetError`` when the target
-    fails; in both cases nothing is marked claimed and the export can simply be retried."""
+    fails; in both cases nothing is marked claimed and the export can simply be retried.
+    With ``encrypt_password`` the bundle is one ZIP sealed with it (``<bundle>.zip.enc``)."""
     with store.read() as session:
         site = current_site(session)
         policy_id = policy_id or site.default_policy
@@ -134,6 +138,8 @@ def export_bundle(
     files[MANIFEST] = manifest_bytes(manifest)
     previous, changes = _compare_with_previous(target_dir, bundle_id, as_zip, manifest)
     writer = write_zip if as_zip else write_folder
+    if encrypt_password is not None:
+        writer = partial(write_encrypted_zip, password=encrypt_password)
     path = writer(files, manifest, Path(target_dir), bundle_id, write_file=write_file)
     _mark_claimed(store, cases, bundle_id, clerk)
     return ExportReport(

@@ -77,8 +77,8 @@ class FolderBundle:
 
 
 class ZipBundle:
-    def __init__(self, path: Path):
-        self.archive = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    def __init__(self, path: Path, data: bytes | None = None):
+        self.archive = zipfile.ZipFile(io.BytesIO(path.read_bytes() if data is None else data))
         tops = {name.split("/", 1)[0] for name in self.archive.namelist()}
         self.prefix = f"{tops.pop()}/" if len(tops) == 1 else ""
 
@@ -101,9 +101,21 @@ def open_bundle(path: Path) -> FolderBundle | ZipBundle | None:
     return None
 
 
-def verify_bundle(path: Path) -> Verification:
-    """Check every file against the manifest, and the report's totals against the manifest's."""
-    source = open_bundle(path)
+def verify_bundle(path: Path, password: str | None = None) -> Verification:
+    """Check every file against the manifest, and the report's totals against the manifest's.
+
+    An encrypted bundle (``.zip.enc``) is opened in memory with ``password``."""
+    from app.encryption import EncryptionError, decrypt_file, is_encrypted
+
+    if is_encrypted(path):
+        if password is None:
+            return Verification(("此申报包已加密：请提供医保局持有的密码（--password-file）",), 0)
+        try:
+            source = ZipBundle(path, decrypt_file(path, password))
+        except (EncryptionError, zipfile.BadZipFile) as exc:
+            return Verification((f"无法打开加密申报包：{exc}",), 0)
+    else:
+        source = open_bundle(path)
     if source is None:
         return Verification((f"不是申报包文件夹或 ZIP 文件：{path}",), 0)
     raw = source.read(MANIFEST)

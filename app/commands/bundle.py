@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import add_db_option
+from app.commands.signin import add_password_file_option, bureau_password
 
 
 def register(subparsers) -> None:
@@ -20,11 +21,16 @@ def register(subparsers) -> None:
     export.add_argument("--policy", help="政策编号（默认：本院默认政策）")
     export.add_argument("--zip", action="store_true", help="写成一个 ZIP 文件（默认：文件夹）")
     export.add_argument("--clerk", default="system", help="经办人（记入审计）")
+    export.add_argument(
+        "--encrypt", action="store_true", help="用医保局持有的密码加密，写成 <申报包>.zip.enc"
+    )
+    add_password_file_option(export)
     add_db_option(export)
     export.set_defaults(func=run_export)
 
     verify = subparsers.add_parser("verify-bundle", help="校验申报包：清单、哈希、合计")
     verify.add_argument("path", type=Path)
+    add_password_file_option(verify)
     verify.set_defaults(func=run_verify)
 
     year_end = subparsers.add_parser("year-end-list", help="导出年底统一救助名单（XLSX）")
@@ -38,10 +44,16 @@ def register(subparsers) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from app.bundle.export import export_bundle
     from app.bundle.safe_write import TargetError
+    from app.encryption import EncryptionError
     from app.policy import load_policies
     from app.services import ServiceError
     from db import open_store
 
+    password = None
+    if args.encrypt:
+        password = bureau_password(args, confirm=True)
+        if password is None:
+            return 2
     store = open_store(args.db)
     try:
         report = export_bundle(
@@ -52,8 +64,9 @@ def run_export(args: argparse.Namespace) -> int:
             policy_id=args.policy,
             as_zip=args.zip,
             clerk=args.clerk,
+            encrypt_password=password,
         )
-    except (ServiceError, TargetError) as exc:
+    except (ServiceError, TargetError, EncryptionError) as exc:
         print(f"导出失败：{exc}", file=sys.stderr)
         return 1
     finally:
@@ -74,8 +87,14 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     from app.bundle.manifest import verify_bundle
+    from app.encryption import is_encrypted
 
-    result = verify_bundle(args.path)
+    password = None
+    if is_encrypted(args.path):
+        password = bureau_password(args)
+        if password is None:
+            return 2
+    result = verify_bundle(args.path, password)
     if result.ok:
         print(f"校验通过：{result.files_checked} 个文件与清单一致，报表合计与清单一致。")
         return 0

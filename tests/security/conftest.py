@@ -6,3 +6,6 @@ from tests.store.conftest import make_site, store, store_target  # noqa: F401
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "real_hashes: argon2 with its real (slow) parameters")
+
+
+from tests.bundle.conftest import quarter  # noqa: E402, F401
