@@ -51,3 +51,10 @@ def test_demo_will_not_write_into_a_real_database(tmp_path, capsys):
     store.close()
     assert main(["demo", "--db", str(path)]) == 1
     assert "不是演示数据库" in capsys.readouterr().err
+
+
+def test_the_top_level_db_option_is_honoured(tmp_path, capsys):
+    path = tmp_path / "top.sqlite3"
+    assert main(["--db", str(path), "demo"]) == 0
+    assert str(path) in capsys.readouterr().out
+    assert path.exists()
