@@ -129,3 +129,22 @@ def test_the_database_can_be_chosen_by_a_setting(tmp_path, monkeypatch):
     assert store.engine.url.database == str(tmp_path / "shared.sqlite3")
     assert store.data_dir == tmp_path
     store.close()
+
+
+def test_upgrading_keeps_the_records_already_there(store_target, tmp_path):
+    engine = make_engine(store_target)
+    upgrade(engine, target="0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO site(code, name, facility, default_policy, created_at) "
+                "VALUES ('OLD01', '旧库医院', 'county', 'lanxi', :at)"
+            ),
+            {"at": datetime(2025, 1, 1)},
+        )
+    engine.dispose()
+    store = open_store(store_target, data_dir=tmp_path)
+    assert store.migration.before == "0001"
+    with store.read() as session:
+        assert session.get(Site, "OLD01").name == "旧库医院"
+    store.close()
