@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m app", description="一站式即时结算窗口（医疗救助）"
     )
     parser.add_argument("--version", action="version", version=version_text())
-    add_db_option(parser)
+    add_db_option(parser, top_level=True)
     subparsers = parser.add_subparsers(dest="command", metavar="命令")
     for module in load_commands():
         module.register(subparsers)

@@ -145,3 +145,13 @@ def test_version_flag():
     from app import __version__
 
     assert __version__ in done.stdout
+
+
+def test_db_option_works_before_and_after_the_subcommand():
+    from app.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["--db", "x.sqlite3", "demo"]).db == "x.sqlite3"
+    assert parser.parse_args(["demo", "--db", "y.sqlite3"]).db == "y.sqlite3"
+    assert parser.parse_args(["demo"]).db is None
+    assert parser.parse_args([]).db is None

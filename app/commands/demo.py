@@ -3,14 +3,12 @@
 import argparse
 import sys
 
+from app.commands.common import add_db_option
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("demo", help="创建或刷新演示数据库（虚构人员、住院与结算）")
-    # A dest of its own: with the shared ``db`` dest, this subparser's default (None) would
-    # overwrite a top-level ``python -m app --db X demo``.
-    parser.add_argument(
-        "--db", dest="demo_db", metavar="PATH或URL", help="演示数据库（默认：当前设置的数据库）"
-    )
+    add_db_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -19,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
     from app.services import ServiceError
     from db import configured_target, open_store
 
-    target = getattr(args, "demo_db", None) or getattr(args, "db", None) or configured_target()
+    target = args.db or configured_target()
     store = open_store(target)
     try:
         print(store.migration.message)
