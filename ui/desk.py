@@ -356,20 +356,22 @@ class Desk:
         sync.set_interval(self.store, minutes)
 
     # --- paper ---------------------------------------------------------------------------
-    def slip_pdf(self, slip_number: str, paper: str = "A4", record: bool = True) -> bytes:
-        """The slip's PDF (ReportLab, loaded now); a print is kept in the audit trail."""
+    def slip_pdf(self, slip_number: str, paper: str = "A4") -> bytes:
+        """The slip's PDF (ReportLab, loaded now), marked 补打 after earlier prints."""
         from app.printing import from_store
         from app.printing.slip import render_slip
 
         with self.store.read() as session:
             data = from_store.slip_data(session, slip_number)
-        pdf = render_slip(data, paper=paper)
-        if record:
-            copies = ("patient", "hospital")
-            from_store.record_print(
-                self.store, data.slip_number, clerk=self.clerk, paper=paper, copies=copies
-            )
-        return pdf
+        return render_slip(data, paper=paper)
+
+    def record_print(self, slip_number: str, paper: str = "A4") -> None:
+        """Keep a print (or a saved PDF) in the audit trail: the next copy is marked 补打."""
+        from app.printing import from_store
+
+        from_store.record_print(
+            self.store, slip_number, clerk=self.clerk, paper=paper, copies=("patient", "hospital")
+        )
 
     def referral_pdf(self, admission_number: str) -> tuple[str, bytes]:
         """湖南's 转诊单, or for other policies the sheet of referral materials: (title, PDF)."""

@@ -377,7 +377,9 @@ class MainWindow(QMainWindow):
 
         def done(pdf: bytes) -> None:
             self.printed.emit(slip_number)
-            preview_and_print(self, pdf, f"结算单 {slip_number}", printer)
+            # Only a print that happened counts: a preview closed unprinted is no reprint.
+            if preview_and_print(self, pdf, f"结算单 {slip_number}", printer):
+                desk.record_print(slip_number, paper)
 
         run_in_background(
             lambda: desk.slip_pdf(slip_number, paper=paper),
@@ -417,9 +419,11 @@ class MainWindow(QMainWindow):
         slip = self._live_slip()
         if not slip:
             return
-        pdf = self.desk.slip_pdf(slip, paper=options.PAPER.read(self.settings))
+        paper = options.PAPER.read(self.settings)
+        pdf = self.desk.slip_pdf(slip, paper=paper)
         path = save_pdf(self, pdf, f"结算单-{slip}.pdf")
         if path is not None:
+            self.desk.record_print(slip, paper)
             self.statusBar().showMessage(f"已保存：{path}", 8000)
 
     # --- settings and policies -------------------------------------------------------------

@@ -55,13 +55,16 @@ def page_images(pdf: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
         return [QImage(str(page)) for page in sorted(Path(folder).glob("page*.png"))]
 
 
-def preview_and_print(parent: QWidget, pdf: bytes, title: str, printer_name: str = "") -> None:
-    """Qt's print preview of the slip's pages; falls back to the system PDF viewer."""
+def preview_and_print(parent: QWidget, pdf: bytes, title: str, printer_name: str = "") -> bool:
+    """Qt's print preview of the slip's pages; falls back to the system PDF viewer.
+
+    True when the pages went to a printer (the preview accepts only after printing) or were
+    handed to the system viewer, which the clerk opens to print."""
     printing = print_support()
     pages = page_images(pdf)
     if not pages:
         open_in_viewer(pdf, title)
-        return
+        return True
     printer = printing.QPrinter(printing.QPrinter.PrinterMode.HighResolution)
     if printer_name:
         printer.setPrinterName(printer_name)
@@ -72,7 +75,7 @@ def preview_and_print(parent: QWidget, pdf: bytes, title: str, printer_name: str
     dialog.setWindowTitle(f"打印预览 — {title}")
     dialog.resize(1100, 740)
     dialog.paintRequested.connect(lambda target: _paint(target, pages))
-    dialog.exec()
+    return dialog.exec() == printing.QPrintPreviewDialog.DialogCode.Accepted
 
 
 def _paint(printer, pages: list[QImage]) -> None:
