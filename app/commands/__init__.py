@@ -14,6 +14,9 @@ COMMAND_MODULES = (
     "demo",
     "bundle",
     "print",
+    "user",
+    "audit",
+    "backup",
     "sync",
 )
 

@@ -4,6 +4,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.commands.policy_approval import add_approval_actions
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("policy", help="检查政策文件、运行政策测试用例")
@@ -14,6 +16,7 @@ def register(subparsers) -> None:
     test = actions.add_parser("test", help="运行 policies/tests/ 中的测试用例")
     test.add_argument("policy_id", nargs="?", metavar="ID")
     test.set_defaults(func=run_test)
+    add_approval_actions(actions)
 
 
 def run_check(args: argparse.Namespace) -> int:

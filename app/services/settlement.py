@@ -21,6 +21,7 @@ from app.services.checklist import describe_missing, missing_items
 from app.services.errors import ServiceError
 from app.services.people import PersonInput, ensure_person, parse_category, roster_status_on
 from app.services.policies import Policies, find_policy
+from app.services.policy_hashes import check_policy_approved
 from app.services.sites import current_site
 from app.services.slips import next_slip_number
 from app.services.year_to_date import to_contract, year_to_date
@@ -280,6 +281,7 @@ def _record(
     # Lock the person so two windows cannot both count the same year-to-date (PostgreSQL);
     # SQLite's write transaction already runs alone.
     session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
+    check_policy_approved(session, loaded)
     claim_date = date.fromisoformat(claim["date"])
     used = year_to_date(session, person_id, loaded.id, claim_date.year)
     request = {**claim, "year_to_date": to_contract(used)}

@@ -1,0 +1,61 @@
+"""``python -m app backup [--to DIR]`` and ``python -m app restore FILE``: the SQLite store's
+online backup (rotated: 7 daily, 4 weekly) and its restore after an integrity check."""
+
+import argparse
+from pathlib import Path
+
+from app.commands.common import add_db_option
+from app.commands.signin import fail
+
+
+def register(subparsers) -> None:
+    backup = subparsers.add_parser("backup", help="在线备份数据库（保留 7 个日备份、4 个周备份）")
+    backup.add_argument(
+        "--to", type=Path, metavar="DIR", help="备份文件夹（默认：数据库旁的 backups）"
+    )
+    add_db_option(backup)
+    backup.set_defaults(func=run_backup)
+
+    restore = subparsers.add_parser(
+        "restore", help="从备份恢复数据库（先做完整性检查，原文件另存）"
+    )
+    restore.add_argument("file", type=Path, metavar="备份文件")
+    add_db_option(restore)
+    restore.set_defaults(func=run_restore)
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from app.backup import BackupError, backup_now, check_database, rotate, sqlite_path
+    from db import configured_target
+
+    target = args.db or configured_target()
+    if sqlite_path(target) is None:
+        from app.backup import PG_DUMP_ADVICE
+
+        return fail(PG_DUMP_ADVICE, 2)
+    problem = check_database(target)
+    if problem:
+        return fail(problem, 3)
+    try:
+        made = backup_now(target, args.to)
+    except BackupError as exc:
+        return fail(str(exc))
+    deleted = rotate(made.parent)
+    print(f"已备份到 {made}")
+    if deleted:
+        print(f"按保留规则删除了 {len(deleted)} 个较早的备份")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from app.backup import BackupError, restore
+    from db import configured_target
+
+    try:
+        report = restore(args.file, args.db or configured_target())
+    except BackupError as exc:
+        return fail(str(exc), 2 if "PostgreSQL" in str(exc) else 1)
+    print(f"已从 {report.from_backup} 恢复数据库 {report.restored}")
+    if report.old_kept_at:
+        print(f"原数据库文件另存为 {report.old_kept_at}")
+    return 0
