@@ -50,13 +50,55 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, target: str = "head") -> MigrationReport:
-    config = alembic_config()
     wanted = head_revision() if target == "head" else target
-    with engine.execution_options(sqlite_immediate=True).begin() as connection:
+    if engine.dialect.name == "sqlite":
+        return _upgrade_sqlite(engine, target, wanted)
+    with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
-        before = MigrationContext.configure(connection).get_current_revision()
-        if before != wanted:
-            config.attributes["connection"] = connection
-            command.upgrade(config, target)
+        before = _migrate(connection, target, wanted, command.upgrade)
     return MigrationReport(before, wanted)
+
+
+def _upgrade_sqlite(engine: Engine, target: str, wanted: str) -> MigrationReport:
+    # A batch migration rebuilds a table (copy, drop, rename); with foreign keys on, dropping
+    # a referenced table fails. SQLite's own procedure: keys off outside the transaction,
+    # migrate, check every key before committing, keys back on.
+    with engine.execution_options(sqlite_immediate=True).connect() as connection:
+        dbapi_connection = connection.connection.dbapi_connection
+        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                before = _migrate(connection, target, wanted, command.upgrade)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"数据库升级后外键不一致：{broken[:5]}")
+        finally:
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")
+    return MigrationReport(before, wanted)
+
+
+def _migrate(connection, target: str, wanted: str, step) -> str | None:
+    before = MigrationContext.configure(connection).get_current_revision()
+    if before != wanted:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        step(config, target)
+    return before
+
+
+def downgrade(engine: Engine, target: str) -> None:
+    """For tests and repairs only: the app itself never downgrades."""
+    wanted = target
+    if engine.dialect.name == "sqlite":
+        with engine.execution_options(sqlite_immediate=True).connect() as connection:
+            dbapi_connection = connection.connection.dbapi_connection
+            dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with connection.begin():
+                    _migrate(connection, target, wanted, command.downgrade)
+            finally:
+                dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        return
+    with engine.begin() as connection:
+        _migrate(connection, target, wanted, command.downgrade)

@@ -111,7 +111,8 @@ class BeneficiaryStatus(Base):
 
 
 class Admission(Base):
-    """入院备案登记. Open while ``discharged_at`` is empty; at most one open per person and site."""
+    """入院备案登记. Open while neither discharged nor cancelled; at most one open per person
+    and site (a partial unique index, so two windows cannot both register one)."""
 
     __tablename__ = "admission"
     __table_args__ = (
@@ -121,8 +122,8 @@ class Admission(Base):
             "person_id",
             "site_code",
             unique=True,
-            sqlite_where=text("discharged_at IS NULL"),
-            postgresql_where=text("discharged_at IS NULL"),
+            sqlite_where=text("discharged_at IS NULL AND cancelled_at IS NULL"),
+            postgresql_where=text("discharged_at IS NULL AND cancelled_at IS NULL"),
         ),
     )
 
@@ -148,6 +149,9 @@ class Admission(Base):
     registered_at: Mapped[datetime] = mapped_column(DateTime)
     registered_by: Mapped[str] = mapped_column(String(64))
     discharged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_by: Mapped[str | None] = mapped_column(String(64))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
 
     person: Mapped[Person] = relationship()
     checklist: Mapped[list["ChecklistItem"]] = relationship(order_by="ChecklistItem.id")

@@ -14,7 +14,12 @@ from app.services.records import (
     person_admissions,
     person_settlements,
 )
-from app.services.registration import AdmissionInput, Registration, register_admission
+from app.services.registration import (
+    AdmissionInput,
+    Registration,
+    cancel_admission,
+    register_admission,
+)
 from app.services.roster import RosterReport, import_roster
 from app.services.settlement import (
     Amounts,
@@ -41,6 +46,7 @@ __all__ = [
     "RosterReport",
     "ServiceError",
     "admission_settlements",
+    "cancel_admission",
     "checklist",
     "current_site",
     "find_admission",

@@ -26,6 +26,7 @@ FIELD_NAMES = {
     "referral_at": "转诊时间",
     "off_roster_reason": "未在名册的登记理由",
     "discharged_at": "出院时间",
+    "cancel_reason": "撤销登记理由",
     "date": "结算日期",
     "total": "医疗总费用",
     "out_of_catalog": "目录外费用",

@@ -41,6 +41,8 @@ def person_admissions(session: Session, person_id: int) -> list[Admission]:
 
 def open_admissions(session: Session, site_code: str) -> list[Admission]:
     query = select(Admission).where(
-        Admission.site_code == site_code, Admission.discharged_at.is_(None)
+        Admission.site_code == site_code,
+        Admission.discharged_at.is_(None),
+        Admission.cancelled_at.is_(None),
     )
     return list(session.scalars(query.order_by(Admission.admitted_at)))

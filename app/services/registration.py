@@ -22,7 +22,7 @@ from app.services.policies import Policies, find_policy
 from app.services.sites import current_site
 from app.vocabulary import CATEGORY_NAMES, FACILITIES, INSURANCE_NAMES, INSURANCES, VISITS
 from db import Store
-from db.models import Admission
+from db.models import Admission, Settlement
 
 # A clock a few minutes fast at the ward must not block a registration.
 _FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -247,12 +247,14 @@ def _refuse_duplicates(session, site_code: str, person_id: int, number: str) -> 
         )
     )
     if taken is not None:
-        raise ServiceError("admission_number", f"住院号“{number}”已登记过")
+        cancelled = "（该登记已撤销）" if taken.cancelled_at is not None else ""
+        raise ServiceError("admission_number", f"住院号“{number}”已登记过{cancelled}")
     still_open = session.scalar(
         select(Admission).where(
             Admission.site_code == site_code,
             Admission.person_id == person_id,
             Admission.discharged_at.is_(None),
+            Admission.cancelled_at.is_(None),
         )
     )
     if still_open is not None:
@@ -261,3 +263,43 @@ def _refuse_duplicates(session, site_code: str, person_id: int, number: str) -> 
             f"该患者在本院已有未出院的住院登记（住院号 {still_open.admission_number}），"
             "须先出院结算",
         )
+
+
+def cancel_admission(
+    store: Store, admission_id: int, *, reason: str, clerk: str, now: datetime | None = None
+) -> Admission:
+    """Cancel an admission registered in error (audited); the person may then be registered
+    again. A settled admission must have its settlement voided first."""
+    now = now or datetime.now()
+    if not (reason or "").strip():
+        raise ServiceError("cancel_reason", "撤销登记须填写理由")
+    with store.write() as session:
+        admission = session.get(Admission, admission_id, with_for_update=True)
+        if admission is None:
+            raise ServiceError("admission", f"没有编号为 {admission_id} 的住院登记")
+        if admission.cancelled_at is not None:
+            raise ServiceError(
+                "admission",
+                f"住院号 {admission.admission_number} 的登记已于"
+                f" {admission.cancelled_at:%Y-%m-%d %H:%M} 撤销",
+            )
+        settled = session.scalar(
+            select(Settlement.slip_number).where(
+                Settlement.admission_id == admission.id, Settlement.voided.is_(False)
+            )
+        )
+        if settled is not None:
+            raise ServiceError("admission", f"该住院已结算（结算单号 {settled}），须先作废结算")
+        admission.cancelled_at = now
+        admission.cancelled_by = clerk
+        admission.cancel_reason = reason.strip()
+        audit.record(
+            session,
+            clerk=clerk,
+            action="cancel",
+            entity="admission",
+            entity_id=admission.id,
+            changes={"reason": reason.strip()},
+            at=now,
+        )
+    return admission

@@ -133,6 +133,8 @@ def settle_discharge(
         admission = session.get(Admission, form.admission_id, with_for_update=True)
         if admission is None:
             raise ServiceError("admission", f"没有编号为 {form.admission_id} 的住院登记")
+        if admission.cancelled_at is not None:
+            raise ServiceError("admission", f"住院号 {admission.admission_number} 的登记已撤销")
         if form.discharged_at < admission.admitted_at:
             raise ServiceError(
                 "discharged_at",

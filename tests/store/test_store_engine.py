@@ -148,3 +148,44 @@ def test_upgrading_keeps_the_records_already_there(store_target, tmp_path):
     with store.read() as session:
         assert session.get(Site, "OLD01").name == "旧库医院"
     store.close()
+
+
+def test_a_table_rebuild_keeps_rows_other_tables_point_at(store, store_target, tmp_path):
+    """Migration 0006 rebuilds ``admission`` on SQLite while checklist rows refer to it."""
+    from app.services import register_admission, save_site
+    from db.migrate import downgrade
+    from db.models import Admission, ChecklistItem
+    from tests.store.helpers import admission, count, person
+
+    save_site(
+        store, code="LX01", name="医院", facility="county", default_policy="lanxi", clerk="管理员"
+    )
+    register_admission(store, admission(person(1)), clerk="王", now=datetime(2026, 3, 1, 10))
+    items = count(store, ChecklistItem)
+    store.close()
+    downgrade(make_engine(store_target), "0005")
+    reopened = open_store(store_target, data_dir=tmp_path)
+    assert reopened.migration.message.startswith("数据库已从版本 0005 升级到")
+    assert (count(reopened, Admission), count(reopened, ChecklistItem)) == (1, items)
+    if reopened.dialect == "sqlite":
+        with reopened.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    reopened.close()
+
+
+def test_the_migrations_build_exactly_the_models(store):
+    """A model changed without a migration (or the reverse) shows up here."""
+    import importlib
+    import pkgutil
+
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    import db as db_package
+    from db.models import Base
+
+    for module in pkgutil.iter_modules(db_package.__path__):
+        importlib.import_module(f"db.{module.name}")
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
