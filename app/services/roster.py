@@ -185,6 +185,10 @@ def _import_row(session, values: dict[str, str], import_id: int, source: str, cl
     for key in REQUIRED:
         if not values.get(key):
             raise ServiceError(key, "不能为空")
+    if "e+" in values["id_number"].lower():
+        raise ServiceError(
+            "id_number", "在 Excel 中被存成了数字（末几位已丢失），请把该列设为“文本”后重新填写"
+        )
     person = ensure_person(
         session,
         PersonInput(

@@ -82,6 +82,17 @@ def test_xlsx_roster_with_broken_rows(store, tmp_path):
     _check(import_roster(store, path, clerk="王", source="兰溪市民政局"), store)
 
 
+def test_an_id_number_excel_turned_into_a_number_is_explained(store, tmp_path):
+    book = Workbook()
+    book.active.append(["姓名", "身份证号", "类别"])
+    book.active.append(["测试甲", 330781195002031131.0, "低保对象"])
+    path = tmp_path / "数字.xlsx"
+    book.save(path)
+    report = import_roster(store, path, clerk="王", source="民政局")
+    assert report.imported == 0
+    assert "设为“文本”" in str(report.problems[0])
+
+
 def test_a_file_without_the_needed_columns_changes_nothing(store, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("名字,号码\n甲,1\n", encoding="utf-8")
