@@ -355,6 +355,29 @@ class Desk:
         sync.set_central_folder(self.store, folder or None)
         sync.set_interval(self.store, minutes)
 
+    # --- claim bundles ---
+    def claim_period(self, policy_id: str, day: date) -> tuple[str, str]:
+        """(kind, label of the period containing ``day``) for the policy's claim period."""
+        from app.bundle.export import claim_period_kind
+        from app.bundle.period import period_label
+
+        kind = claim_period_kind(self.policies[policy_id])
+        return kind, period_label(kind, day)
+
+    def export_bundle(self, period: str, target: str, policy_id: str, as_zip: bool):
+        """Write a claim period's bundle safely to ``target`` (runs off the GUI thread)."""
+        from app.bundle.export import export_bundle
+
+        return export_bundle(
+            self.store,
+            self.policies,
+            period_text=period,
+            target_dir=Path(target),
+            policy_id=policy_id,
+            as_zip=as_zip,
+            clerk=self.clerk,
+        )
+
     # --- paper ---------------------------------------------------------------------------
     def slip_pdf(self, slip_number: str, paper: str = "A4") -> bytes:
         """The slip's PDF (ReportLab, loaded now), marked 补打 after earlier prints."""

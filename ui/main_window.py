@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.referral_action = action("转诊单/材料清单", None, self.print_referral)
         self.application_action = action("救助申请表", None, self.print_application)
         bar.addSeparator()
+        self.export_action = action("导出申报包", None, self.open_export)
         self.policy_action = action("政策条款", "F9", self.open_policy_viewer)
         self.settings_action = action("设置", None, self.open_settings)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
@@ -295,6 +296,7 @@ class MainWindow(QMainWindow):
         live = detail.live_settlement if detail else None
         ready = self.desk is not None
         self.register_action.setEnabled(ready)
+        self.export_action.setEnabled(ready)
         self.discharge_action.setEnabled(bool(detail) and live is None)
         for item in (self.print_action, self.pdf_action, self.void_action):
             item.setEnabled(live is not None)
@@ -427,6 +429,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"已保存：{path}", 8000)
 
     # --- settings and policies -------------------------------------------------------------
+    def open_export(self) -> None:
+        from ui.export_dialog import ExportDialog
+
+        self.export_dialog = ExportDialog(self.desk, self)
+        self.export_dialog.open()
+
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
 

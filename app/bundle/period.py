@@ -63,3 +63,10 @@ def parse_period(text: str, kind: str) -> ClaimPeriod:
         year, month = int(match[1]), int(match[2])
         return ClaimPeriod(f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month))
     raise PeriodError(f"未知的申报周期：{kind}")
+
+
+def period_label(kind: str, day: date) -> str:
+    """The claim period containing ``day``: ``2026Q3`` or ``2026-07``."""
+    if kind == "month":
+        return f"{day.year}-{day.month:02d}"
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"

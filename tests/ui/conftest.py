@@ -110,3 +110,28 @@ def window(qtbot, settings, desk, monkeypatch):
     shown.attach(desk)
     shown.show()
     return shown
+
+
+@pytest.fixture
+def settled_slip(desk):
+    """One admission registered, papers ticked and settled on 2026-03-06 (兰溪 低保):
+    base = 9000 − 5000 = 4000, assistance 4000 × 70% = 2800. Returns the slip number."""
+    from datetime import datetime
+
+    from app.services import Amounts, DischargeInput, register_admission, settle_discharge
+    from tests.store.helpers import admission, person, tick_all
+
+    form = admission(person(7), admitted_at=datetime(2026, 3, 1, 9, 0))
+    registration = register_admission(desk.store, form, clerk="王", now=datetime(2026, 3, 1, 10))
+    tick_all(desk.store, registration.admission_id)
+    row = settle_discharge(
+        desk.store,
+        DischargeInput(
+            registration.admission_id,
+            datetime(2026, 3, 6, 10),
+            Amounts(total="9000.00", basic_insurance="5000.00"),
+        ),
+        clerk="王",
+        now=datetime(2026, 3, 6, 11),
+    )
+    return row.slip_number
