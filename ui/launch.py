@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ui import settings as options
 from ui.fonts import apply_application_font, register_fonts
-from ui.qt import QApplication, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
+from app.paths import resources_dir
+from ui.qt import QApplication, QIcon, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 
 EXIT_WHEN_READY = "ONESTOP_EXIT_WHEN_READY"
 
@@ -34,6 +35,9 @@ def make_application(argv: list[str]) -> QApplication:
     ):
         app.installTranslator(translator)
     apply_application_font(app, register_fonts())
+    icon = resources_dir() / "icons" / "app.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 

@@ -72,3 +72,9 @@ def test_policy_viewer_shows_rules_with_their_clauses(qtbot):
     assert "靖江" in viewer.heading.text()
     deadlines = [row[1] for row in viewer.rows() if row[0] == "备案时限"]
     assert "入院后 48 小时" in deadlines
+
+
+def test_the_application_has_its_icon(qapp):
+    from ui.launch import make_application
+
+    assert not make_application(["desk"]).windowIcon().isNull()
