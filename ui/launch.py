@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+from app.paths import resources_dir
 from ui import settings as options
 from ui.fonts import apply_application_font, register_fonts
-from app.paths import resources_dir
 from ui.qt import QApplication, QIcon, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 
 EXIT_WHEN_READY = "ONESTOP_EXIT_WHEN_READY"
