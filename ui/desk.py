@@ -86,10 +86,12 @@ class Desk:
         return SiteInfo(site.code, site.name, site.facility, site.default_policy)
 
     # --- finding cases -------------------------------------------------------------------
-    def work_list(self, also: set[int] | frozenset[int] = frozenset()) -> list[CaseRow]:
-        """The site's admissions still in hospital, and the admissions ``also`` named (those
-        this window registered, settled or voided today)."""
-        from app.services import open_admissions
+    def work_list(
+        self, also: set[int] | frozenset[int] = frozenset(), day: date | None = None
+    ) -> list[CaseRow]:
+        """The site's admissions still in hospital, those admitted or discharged today (also
+        after a restart), and the admissions ``also`` named (handled by this window)."""
+        from app.services import admissions_touched_on, open_admissions
         from db.models import Admission
 
         site = self.site()
@@ -97,6 +99,8 @@ class Desk:
             return []
         with self.store.read() as session:
             admissions = {a.id: a for a in open_admissions(session, site.code)}
+            for admission in admissions_touched_on(session, site.code, day or date.today()):
+                admissions.setdefault(admission.id, admission)
             for admission_id in also:
                 if admission_id not in admissions:
                     admissions[admission_id] = session.get(Admission, admission_id)

@@ -8,6 +8,7 @@ from app.services.errors import ServiceError
 from app.services.people import PersonInput, find_person, search_people, status_history
 from app.services.records import (
     admission_settlements,
+    admissions_touched_on,
     find_admission,
     get_settlement,
     open_admissions,
@@ -46,6 +47,7 @@ __all__ = [
     "RosterReport",
     "ServiceError",
     "admission_settlements",
+    "admissions_touched_on",
     "cancel_admission",
     "checklist",
     "current_site",

@@ -1,6 +1,8 @@
 """Read-only look-ups the window, printing and bundles use."""
 
-from sqlalchemy import select
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Admission, Settlement
@@ -46,3 +48,17 @@ def open_admissions(session: Session, site_code: str) -> list[Admission]:
         Admission.cancelled_at.is_(None),
     )
     return list(session.scalars(query.order_by(Admission.admitted_at)))
+
+
+def admissions_touched_on(session: Session, site_code: str, day: date) -> list[Admission]:
+    """The site's admissions admitted or discharged on ``day`` (the window's list of today)."""
+    start = datetime.combine(day, time.min)
+    end = start + timedelta(days=1)
+    query = select(Admission).where(
+        Admission.site_code == site_code,
+        or_(
+            and_(Admission.admitted_at >= start, Admission.admitted_at < end),
+            and_(Admission.discharged_at >= start, Admission.discharged_at < end),
+        ),
+    )
+    return list(session.scalars(query.order_by(Admission.admitted_at, Admission.id)))
