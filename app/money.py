@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 ZERO = Decimal("0")
 ONE = Decimal("1")
 FEN = Decimal("0.01")
+# The largest amount a money column holds (NUMERIC(14, 2)); no medical bill comes near it.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 class AmountError(ValueError):
@@ -58,6 +60,8 @@ def parse_amount(value: object) -> Decimal:
         raise AmountError("金额不能为负数")
     if amount.as_tuple().exponent < -2:
         raise AmountError("金额最多两位小数")
+    if amount > MAX_AMOUNT:
+        raise AmountError(f"金额过大（上限 {MAX_AMOUNT} 元），请核对是否多输了数字")
     return round_fen(amount)
 
 
