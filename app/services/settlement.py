@@ -8,7 +8,7 @@ file's hash, so it can be shown and reprinted exactly as it was. It is never edi
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +31,8 @@ from db import Store
 from db.models import Admission, Person, Settlement, Site
 
 _FUTURE_TOLERANCE = timedelta(minutes=10)
+# The store keeps money as NUMERIC(14, 2) on PostgreSQL: refuse more, on every backend alike.
+MAX_AMOUNT = Decimal("999999999999.99")
 AMOUNT_FIELDS = (
     "total",
     "out_of_catalog",
@@ -92,6 +94,10 @@ def check_amounts(amounts: Amounts) -> dict[str, Decimal]:
             parsed[key] = parse_amount(getattr(amounts, key))
         except AmountError as exc:
             raise ServiceError(key, exc.reason) from None
+        except InvalidOperation:  # e.g. "1E26": too many digits to round to the fen
+            raise ServiceError(key, f"金额过大，最多 {MAX_AMOUNT} 元") from None
+        if parsed[key] > MAX_AMOUNT:
+            raise ServiceError(key, f"金额过大，最多 {MAX_AMOUNT} 元")
     if parsed["out_of_catalog"] > parsed["total"]:
         raise ServiceError("out_of_catalog", "目录外费用不能超过医疗总费用")
     for key in ("basic_insurance", "critical_illness", "other_compensation"):
