@@ -1,5 +1,10 @@
-"""The case list: a table model of ``CaseRow`` and a proxy that sorts, filters and shows today."""
+"""The case list: a table model of ``CaseRow`` and a proxy that sorts, filters and shows today.
 
+ID numbers are shown masked (the desk's ``mask_id``: the site's pattern, by default the first 6
+and last 4 digits); the full number is only on the case panel and on paper.
+"""
+
+from collections.abc import Callable
 from datetime import date
 
 from app.vocabulary import CATEGORY_NAMES
@@ -29,10 +34,17 @@ COLUMNS = (
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def hide_all_but_last_four(number: str | None) -> str:
+    """Until the desk gives the site's pattern: show less, never more."""
+    text = number or ""
+    return "*" * max(len(text) - 4, 0) + text[-4:]
+
+
 class CaseTableModel(QAbstractTableModel):
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, mask: Callable[[str | None], str] = hide_all_but_last_four):
         super().__init__(parent)
         self.rows: list[CaseRow] = []
+        self.mask = mask
 
     def set_rows(self, rows: list[CaseRow]) -> None:
         self.beginResetModel()
@@ -56,8 +68,10 @@ class CaseTableModel(QAbstractTableModel):
         row = self.rows[index.row()]
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, key)
+            return self.mask(row.id_number) if key == "id_number" else self._text(row, key)
         if role == SORT_ROLE:
+            if key == "id_number":
+                return self.mask(row.id_number)  # sorting must not reveal hidden digits
             value = getattr(row, key)
             if key == "paid_at_window":
                 # Sort amounts by their digits, right-aligned: no number is made from them.

@@ -20,6 +20,7 @@ from ui.case_records import (
     SettlementLine,
     SiteInfo,
 )
+from ui.desk_accounts import DeskAccounts
 from ui.discharge_case import DischargeCase
 
 if TYPE_CHECKING:
@@ -28,14 +29,17 @@ if TYPE_CHECKING:
 SEX_NAMES = {"M": "男", "F": "女"}
 
 
-class Desk:
-    """The open store as the window uses it. Every write names ``clerk``."""
+class Desk(DeskAccounts):
+    """The open store as the window uses it. Every write names ``clerk``: the signed-in user
+    once someone has signed in (``DeskAccounts``)."""
 
     def __init__(self, store: Store, target: str, clerk: str, site_code: str | None = None):
         self.store = store
         self.target = target
         self.clerk = clerk
         self._site_code = site_code
+        self.user = None
+        self.now = datetime.now
 
     @classmethod
     def open(cls, target: str, clerk: str, site_code: str | None = None) -> Desk:
@@ -311,6 +315,13 @@ class Desk:
     ) -> str:
         from app.services import Amounts, DischargeInput, Override, settle_discharge
 
+        approved = None
+        if override:
+            # A supervisor's password, not only a typed name, lets missing papers through.
+            supervisor = self.confirm_supervisor(
+                override["supervisor"], override.get("password", ""), "放行缺少材料的结算"
+            )
+            approved = Override(supervisor.name, override["reason"])
         amounts = Amounts(
             **{
                 key: claim[key]
@@ -327,15 +338,18 @@ class Desk:
             self.store,
             DischargeInput(case.admission_id, discharged_at, amounts, claim.get("cause")),
             clerk=self.clerk,
-            override=Override(override["supervisor"], override["reason"]) if override else None,
+            override=approved,
         )
         return row.slip_number
 
-    def void(self, slip_number: str, reason: str, supervisor: str) -> None:
+    def void(self, slip_number: str, reason: str, supervisor: str, password: str) -> None:
+        """Void once a supervisor's name and password are confirmed (``AccountError`` for a
+        wrong password, ``AccessDenied`` for a clerk's)."""
         from app.services import void_settlement
 
+        approver = self.confirm_supervisor(supervisor, password, "作废结算")
         # The supervisor who allows a void is the one the audit trail names for it.
-        void_settlement(self.store, slip_number, reason=reason, clerk=supervisor)
+        void_settlement(self.store, slip_number, reason=reason, clerk=approver.name)
 
     # --- sync with the central upload folder (app.sync) ------------------------------------
     def sync_status(self):

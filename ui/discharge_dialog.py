@@ -47,6 +47,8 @@ AMOUNT_FIELDS = (
     ("critical_illness", "大病保险支付"),
     ("other_compensation", "其他补偿"),
 )
+# Where a refused supervisor's approval points: a wrong password, an unknown name, a clerk.
+APPROVAL_FIELDS = ("password", "user", "clerk", "supervisor")
 _OPTIONAL = {"out_of_catalog", "basic_insurance", "critical_illness", "other_compensation"}
 
 Preview = Callable[[dict], dict]
@@ -130,6 +132,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.discharged_at.dateTimeChanged.connect(self._changed)
         self.cause.currentIndexChanged.connect(self._changed)
         self.supervisor.textChanged.connect(self._changed)
+        self.supervisor_password.textChanged.connect(lambda _text: self._update_confirm())
         self.override_reason.textChanged.connect(self._changed)
         self.recalculate()
 
@@ -157,10 +160,18 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.missing_label = QLabel(missing, box)
         self.missing_label.setStyleSheet("color: #b00020;")
         self.supervisor = QLineEdit(box)
+        self.supervisor.setPlaceholderText("主管的登录名")
+        # Typed by the supervisor; never kept in the draft.
+        self.supervisor_password = QLineEdit(box)
+        self.supervisor_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.supervisor_password.setPlaceholderText("由主管本人输入")
         self.override_reason = QLineEdit(box)
+        self.override_error = ErrorLabel(box)
         layout.addRow(self.missing_label)
         layout.addRow("审核主管：", self.supervisor)
+        layout.addRow("主管密码：", self.supervisor_password)
         layout.addRow("放行理由：", self.override_reason)
+        layout.addRow(self.override_error)
         box.setVisible(bool(self.case.missing_documents))
         return box
 
@@ -244,6 +255,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         ready = self.breakdown.result is not None
         if self.case.missing_documents:
             ready = ready and bool(self.supervisor.text().strip())
+            ready = ready and bool(self.supervisor_password.text())
             ready = ready and bool(self.override_reason.text().strip())
         self.confirm_button.setEnabled(ready)
 
@@ -255,13 +267,19 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         if self.case.missing_documents:
             override = {
                 "supervisor": self.supervisor.text().strip(),
+                "password": self.supervisor_password.text(),
                 "reason": self.override_reason.text().strip(),
             }
+        self.override_error.show_error(None)
         try:
             moment = self.discharged_at.dateTime().toPython().replace(second=0, microsecond=0)
             self.slip_number = self._confirm(self.claim(), override, moment)
         except ValueError as exc:
-            self._show_claim_error(exc)
+            if override and getattr(exc, "field", "") in APPROVAL_FIELDS:
+                self.override_error.show_error(str(exc))
+                self.supervisor_password.clear()
+            else:
+                self._show_claim_error(exc)
             QMessageBox.warning(self, "未能结算", str(exc))
             return
         if self._drafts is not None:

@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
     # --- the store arrives -----------------------------------------------------------------
     def attach(self, desk: Desk) -> None:
         self.desk = desk
+        self.model.mask = desk.mask_id
         self.drafts = DraftBox(desk.data_dir / "drafts")
         self.status_db.setText(f"数据库：{desk.target}")
         self._carry_sync_setting()
@@ -194,8 +195,11 @@ class MainWindow(QMainWindow):
     def update_status(self) -> None:
         site = self.desk.site() if self.desk else None
         self.status_site.setText(f"站点：{site.name}（{site.code}）" if site else "站点：未设置")
-        clerk = self.desk.clerk if self.desk else options.CLERK.read(self.settings)
-        self.status_clerk.setText(f"经办人：{clerk or '未设置'}")
+        user = self.desk.user if self.desk else None
+        if user is not None:
+            self.status_clerk.setText(f"经办人：{user.name}（{user.role_name}）")
+        else:
+            self.status_clerk.setText("经办人：未登录")
         self.status_sync.setText(self._sync_text())
 
     def _carry_sync_setting(self) -> None:
@@ -351,7 +355,10 @@ class MainWindow(QMainWindow):
         live = detail.live_settlement if detail else None
         if live is None:
             return
-        dialog = VoidDialog(live.slip_number, self.desk.void, self)
+        user = self.desk.user
+        # A supervisor signed in is offered as the approver; the password is still asked.
+        name = user.name if user and self.desk.may("supervisor") else ""
+        dialog = VoidDialog(live.slip_number, self.desk.void, self, supervisor=name)
         dialog.accepted.connect(lambda: self._voided(detail.row.admission_id, live.slip_number))
         self.void_dialog = dialog
         dialog.open()

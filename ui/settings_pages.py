@@ -183,7 +183,7 @@ class DataPage(SettingsPage):
     def __init__(self, settings, desk=None, parent=None):
         super().__init__(settings, desk, parent)
         self.folder = CheckedLineEdit("数据目录", "留空：使用本机用户数据目录")
-        self.clerk = CheckedLineEdit("经办人", "登录本窗口的经办人姓名")
+        self.clerk = CheckedLineEdit("经办人", "登录框中预先填入的登录名")
         note = QLabel("数据目录须在本机硬盘上（不可用网络共享）；更改后重新启动程序生效。", self)
         note.setWordWrap(True)
         self.form.addRow("数据目录：", _folder_row(self, self.folder, "选择数据目录"))
@@ -199,7 +199,6 @@ class DataPage(SettingsPage):
             self.clerk.set_error("不能为空")
             return False
         self.settings.setValue(options.DATA_DIR.key, self.folder.text().strip())
+        # Only the name offered at sign-in: the clerk services record is the signed-in user.
         self.settings.setValue(options.CLERK.key, self.clerk.text().strip())
-        if self.desk is not None:
-            self.desk.clerk = self.clerk.text().strip()
         return True

@@ -7,6 +7,27 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
+from tests.ui.accounts import (
+    ADMIN,
+    ADMIN_PW,
+    CLERK,
+    CLERK_PW,
+    FIRST_PW,
+    SUPERVISOR,
+    SUPERVISOR_PW,
+)
+
+
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch):
+    """Cheap argon2 parameters: the real ones (64 MiB, 3 passes) are tested in tests/security."""
+    from argon2 import PasswordHasher
+
+    from app.accounts import passwords
+
+    monkeypatch.setattr(passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+    monkeypatch.setattr(passwords, "_dummy", [])
+
 
 @pytest.fixture
 def data_dir(tmp_path):
@@ -95,9 +116,29 @@ def desk(db_path):
 
 
 @pytest.fixture
-def window(qtbot, settings, desk, monkeypatch):
-    """The main window on the test store; printing goes to ``window.previewed``."""
+def accounts(desk):
+    """An administrator, a supervisor (王主管) and a clerk (测试经办), each past the forced
+    first change. Creating them ends setup mode: roles are checked from now on."""
+    from app.accounts.service import change_password, create_user, login
+
+    create_user(desk.store, None, ADMIN, "administrator", ADMIN_PW)
+    admin = login(desk.store, ADMIN, ADMIN_PW)
+    for name, role, password in (
+        (SUPERVISOR, "supervisor", SUPERVISOR_PW),
+        (CLERK, "clerk", CLERK_PW),
+    ):
+        create_user(desk.store, admin, name, role, FIRST_PW)
+        change_password(desk.store, name, FIRST_PW, password)
+    return {ADMIN: ADMIN_PW, SUPERVISOR: SUPERVISOR_PW, CLERK: CLERK_PW}
+
+
+@pytest.fixture
+def window(qtbot, settings, desk, accounts, monkeypatch):
+    """The main window on the test store, the clerk 测试经办 signed in; printing goes to
+    ``window.previewed``."""
     import ui.main_window as main_window
+
+    desk.sign_in(CLERK, CLERK_PW)
 
     shown = main_window.MainWindow(settings)
     shown.previewed = []

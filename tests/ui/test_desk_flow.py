@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.identity import make_resident_id
+from tests.ui.accounts import SUPERVISOR, SUPERVISOR_PW
 from ui import ops
 from ui.qt import QDropEvent, QFileDialog, QMessageBox, QMimeData, QPointF, Qt, QUrl
 
@@ -136,12 +137,13 @@ def test_whole_case_register_papers_settle_print_void(
     window.pdf_action.trigger()
     assert slip in pdf_text(target.read_bytes())
 
-    # Void with a supervisor and a reason; the case can be settled again.
+    # Void with a supervisor's password and a reason; the case can be settled again.
     window.void_action.trigger()
     void = window.void_dialog
     qtbot.mouseClick(void.void_button, Qt.MouseButton.LeftButton)
     assert void.reason.error_text() == "作废理由：作废须填写理由"
-    type_text(void.supervisor.edit, "王主管")
+    type_text(void.supervisor.edit, SUPERVISOR)
+    qtbot.keyClicks(void.password.edit, SUPERVISOR_PW)
     type_text(void.reason.edit, "目录外费用录错")
     qtbot.mouseClick(void.void_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.rows[0].status == "已作废待重算")
@@ -168,7 +170,11 @@ def test_search_finds_the_case(qtbot, window, type_text, how):
 def test_scanned_slip_number_jumps_to_the_case(qtbot, window, type_text, desk):
     detail = register(qtbot, window, type_text, admission_number="ZY-9001")
     case = desk.discharge_case(detail.row.admission_id)
-    override = {"supervisor": "王主管", "reason": "测试"} if case.missing_documents else None
+    override = (
+        {"supervisor": SUPERVISOR, "password": SUPERVISOR_PW, "reason": "测试"}
+        if case.missing_documents
+        else None
+    )
     from datetime import datetime
 
     claim = {
@@ -260,8 +266,10 @@ def test_missing_papers_need_a_supervisor_to_settle(qtbot, window, type_text):
     assert first_missing.startswith("✗ 入院备案·") and "原件未查验" in first_missing
     qtbot.keyClicks(dialog.fields["total"].edit, "1000")
     assert not dialog.confirm_button.isEnabled()
-    type_text(dialog.supervisor, "王主管")
+    type_text(dialog.supervisor, SUPERVISOR)
     type_text(dialog.override_reason, "原件次日补验")
+    assert not dialog.confirm_button.isEnabled()  # not without the supervisor's password
+    qtbot.keyClicks(dialog.supervisor_password, SUPERVISOR_PW)
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(window.previewed) and ops.pending() == 0)
     assert window.case_panel.detail.live_settlement is not None

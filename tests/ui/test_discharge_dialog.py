@@ -147,9 +147,17 @@ def test_missing_documents_need_a_supervisor(qtbot, make_dialog, type_text):
     assert not dialog.confirm_button.isEnabled()
     type_text(dialog.supervisor, "王主管")
     type_text(dialog.override_reason, "复印件次日补交")
+    assert not dialog.confirm_button.isEnabled()
+    qtbot.keyClicks(dialog.supervisor_password, "Boss#2026okay")
     assert dialog.confirm_button.isEnabled()
     dialog.confirm()
-    assert dialog.saved[0][1] == {"supervisor": "王主管", "reason": "复印件次日补交"}
+    assert dialog.saved[0][1] == {
+        "supervisor": "王主管",
+        "password": "Boss#2026okay",
+        "reason": "复印件次日补交",
+    }
+    # The password is never written into the draft kept on disk.
+    assert "Boss#2026okay" not in str(dialog.typed())
 
 
 def test_enter_moves_to_the_next_field_and_never_settles(qtbot, make_dialog):

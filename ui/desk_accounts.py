@@ -1,0 +1,149 @@
+"""The desk's account half: who is signed in, a supervisor's password for one action, the
+idle-lock time, masked ID numbers, the audit trail and the checks made when the store opens.
+
+Mixed into ``ui.desk.Desk``: still no Qt and no money. ``now`` is the clock handed to the
+account services (tests replace it to step past a lockout). The domain modules are imported
+inside the methods, after the window is on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.accounts.service import UserSession
+    from app.audit_log import AuditFilter, AuditRow
+    from db import Store
+
+
+@dataclass(frozen=True)
+class StartupNotes:
+    """What the start found, for the window to show (each line in Chinese)."""
+
+    policy_warnings: tuple[str, ...] = ()
+    backup_note: str = ""
+    log_file: Path | None = None
+    problems: tuple[str, ...] = field(default=())
+
+
+class DeskAccounts:
+    store: Store
+    clerk: str
+    user: UserSession | None = None
+    now: Callable[[], datetime] = staticmethod(datetime.now)
+    _mask: Callable[[str | None], str] | None = None
+
+    # --- signing in ------------------------------------------------------------------------
+    def needs_first_administrator(self) -> bool:
+        from app.accounts.service import needs_first_administrator
+
+        return needs_first_administrator(self.store)
+
+    def create_first_administrator(self, name: str, password: str) -> UserSession:
+        """The first account, an administrator who chose this password; signs them in."""
+        from app.accounts.service import create_user
+
+        account = create_user(self.store, None, name, "administrator", password, now=self.now())
+        return self.sign_in(account.name, password)
+
+    def sign_in(self, name: str, password: str) -> UserSession:
+        """Raises ``AccountError`` (wrong password, locked). A session that must change its
+        password first is returned but not yet used as the clerk."""
+        from app.accounts.service import login
+
+        user = login(self.store, name, password, now=self.now())
+        if not user.must_change_password:
+            self._become(user)
+        return user
+
+    def change_password(self, name: str, old_password: str, new_password: str) -> UserSession:
+        from app.accounts.service import change_password
+
+        user = change_password(self.store, name, old_password, new_password, now=self.now())
+        self._become(user)
+        return user
+
+    def unlock(self, password: str) -> UserSession:
+        """The signed-in user's password again after the idle lock (failures count)."""
+        from app.accounts.service import login
+
+        user = login(self.store, self.user.name, password, now=self.now())
+        self._become(user)
+        return user
+
+    def _become(self, user: UserSession) -> None:
+        self.user = user
+        self.clerk = user.name  # every service call names the signed-in user
+
+    def may(self, role: str) -> bool:
+        """Whether the signed-in user's role allows ``role`` (to enable an action)."""
+        from app.services.access import role_allows
+
+        return self.user is not None and role_allows(self.user.role, role)
+
+    def confirm_supervisor(self, name: str, password: str, doing: str) -> UserSession:
+        """A supervisor's name and password for one action (a void, an override)."""
+        from app.accounts.service import confirm_role
+
+        return confirm_role(self.store, name, password, "supervisor", doing=doing, now=self.now())
+
+    def idle_lock_minutes(self) -> int:
+        from app.accounts.service import idle_lock_minutes
+
+        return idle_lock_minutes(self.store)
+
+    # --- privacy ---------------------------------------------------------------------------
+    def mask_id(self, number: str | None) -> str:
+        """The ID number as lists show it: the site's pattern (default first 6 + last 4)."""
+        if self._mask is None:
+            from app.privacy import masker
+
+            self._mask = masker(self.store)
+        return self._mask(number)
+
+    # --- the audit trail -------------------------------------------------------------------
+    def audit_rows(self, wanted: AuditFilter) -> list[AuditRow]:
+        from app.accounts.roles import require
+        from app.audit_log import query_audit
+
+        require(self.user, "supervisor", "查看审计记录")
+        return query_audit(self.store, wanted)
+
+    def export_audit(self, out: Path, wanted: AuditFilter) -> int:
+        from app.accounts.roles import require
+        from app.audit_log import export_audit
+
+        require(self.user, "supervisor", "导出审计记录")
+        return export_audit(self.store, Path(out), wanted)
+
+    def verify_audit(self):
+        """``db.audit_chain.ChainReport``: ``ok``, ``links_checked``, ``problems``."""
+        from app.audit_log import verify_audit
+
+        return verify_audit(self.store)
+
+    # --- at start (off the GUI thread) -----------------------------------------------------
+    def startup_checks(self) -> StartupNotes:
+        """The masked log file, the daily backup and the policy files against the approved
+        list. Nothing here stops the window: each problem becomes a line to show."""
+        from app.backup import BackupError, backup_if_due
+        from app.privacy import setup_logging
+        from app.services.policy_hashes import policy_changes
+
+        problems: list[str] = []
+        log_file = setup_logging(self.store.data_dir)
+        try:
+            made = backup_if_due(self.store, now=self.now())
+            backup_note = f"今日备份：{made}" if made else ""
+        except (BackupError, OSError) as exc:
+            backup_note = ""
+            problems.append(f"自动备份未完成：{exc}")
+        warnings = tuple(
+            f"{Path(change.path).name}（{change.id}）：{change.reason}"
+            for change in policy_changes(self.policies, self.store)
+        )
+        return StartupNotes(warnings, backup_note, log_file, tuple(problems))
