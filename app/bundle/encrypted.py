@@ -15,9 +15,9 @@ from app.bundle.safe_write import (
     WriteFile,
     _check,
     _remove,
-    _rename,
     explain,
     fsync_dir,
+    replace_with_retries,
     write_synced,
 )
 from app.bundle.zipfiles import deterministic_zip
@@ -49,7 +49,7 @@ def write_encrypted_zip(
             for relative in files:
                 if relative in expected:
                     _check(written.read(f"{name}/{relative}"), expected[relative], relative)
-        _rename(staging, final)
+        replace_with_retries(staging, final)
         fsync_dir(target_dir)
     except (OSError, zipfile.BadZipFile, EncryptionError) as exc:
         _remove(staging)

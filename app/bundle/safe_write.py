@@ -65,7 +65,7 @@ def explain(exc: OSError, target: Path) -> str:
     )
 
 
-def _rename(source: Path, target: Path) -> None:
+def replace_with_retries(source: Path, target: Path) -> None:
     """os.replace, retried: on Windows a virus scanner or indexer may hold a fresh file open."""
     for attempt in range(RENAME_ATTEMPTS):
         try:
@@ -115,8 +115,8 @@ def write_folder(
                 _check((staging / relative).read_bytes(), expected[relative], relative)
         old = target_dir / f".{name}.old-{uuid.uuid4().hex[:8]}"
         if final.exists():
-            _rename(final, old)
-        _rename(staging, final)
+            replace_with_retries(final, old)
+        replace_with_retries(staging, final)
         fsync_dir(target_dir)
         _remove(old)
     except OSError as exc:
@@ -150,7 +150,7 @@ def write_zip(
             for relative in files:
                 if relative in expected:
                     _check(written.read(f"{name}/{relative}"), expected[relative], relative)
-        _rename(staging, final)
+        replace_with_retries(staging, final)
         fsync_dir(target_dir)
     except (OSError, zipfile.BadZipFile) as exc:
         _remove(staging)

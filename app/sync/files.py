@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 from app.bundle.safe_write import TargetError, explain, fsync_dir, write_synced
-from app.bundle.safe_write import _rename as replace  # retried on Windows' sharing errors
+from app.bundle.safe_write import replace_with_retries as replace
 
 PARTIAL = ".partial-"
 
