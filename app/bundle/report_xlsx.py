@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from app.bundle.cases import BundleCase, Totals, totals, totals_by
+from app.bundle.cases import MONEY_FIELDS, BundleCase, Totals, totals, totals_by
 from app.bundle.indicators import monthly_indicators
 from app.bundle.zipfiles import normalise_office_file
 
@@ -37,17 +37,8 @@ DETAIL_COLUMNS = (
     ("结算方式", 16),
     ("状态", 18),
 )
-DETAIL_MONEY = (
-    "total",
-    "out_of_catalog",
-    "basic_insurance",
-    "critical_illness",
-    "other_compensation",
-    "base",
-    "assistance",
-    "paid_at_window",
-    "patient_pays",
-)
+# The money columns of the detail sheet, in the order of the cases' amounts.
+DETAIL_MONEY = MONEY_FIELDS
 TOTALS_LABEL = "合计（不含作废）"
 SUMMARY_COLUMNS = ("笔数", "医疗总费用", "救助基数", "救助金额", "窗口垫付")
 
