@@ -11,13 +11,12 @@ from app.vocabulary import CATEGORY_NAMES
 from ui.amounts import grouped
 from ui.case_records import CaseRow
 from ui.qt import (
-    QAbstractTableModel,
     QBrush,
     QColor,
-    QModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
+from ui.rows_model import RowsModel
 
 COLUMNS = (
     ("status", "状态"),
@@ -40,27 +39,12 @@ def hide_all_but_last_four(number: str | None) -> str:
     return "*" * max(len(text) - 4, 0) + text[-4:]
 
 
-class CaseTableModel(QAbstractTableModel):
+class CaseTableModel(RowsModel):
+    rows: list[CaseRow]
+
     def __init__(self, parent=None, mask: Callable[[str | None], str] = hide_all_but_last_four):
-        super().__init__(parent)
-        self.rows: list[CaseRow] = []
+        super().__init__(tuple(title for _key, title in COLUMNS), parent)
         self.mask = mask
-
-    def set_rows(self, rows: list[CaseRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][1]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

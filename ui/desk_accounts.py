@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,6 +74,16 @@ class DeskAccounts:
         user = login(self.store, self.user.name, password, now=self.now())
         self._become(user)
         return user
+
+    def lock_time_left(self, name: str) -> timedelta | None:
+        """How long the account ``name`` stays locked after too many wrong passwords."""
+        from app.accounts.service import list_users
+
+        now = self.now()
+        for account in list_users(self.store):
+            if account.name == (name or "").strip() and account.locked_at(now):
+                return account.locked_until - now
+        return None
 
     def _become(self, user: UserSession) -> None:
         self.user = user

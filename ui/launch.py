@@ -2,8 +2,13 @@
 
 The window is shown first and the database opened behind it (SQLAlchemy, migrations and, on
 a first run, the demo database are loaded off the GUI thread), so the clerk sees a window at
-once. ``ONESTOP_EXIT_WHEN_READY=1`` makes it print when shown and when ready, then quit
-(used by ``bench/startup.py``).
+once. Off the GUI thread too: ``PRAGMA integrity_check`` before opening (a damaged file is
+reported with the restore command, not opened), the masked log file, the daily backup and the
+policy files against the approved hash list. Then the clerk signs in (or, on a database with
+no accounts, creates the administrator); only then is the case list filled.
+
+``ONESTOP_EXIT_WHEN_READY=1`` makes it print when shown and when ready (store open, checks
+done, sign-in asked), then quit (used by ``bench/startup.py``).
 """
 
 import getpass
@@ -53,10 +58,22 @@ def database_target(db_option: str | None, settings: QSettings) -> str:
     return configured_target()
 
 
+class DatabaseDamaged(Exception):
+    """The database file failed its integrity check; the message says how to restore it."""
+
+
 def open_desk(target: str, clerk: str, site_code: str | None):
-    """Open the store (a demo database is made first when the file does not exist yet)."""
+    """Open the store (a demo database is made first when the file does not exist yet).
+
+    Raises ``DatabaseDamaged`` (with the newest backup and the restore command) for a file
+    that fails ``PRAGMA integrity_check``, before anything writes to it."""
+    from app.backup import check_database
     from db import open_store
     from ui.desk import Desk
+
+    problem = check_database(target)
+    if problem is not None:
+        raise DatabaseDamaged(problem)
 
     is_new_file = "://" not in target and not Path(target).expanduser().exists()
     if is_new_file:
@@ -68,6 +85,35 @@ def open_desk(target: str, clerk: str, site_code: str | None):
         finally:
             store.close()
     return Desk.open(target, clerk, site_code)
+
+
+def start_desk(target: str, clerk: str, site_code: str | None):
+    """``open_desk`` and the start-up checks, off the GUI thread: (desk, StartupNotes)."""
+    desk = open_desk(target, clerk, site_code)
+    try:
+        return desk, desk.startup_checks()
+    except Exception:
+        desk.close()
+        raise
+
+
+def sign_in_then_attach(window, desk, settings: QSettings, quit_app):
+    """Ask who is at the window; once signed in, fill the window and start the idle lock.
+    Closing the sign-in dialog quits the program. Returns the (open) dialog."""
+    from ui.sign_in import sign_in_dialog
+
+    dialog = sign_in_dialog(desk, window, options.CLERK.read(settings))
+
+    def signed_in(user) -> None:
+        settings.setValue(options.CLERK.key, user.name)  # offered at the next sign-in
+        window.attach(desk)
+        window.watch_idle(desk.idle_lock_minutes())
+
+    dialog.signed_in.connect(signed_in)
+    dialog.rejected.connect(quit_app)
+    window.sign_in_dialog = dialog
+    dialog.open()
+    return dialog
 
 
 def run(args) -> int:
@@ -87,8 +133,14 @@ def run(args) -> int:
     site_code = options.SITE_CODE.read(settings) or None
     target = database_target(getattr(args, "db", None), settings)
 
-    def opened(desk) -> None:
-        window.attach(desk)
+    started_desks = []
+
+    def opened(result) -> None:
+        desk, notes = result
+        started_desks.append(desk)
+        window.status_db.setText(f"数据库：{desk.target}")
+        window.show_startup_notes(notes)
+        sign_in_then_attach(window, desk, settings, app.quit)
         if probe:
             print(f"ready {time.perf_counter() - started:.3f}", flush=True)
             QTimer.singleShot(0, app.quit)
@@ -102,8 +154,8 @@ def run(args) -> int:
 
     if "://" not in target and not Path(target).expanduser().exists():
         window.statusBar().showMessage(f"首次运行：正在创建演示数据库 {target} …")
-    run_in_background(lambda: open_desk(target, clerk, site_code), opened, failed)
+    run_in_background(lambda: start_desk(target, clerk, site_code), opened, failed)
     code = app.exec()
-    if window.desk is not None:
-        window.desk.close()
+    for desk in started_desks:
+        desk.close()
     return code

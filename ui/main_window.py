@@ -40,6 +40,7 @@ from ui.qt import (
 from ui.registration_form import DRAFT_KEY, RegistrationForm
 from ui.void_dialog import VoidDialog
 
+NOTICE_STYLE = "background: #fff3cd; color: #7a4d00; border: 1px solid #e0b000; padding: 6px;"
 SEARCH_HINT = "身份证号、姓名、住院号，或扫描结算单条码，回车查找（Ctrl+F）"
 
 
@@ -94,6 +95,14 @@ class MainWindow(QMainWindow):
             lambda on: self.proxy.show_only(date.today() if on else None)
         )
 
+        # Start-up warnings (policy files changed, backup failed) stay in sight until fixed.
+        self.notice = QLabel(self)
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.notice.hide()
+        self.idle_lock = None
+
         self.case_panel = CasePanel(self._mark_item, self)
         self.case_panel.checklist.changed.connect(self.refresh_case)
 
@@ -128,6 +137,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 2)
         central = QWidget(self)
         layout = QVBoxLayout(central)
+        layout.addWidget(self.notice)
         layout.addLayout(search_row)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
@@ -156,6 +166,7 @@ class MainWindow(QMainWindow):
         self.application_action = action("救助申请表", None, self.print_application)
         bar.addSeparator()
         self.export_action = action("导出申报包", None, self.open_export)
+        self.audit_action = action("审计记录（主管）", None, self.open_audit_viewer)
         self.policy_action = action("政策条款", "F9", self.open_policy_viewer)
         self.settings_action = action("设置", None, self.open_settings)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
@@ -187,6 +198,29 @@ class MainWindow(QMainWindow):
         self.search.setFocus()  # a scanner's code lands in the search box
         self.sync_timer.start()
         self.desk_ready.emit()
+
+    def show_startup_notes(self, notes) -> None:
+        """``ui.desk_accounts.StartupNotes``: each changed policy file named, backup problems."""
+        lines = list(notes.problems)
+        if notes.policy_warnings:
+            lines.append("以下政策文件与管理员核准的清单不一致（请管理员核对后核准）：")
+            lines += [f"  · {line}" for line in notes.policy_warnings]
+        self.notice.setText("\n".join(lines))
+        self.notice.setVisible(bool(lines))
+        if notes.backup_note:
+            self.statusBar().showMessage(notes.backup_note, 8000)
+
+    def watch_idle(self, minutes: int, clock=None, check_every_ms: int | None = None):
+        """Lock the window after ``minutes`` without input (``ui.idle_lock``)."""
+        from ui.idle_lock import CHECK_EVERY_MS, IdleLock
+
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+        extra = {"clock": clock} if clock is not None else {}
+        self.idle_lock = IdleLock(
+            self, self.desk, minutes, check_every_ms=check_every_ms or CHECK_EVERY_MS, **extra
+        )
+        return self.idle_lock
 
     def show_open_failure(self, error: Exception) -> None:
         self.status_db.setText("数据库：未能打开")
@@ -299,6 +333,7 @@ class MainWindow(QMainWindow):
         detail = self.case_panel.detail
         live = detail.live_settlement if detail else None
         ready = self.desk is not None
+        self.audit_action.setEnabled(ready and self.desk.may("supervisor"))
         self.register_action.setEnabled(ready)
         self.export_action.setEnabled(ready)
         self.discharge_action.setEnabled(bool(detail) and live is None)
@@ -442,6 +477,14 @@ class MainWindow(QMainWindow):
         self.export_dialog = ExportDialog(self.desk, self)
         self.export_dialog.open()
 
+    def open_audit_viewer(self) -> None:
+        from ui.audit_viewer import AuditViewer
+
+        if self.desk is None or not self.desk.may("supervisor"):
+            return
+        self.audit_viewer = AuditViewer(self.desk, self)
+        self.audit_viewer.show()
+
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
 
@@ -468,4 +511,6 @@ class MainWindow(QMainWindow):
                     event.ignore()
                     return
         self.sync_timer.stop()
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
         event.accept()

@@ -1,0 +1,131 @@
+"""At start: a damaged database is reported with the way out, the log is set up, the daily
+backup taken, changed policy files named in the window; then sign-in comes before the list."""
+
+import logging
+from datetime import datetime
+from logging.handlers import RotatingFileHandler
+
+import pytest
+
+from app.backup import backup_now
+from tests.ui.accounts import ADMIN, CLERK, CLERK_PW
+from ui.launch import DatabaseDamaged, open_desk, sign_in_then_attach, start_desk
+from ui.sign_in import FirstAdministratorDialog, LoginDialog
+
+
+@pytest.fixture
+def no_log_handlers():
+    """setup_logging adds a file handler to the root logger: take it off after the test."""
+    before = list(logging.getLogger().handlers)
+    yield
+    for handler in logging.getLogger().handlers:
+        if handler not in before and isinstance(handler, RotatingFileHandler):
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+
+
+def test_a_damaged_database_is_reported_with_the_restore_command(
+    qtbot, desk, db_path, message_boxes
+):
+    from ui.main_window import MainWindow
+
+    backup = backup_now(db_path, now=datetime(2026, 5, 1, 7, 0))
+    desk.close()
+    data = bytearray(db_path.read_bytes())
+    data[4096 : 4096 * 3] = b"\xff" * (4096 * 2)  # scribble over pages past the header
+    db_path.write_bytes(bytes(data))
+
+    with pytest.raises(DatabaseDamaged) as damaged:
+        open_desk(str(db_path), CLERK, None)
+    message = str(damaged.value)
+    assert message.startswith(f"数据库文件已损坏：{db_path}")
+    assert f'python -m app restore "{backup}" --db "{db_path}"' in message
+
+    window = MainWindow(_settings_for(db_path))
+    qtbot.addWidget(window)
+    window.show_open_failure(damaged.value)
+    assert window.status_db.text() == "数据库：未能打开"
+    assert message_boxes.shown[-1] == ("critical", "未能打开数据库", message)
+
+
+def _settings_for(db_path):
+    from ui.qt import QSettings
+
+    return QSettings(str(db_path.parent / "s.ini"), QSettings.Format.IniFormat)
+
+
+def test_start_checks_log_back_up_and_name_unapproved_policies(
+    qtbot, window, desk, no_log_handlers
+):
+    notes = desk.startup_checks()
+    assert notes.log_file == desk.data_dir / "logs" / "desk.log"
+    assert notes.backup_note.startswith("今日备份：")
+    assert list((desk.data_dir / "backups").glob("desk-*.sqlite3"))
+    # No list approved yet: every policy file is named.
+    names = {loaded.path.name for loaded in desk.policies.values()}
+    assert names and all(any(n in line for line in notes.policy_warnings) for n in names)
+    assert desk.startup_checks().backup_note == ""  # one backup a day
+
+    window.show_startup_notes(notes)
+    assert window.notice.isVisible()
+    for name in names:
+        assert name in window.notice.text()
+    assert "政策文件与管理员核准的清单不一致" in window.notice.text()
+
+
+def test_an_edited_policy_file_is_named(desk, accounts, no_log_handlers, monkeypatch):
+    from dataclasses import replace
+
+    from app.services.policy_hashes import approve_policies
+    from ui.desk import Desk
+
+    approve_policies(desk.store, ADMIN, desk.policies)
+    assert desk.startup_checks().policy_warnings == ()
+    loaded = desk.policies["lanxi"]
+    changed = {**desk.policies, "lanxi": replace(loaded, sha256="0" * 64)}
+    monkeypatch.setattr(Desk, "policies", property(lambda _self: changed))
+    warnings = desk.startup_checks().policy_warnings
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"{loaded.path.name}（lanxi）：文件内容已改动")
+
+
+def test_start_opens_then_asks_to_sign_in_before_the_list(
+    qtbot, settings, db_path, accounts, desk, no_log_handlers
+):
+    from ui.main_window import MainWindow
+
+    desk.close()
+    opened, notes = start_desk(str(db_path), "", None)
+    assert notes.log_file is not None
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    quit_calls = []
+    dialog = sign_in_then_attach(window, opened, settings, lambda: quit_calls.append(1))
+    assert isinstance(dialog, LoginDialog) and dialog.isVisible()
+    assert window.desk is None and window.model.rowCount() == 0  # nothing before sign-in
+
+    dialog.name.setText(CLERK)
+    qtbot.keyClicks(dialog.password.edit, CLERK_PW)
+    dialog.sign_in()
+    assert window.desk is opened and window.status_clerk.text() == f"经办人：{CLERK}（经办员）"
+    assert window.idle_lock is not None and window.idle_lock.seconds == 10 * 60
+    assert settings.value("clerk/name") == CLERK
+    window.idle_lock.stop()
+    opened.close()
+
+
+def test_a_new_database_asks_for_the_first_administrator(qtbot, settings, tmp_path):
+    from ui.main_window import MainWindow
+
+    opened = open_desk(str(tmp_path / "new.sqlite3"), "", None)
+    try:
+        window = MainWindow(settings)
+        qtbot.addWidget(window)
+        quit_calls = []
+        dialog = sign_in_then_attach(window, opened, settings, lambda: quit_calls.append(1))
+        assert isinstance(dialog, FirstAdministratorDialog)
+        dialog.reject()
+        assert quit_calls == [1]  # closing sign-in quits the program
+    finally:
+        opened.close()
