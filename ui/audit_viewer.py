@@ -142,7 +142,8 @@ class AuditViewer(QDialog):
         )
 
     def refresh(self) -> None:
-        self.model.set_rows(self.desk.audit_rows(self.wanted()))
+        # Newest first: a supervisor looks for what just happened; exports stay in order.
+        self.model.set_rows(self.desk.audit_rows(self.wanted())[::-1])
         self.count.setText(f"共 {self.model.rowCount()} 条（身份证号已遮蔽）")
 
     def choose_export(self) -> None:

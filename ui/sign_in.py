@@ -148,10 +148,12 @@ class LoginDialog(QDialog):
         self.desk = desk
         self.user = None
         self.setWindowTitle("登录 — 一站式即时结算窗口")
+        heading = QLabel("<b>一站式即时结算窗口</b>　请用本人账户登录", self)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._login_page(name))
         self.pages.addWidget(self._change_page())
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
         layout.addWidget(self.pages)
         self.resize(520, 0)
 

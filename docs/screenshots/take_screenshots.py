@@ -21,6 +21,42 @@ def settle(app, rounds: int = 20) -> None:
         app.processEvents()
 
 
+PASSWORD = "Shot#2026pass"
+
+
+def sign_in_as_clerk(desk) -> None:
+    """As a site would be set up: an administrator who approved the policy files, and the
+    clerk 张窗口 (past the first change of password) signed in."""
+    from app.accounts.service import change_password, create_user
+    from app.services.policy_hashes import approve_policies
+
+    admin = desk.create_first_administrator("张站长", PASSWORD)
+    approve_policies(desk.store, admin.name, desk.policies)
+    create_user(desk.store, admin, "张窗口", "clerk", "First#2026pass")
+    change_password(desk.store, "张窗口", "First#2026pass", PASSWORD)
+    desk.sign_in("张窗口", PASSWORD)
+
+
+def grab_sign_in_and_audit(app, window, desk) -> None:
+    """The login dialog as the next clerk sees it, and the audit viewer (a supervisor's)."""
+    from ui.audit_viewer import AuditViewer
+    from ui.sign_in import LoginDialog
+
+    login = LoginDialog(desk, window, "张窗口")
+    login.show()
+    settle(app)
+    login.grab().save(str(HERE / "sign_in.png"))
+    login.hide()
+
+    desk.sign_in("张站长", PASSWORD)
+    viewer = AuditViewer(desk, window)
+    viewer.show()
+    settle(app)
+    viewer.grab().save(str(HERE / "audit_viewer.png"))
+    viewer.hide()
+    desk.sign_in("张窗口", PASSWORD)
+
+
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="desk-shots-"))
     app = make_application(sys.argv[:1])
@@ -31,6 +67,7 @@ def main() -> int:
     settings.setValue("clerk/name", "张窗口")
     settings.setValue("sync/upload_folder", r"\\医保局\上传")
     desk = open_desk(str(folder / "desk.sqlite3"), "张窗口", "LX01")
+    sign_in_as_clerk(desk)
     window = MainWindow(settings)
     window.attach(desk)
     window.show()
@@ -38,6 +75,7 @@ def main() -> int:
     window.run_search()
     settle(app)
     window.grab().save(str(HERE / "main_window.png"))
+    grab_sign_in_and_audit(app, window, desk)
 
     form = RegistrationForm(desk, None, window)
     form.show()
@@ -91,7 +129,7 @@ def main() -> int:
         or desk.case(desk.search("测试")[0].admission_id).live_settlement
     )
     QTimer.singleShot(500, grab_preview)
-    preview_and_print(window, desk.slip_pdf(slip.slip_number, record=False), slip.slip_number)
+    preview_and_print(window, desk.slip_pdf(slip.slip_number), slip.slip_number)
     desk.close()
     print("\n".join(str(p) for p in sorted(HERE.glob("*.png"))))
     return 0
