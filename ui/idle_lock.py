@@ -64,7 +64,11 @@ class Cover(QWidget):
 class UnlockDialog(QDialog):
     """Application-modal: while it is up, no shortcut or click reaches the window behind."""
 
-    def __init__(self, user_name: str, unlock: Callable[[str], object], parent: QWidget):
+    def __init__(
+        self, user_name: str, unlock: Callable[[str], object], quit_program, parent: QWidget
+    ):
+        """``quit_program()`` is the way out for someone else at the desk (or a locked-out
+        account): open forms keep their input as drafts on disk and come back next time."""
         super().__init__(parent)
         self._unlock = unlock
         self.setWindowTitle("窗口已锁定")
@@ -81,10 +85,14 @@ class UnlockDialog(QDialog):
         self.unlock_button = QPushButton("解锁", self)
         self.unlock_button.setAutoDefault(False)
         self.unlock_button.clicked.connect(self.try_unlock)
+        self.quit_button = QPushButton("退出程序（录入内容保留为草稿）", self)
+        self.quit_button.setAutoDefault(False)
+        self.quit_button.clicked.connect(quit_program)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.password)
         layout.addWidget(self.unlock_button)
+        layout.addWidget(self.quit_button)
         self.resize(460, 0)
 
     def try_unlock(self) -> None:
@@ -131,6 +139,7 @@ class IdleLock(QObject):
         self.cover = Cover(window)
         self.dialog: UnlockDialog | None = None
         self.hidden: list[tuple[QWidget, Qt.WindowModality]] = []
+        self.on_quit = QApplication.quit
         QApplication.instance().installEventFilter(self)
         self.timer = QTimer(self)
         self.timer.setInterval(check_every_ms)
@@ -163,7 +172,9 @@ class IdleLock(QObject):
         for widget, _modality in self.hidden:
             widget.hide()
         self.cover.cover()
-        self.dialog = UnlockDialog(self.desk.user.name, self.desk.unlock, self.window)
+        self.dialog = UnlockDialog(
+            self.desk.user.name, self.desk.unlock, self.quit_program, self.window
+        )
         self.dialog.accepted.connect(self._unlocked)
         self.dialog.show()
         self.locked.emit()
@@ -180,6 +191,12 @@ class IdleLock(QObject):
         self.hidden = []
         self.last_activity = self.clock()
         self.unlocked.emit()
+
+    def quit_program(self) -> None:
+        """Leave without the password: nothing is saved or shown; drafts stay on disk."""
+        self.stop()
+        self.dialog.done(QDialog.DialogCode.Rejected)
+        self.on_quit()
 
     def stop(self) -> None:
         self.timer.stop()

@@ -77,3 +77,18 @@ def test_idle_lock_keeps_the_open_discharge_dialog_and_its_amounts(qtbot, window
     clock.now += 9 * 60
     lock.check()
     assert not lock.is_locked
+
+
+def test_someone_else_may_quit_from_the_lock_and_the_amounts_stay_as_a_draft(
+    qtbot, window, open_discharge
+):
+    dialog = open_discharge
+    lock = window.watch_idle(1, clock=Seconds(), check_every_ms=60_000)
+    lock.lock()
+    quits = []
+    lock.on_quit = lambda: quits.append(1)
+    qtbot.mouseClick(lock.dialog.quit_button, Qt.MouseButton.LeftButton)
+    assert quits == [1] and not lock.timer.isActive()
+    assert not dialog.isVisible()  # nothing of the case is shown again
+    draft = window.drafts.load(f"discharge-{dialog.case.key}")
+    assert draft["total"] == "9000" and draft["basic_insurance"] == "5000"
