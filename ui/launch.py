@@ -146,9 +146,11 @@ def run(args) -> int:
             QTimer.singleShot(0, app.quit)
 
     def failed(error: Exception) -> None:
-        window.show_open_failure(error)
-        if probe:
+        if probe:  # no one is there to close a message box: say it and stop
+            print(f"failed {error}", file=sys.stderr, flush=True)
             app.exit(1)
+            return
+        window.show_open_failure(error)
 
     from ui.ops import run_in_background
 
