@@ -17,6 +17,13 @@ def register(subparsers) -> None:
     )
     sync.add_argument("--remember", action="store_true", help="把 --central 记入设置")
     sync.add_argument("--status", action="store_true", help="只显示同步状态")
+    sync.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="记住主管部门给的同步密码（文件第一行），此后上传的变更包加密",
+    )
+    sync.add_argument("--forget-password", action="store_true", help="不再加密同步文件")
     add_db_option(sync)
     sync.set_defaults(func=run_sync)
 
@@ -32,6 +39,9 @@ def register(subparsers) -> None:
             "--db", required=True, metavar="URL", help="中心数据库（postgresql://…）"
         )
         parser.add_argument("--folder", required=True, type=Path, metavar="DIR", help="中心文件夹")
+        parser.add_argument(
+            "--password-file", type=Path, metavar="FILE", help="同步密码（文件第一行）：加密的包"
+        )
         parser.set_defaults(func=func)
 
 
@@ -75,6 +85,17 @@ def run_sync(args: argparse.Namespace) -> int:
                 print("--remember 需要同时给出 --central", file=sys.stderr)
                 return 2
             set_central_folder(store, args.central.resolve())
+        if args.password_file or args.forget_password:
+            from app.encryption import EncryptionError, read_password_file
+            from app.sync.sealing import set_sync_password
+
+            try:
+                password = read_password_file(args.password_file) if args.password_file else None
+                set_sync_password(store, password)
+            except EncryptionError as exc:
+                print(f"同步密码：{exc}", file=sys.stderr)
+                return 2
+            print("同步文件将加密" if password else "同步文件不再加密")
         if args.status:
             _print_status(status(store))
             return 0
@@ -96,13 +117,27 @@ def run_sync(args: argparse.Namespace) -> int:
         store.close()
 
 
+def _password(args: argparse.Namespace) -> str | None:
+    """The bureau's password from ``--password-file``; exit 2 with the reason if unreadable."""
+    if not args.password_file:
+        return None
+    from app.encryption import EncryptionError, read_password_file
+
+    try:
+        return read_password_file(args.password_file)
+    except EncryptionError as exc:
+        print(f"同步密码：{exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def run_ingest(args: argparse.Namespace) -> int:
     from app.sync.central_ingest import IngestError, ingest
     from db import open_store
 
+    password = _password(args)
     store = open_store(args.db)
     try:
-        report = ingest(store, args.folder)
+        report = ingest(store, args.folder, password=password)
     except IngestError as exc:
         print(f"导入失败：{exc}", file=sys.stderr)
         return 1
@@ -124,9 +159,10 @@ def run_publish(args: argparse.Namespace) -> int:
     from app.sync.files import TargetError
     from db import open_store
 
+    password = _password(args)
     store = open_store(args.db)
     try:
-        report = publish(store, args.folder, years=args.year)
+        report = publish(store, args.folder, years=args.year, password=password)
     except TargetError as exc:
         print(f"发布失败：{exc}", file=sys.stderr)
         return 1

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.sync import files
 from app.sync.package import Package, PackageError, PackageName, decode, parse_name
+from app.sync.sealing import open_sealed
 from app.sync.state import WINDOW_ID
 from db import Store
 from db.models import (
@@ -57,8 +58,10 @@ def ingest(
     *,
     now: datetime | None = None,
     stale_after: timedelta = STALE_PARTIAL,
+    password: str | None = None,
 ) -> IngestReport:
-    """Take in every new package of every site under ``folder/inbox``."""
+    """Take in every new package of every site under ``folder/inbox`` (``password``: the
+    bureau's, for packages the windows sealed)."""
     now = now or datetime.now()
     inbox = Path(folder) / "inbox"
     if not inbox.is_dir():
@@ -82,7 +85,7 @@ def ingest(
                 report.problems.append(_gap_message(name, done, path, waiting))
                 break
             try:
-                package = decode(path.read_bytes(), path.name)
+                package = decode(open_sealed(path.read_bytes(), password, path.name), path.name)
                 taken = _take_in(store, package, path.name, now)
             except (OSError, PackageError, RecordError, ValueError) as exc:
                 report.problems.append(

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from app.money import ZERO, D, fmt
 from app.sync import files
 from app.sync.pull import YEAR_TO_DATE_FILE, YEAR_TO_DATE_FORMAT
+from app.sync.sealing import seal
 from app.vocabulary import CATEGORY_NAMES
 from db import Store
 from db.models import BeneficiaryStatus, Person, Settlement
@@ -40,9 +41,15 @@ class PublishReport:
 
 
 def publish(
-    store: Store, folder: Path, *, years: list[int] | None = None, now: datetime | None = None
+    store: Store,
+    folder: Path,
+    *,
+    years: list[int] | None = None,
+    now: datetime | None = None,
+    password: str | None = None,
 ) -> PublishReport:
-    """Write the year-to-date file (``years``: default this year and last) and the roster.
+    """Write the year-to-date file (``years``: default this year and last) and the roster,
+    sealed with the bureau's ``password`` when given.
 
     Raises ``files.TargetError`` if the folder cannot take them (what was there stays).
     """
@@ -65,7 +72,7 @@ def publish(
         "body_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
     }
     text = json.dumps(header, ensure_ascii=False, sort_keys=True) + "\n" + body
-    ytd_path = files.write_file(out, YEAR_TO_DATE_FILE, text.encode("utf-8"))
+    ytd_path = files.write_file(out, YEAR_TO_DATE_FILE, seal(text.encode("utf-8"), password))
     roster_path = None
     if roster:
         buffer = io.StringIO(newline="")
@@ -74,7 +81,7 @@ def publish(
         writer.writerows(roster)
         # UTF-8 with BOM: what Excel writes, and what the roster import reads first.
         data = buffer.getvalue().encode("utf-8-sig")
-        roster_path = files.write_file(out / "rosters", ROSTER_FILE, data)
+        roster_path = files.write_file(out / "rosters", ROSTER_FILE, seal(data, password))
     return PublishReport(ytd_path, len(lines), roster_path, len(roster))
 
 

@@ -18,6 +18,8 @@ from sqlalchemy import delete, select
 from app.money import AmountError, parse_amount
 from app.services import ServiceError, import_roster
 from app.sync import files
+from app.sync.package import PackageError
+from app.sync.sealing import open_sealed, sync_password
 from app.sync.state import YEAR_TO_DATE_SHA
 from db import Store
 from db.models import RosterImport, Setting, Site
@@ -55,12 +57,16 @@ class YearToDateRow:
 def pull(store: Store, central: Path) -> PullResult:
     folder = central / "outbox"
     problems: list[str] = []
-    rosters = _pull_rosters(store, folder / "rosters", problems)
-    rows = _pull_year_to_date(store, folder / YEAR_TO_DATE_FILE, problems)
+    with store.read() as session:
+        password = sync_password(session)
+    rosters = _pull_rosters(store, folder / "rosters", problems, password)
+    rows = _pull_year_to_date(store, folder / YEAR_TO_DATE_FILE, problems, password)
     return PullResult(tuple(rosters), rows, tuple(problems))
 
 
-def _pull_rosters(store: Store, folder: Path, problems: list[str]) -> list[str]:
+def _pull_rosters(
+    store: Store, folder: Path, problems: list[str], password: str | None
+) -> list[str]:
     if not folder.is_dir():
         return []
     with store.read() as session:
@@ -73,6 +79,11 @@ def _pull_rosters(store: Store, folder: Path, problems: list[str]) -> list[str]:
             data = path.read_bytes()
         except OSError as exc:
             problems.append(f"名册 {path.name}：无法读取（{files.reason(exc, folder)}），已跳过")
+            continue
+        try:
+            data = open_sealed(data, password, path.name)
+        except PackageError as exc:
+            problems.append(f"名册 {exc}，已跳过")
             continue
         if hashlib.sha256(data).hexdigest() in known:
             continue
@@ -94,13 +105,18 @@ def _pull_rosters(store: Store, folder: Path, problems: list[str]) -> list[str]:
     return imported
 
 
-def _pull_year_to_date(store: Store, path: Path, problems: list[str]) -> int | None:
+def _pull_year_to_date(
+    store: Store, path: Path, problems: list[str], password: str | None
+) -> int | None:
     try:
-        data = path.read_bytes()
+        data = open_sealed(path.read_bytes(), password, path.name)
     except FileNotFoundError:
         return None
     except OSError as exc:
         problems.append(f"{path.name}：无法读取（{files.reason(exc, path.parent)}），已跳过")
+        return None
+    except PackageError as exc:
+        problems.append(f"{exc}；仍使用上次的年度累计")
         return None
     digest = hashlib.sha256(data).hexdigest()
     with store.read() as session:

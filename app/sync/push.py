@@ -21,6 +21,7 @@ from sqlalchemy import delete, select, update
 from app.services.sites import current_site
 from app.sync import files
 from app.sync.package import PackageError, PackageName, change_line, decode, encode
+from app.sync.sealing import open_sealed, seal, sync_password
 from app.sync.state import unsent_packages, window_id
 from db import Store
 from db.models import Site
@@ -48,6 +49,7 @@ def push(store: Store, central: Path, now: datetime) -> PushResult:
     """Send every queued change; ``SyncError`` (queue kept) if the folder cannot take them."""
     with store.read() as session:
         site = current_site(session).code
+        password = sync_password(session)
     window = window_id(store)
     if not central.is_dir():
         raise SyncError(f"无法访问中心文件夹 {central}（共享盘是否已连接？）")
@@ -63,7 +65,7 @@ def push(store: Store, central: Path, now: datetime) -> PushResult:
     while (package := claim_package(store, site, window, now)) is not None:
         name, data = package
         try:
-            publish_package(inbox, name, data)
+            publish_package(inbox, name, data, password)
         except (files.TargetError, OSError) as exc:
             raise SyncError(f"{exc}。变更仍在本机队列中，稍后自动重试") from exc
         mark_sent(store, name.package_id, now)
@@ -121,16 +123,19 @@ def claim_package(
     return name, data
 
 
-def publish_package(inbox: Path, name: PackageName, data: bytes) -> None:
-    """Put the package in the inbox, unless a complete earlier attempt is already there."""
+def publish_package(
+    inbox: Path, name: PackageName, data: bytes, password: str | None = None
+) -> None:
+    """Put the package in the inbox (sealed when a password is set), unless a complete
+    earlier attempt is already there."""
     final = inbox / name.file_name
     if final.is_file():
         try:
-            decode(final.read_bytes(), name.file_name)
+            decode(open_sealed(final.read_bytes(), password, name.file_name), name.file_name)
             return
         except (PackageError, OSError):
             pass  # not readable as a package: write ours over it
-    files.write_file(inbox, name.file_name, data)
+    files.write_file(inbox, name.file_name, seal(data, password))
 
 
 def mark_sent(store: Store, package_id: str, now: datetime) -> None:
