@@ -118,6 +118,6 @@ def test_window_starts_offscreen_and_exits(frozen, tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.split()
-    # the window was shown, then the (new, demo) database opened and the list filled
+    # the window was shown, then the (new, demo) database checked, opened and sign-in asked
     assert "shown" in lines and "ready" in lines
     assert env_db.exists()
