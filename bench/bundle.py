@@ -9,83 +9,19 @@ copies the exported folder with ``shutil.copytree`` and packs it into an uncompr
 """
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
 import time
 import zipfile
-from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.bundle.export import export_bundle
-from app.identity import make_resident_id
 from app.policy import load_policies
-from app.services import (
-    AdmissionInput,
-    Amounts,
-    DischargeInput,
-    ItemUpdate,
-    PersonInput,
-    checklist,
-    register_admission,
-    save_site,
-    settle_discharge,
-    update_item,
-)
+from bench.cases import build_cases
 from db import open_store
-
-
-def build(store, policies, cases: int, scan_kb: int, work: Path) -> None:
-    save_site(
-        store,
-        code="TEZ01",
-        name="基准测试医院",
-        facility="county",
-        default_policy="taierzhuang",
-        clerk="bench",
-    )
-    start = datetime(2026, 7, 1, 8, 0)
-    for n in range(cases):
-        born = date(1940 + n % 60, 1 + n % 12, 1 + n % 28)
-        who = PersonInput(make_resident_id("370405", born, n % 500, "F"), f"基准{n}", "女", born)
-        admitted = start + timedelta(minutes=40 * n)
-        registration = register_admission(
-            store,
-            AdmissionInput(
-                who,
-                f"ZY{n:06d}",
-                admitted,
-                "内科",
-                "肺炎",
-                "minimum_living",
-                "resident",
-                off_roster_reason="基准测试",
-            ),
-            clerk="bench",
-            policies=policies,
-            now=admitted,
-        )
-        scan = work / "scan.png"
-        scan.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(scan_kb * 1024))
-        with store.read() as session:
-            items = checklist(session, registration.admission_id)
-        for item in items:
-            attach = scan if item.document_code == "id_card" and item.stage == "admission" else None
-            update_item(store, item.id, ItemUpdate(True, True, attach), clerk="bench")
-        settle_discharge(
-            store,
-            DischargeInput(
-                registration.admission_id,
-                admitted + timedelta(minutes=30),
-                Amounts(total="8000.00", basic_insurance="4000.00"),
-            ),
-            clerk="bench",
-            policies=policies,
-            now=admitted + timedelta(minutes=31),
-        )
 
 
 def timed(func):
@@ -108,7 +44,17 @@ def main() -> None:
         (work / "data").mkdir()
         store = open_store(str(work / "data" / "desk.sqlite3"))
         policies = load_policies()
-        seconds, _ = timed(lambda: build(store, policies, args.cases, args.scan_kb, work))
+        seconds, _ = timed(
+            lambda: build_cases(
+                store,
+                args.cases,
+                site_code="TEZ01",
+                policy="taierzhuang",
+                category="minimum_living",
+                scan_kb=args.scan_kb,
+                work=work,
+            )
+        )
         print(f"built {args.cases} settled cases with scans in {seconds:.1f} s")
         targets = {name: work / name for name in ("folder", "zip", "copytree", "zip0")}
         for target in targets.values():

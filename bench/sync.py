@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,19 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
-from app.identity import make_resident_id
-from app.policy import load_policies
-from app.services import (
-    AdmissionInput,
-    Amounts,
-    DischargeInput,
-    Override,
-    PersonInput,
-    register_admission,
-    save_site,
-    settle_discharge,
-)
 from app.sync import ingest, run_once
+from bench.cases import build_cases
 from db import open_store
 from db.models import Admission, BeneficiaryStatus, ChecklistItem, Person, Settlement, Site
 from db.sync_models import OutboxEntry
@@ -52,48 +40,7 @@ COPIED_TABLES = (Site, Person, BeneficiaryStatus, Admission, ChecklistItem, Sett
 
 
 def build(store, cases: int) -> None:
-    policies = load_policies()
-    save_site(
-        store,
-        code="LX01",
-        name="基准测试医院",
-        facility="county",
-        default_policy="lanxi",
-        clerk="bench",
-    )
-    start = datetime(2026, 3, 1, 8, 0)
-    for n in range(cases):
-        born = datetime(1940 + n % 60, 1 + n % 12, 1 + n % 28).date()
-        who = PersonInput(make_resident_id("330781", born, n % 500, "F"), f"基准{n}", "女", born)
-        admitted = start + timedelta(minutes=20 * n)
-        registration = register_admission(
-            store,
-            AdmissionInput(
-                who,
-                f"ZY{n:06d}",
-                admitted,
-                "内科",
-                "肺炎",
-                "destitute",
-                "resident",
-                off_roster_reason="基准测试",
-            ),
-            clerk="bench",
-            policies=policies,
-            now=admitted,
-        )
-        settle_discharge(
-            store,
-            DischargeInput(
-                registration.admission_id,
-                admitted + timedelta(minutes=10),
-                Amounts(total="3000.00", basic_insurance="1500.00"),
-            ),
-            clerk="bench",
-            override=Override("主管", "基准测试不查材料"),
-            policies=policies,
-            now=admitted + timedelta(minutes=11),
-        )
+    build_cases(store, cases, site_code="LX01", policy="lanxi", category="destitute")
 
 
 def timed(func):
