@@ -31,6 +31,13 @@ class DraftBox:
             Path(temporary).unlink(missing_ok=True)
             raise
 
+    def keep(self, key: str, fields: dict[str, object] | None) -> None:
+        """Save the form's fields, or with None (nothing typed) forget its draft."""
+        if fields is None:
+            self.discard(key)
+        else:
+            self.save(key, fields)
+
     def load(self, key: str) -> dict[str, object] | None:
         path = self._path(key)
         try:

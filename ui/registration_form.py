@@ -418,12 +418,8 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         }
 
     def _save_draft(self) -> None:
-        if self._drafts is None or self._saved:
-            return
-        if self.has_input():
-            self._drafts.save(self._draft_key, self.typed())
-        else:
-            self._drafts.discard(self._draft_key)
+        if self._drafts is not None and not self._saved:
+            self._drafts.keep(self._draft_key, self.typed() if self.has_input() else None)
 
     def _restore_draft(self) -> None:
         draft = self._drafts.load(self._draft_key) if self._drafts is not None else None
