@@ -46,7 +46,8 @@ def fsync_dir(path: Path) -> None:
         os.close(descriptor)
 
 
-def explain(exc: OSError, target: Path) -> str:
+def failure_reason(exc: OSError) -> str:
+    """What went wrong with the target, in Chinese (a full disk, a pulled stick, …)."""
     reasons = {
         errno.ENOSPC: "目标磁盘空间不足",
         errno.EDQUOT: "目标磁盘配额已满",
@@ -59,9 +60,13 @@ def explain(exc: OSError, target: Path) -> str:
         errno.ENOTCONN: "共享盘连接已断开",
         errno.EHOSTDOWN: "共享盘所在主机不可用",
     }
-    reason = reasons.get(exc.errno, f"写入失败：{exc.strerror or exc}")
+    return reasons.get(exc.errno, f"写入失败：{exc.strerror or exc}")
+
+
+def explain(exc: OSError, target: Path) -> str:
     return (
-        f"导出到 {target} 失败：{reason}。未留下完整的申报包，也未标记为已申报；处理后可直接重试。"
+        f"导出到 {target} 失败：{failure_reason(exc)}。"
+        "未留下完整的申报包，也未标记为已申报；处理后可直接重试。"
     )
 
 

@@ -59,7 +59,7 @@ def publish(
     try:
         (out / "rosters").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise files.TargetError(f"无法创建 {out}：{files.reason(exc, Path(folder))}") from exc
+        raise files.TargetError(f"无法创建 {out}：{files.reason(exc)}") from exc
     with store.read() as session:
         lines = year_to_date_lines(session, years)
         roster = roster_rows(session)

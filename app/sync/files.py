@@ -12,7 +12,7 @@ import time
 import uuid
 from pathlib import Path
 
-from app.bundle.safe_write import TargetError, explain, fsync_dir, write_synced
+from app.bundle.safe_write import TargetError, failure_reason, fsync_dir, write_synced
 from app.bundle.safe_write import replace_with_retries as replace
 
 PARTIAL = ".partial-"
@@ -24,9 +24,9 @@ def is_partial(file_name: str) -> bool:
     return file_name.startswith(".") and PARTIAL in file_name
 
 
-def reason(exc: OSError, folder: Path) -> str:
-    """Why writing failed, in Chinese (``explain`` words the rest for claim bundles)."""
-    return explain(exc, folder).partition("失败：")[2].partition("。")[0]
+def reason(exc: OSError) -> str:
+    """Why reading or writing the central folder failed, in Chinese."""
+    return failure_reason(exc)
 
 
 def write_file(folder: Path, name: str, data: bytes) -> Path:
@@ -45,7 +45,7 @@ def write_file(folder: Path, name: str, data: bytes) -> Path:
         # A hidden staging name left behind is ignored by readers and cleared later.
         with contextlib.suppress(OSError):
             staging.unlink(missing_ok=True)
-        raise TargetError(f"写入 {final} 失败：{reason(exc, folder)}") from exc
+        raise TargetError(f"写入 {final} 失败：{reason(exc)}") from exc
     return final
 
 

@@ -78,7 +78,7 @@ def _pull_rosters(
         try:
             data = path.read_bytes()
         except OSError as exc:
-            problems.append(f"名册 {path.name}：无法读取（{files.reason(exc, folder)}），已跳过")
+            problems.append(f"名册 {path.name}：无法读取（{files.reason(exc)}），已跳过")
             continue
         try:
             data = open_sealed(data, password, path.name)
@@ -113,7 +113,7 @@ def _pull_year_to_date(
     except FileNotFoundError:
         return None
     except OSError as exc:
-        problems.append(f"{path.name}：无法读取（{files.reason(exc, path.parent)}），已跳过")
+        problems.append(f"{path.name}：无法读取（{files.reason(exc)}），已跳过")
         return None
     except PackageError as exc:
         problems.append(f"{exc}；仍使用上次的年度累计")

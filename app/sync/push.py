@@ -57,7 +57,7 @@ def push(store: Store, central: Path, now: datetime) -> PushResult:
     try:
         inbox.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SyncError(f"无法创建 {inbox}：{files.reason(exc, central)}") from exc
+        raise SyncError(f"无法创建 {inbox}：{files.reason(exc)}") from exc
     # Staging files this window left when killed mid-write; only it writes these names.
     files.remove_partials(inbox, prefix=f"{site}-{window}-")
     sent: list[str] = []
