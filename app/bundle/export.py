@@ -22,7 +22,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.bundle.cases import BundleCase, Totals, collect_cases, totals
-from app.bundle.encrypted import write_encrypted_zip
 from app.bundle.manifest import (
     MANIFEST,
     REPORT_XLSX,
@@ -139,7 +138,7 @@ def export_bundle(
     previous, changes = _compare_with_previous(target_dir, bundle_id, as_zip, manifest)
     writer = write_zip if as_zip else write_folder
     if encrypt_password is not None:
-        writer = partial(write_encrypted_zip, password=encrypt_password)
+        writer = partial(write_zip, password=encrypt_password)
     path = writer(files, manifest, Path(target_dir), bundle_id, write_file=write_file)
     _mark_claimed(store, cases, bundle_id, clerk)
     return ExportReport(

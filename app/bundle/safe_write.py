@@ -136,30 +136,42 @@ def write_zip(
     target_dir: Path,
     name: str,
     write_file: WriteFile = write_synced,
+    *,
+    password: str | None = None,
 ) -> Path:
-    """Write ``files`` as one ZIP ``target_dir/name.zip`` (members under ``name/``)."""
+    """Write ``files`` as one ZIP ``target_dir/name.zip`` (members under ``name/``); with
+    ``password``, sealed for the bureau as ``name.zip.enc``, so no plaintext copy touches the
+    target and the read-back check decrypts it."""
     import io
     import zipfile
 
-    final = target_dir / f"{name}.zip"
-    staging = target_dir / f".{name}.zip.partial-{uuid.uuid4().hex[:8]}"
+    from app.encryption import SUFFIX, EncryptionError, decrypt, encrypt
+
+    final = target_dir / (f"{name}.zip{SUFFIX}" if password else f"{name}.zip")
+    staging = target_dir / f".{final.name}.partial-{uuid.uuid4().hex[:8]}"
     expected = {entry["path"]: entry for entry in manifest["files"]}
     archive = deterministic_zip(
         ((f"{name}/{relative}", data) for relative, data in files.items()), compress=True
     )
+    # Sealed before the target is touched: a password too short is the caller's error, not
+    # the target's.
+    payload = encrypt(archive, password) if password else archive
     try:
         if not target_dir.is_dir():
             raise FileNotFoundError(errno.ENOENT, "目标文件夹不存在", str(target_dir))
-        write_file(staging, archive)
-        with zipfile.ZipFile(io.BytesIO(staging.read_bytes())) as written:
+        write_file(staging, payload)
+        written_bytes = staging.read_bytes()
+        if password:
+            written_bytes = decrypt(written_bytes, password)
+        with zipfile.ZipFile(io.BytesIO(written_bytes)) as written:
             for relative in files:
                 if relative in expected:
                     _check(written.read(f"{name}/{relative}"), expected[relative], relative)
         replace_with_retries(staging, final)
         fsync_dir(target_dir)
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, zipfile.BadZipFile, EncryptionError) as exc:
         _remove(staging)
-        if isinstance(exc, zipfile.BadZipFile):
+        if not isinstance(exc, OSError):
             exc = OSError(errno.EIO, str(exc))
         raise TargetError(explain(exc, target_dir)) from exc
     return final
