@@ -48,6 +48,8 @@ Cause = Literal[
 ]
 ClaimPeriod = Literal["quarter", "month"]
 DocumentStage = Literal["admission", "discharge", "referral", "out_of_area", "quarterly_claim"]
+# Who bears a layer: the hospital claims every fund back except its own reduction.
+Fund = Literal["medical_assistance", "insurer", "fiscal", "hospital"]
 
 CATEGORIES: tuple[str, ...] = get_args(Category)
 VISITS: tuple[str, ...] = get_args(Visit)
@@ -57,6 +59,7 @@ POOLS: tuple[str, ...] = get_args(Pool)
 SETTLE_MODES: tuple[str, ...] = get_args(SettleMode)
 CAUSES: tuple[str, ...] = get_args(Cause)
 DOCUMENT_STAGES: tuple[str, ...] = get_args(DocumentStage)
+FUNDS: tuple[str, ...] = get_args(Fund)
 
 CATEGORY_NAMES = {
     "destitute": "特困供养人员",
@@ -111,6 +114,16 @@ CAUSE_NAMES = {
     "third_party_liability": "应由第三方负担",
     "mass_emergency": "突发疾病流行或自然灾害大范围救治",
 }
+FUND_NAMES = {
+    "medical_assistance": "医疗救助资金",
+    "insurer": "商业保险（承办保险公司）",
+    "fiscal": "财政兜底资金",
+    "hospital": "医院减免（医院自担，不申报）",
+}
+# A fund the hospital does not claim back: what it waives is its own reduction, not an advance.
+HOSPITAL_FUND = "hospital"
+# The fund whose caps are "the policy's assistance cap" on a slip (年度限额剩余).
+ASSISTANCE_FUND = "medical_assistance"
 DOCUMENT_STAGE_NAMES = {
     "admission": "入院备案",
     "discharge": "出院结算",

@@ -71,8 +71,15 @@ def test_contract_example_from_the_issue():
         "cap_remaining": "69500.00",
     }
     assert result["layers"] == [
-        {"code": "medical_assistance", "name": "医疗救助", "amount": "10500.00"}
+        {
+            "code": "medical_assistance",
+            "name": "医疗救助",
+            "amount": "10500.00",
+            "fund": "medical_assistance",
+            "cap_remaining": "69500.00",
+        }
     ]
+    assert (result["advanced"], result["hospital_reduction"]) == ("10500.00", "0.00")
     assert any(
         step["clause"] == "三(二)1" and "70%" in step["text"] and step["amount"] == "10500.00"
         for step in result["steps"]
@@ -155,3 +162,58 @@ def test_db_option_works_before_and_after_the_subcommand():
     assert parser.parse_args(["demo", "--db", "y.sqlite3"]).db == "y.sqlite3"
     assert parser.parse_args(["demo"]).db is None
     assert parser.parse_args([]).db is None
+
+
+HUNAN_CLAIM = {
+    "policy": "hunan",
+    "date": "2026-05-10",
+    "category": "registered_poor",
+    "visit": "inpatient",
+    "insurance": "resident",
+    "facility": "county",
+    "total": "20000.00",
+}
+HUNAN_LAYERS = {
+    "tehui": "1000.00",
+    "medical_assistance": "2100.00",
+    "hospital_reduction": "390.00",
+    "fiscal_backstop": "0.00",
+}
+
+
+@pytest.mark.parametrize(
+    ("layers", "assistance", "field"),
+    [
+        (None, "3490.00", "year_to_date.inpatient.layers.tehui"),
+        ({**HUNAN_LAYERS, "fiscal_backstop": None}, "3490.00", "layers.fiscal_backstop"),
+        ({**HUNAN_LAYERS, "bonus": "1.00"}, "3491.00", "year_to_date.inpatient.layers.bonus"),
+        (HUNAN_LAYERS, "3500.00", "year_to_date.inpatient.assistance"),
+    ],
+    ids=["no layers", "a layer missing", "unknown layer", "assistance is not the sum"],
+)
+def test_layered_year_to_date_is_refused_naming_the_field(layers, assistance, field):
+    to_date = {"base": "7000.00", "assistance": assistance}
+    if layers is not None:
+        to_date["layers"] = {code: amount for code, amount in layers.items() if amount is not None}
+    claim = {**HUNAN_CLAIM, "year_to_date": {"inpatient": to_date}}
+    done = run_settle(json.dumps(claim))
+    assert done.returncode == 2, done.stdout
+    assert field in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_layered_year_to_date_with_every_layer_settles():
+    to_date = {"base": "7000.00", "assistance": "3490.00", "layers": HUNAN_LAYERS}
+    claim = {**HUNAN_CLAIM, "year_to_date": {"inpatient": to_date}}
+    done = run_settle(json.dumps(claim))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["eligible"] is True
+
+
+def test_excluded_is_ignored_where_the_policy_names_no_such_costs():
+    claim = {**CONTRACT_CLAIM, "excluded": "1000.00"}
+    done = run_settle(json.dumps(claim))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["base"] == "15000.00"
+    assert "未扣除" in result["steps"][0]["text"]

@@ -77,6 +77,7 @@ def test_assistance_bounds(policies, claim, year_to_date):
     assert result.assistance == sum((layer.amount for layer in result.layers), ZERO)
     assert result.patient_pays == claim.total - claim.compensated - result.paid_at_window
     assert result.paid_at_window in (ZERO, result.assistance)
+    assert result.advanced + result.hospital_reduction == result.paid_at_window
     if result.cap_remaining is not None:
         assert result.cap_remaining >= 0
     version = policy.version_on(claim.date)
@@ -102,3 +103,75 @@ def test_assistance_never_falls_when_the_base_grows(policies, claim, year_to_dat
     larger = settle(policy, grown_claim, year_to_date)
     assert larger.base >= smaller.base
     assert larger.assistance >= smaller.assistance
+
+
+def _hunan_with_assistance_deductible(policies, deductible: int):
+    """湖南 as a county that sets a 医疗救助 deductible would edit it (issue: split stays)."""
+    from app.policy.cases import with_county_changes
+
+    clause = "二(五)；县级参数（测试）"
+    return with_county_changes(
+        policies["hunan"],
+        {
+            "rules.medical_assistance.deductible": deductible,
+            "rules.medical_assistance.deductible_clause": clause,
+            "rules.medical_assistance.tiers": [
+                {"from": deductible, "rate": Decimal("0.70"), "clause": clause}
+            ],
+        },
+    ).definition
+
+
+def _stay(total: Decimal, when: date) -> Claim:
+    return Claim(
+        policy="hunan",
+        date=when,
+        category="registered_poor",
+        visit="inpatient",
+        insurance="resident",
+        facility="county",
+        referral_approved=False,
+        cause=None,
+        total=total,
+        out_of_catalog=ZERO,
+        basic_insurance=ZERO,
+        critical_illness=ZERO,
+        other_compensation=ZERO,
+    )
+
+
+def _settle_in_turn(policy, parts: list[Decimal]) -> list:
+    """Settle each stay of one year in turn, carrying year-to-date as the store does."""
+    base, layers, results = ZERO, {}, []
+    for month, part in enumerate(parts, start=1):
+        to_date = PoolToDate(base=base, assistance=sum(layers.values(), ZERO), layers=dict(layers))
+        result = settle(policy, _stay(part, date(2026, month, 1)), YearToDate(inpatient=to_date))
+        results.append(result)
+        base += result.base
+        for layer in result.layers:
+            layers[layer.code] = layers.get(layer.code, ZERO) + layer.amount
+    return results
+
+
+def _before_backstop(results) -> Decimal:
+    return sum(
+        (layer.amount for r in results for layer in r.layers if layer.code != "fiscal_backstop"),
+        ZERO,
+    )
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    deductible=st.sampled_from([0, 3000, 8000, 20000]),
+    fen_parts=st.lists(st.integers(min_value=1, max_value=15_000_000), min_size=2, max_size=5),
+)
+def test_splitting_a_stay_pays_what_one_stay_pays_before_the_backstop(
+    policies, deductible, fen_parts
+):
+    policy = _hunan_with_assistance_deductible(policies, deductible)
+    parts = [Decimal(fen) / 100 for fen in fen_parts]
+    whole = _settle_in_turn(policy, [sum(parts, ZERO)])
+    split = _settle_in_turn(policy, parts)
+    layers_before_backstop = 3
+    allowed = Decimal("0.01") * layers_before_backstop * len(parts)
+    assert abs(_before_backstop(split) - _before_backstop(whole)) <= allowed

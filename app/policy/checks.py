@@ -47,6 +47,15 @@ def _check_version(version: VersionDef, path: str) -> Iterator[Problem]:
     for i, exclusion in enumerate(version.exclusions):
         if not exclusion.causes and not exclusion.visits:
             yield (f"{path}.exclusions[{i}]", "causes 与 visits 至少填写一项")
+        if exclusion.requires_disabling and not exclusion.causes:
+            yield (f"{path}.exclusions[{i}].requires_disabling", "须同时填写 causes（伤病原因）")
+    funds: dict[str, str] = {}
+    for i, rule in enumerate(version.rules):
+        if funds.setdefault(rule.layer, rule.fund) != rule.fund:
+            yield (
+                f"{path}.rules[{i}].fund",
+                f"救助层“{rule.layer}”在其他规则中的资金来源是“{funds[rule.layer]}”，须一致",
+            )
     for i, rule in enumerate(version.rules):
         rule_path = f"{path}.rules[{i}]"
         yield from _check_rule(rule, rule_path, version, cap_codes)
@@ -87,6 +96,9 @@ def _check_rule(
         return
     if rule.patient_share is not None:
         yield (f"{path}.patient_share", '只有兜底层(kind = "backstop")使用此项')
+    for key in ("share_of", "backstop_covers"):
+        if key in rule.model_fields_set:
+            yield (f"{path}.{key}", '只有兜底层(kind = "backstop")使用此项')
     if not rule.tiers:
         yield (f"{path}.tiers", "至少需要一个分段")
         return

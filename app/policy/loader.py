@@ -114,6 +114,17 @@ def parse_policy_bytes(raw: bytes, path: Path) -> PolicyDef:
         raise PolicyLoadError([PolicyError(name, "", "文件不是 UTF-8 编码")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise PolicyLoadError([PolicyError(name, "", f"TOML 语法错误：{exc}")]) from None
+    return policy_from_data(data, path)
+
+
+def read_policy_data(path: Path) -> dict:
+    """A policy file's TOML as plain data, decimals kept exact (for edited copies in tests)."""
+    return tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+def policy_from_data(data: dict, path: Path) -> PolicyDef:
+    """Validate a policy's parsed TOML; raise ``PolicyLoadError`` with every problem found."""
+    name = _display_name(path)
     try:
         policy = PolicyDef.model_validate(data)
     except ValidationError as exc:

@@ -17,6 +17,7 @@ from app.vocabulary import (
     ClaimPeriod,
     DocumentStage,
     Facility,
+    Fund,
     Insurance,
     Pool,
     SettleMode,
@@ -71,11 +72,16 @@ class InsuranceDef(Cited):
 
 class BaseDef(Cited):
     includes_out_of_catalog: bool = False
+    # Where the document names items it never assists (靖江 第二十一条(五)(六)(十)), the claim's
+    # ``excluded`` amount is taken out of the base, citing this clause; elsewhere it is ignored.
+    excluded: Cited | None = None
 
 
 class ExclusionDef(Cited):
     causes: Seq(Cause) = ()
     visits: Seq(Visit) = ()
+    # Only when the claim says the injury caused disability (台儿庄 三(二)1 “造成残疾的”).
+    requires_disabling: bool = False
 
 
 class CapDef(Cited):
@@ -104,6 +110,13 @@ class RuleDef(Cited):
     deductible_clause: str | None = None
     tiers: Seq(TierDef) = ()
     patient_share: Rate | None = None
+    # The backstop's rule (kind = "backstop"): the patient bears at most ``patient_share`` of
+    # ``share_of`` (the whole bill, or the assistance base), and the backstop pays at most what
+    # is left of the base ("remaining_base") or all the patient still bears ("patient_burden").
+    share_of: Literal["total", "base"] = "total"
+    backstop_covers: Literal["remaining_base", "patient_burden"] = "remaining_base"
+    # Who bears this layer; "hospital" is the hospital's own reduction, never claimed back.
+    fund: Fund = "medical_assistance"
     caps: Seq(str) = ()
 
 

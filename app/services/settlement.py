@@ -25,8 +25,8 @@ from app.services.policy_hashes import check_policy_approved
 from app.services.sites import current_site
 from app.services.slips import next_slip_number
 from app.services.year_to_date import to_contract, year_to_date
-from app.settlement import ClaimError, parse_request, settle
-from app.vocabulary import CAUSES, FACILITIES, INSURANCES, VISITS
+from app.settlement import ClaimError, check_year_to_date, layer_codes, parse_request, settle
+from app.vocabulary import CAUSES, FACILITIES, INSURANCES, POOLS, VISITS
 from db import Store
 from db.models import Admission, Person, Settlement, Site
 
@@ -292,9 +292,12 @@ def _record(
     check_policy_approved(session, loaded)
     claim_date = date.fromisoformat(claim["date"])
     used = year_to_date(session, person_id, loaded.id, claim_date.year)
-    request = {**claim, "year_to_date": to_contract(used)}
+    version = loaded.definition.version_on(claim_date)
+    layers = {} if version is None else {pool: layer_codes(version, pool) for pool in POOLS}
+    request = {**claim, "year_to_date": to_contract(used, layers)}
     try:
         parsed_claim, parsed_ytd = parse_request(request)
+        check_year_to_date(loaded.definition, parsed_claim, parsed_ytd)
     except ClaimError as exc:
         raise ServiceError(exc.field.split("（")[0], exc.message) from None
     result = settle(loaded.definition, parsed_claim, parsed_ytd)

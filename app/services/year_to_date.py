@@ -2,6 +2,7 @@
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -46,13 +47,21 @@ def year_to_date(session: Session, person_id: int, policy_id: str, year: int) ->
     )
 
 
-def to_contract(ytd: YearToDate) -> dict:
-    """The ``year_to_date`` object of the settle contract (money as strings)."""
+def to_contract(ytd: YearToDate, layer_codes: Mapping[str, Sequence[str]] | None = None) -> dict:
+    """The ``year_to_date`` object of the settle contract (money as strings).
+
+    ``layer_codes`` lists each pool's layers: one that paid nothing this year is written 0.00,
+    as the contract asks of a layered policy.
+    """
+    layer_codes = layer_codes or {}
     return {
         pool: {
             "base": str(part.base),
             "assistance": str(part.assistance),
-            "layers": {code: str(amount) for code, amount in part.layers.items()},
+            "layers": {
+                **{code: "0.00" for code in layer_codes.get(pool, ())},
+                **{code: str(amount) for code, amount in part.layers.items()},
+            },
         }
         for pool, part in (("inpatient", ytd.inpatient), ("outpatient", ytd.outpatient))
     }

@@ -1,6 +1,6 @@
 """The calculator and its contract: claim in, result out (pure; no Qt, no database)."""
 
-from app.settlement.calculator import settle
+from app.settlement.calculator import check_year_to_date, layer_codes, settle
 from app.settlement.claim import (
     Claim,
     ClaimError,
@@ -20,6 +20,8 @@ __all__ = [
     "Result",
     "Step",
     "YearToDate",
+    "check_year_to_date",
+    "layer_codes",
     "parse_request",
     "parse_year_to_date",
     "settle",

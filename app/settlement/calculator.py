@@ -15,13 +15,16 @@ from decimal import Decimal
 
 from app.money import ZERO, fmt, fmt_rate, round_fen
 from app.policy.schema import CapDef, PolicyDef, RuleDef, VersionDef
-from app.settlement.claim import Claim, YearToDate
+from app.settlement.claim import Claim, ClaimError, PoolToDate, YearToDate
 from app.settlement.result import Layer, Result, Step
 from app.vocabulary import (
+    ASSISTANCE_FUND,
     CATEGORY_NAMES,
     CAUSE_NAMES,
     FACILITY_NAMES,
+    HOSPITAL_FUND,
     INSURANCE_NAMES,
+    POOLS,
     SETTLE_MODE_NAMES,
     VISIT_NAMES,
 )
@@ -33,8 +36,7 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
     if version is None:
         reason = f"结算日期 {claim.date} 不在本政策任何版本的有效期内"
         return _refused(policy, None, claim, ZERO, [Step("有效期", reason)], reason)
-    base, base_step = _base(version, claim)
-    steps = [base_step]
+    base, steps = _base(version, claim)
     refusal = _refusal(version, claim)
     if refusal is not None:
         clause, reason = refusal
@@ -50,15 +52,17 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
         return _refused(policy, version, claim, base, steps, reason)
 
     pool = version.visits[claim.visit].pool
+    to_date = year_to_date.pool(pool)
     cap_used = {cap.code: _used_before(cap, year_to_date) for cap in version.caps}
     paid = ZERO
-    layers: list[Layer] = []
-    for rule in rules:
+    amounts: list[Decimal] = []
+    for index, rule in enumerate(rules):
         remaining = base - paid
         if rule.kind == "backstop":
-            exact, rule_steps = _backstop(rule, claim, paid, remaining)
+            exact, rule_steps = _backstop(rule, claim, base, paid, remaining)
         else:
-            exact, rule_steps = _tiers(rule, year_to_date.pool(pool).base, remaining)
+            start = _reached_layer(rules[:index], rule, to_date)
+            exact, rule_steps = _tiers(rule, start, remaining, first=index == 0)
         steps.extend(rule_steps)
         for code in rule.caps:
             cap = version.cap(code)
@@ -75,20 +79,30 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
                 )
         amount = round_fen(exact)
         steps.append(Step(rule.clause, f"{rule.name}合计", amount))
-        layers.append(Layer(rule.layer, rule.name, amount))
+        amounts.append(amount)
         paid += amount
         for cap in version.caps:
             if pool in cap.pools and cap.layer in (None, rule.layer):
                 cap_used[cap.code] += amount
 
+    def cap_left(rule: RuleDef) -> tuple[Decimal, str] | None:
+        """The tightest of the rule's caps after this claim: (remaining, cap name)."""
+        left = [
+            (max(ZERO, version.cap(c).amount - cap_used[c]), version.cap(c).name) for c in rule.caps
+        ]
+        return min(left, default=None, key=lambda item: item[0])
+
+    layers = tuple(
+        Layer(rule.layer, rule.name, amount, rule.fund, _first(cap_left(rule)))
+        for rule, amount in zip(rules, amounts, strict=True)
+    )
+    assistance_caps = [cap_left(rule) for rule in rules if rule.fund == ASSISTANCE_FUND]
+    assistance_cap = min(filter(None, assistance_caps), default=None, key=lambda item: item[0])
     mode, mode_step = _settle_mode(version, claim)
     steps.append(mode_step)
-    used_caps = {code for rule in rules for code in rule.caps}
-    cap_remaining = min(
-        (max(ZERO, version.cap(code).amount - cap_used[code]) for code in used_caps),
-        default=None,
-    )
     paid_at_window = paid if mode == "instant" else ZERO
+    reduction = sum((layer.amount for layer in layers if layer.fund == HOSPITAL_FUND), ZERO)
+    reduction = reduction if mode == "instant" else ZERO
     return Result(
         policy=policy.id,
         policy_version=version.effective_from.isoformat(),
@@ -97,16 +111,33 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
         pool=pool,
         base=base,
         assistance=paid,
-        layers=tuple(layers),
+        layers=layers,
         settle_mode=mode,
         paid_at_window=paid_at_window,
         patient_pays=claim.total - claim.compensated - paid_at_window,
-        cap_remaining=cap_remaining,
+        cap_remaining=_first(assistance_cap),
+        cap_name=None if assistance_cap is None else assistance_cap[1],
+        advanced=paid_at_window - reduction,
+        hospital_reduction=reduction,
         steps=tuple(steps),
     )
 
 
-def _base(version: VersionDef, claim: Claim) -> tuple[Decimal, Step]:
+def _first(pair: tuple[Decimal, str] | None) -> Decimal | None:
+    return None if pair is None else pair[0]
+
+
+def _reached_layer(earlier: list[RuleDef], rule: RuleDef, to_date: PoolToDate) -> Decimal:
+    """Where this claim starts in the year's cumulative input of ``rule``'s layer (yuan).
+
+    Each earlier claim fed this layer what the layers before it left, so the year's input so
+    far is the year's base less what those earlier layers paid this year.
+    """
+    before = dict.fromkeys(r.layer for r in earlier if r.layer != rule.layer)
+    return max(ZERO, to_date.base - sum((to_date.layers.get(c, ZERO) for c in before), ZERO))
+
+
+def _base(version: VersionDef, claim: Claim) -> tuple[Decimal, list[Step]]:
     rule = version.base
     terms = [f"总费用 {fmt(claim.total)}"]
     raw = claim.total
@@ -119,13 +150,33 @@ def _base(version: VersionDef, claim: Claim) -> tuple[Decimal, Step]:
         f"大病保险 {fmt(claim.critical_illness)}",
         f"其他补偿 {fmt(claim.other_compensation)}",
     ]
+    if rule.excluded is not None:
+        terms.append(f"不予救助费用 {fmt(claim.excluded)}")
+        raw -= claim.excluded
     base = max(ZERO, raw)
     text = "救助基数 = " + " − ".join(terms) + f" = {fmt(base)}"
     if raw < 0:
         text += "（不足0，按0计）"
     if rule.includes_out_of_catalog:
         text += "（目录外费用计入救助基数）"
-    return base, Step(rule.clause, text, base)
+    steps = [Step(rule.clause, text, base)]
+    if rule.excluded is not None and claim.excluded > 0:
+        excluded = rule.excluded
+        steps.insert(
+            0,
+            Step(
+                excluded.clause,
+                f"不予救助费用 {fmt(claim.excluded)}：{excluded.text}",
+                claim.excluded,
+            ),
+        )
+    elif claim.excluded > 0:
+        steps[0] = Step(
+            rule.clause,
+            f"{text}（本政策未规定另行扣除的不予救助费用，所填 {fmt(claim.excluded)} 元未扣除）",
+            base,
+        )
+    return base, steps
 
 
 def _refusal(version: VersionDef, claim: Claim) -> tuple[str, str] | None:
@@ -140,7 +191,14 @@ def _refusal(version: VersionDef, claim: Claim) -> tuple[str, str] | None:
     for exclusion in version.exclusions:
         cause_hit = not exclusion.causes or claim.cause in exclusion.causes
         visit_hit = not exclusion.visits or claim.visit in exclusion.visits
-        if cause_hit and visit_hit:
+        disability_hit = not exclusion.requires_disabling or claim.disabling
+        if cause_hit and visit_hit and disability_hit:
+            if exclusion.requires_disabling:
+                # Quote only the condition that applied, not the clause's whole list.
+                what = (
+                    f"{CAUSE_NAMES[claim.cause]}造成残疾，不享受{VISIT_NAMES[claim.visit]}医疗救助"
+                )
+                return exclusion.clause, f"不予救助：{what}（{exclusion.clause}）"
             what = CAUSE_NAMES[claim.cause] if exclusion.causes else VISIT_NAMES[claim.visit]
             return exclusion.clause, f"不予救助：{what}（{exclusion.text}）"
     if claim.visit not in version.visits:
@@ -180,16 +238,19 @@ def _overlap(start: Decimal, end: Decimal, lower: Decimal, upper: Decimal | None
     return max(ZERO, top - max(start, lower))
 
 
-def _tiers(rule: RuleDef, start: Decimal, amount: Decimal) -> tuple[Decimal, list[Step]]:
-    """Rates over the slice [start, start + amount] of the year's cumulative base."""
+def _tiers(
+    rule: RuleDef, start: Decimal, amount: Decimal, *, first: bool
+) -> tuple[Decimal, list[Step]]:
+    """Rates over the slice [start, start + amount] of the layer's cumulative input this year."""
     end = start + amount
     steps: list[Step] = []
     if rule.deductible > 0:
         below = _overlap(start, end, ZERO, rule.deductible)
+        what = "本年累计基数" if first else f"本年累计进入{rule.name}的金额"
         steps.append(
             Step(
                 rule.deductible_clause or rule.clause,
-                f"起付线 {fmt(rule.deductible)} 元（年度累计）：本年累计基数 {fmt(start)}–{fmt(end)}"
+                f"起付线 {fmt(rule.deductible)} 元（年度累计）：{what} {fmt(start)}–{fmt(end)}"
                 f" 中 {fmt(below)} 在起付线以下，不予救助",
                 ZERO,
             )
@@ -222,18 +283,24 @@ def _exact(amount: Decimal) -> str:
 
 
 def _backstop(
-    rule: RuleDef, claim: Claim, paid: Decimal, remaining: Decimal
+    rule: RuleDef, claim: Claim, base: Decimal, paid: Decimal, remaining: Decimal
 ) -> tuple[Decimal, list[Step]]:
-    """Pay what the patient would bear beyond ``patient_share`` of the total bill."""
+    """Pay what the patient would bear beyond ``patient_share`` of ``share_of`` (this stay)."""
     share = rule.patient_share or ZERO
     left_to_patient = claim.total - claim.compensated - paid
-    allowed = claim.total * share
-    exact = min(max(ZERO, left_to_patient - allowed), remaining)
+    measure, measured = ("总费用", claim.total) if rule.share_of == "total" else ("救助基数", base)
+    allowed = measured * share
+    over = max(ZERO, left_to_patient - allowed)
     text = (
-        f"{rule.text or rule.name}：个人负担 {fmt(left_to_patient)}，超过总费用 {fmt(claim.total)}"
-        f" × {fmt_rate(share)} = {_exact(allowed)} 的部分为"
-        f" {fmt(max(ZERO, left_to_patient - allowed))}（不超过剩余基数 {fmt(remaining)}）"
+        f"{rule.text or rule.name}：个人负担 {fmt(left_to_patient)}，超过{measure} {fmt(measured)}"
+        f" × {fmt_rate(share)} = {_exact(allowed)} 的部分为 {fmt(over)}"
     )
+    if rule.backstop_covers == "remaining_base":
+        exact = min(over, remaining)
+        text += f"（不超过剩余基数 {fmt(remaining)}）"
+    else:
+        exact = over
+        text += "（含目录外等基数以外的个人负担）"
     return exact, [Step(rule.clause, text, round_fen(exact))]
 
 
@@ -276,3 +343,47 @@ def _refused(
         cap_remaining=None,
         steps=tuple(steps),
     )
+
+
+def layer_codes(version: VersionDef, pool: str) -> tuple[str, ...]:
+    """The layers a claim in ``pool`` may pass through, in file order."""
+    codes = (
+        rule.layer
+        for rule in version.rules
+        if not rule.visits or any(version.visits[v].pool == pool for v in rule.visits)
+    )
+    return tuple(dict.fromkeys(codes))
+
+
+def check_year_to_date(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> None:
+    """Refuse a year-to-date a layered policy cannot chain on (``ClaimError`` naming the field).
+
+    A later layer's deductible and tiers count what reached it this year, which is only known
+    when ``layers`` holds every layer's amount and they add up to ``assistance``.
+    """
+    version = policy.version_on(claim.date)
+    if version is None:
+        return
+    for pool in POOLS:
+        codes = layer_codes(version, pool)
+        to_date = year_to_date.pool(pool)
+        if len(codes) < 2 or to_date.base <= 0:
+            continue
+        path = f"year_to_date.{pool}"
+        for code in to_date.layers:
+            if code not in codes:
+                raise ClaimError(
+                    f"{path}.layers.{code}", f"本政策没有这一层，可选：{', '.join(codes)}"
+                )
+        for code in codes:
+            if code not in to_date.layers:
+                raise ClaimError(
+                    f"{path}.layers.{code}",
+                    "分层结算的政策，本年累计基数大于0时须列出每一层本年已付金额（没有则填 0.00）",
+                )
+        layered = sum(to_date.layers.values(), ZERO)
+        if layered != to_date.assistance:
+            raise ClaimError(
+                f"{path}.assistance",
+                f"本年已救助 {fmt(to_date.assistance)} 应等于各层之和 {fmt(layered)}",
+            )

@@ -30,6 +30,8 @@ class Claim:
     Attributes:
       total: the whole bill. out_of_catalog: costs outside the insurance catalogue.
       basic_insurance, critical_illness, other_compensation: what others already paid.
+      excluded: costs the policy never assists (不予救助费用), taken out of the base where the
+        policy names them. disabling: the injury caused disability (an exclusion may require it).
     """
 
     policy: str
@@ -45,6 +47,8 @@ class Claim:
     basic_insurance: Decimal
     critical_illness: Decimal
     other_compensation: Decimal
+    excluded: Decimal = ZERO
+    disabling: bool = False
 
     @property
     def compensated(self) -> Decimal:
@@ -84,10 +88,19 @@ CLAIM_FIELDS = {
     "basic_insurance": "基本医保支付",
     "critical_illness": "大病保险支付",
     "other_compensation": "其他补偿",
+    "excluded": "不予救助费用",
+    "disabling": "造成残疾",
     "year_to_date": "本年累计",
 }
 _REQUIRED = ("policy", "date", "category", "visit", "insurance", "facility", "total")
-_AMOUNTS = ("total", "out_of_catalog", "basic_insurance", "critical_illness", "other_compensation")
+_AMOUNTS = (
+    "total",
+    "out_of_catalog",
+    "basic_insurance",
+    "critical_illness",
+    "other_compensation",
+    "excluded",
+)
 _CHOICES = {
     "category": CATEGORIES,
     "visit": VISITS,
@@ -178,11 +191,16 @@ def parse_request(data: object) -> tuple[Claim, YearToDate]:
     referral = data.get("referral_approved", False)
     if not isinstance(referral, bool):
         raise ClaimError(_named("referral_approved"), "应为 true 或 false")
+    disabling = data.get("disabling", False)
+    if not isinstance(disabling, bool):
+        raise ClaimError(_named("disabling"), "应为 true 或 false")
     cause = data.get("cause")
     if cause is not None and cause not in CAUSES:
         raise ClaimError(_named("cause"), f"取值“{cause}”无效，可选：null 或 {', '.join(CAUSES)}")
     if amounts["out_of_catalog"] > amounts["total"]:
         raise ClaimError(_named("out_of_catalog"), "目录外费用不能超过医疗总费用")
+    if amounts["excluded"] > amounts["total"]:
+        raise ClaimError(_named("excluded"), "不予救助费用不能超过医疗总费用")
     paid_by_others = (
         amounts["basic_insurance"] + amounts["critical_illness"] + amounts["other_compensation"]
     )
@@ -195,6 +213,7 @@ def parse_request(data: object) -> tuple[Claim, YearToDate]:
         policy=data["policy"].strip(),
         date=_parse_date(data["date"]),
         referral_approved=referral,
+        disabling=disabling,
         cause=cause,
         **choices,
         **amounts,

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 from app.policy.loader import LoadedPolicy
-from app.settlement.calculator import settle
+from app.settlement.calculator import check_year_to_date, settle
 from app.settlement.claim import ClaimError, parse_request
 
 
@@ -14,4 +14,5 @@ def settle_json(data: object, policies: Mapping[str, LoadedPolicy]) -> dict:
     if loaded is None:
         known = ", ".join(sorted(policies))
         raise ClaimError("policy（政策）", f"没有编号为“{claim.policy}”的政策，可选：{known}")
+    check_year_to_date(loaded.definition, claim, year_to_date)
     return settle(loaded.definition, claim, year_to_date).to_json()

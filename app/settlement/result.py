@@ -21,23 +21,44 @@ class Step:
 
 @dataclass(frozen=True)
 class Layer:
-    """One payer after the insurances (医疗救助, 扶贫特惠保, 财政兜底 …) and what it pays."""
+    """One payer after the insurances (医疗救助, 扶贫特惠保, 财政兜底 …) and what it pays.
+
+    Attributes:
+      fund: who bears it (app.vocabulary.FUNDS); "hospital" is the hospital's own reduction.
+      cap_remaining: what is left under this layer's tightest annual cap after it, or None.
+    """
 
     code: str
     name: str
     amount: Decimal
+    fund: str = "medical_assistance"
+    cap_remaining: Decimal | None = None
 
     def to_json(self) -> dict:
-        return {"code": self.code, "name": self.name, "amount": fmt(self.amount)}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "amount": fmt(self.amount),
+            "fund": self.fund,
+            "cap_remaining": _money_or_none(self.cap_remaining),
+        }
+
+
+def _money_or_none(amount: Decimal | None) -> str | None:
+    return None if amount is None else fmt(amount)
 
 
 @dataclass(frozen=True)
 class Result:
     """Attributes:
     base: assistance base (yuan). assistance: sum of ``layers``.
-    paid_at_window: what the hospital advances now (assistance when settled instantly).
+    paid_at_window: what the patient does not pay at the window (assistance when settled
+      instantly), made of ``advanced`` and ``hospital_reduction``.
+    advanced: 医院垫付, what the window advanced and claims back from the funds.
+    hospital_reduction: 医院减免, the hospital's own reduction, never claimed.
     patient_pays: total − insurances − other compensation − paid_at_window.
-    cap_remaining: what is left under the tightest annual cap that applied, or None.
+    cap_remaining, cap_name: what is left under the policy's assistance cap (the caps of the
+      layers the 医疗救助 fund bears) and the cap's name, or None.
     """
 
     policy: str
@@ -53,6 +74,9 @@ class Result:
     patient_pays: Decimal
     cap_remaining: Decimal | None
     steps: tuple[Step, ...]
+    advanced: Decimal = Decimal(0)
+    hospital_reduction: Decimal = Decimal(0)
+    cap_name: str | None = None
 
     def to_json(self) -> dict:
         return {
@@ -66,7 +90,10 @@ class Result:
             "layers": [layer.to_json() for layer in self.layers],
             "settle_mode": self.settle_mode,
             "paid_at_window": fmt(self.paid_at_window),
+            "advanced": fmt(self.advanced),
+            "hospital_reduction": fmt(self.hospital_reduction),
             "patient_pays": fmt(self.patient_pays),
-            "cap_remaining": None if self.cap_remaining is None else fmt(self.cap_remaining),
+            "cap_remaining": _money_or_none(self.cap_remaining),
+            "cap_name": self.cap_name,
             "steps": [step.to_json() for step in self.steps],
         }
