@@ -86,8 +86,10 @@ SITES = (
         "employee",
         "outpatient_chronic",
     ),
+    # 靖江 第十四条: 靖江市人民医院 is a 市级定点 hospital, whose stays are reimbursed after
+    # discharge (第二十三条); a 镇卫生院 is a 基层 one, where the window advances (第二十二条).
     DemoSite(
-        "jingjiang", "JJ01", "靖江市人民医院（演示）", "grassroots", "321282", "resident", None
+        "jingjiang", "JJ01", "靖江市西来镇卫生院（演示）", "grassroots", "321282", "resident", None
     ),
     DemoSite("hunan", "HN01", "湖南示例县人民医院（演示）", "county", "430102", "resident", None),
 )
@@ -250,11 +252,21 @@ def _admit_and_settle(store, site, who, index, categories, policies, today) -> i
         return 0
     discharged = admitted_at + timedelta(days=3 + index, hours=1)
     form = DischargeInput(admission_id, discharged, _bill(index))
-    row = settle_discharge(store, form, clerk=CLERK, policies=policies)
+    # Settled at discharge, so monthly and quarterly claim periods hold the cases they should.
+    settled_at = discharged + timedelta(minutes=20)
+    row = settle_discharge(store, form, clerk=CLERK, policies=policies, now=settled_at)
     if index == 2:
         # A settlement voided for a typing error and settled again.
-        void_settlement(store, row.slip_number, reason="演示：发票金额录入有误", clerk=CLERK)
-        settle_discharge(store, form, clerk=CLERK, policies=policies)
+        void_settlement(
+            store,
+            row.slip_number,
+            reason="演示：发票金额录入有误",
+            clerk=CLERK,
+            now=settled_at + timedelta(minutes=10),
+        )
+        settle_discharge(
+            store, form, clerk=CLERK, policies=policies, now=settled_at + timedelta(minutes=20)
+        )
         return 2
     return 1
 
@@ -264,13 +276,17 @@ def _outpatient(store, site, who, categories, policies, today) -> int:
         person = find_person(session, who.id_number)
         if any(row.admission_id is None for row in person_settlements(session, person.id)):
             return 0
+    visit_date = today - timedelta(days=3)
     form = OutpatientInput(
         person=who,
-        visit_date=today - timedelta(days=3),
+        visit_date=visit_date,
         visit=site.outpatient_visit,
         category=categories[1 % len(categories)],
         insurance=site.insurance,
         amounts=Amounts("860.00", "20.00", "430.00"),
     )
-    settle_outpatient(store, form, clerk=CLERK, site_code=site.code, policies=policies)
+    settled_at = datetime.combine(visit_date, datetime.min.time()) + timedelta(hours=10)
+    settle_outpatient(
+        store, form, clerk=CLERK, site_code=site.code, policies=policies, now=settled_at
+    )
     return 1

@@ -149,3 +149,38 @@ def test_version_in_force_is_chosen_by_date(tmp_path):
     assert str(policy.version_on(date(2025, 12, 31)).effective_from) == "2020-07-01"
     assert str(policy.version_on(date(2026, 1, 1)).effective_from) == "2026-01-01"
     assert policy.version_on(date(2020, 6, 30)) is None
+
+
+def test_a_county_copy_of_the_earlier_hunan_file_loads_and_settles_as_before():
+    """A county's edited hunan.toml written before funds and backstop keys existed (only the
+    医疗救助 rate changed to 75 %): it loads, and settles with today's defaults."""
+    from pathlib import Path
+
+    from app.policy import load_policy_file
+    from app.settlement import settle_json
+
+    copy = load_policy_file(Path(__file__).parent / "data" / "county_copy" / "hunan.toml")
+    claim = {
+        "policy": "hunan",
+        "date": "2026-05-10",
+        "category": "registered_poor",
+        "visit": "inpatient",
+        "insurance": "resident",
+        "facility": "county",
+        "total": "100000.00",
+        "basic_insurance": "60000.00",
+        "critical_illness": "10000.00",
+    }
+    result = settle_json(claim, {"hunan": copy})
+    # base 30000; 特惠保 (30000 − 5000) × 50% = 12500; 医疗救助 17500 × 75% = 13125;
+    # 医院减免 4375 × 10% = 437.50; 兜底: 3937.50 ≤ 10000 → 0. Without fund keys every layer
+    # stays with 医疗救助 as before, so the cap shown is still the tightest: 50000 − 12500.
+    assert [layer["amount"] for layer in result["layers"]] == [
+        "12500.00",
+        "13125.00",
+        "437.50",
+        "0.00",
+    ]
+    assert result["assistance"] == result["paid_at_window"] == result["advanced"] == "26062.50"
+    assert result["hospital_reduction"] == "0.00"
+    assert result["cap_remaining"] == "37500.00"

@@ -80,9 +80,18 @@ class Breakdown(QWidget):
             self._add_row(f"layer:{layer['code']}", f"其中 {layer['name']}", yuan(layer["amount"]))
         for key, label in _TAIL:
             text = yuan(result[key])
-            if key == "cap_remaining" and result[key] is None:
-                text = "不设年度封顶"
+            if key == "cap_remaining":
+                if result[key] is None:
+                    text = "不设年度封顶"
+                elif result.get("cap_name"):
+                    label = f"{result['cap_name']}剩余"
             self._add_row(key, label, text)
+            if key == "paid_at_window" and result.get("hospital_reduction", "0.00") != "0.00":
+                # The hospital's own reduction is not advanced and never claimed back.
+                self._add_row("advanced", "其中 医院垫付（申报）", yuan(result["advanced"]))
+                self._add_row(
+                    "hospital_reduction", "其中 医院减免", yuan(result["hospital_reduction"])
+                )
         mode = result["settle_mode"]
         self._add_row("settle_mode", "结算方式", SETTLE_MODE_NAMES.get(mode, "—") if mode else "—")
         self._fill_steps(result["steps"])

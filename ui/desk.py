@@ -295,16 +295,18 @@ class Desk(DeskAccounts):
 
     def preview(self, case: DischargeCase, claim: dict) -> dict:
         """The calculator's result for the typed claim, with this year's earlier settlements."""
-        from app.services import year_to_date
-        from app.services.year_to_date import to_contract
+        from app.services.policies import find_policy
+        from app.services.year_to_date import contract_year_to_date
         from app.settlement import settle_json
         from db.models import Admission
 
-        year = int(claim["date"][:4])
+        loaded = find_policy(self.policies, case.policy_id)
         with self.store.read() as session:
             person_id = session.get(Admission, case.admission_id).person_id
-            used = year_to_date(session, person_id, case.policy_id, year)
-        return settle_json({**claim, "year_to_date": to_contract(used)}, self.policies)
+            used = contract_year_to_date(
+                session, person_id, loaded, date.fromisoformat(claim["date"])
+            )
+        return settle_json({**claim, "year_to_date": used}, self.policies)
 
     def settle(
         self,
@@ -322,21 +324,18 @@ class Desk(DeskAccounts):
                 override["supervisor"], override.get("password", ""), "放行缺少材料的结算"
             )
             approved = Override(supervisor.name, override["reason"])
-        amounts = Amounts(
-            **{
-                key: claim[key]
-                for key in (
-                    "total",
-                    "out_of_catalog",
-                    "basic_insurance",
-                    "critical_illness",
-                    "other_compensation",
-                )
-            }
-        )
+        from app.services.settlement import AMOUNT_FIELDS
+
+        amounts = Amounts(**{key: claim[key] for key in AMOUNT_FIELDS if key in claim})
         row = settle_discharge(
             self.store,
-            DischargeInput(case.admission_id, discharged_at, amounts, claim.get("cause")),
+            DischargeInput(
+                case.admission_id,
+                discharged_at,
+                amounts,
+                claim.get("cause"),
+                disabling=bool(claim.get("disabling")),
+            ),
             clerk=self.clerk,
             override=approved,
         )

@@ -21,6 +21,7 @@ from ui.discharge_case import DischargeCase
 from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.qt import (
+    QCheckBox,
     QComboBox,
     QDateTime,
     QDateTimeEdit,
@@ -46,10 +47,15 @@ AMOUNT_FIELDS = (
     ("basic_insurance", "基本医保支付"),
     ("critical_illness", "大病保险支付"),
     ("other_compensation", "其他补偿"),
+    ("excluded", "不予救助费用"),
 )
 # Where a refused supervisor's approval points: a wrong password, an unknown name, a clerk.
 APPROVAL_FIELDS = ("password", "user", "clerk", "supervisor")
-_OPTIONAL = {"out_of_catalog", "basic_insurance", "critical_illness", "other_compensation"}
+_OPTIONAL = {key for key, _label in AMOUNT_FIELDS} - {"total"}
+_HINTS = {
+    "total": "如 52000.00",
+    "excluded": "PET-CT、特需服务等，政策规定时从基数扣除；没有可不填",
+}
 
 Preview = Callable[[dict], dict]
 Confirm = Callable[[dict, dict | None, datetime], str]
@@ -84,8 +90,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.discharged_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         form.addRow("出院时间：", self.discharged_at)
         for key, label in AMOUNT_FIELDS:
-            hint = "如 52000.00" if key == "total" else "没有可不填（按 0 计）"
-            field = CheckedLineEdit(label, hint, self)
+            field = CheckedLineEdit(label, _HINTS.get(key, "没有可不填（按 0 计）"), self)
             field.setObjectName(f"field_{key}")
             self.fields[key] = field
             form.addRow(f"{label}（元）：", field)
@@ -94,6 +99,8 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         for code, name in CAUSE_NAMES.items():
             self.cause.addItem(name, code)
         form.addRow("伤病原因：", self.cause)
+        self.disabling = QCheckBox("伤病造成残疾（意外、事故致残时勾选）", self)
+        form.addRow("", self.disabling)
         self.form_error = ErrorLabel(self)
 
         bill = QGroupBox("医院费用与医保结算（按结算单录入）", self)
@@ -131,6 +138,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             field.edited.connect(self._changed)
         self.discharged_at.dateTimeChanged.connect(self._changed)
         self.cause.currentIndexChanged.connect(self._changed)
+        self.disabling.toggled.connect(self._changed)
         self.supervisor.textChanged.connect(self._changed)
         self.supervisor_password.textChanged.connect(lambda _text: self._update_confirm())
         self.override_reason.textChanged.connect(self._changed)
@@ -181,6 +189,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         return {
             "discharged_at": self.discharged_at.dateTime().toString("yyyy-MM-dd HH:mm"),
             "cause": self.cause.currentData(),
+            "disabling": self.disabling.isChecked(),
             "supervisor": self.supervisor.text(),
             "override_reason": self.override_reason.text(),
             **{key: field.text() for key, field in self.fields.items()},
@@ -201,6 +210,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             "facility": case.facility,
             "referral_approved": case.referral_approved,
             "cause": self.cause.currentData(),
+            "disabling": self.disabling.isChecked(),
             "year_to_date": case.year_to_date,
         }
         for key, field in self.fields.items():
@@ -305,5 +315,6 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             self.discharged_at.setDateTime(moment)
         index = self.cause.findData(draft.get("cause"))
         self.cause.setCurrentIndex(max(index, 0))
+        self.disabling.setChecked(draft.get("disabling") is True)
         self.supervisor.setText(str(draft.get("supervisor") or ""))
         self.override_reason.setText(str(draft.get("override_reason") or ""))

@@ -111,7 +111,7 @@ class ExportDialog(QDialog):
         lines = [
             f"申报包已写入并逐个文件校验：{report.path}",
             f"申报期 {report.period.label}：结算 {report.cases} 笔，其中作废 {report.voided} 笔（不计入合计）",
-            f"救助合计 {sums['assistance']} 元，窗口垫付 {sums['paid_at_window']} 元",
+            f"救助合计 {sums['assistance']} 元，医院垫付（申报）{sums['advanced']} 元",
         ]
         if report.previous == "same":
             lines.append("与此前导出的同期申报包内容完全相同。")

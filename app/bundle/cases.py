@@ -14,20 +14,34 @@ from sqlalchemy.orm import Session
 
 from app.bundle.period import ClaimPeriod
 from app.money import ZERO, D
-from app.vocabulary import CATEGORY_NAMES, SETTLE_MODE_NAMES, VISIT_NAMES
+from app.vocabulary import (
+    ASSISTANCE_FUND,
+    CATEGORY_NAMES,
+    FUND_NAMES,
+    HOSPITAL_FUND,
+    SETTLE_MODE_NAMES,
+    VISIT_NAMES,
+)
 from db.models import Admission, ChecklistItem, Person, Scan, Settlement
 
-MONEY_FIELDS = (
+CLAIM_MONEY = (
     "total",
     "out_of_catalog",
     "basic_insurance",
     "critical_illness",
     "other_compensation",
+)
+RESULT_MONEY = (
     "base",
     "assistance",
     "paid_at_window",
+    "hospital_reduction",
+    "advanced",
     "patient_pays",
 )
+MONEY_FIELDS = CLAIM_MONEY + RESULT_MONEY
+# Results stored before 医院减免 was told apart: nothing was the hospital's own, all advanced.
+_RESULT_DEFAULTS = {"hospital_reduction": "0", "advanced": None}
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,7 @@ class BundleCase:
     amounts: dict[str, Decimal]
     layers: tuple[tuple[str, Decimal], ...]
     scans: tuple[CaseScan, ...] = field(default=())
+    funds: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def month(self) -> str:
@@ -136,8 +151,10 @@ def _case(
 ) -> BundleCase:
     claim = json.loads(settlement.claim_json)
     result = json.loads(settlement.result_json)
-    amounts = {key: D(claim.get(key) or "0") for key in MONEY_FIELDS[:5]}
-    amounts.update({key: D(result[key]) for key in MONEY_FIELDS[5:]})
+    amounts = {key: D(claim.get(key) or "0") for key in CLAIM_MONEY}
+    for key in RESULT_MONEY:
+        value = result.get(key, _RESULT_DEFAULTS.get(key))
+        amounts[key] = amounts["paid_at_window"] if value is None else D(value)
     return BundleCase(
         settlement_id=settlement.id,
         slip_number=settlement.slip_number,
@@ -157,24 +174,52 @@ def _case(
         amounts=amounts,
         layers=tuple((layer["name"], D(layer["amount"])) for layer in result.get("layers", [])),
         scans=scans,
+        funds=_advanced_by_fund(result),
     )
+
+
+def _advanced_by_fund(result: dict) -> tuple[tuple[str, Decimal], ...]:
+    """What the window advanced, by the fund it claims it from (nothing unless instant)."""
+    if result.get("settle_mode") != "instant":
+        return ()
+    funds: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for layer in result.get("layers", []):
+        fund = layer.get("fund", ASSISTANCE_FUND)
+        if fund != HOSPITAL_FUND:
+            funds[fund] += D(layer["amount"])
+    return tuple(funds.items())
 
 
 @dataclass(frozen=True)
 class Totals:
-    """Sums over the settlements that count (not voided). Money in yuan."""
+    """Sums over the settlements that count (not voided). Money in yuan.
+
+    Attributes:
+      by_fund: what the window advanced, by the fund it claims it from (FUND_NAMES order);
+        it adds up to ``sums["advanced"]``. 医院减免 is in ``sums["hospital_reduction"]`` only.
+    """
 
     count: int
     sums: dict[str, Decimal]
+    by_fund: dict[str, Decimal] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {"count": self.count, **{key: str(value) for key, value in self.sums.items()}}
+        return {
+            "count": self.count,
+            **{key: str(value) for key, value in self.sums.items()},
+            "by_fund": {fund: str(amount) for fund, amount in self.by_fund.items()},
+        }
 
 
 def totals(cases: Iterable[BundleCase]) -> Totals:
     counted = [case for case in cases if not case.voided]
     sums = {key: sum((case.amounts[key] for case in counted), ZERO) for key in MONEY_FIELDS}
-    return Totals(len(counted), sums)
+    by_fund: dict[str, Decimal] = {}
+    for case in counted:
+        for fund, amount in case.funds:
+            by_fund[fund] = by_fund.get(fund, ZERO) + amount
+    ordered = {fund: by_fund[fund] for fund in FUND_NAMES if fund in by_fund}
+    return Totals(len(counted), sums, ordered)
 
 
 def totals_by(cases: Iterable[BundleCase], key) -> dict[str, Totals]:

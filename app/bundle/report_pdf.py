@@ -19,6 +19,7 @@ from app.bundle.cases import BundleCase, Totals, totals, totals_by
 from app.bundle.indicators import monthly_indicators
 from app.money import ONE, ZERO, fmt
 from app.printing import typeset
+from app.vocabulary import FUND_NAMES, HOSPITAL_FUND
 
 PAGE_W, PAGE_H = landscape(A4)
 LEFT, RIGHT, TOP, BOTTOM = 14 * mm, PAGE_W - 14 * mm, PAGE_H - 14 * mm, 16 * mm
@@ -110,7 +111,7 @@ SUMMARY_X = (
 
 def _summary(pages: _Pages, title: str, groups: dict[str, Totals], grand: Totals) -> None:
     pages.title(title)
-    heads = ("", "笔数", "医疗总费用", "救助基数", "救助金额", "窗口垫付")
+    heads = ("", "笔数", "医疗总费用", "救助基数", "救助金额", "医院垫付（申报）")
     pages.row(
         [
             (text, x, "left" if i == 0 else "right")
@@ -125,7 +126,7 @@ def _summary(pages: _Pages, title: str, groups: dict[str, Totals], grand: Totals
             fmt(group.sums["total"]),
             fmt(group.sums["base"]),
             fmt(group.sums["assistance"]),
-            fmt(group.sums["paid_at_window"]),
+            fmt(group.sums["advanced"]),
         )
         pages.row(
             [
@@ -133,6 +134,18 @@ def _summary(pages: _Pages, title: str, groups: dict[str, Totals], grand: Totals
                 for i, (text, x) in enumerate(zip(values, SUMMARY_X, strict=True))
             ]
         )
+    pages.y -= ROW / 2
+
+
+def _funds(pages: _Pages, grand: Totals) -> None:
+    """What the hospital claims back, fund by fund; its own reduction apart, not claimed."""
+    pages.title("按资金申报（医院减免由医院自担，不在申报金额内）")
+    rows = [(FUND_NAMES[fund], amount) for fund, amount in grand.by_fund.items()]
+    rows.append(("合计申报（医院垫付）", grand.sums["advanced"]))
+    if grand.sums["hospital_reduction"]:
+        rows.append((FUND_NAMES[HOSPITAL_FUND], grand.sums["hospital_reduction"]))
+    for name, amount in rows:
+        pages.row([(name, LEFT, "left"), (fmt(amount), SUMMARY_X[2], "right")])
     pages.y -= ROW / 2
 
 
@@ -223,7 +236,7 @@ DETAIL = (
     ("总费用", LEFT + 166 * mm, "right"),
     ("救助基数", LEFT + 188 * mm, "right"),
     ("救助金额", LEFT + 210 * mm, "right"),
-    ("窗口垫付", LEFT + 232 * mm, "right"),
+    ("医院垫付", LEFT + 232 * mm, "right"),
     ("状态", LEFT + 236 * mm, "left"),
 )
 
@@ -243,7 +256,7 @@ def _detail(pages: _Pages, cases: list[BundleCase]) -> None:
             fmt(case.amounts["total"]),
             fmt(case.amounts["base"]),
             fmt(case.amounts["assistance"]),
-            fmt(case.amounts["paid_at_window"]),
+            fmt(case.amounts["advanced"]),
             status,
         )
         pages.row(
@@ -289,6 +302,7 @@ def report_pdf(cases: list[BundleCase], heading: ReportHeading) -> bytes:
         _summary(pages, "按救助类别汇总", totals_by(cases, lambda c: c.category_name), grand)
         _summary(pages, "按就诊类型汇总", totals_by(cases, lambda c: c.visit_name), grand)
         _summary(pages, "按月汇总", totals_by(cases, lambda c: c.month), grand)
+        _funds(pages, grand)
         _chart(pages, cases)
         _indicators(pages, cases)
         _year_end(pages, cases)

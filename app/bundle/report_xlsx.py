@@ -12,6 +12,8 @@ from openpyxl.utils import get_column_letter
 from app.bundle.cases import MONEY_FIELDS, BundleCase, Totals, totals, totals_by
 from app.bundle.indicators import monthly_indicators
 from app.bundle.zipfiles import normalise_office_file
+from app.money import ZERO
+from app.vocabulary import FUND_NAMES, HOSPITAL_FUND
 
 MONEY_FORMAT = "#,##0.00"
 DETAIL_COLUMNS = (
@@ -32,7 +34,9 @@ DETAIL_COLUMNS = (
     ("其他补偿", 12),
     ("救助基数", 12),
     ("救助金额", 12),
-    ("窗口垫付", 12),
+    ("窗口支付合计", 12),
+    ("医院减免", 12),
+    ("医院垫付（申报）", 14),
     ("个人支付", 12),
     ("结算方式", 16),
     ("状态", 18),
@@ -40,7 +44,9 @@ DETAIL_COLUMNS = (
 # The money columns of the detail sheet, in the order of the cases' amounts.
 DETAIL_MONEY = MONEY_FIELDS
 TOTALS_LABEL = "合计（不含作废）"
-SUMMARY_COLUMNS = ("笔数", "医疗总费用", "救助基数", "救助金额", "窗口垫付")
+SUMMARY_COLUMNS = ("笔数", "医疗总费用", "救助基数", "救助金额", "医院垫付（申报）")
+FUND_COLUMN = "申报：{}"
+CLAIMED_LABEL = "合计申报（医院垫付）"
 
 
 def _day(moment: datetime | None) -> str:
@@ -60,9 +66,14 @@ def _money(sheet, row: int, first_column: int, count: int) -> None:
 
 
 def _detail(sheet, cases: list[BundleCase], grand: Totals) -> None:
-    _header(sheet, (title for title, _ in DETAIL_COLUMNS))
+    funds = list(grand.by_fund)
+    fund_titles = [FUND_COLUMN.format(FUND_NAMES[fund]) for fund in funds]
+    _header(sheet, [*(title for title, _ in DETAIL_COLUMNS), *fund_titles])
     for index, (_, width) in enumerate(DETAIL_COLUMNS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    fund_column = len(DETAIL_COLUMNS) + 1
+    for index in range(fund_column, fund_column + len(funds)):
+        sheet.column_dimensions[get_column_letter(index)].width = 16
     for number, case in enumerate(cases, 1):
         status = f"作废：{case.void_reason or ''}" if case.voided else "正常"
         sheet.append(
@@ -80,9 +91,11 @@ def _detail(sheet, cases: list[BundleCase], grand: Totals) -> None:
                 *(case.amounts[key] for key in DETAIL_MONEY),
                 case.settle_mode_name,
                 status,
+                *(dict(case.funds).get(fund, ZERO) for fund in funds),
             ]
         )
         _money(sheet, sheet.max_row, 11, len(DETAIL_MONEY))
+        _money(sheet, sheet.max_row, fund_column, len(funds))
     sheet.append(
         [
             TOTALS_LABEL,
@@ -91,9 +104,11 @@ def _detail(sheet, cases: list[BundleCase], grand: Totals) -> None:
             *(grand.sums[key] for key in DETAIL_MONEY),
             "",
             "",
+            *(grand.by_fund[fund] for fund in funds),
         ]
     )
     _money(sheet, sheet.max_row, 11, len(DETAIL_MONEY))
+    _money(sheet, sheet.max_row, fund_column, len(funds))
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "C2"
@@ -112,10 +127,26 @@ def _summary(sheet, title: str, groups: dict[str, Totals], grand: Totals) -> Non
                 group.sums["total"],
                 group.sums["base"],
                 group.sums["assistance"],
-                group.sums["paid_at_window"],
+                group.sums["advanced"],
             ]
         )
         _money(sheet, sheet.max_row, 3, 4)
+
+
+def _funds(sheet, grand: Totals) -> None:
+    """What the hospital claims back, fund by fund; its own reduction listed apart, unclaimed."""
+    _header(sheet, ("资金", "申报金额"))
+    sheet.column_dimensions["A"].width = 34
+    sheet.column_dimensions["B"].width = 16
+    rows = [(FUND_NAMES[fund], amount) for fund, amount in grand.by_fund.items()]
+    rows.append((CLAIMED_LABEL, grand.sums["advanced"]))
+    for name, amount in rows:
+        sheet.append([name, amount])
+        _money(sheet, sheet.max_row, 2, 1)
+    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    if grand.sums["hospital_reduction"]:
+        sheet.append([FUND_NAMES[HOSPITAL_FUND], grand.sums["hospital_reduction"]])
+        _money(sheet, sheet.max_row, 2, 1)
 
 
 def _indicators(sheet, cases: list[BundleCase]) -> None:
@@ -174,6 +205,7 @@ def report_xlsx(cases: list[BundleCase], title: str, stamp: datetime) -> bytes:
         grand,
     )
     _summary(book.create_sheet("按月汇总"), "月份", totals_by(cases, lambda c: c.month), grand)
+    _funds(book.create_sheet("按资金汇总"), grand)
     _indicators(book.create_sheet("监测指标"), cases)
     if any(case.settle_mode == "year_end" for case in cases):
         _year_end(book.create_sheet("年底救助名单"), cases)

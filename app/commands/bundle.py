@@ -47,6 +47,7 @@ def run_export(args: argparse.Namespace) -> int:
     from app.encryption import EncryptionError
     from app.policy import load_policies
     from app.services import ServiceError
+    from app.vocabulary import FUND_NAMES
     from db import open_store
 
     password = None
@@ -74,8 +75,12 @@ def run_export(args: argparse.Namespace) -> int:
     print(f"申报包已写入并校验：{report.path}")
     print(
         f"申报期 {report.period.label}：结算 {report.cases} 笔（其中作废 {report.voided} 笔，不计入合计），"
-        f"救助合计 {report.totals.sums['assistance']} 元，窗口垫付 {report.totals.sums['paid_at_window']} 元"
+        f"救助合计 {report.totals.sums['assistance']} 元，医院垫付（申报）{report.totals.sums['advanced']} 元"
     )
+    for fund, amount in report.totals.by_fund.items():
+        print(f"  其中向{FUND_NAMES[fund]}申报 {amount} 元")
+    if report.totals.sums["hospital_reduction"]:
+        print(f"  医院减免 {report.totals.sums['hospital_reduction']} 元（医院自担，不申报）")
     if report.previous == "same":
         print("与此前导出的同期申报包内容完全相同。")
     elif report.previous == "changed":

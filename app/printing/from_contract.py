@@ -115,4 +115,8 @@ def slip_from_contract(
         voided=voided,
         void_reason=void_reason,
         reprint_count=reprint_count,
+        cap_name=result.get("cap_name") or "",
+        year_pools=pools,
+        advanced=None if result.get("advanced") is None else D(result["advanced"]),
+        hospital_reduction=D(result.get("hospital_reduction") or "0"),
     )

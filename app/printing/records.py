@@ -77,7 +77,11 @@ class SlipData:
       admission_number: 住院号, or "" for an outpatient settlement.
       assistance_before: assistance this person already had this year in the pools this
         settlement's cap covers, before this settlement.
-      cap_remaining: what is left under the annual cap after this settlement, or None.
+      cap_remaining: what is left under the annual cap after this settlement, or None;
+        cap_name names that cap (e.g. 医疗救助年度限额), "" when the result did not say.
+      year_pools: the pools the year's lines count (住院, 门诊, or both where one cap covers both).
+      advanced: 医院垫付, what the window advanced and claims back; hospital_reduction: 医院减免,
+        the hospital's own reduction (0 where the policy has none).
       settle_mode: the settle mode in words (e.g. 即时结算（窗口垫付）).
       reprint_count: 0 for the first print, n for the n-th 补打.
     """
@@ -114,6 +118,15 @@ class SlipData:
     voided: bool = False
     void_reason: str = ""
     reprint_count: int = 0
+    cap_name: str = ""
+    year_pools: tuple[str, ...] = ()
+    advanced: Decimal | None = None
+    hospital_reduction: Decimal = Decimal(0)
+
+    @property
+    def advanced_by_hospital(self) -> Decimal:
+        """医院垫付: what the window advanced (all it paid, for results before 医院减免 was split)."""
+        return self.paid_at_window if self.advanced is None else self.advanced
 
     @property
     def stay_days(self) -> int | None:

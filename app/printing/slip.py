@@ -17,6 +17,7 @@ from app.printing import typeset
 from app.printing.capital import capital_figures
 from app.printing.code128 import code128_width, draw_code128
 from app.printing.records import HOSPITAL_COPY, PATIENT_COPY, SLIP_COPY_NAMES, SlipData
+from app.vocabulary import POOL_NAMES
 
 TITLE = "城乡医疗救助“一站式”即时结算单"
 FRAME_W, FRAME_H = A5
@@ -269,11 +270,16 @@ def _draw_amounts(canvas: Canvas, data: SlipData, y: float) -> float:
         if x < RIGHT - 1:
             _cell(canvas, x, y, RIGHT - x, AMOUNT_ROW_H, "", BODY)
         y -= AMOUNT_ROW_H
-    key_amounts = [
-        ("救助合计", data.assistance),
-        ("医院垫付（窗口支付）", data.paid_at_window),
-        ("个人自付", data.patient_pays),
-    ]
+    key_amounts = [("救助合计", data.assistance)]
+    if data.hospital_reduction:
+        # The hospital's own reduction is not an advance: it is never claimed back.
+        key_amounts += [
+            ("医院减免", data.hospital_reduction),
+            ("医院垫付（申报）", data.advanced_by_hospital),
+        ]
+    else:
+        key_amounts.append(("医院垫付（窗口支付）", data.advanced_by_hospital))
+    key_amounts.append(("个人自付", data.patient_pays))
     for label, amount in key_amounts:
         _cell(canvas, LEFT, y, label_w, AMOUNT_ROW_H, label, BODY, shade=True)
         _cell(canvas, LEFT + label_w, y, 30 * mm, AMOUNT_ROW_H, fmt(amount), 8.5, align="right")
@@ -292,11 +298,11 @@ def _draw_amounts(canvas: Canvas, data: SlipData, y: float) -> float:
 
 def _draw_year_and_mode(canvas: Canvas, data: SlipData, y: float) -> float:
     year = (
-        f"本年度累计救助（含本次）：{fmt(data.assistance_this_year)} 元，"
+        f"本年度{_pools_named(data.year_pools)}累计救助（含本次）：{fmt(data.assistance_this_year)} 元，"
         f"本次前：{fmt(data.assistance_before)} 元"
     )
     if data.cap_remaining is not None:
-        year += f"，年度限额剩余：{fmt(data.cap_remaining)} 元"
+        year += f"，{data.cap_name or '年度限额'}剩余：{fmt(data.cap_remaining)} 元"
     typeset.draw_text(canvas, LEFT, y, year, typeset.fit_size(year, BODY, RIGHT - LEFT))
     y -= 4.5 * mm
     typeset.draw_text(canvas, LEFT, y, f"结算方式：{data.settle_mode}", BODY)
@@ -308,6 +314,12 @@ def _draw_year_and_mode(canvas: Canvas, data: SlipData, y: float) -> float:
         typeset.draw_text(canvas, LEFT, y, reason, typeset.fit_size(reason, BODY, RIGHT - LEFT))
         canvas.restoreState()
     return y - 2 * mm
+
+
+def _pools_named(pools: Sequence[str]) -> str:
+    """ "住院", "门诊" or "住院、门诊合计": which pools the year's line counts."""
+    names = [POOL_NAMES[pool] for pool in ("inpatient", "outpatient") if pool in pools]
+    return "、".join(names) + ("合计" if len(names) > 1 else "")
 
 
 def _clause_lines(data: SlipData, size: float) -> list[tuple[str, str, float]]:

@@ -24,9 +24,9 @@ from app.services.policies import Policies, find_policy
 from app.services.policy_hashes import check_policy_approved
 from app.services.sites import current_site
 from app.services.slips import next_slip_number
-from app.services.year_to_date import to_contract, year_to_date
-from app.settlement import ClaimError, check_year_to_date, layer_codes, parse_request, settle
-from app.vocabulary import CAUSES, FACILITIES, INSURANCES, POOLS, VISITS
+from app.services.year_to_date import contract_year_to_date
+from app.settlement import ClaimError, check_year_to_date, parse_request, settle
+from app.vocabulary import CAUSES, FACILITIES, INSURANCES, VISITS
 from db import Store
 from db.models import Admission, Person, Settlement, Site
 
@@ -39,6 +39,7 @@ AMOUNT_FIELDS = (
     "basic_insurance",
     "critical_illness",
     "other_compensation",
+    "excluded",
 )
 
 
@@ -51,6 +52,7 @@ class Amounts:
     basic_insurance: str | Decimal = "0"
     critical_illness: str | Decimal = "0"
     other_compensation: str | Decimal = "0"
+    excluded: str | Decimal = "0"
 
 
 @dataclass
@@ -59,6 +61,7 @@ class DischargeInput:
     discharged_at: datetime
     amounts: Amounts
     cause: str | None = None
+    disabling: bool = False
 
 
 @dataclass
@@ -75,6 +78,7 @@ class OutpatientInput:
     policy: str | None = None
     referral_approved: bool = False
     cause: str | None = None
+    disabling: bool = False
     off_roster_reason: str | None = None
 
 
@@ -98,8 +102,9 @@ def check_amounts(amounts: Amounts) -> dict[str, Decimal]:
             raise ServiceError(key, f"金额过大，最多 {MAX_AMOUNT} 元") from None
         if parsed[key] > MAX_AMOUNT:
             raise ServiceError(key, f"金额过大，最多 {MAX_AMOUNT} 元")
-    if parsed["out_of_catalog"] > parsed["total"]:
-        raise ServiceError("out_of_catalog", "目录外费用不能超过医疗总费用")
+    for key, what in (("out_of_catalog", "目录外费用"), ("excluded", "不予救助费用")):
+        if parsed[key] > parsed["total"]:
+            raise ServiceError(key, f"{what}不能超过医疗总费用")
     for key in ("basic_insurance", "critical_illness", "other_compensation"):
         if parsed[key] > parsed["total"]:
             raise ServiceError(key, f"{parsed[key]} 元超过医疗总费用 {parsed['total']} 元")
@@ -175,6 +180,7 @@ def settle_discharge(
             "facility": admission.facility,
             "referral_approved": admission.referral_approved,
             "cause": form.cause,
+            "disabling": bool(form.disabling),
             **{key: str(value) for key, value in amounts.items()},
         }
         site = session.get(Site, admission.site_code)
@@ -234,6 +240,7 @@ def settle_outpatient(
             "facility": facility,
             "referral_approved": bool(form.referral_approved),
             "cause": form.cause,
+            "disabling": bool(form.disabling),
             **{key: str(value) for key, value in amounts.items()},
         }
         return _record(
@@ -291,10 +298,10 @@ def _record(
     session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
     check_policy_approved(session, loaded)
     claim_date = date.fromisoformat(claim["date"])
-    used = year_to_date(session, person_id, loaded.id, claim_date.year)
-    version = loaded.definition.version_on(claim_date)
-    layers = {} if version is None else {pool: layer_codes(version, pool) for pool in POOLS}
-    request = {**claim, "year_to_date": to_contract(used, layers)}
+    request = {
+        **claim,
+        "year_to_date": contract_year_to_date(session, person_id, loaded, claim_date),
+    }
     try:
         parsed_claim, parsed_ytd = parse_request(request)
         check_year_to_date(loaded.definition, parsed_claim, parsed_ytd)

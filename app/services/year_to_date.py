@@ -3,6 +3,7 @@
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -10,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.money import ZERO, D
-from app.settlement import PoolToDate, YearToDate
+from app.policy import LoadedPolicy
+from app.settlement import PoolToDate, YearToDate, layer_codes
 from app.sync.paid_elsewhere import add_paid_elsewhere
+from app.vocabulary import POOLS
 from db.models import Settlement
 
 
@@ -65,3 +68,13 @@ def to_contract(ytd: YearToDate, layer_codes: Mapping[str, Sequence[str]] | None
         }
         for pool, part in (("inpatient", ytd.inpatient), ("outpatient", ytd.outpatient))
     }
+
+
+def contract_year_to_date(
+    session: Session, person_id: int, loaded: LoadedPolicy, claim_date: date
+) -> dict:
+    """The person's year-to-date as the contract asks it for a claim on ``claim_date``."""
+    used = year_to_date(session, person_id, loaded.id, claim_date.year)
+    version = loaded.definition.version_on(claim_date)
+    codes = {} if version is None else {pool: layer_codes(version, pool) for pool in POOLS}
+    return to_contract(used, codes)

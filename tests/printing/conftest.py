@@ -37,6 +37,8 @@ class Case:
     paid_at_window: str
     patient_pays: str
     capitals: tuple[str, ...]
+    hospital_reduction: str = "0.00"  # 医院减免: printed apart, never claimed
+    advanced: str = ""  # 医院垫付 where it differs from paid_at_window
 
 
 # Hand arithmetic (bill 52000, out-of-catalogue 2000, basic 30000, critical 5000):
@@ -90,7 +92,8 @@ CASES = {
     ),
     # example county: deductible 5000; 特惠保 50% of 10000 = 5000; assistance 70% of the
     # 10000 left = 7000; hospital 10% of 3000 = 300; backstop 0 (4700 ≤ 10% of 52000).
-    # total 12300; patient 52000−35000−12300 = 4700.
+    # total 12300; patient 52000−35000−12300 = 4700. The hospital's own 300 is not
+    # advanced: the window claims 12300 − 300 = 12000.
     "hunan": Case(
         "hunan",
         dict(DISCHARGE, policy="hunan", category="registered_poor"),
@@ -99,7 +102,9 @@ CASES = {
         "12300.00",
         "12300.00",
         "4700.00",
-        ("壹万贰仟叁佰元整", "肆仟柒佰元整"),
+        ("壹万贰仟叁佰元整", "叁佰元整", "壹万贰仟元整", "肆仟柒佰元整"),
+        hospital_reduction="300.00",
+        advanced="12000.00",
     ),
 }
 SITE = Site("示例县人民医院", "H4305210001", "二级甲等")

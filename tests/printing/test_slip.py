@@ -37,7 +37,12 @@ def test_slip_shows_amounts_capitals_names_and_clauses(case, make_slip, read_tex
         for key in ("total", "out_of_catalog", "basic_insurance", "critical_illness"):
             assert case.claim[key] in page
         assert f"救助合计{case.assistance}" in page
-        assert f"医院垫付（窗口支付）{case.paid_at_window}" in page
+        if case.advanced:
+            assert f"医院减免{case.hospital_reduction}" in page
+            assert f"医院垫付（申报）{case.advanced}" in page
+            assert "医院垫付（窗口支付）" not in page
+        else:
+            assert f"医院垫付（窗口支付）{case.paid_at_window}" in page
         assert f"个人自付{case.patient_pays}" in page
         for capital in case.capitals:
             assert f"人民币{capital}" in page
@@ -75,9 +80,48 @@ def test_year_so_far_and_cap_left_are_printed(make_slip, read_text):
     slip = make_slip(CASES["lanxi"], claim={"year_to_date": ytd})
     page = read_text(render_slip(slip, paper="A5"))[0]
     # 700 before + 15000 × 70% now = 11200; cap 80000 − 11200 = 68800.
-    assert "本年度累计救助（含本次）：11200.00元" in page
+    assert "本年度住院累计救助（含本次）：11200.00元" in page
     assert "本次前：700.00元" in page
-    assert "年度限额剩余：68800.00元" in page
+    assert "年度救助封顶线剩余：68800.00元" in page
+
+
+def test_outpatient_year_line_names_its_pool(make_slip, read_text):
+    # 台儿庄 chronic outpatient: 20% of (600 − 100) = 100; 1000 − 300 before − 100 = 600.
+    claim = {
+        "visit": "outpatient_chronic",
+        "total": "600.00",
+        "out_of_catalog": "0.00",
+        "basic_insurance": "100.00",
+        "critical_illness": "0.00",
+        "year_to_date": {
+            "inpatient": {"base": "9000.00", "assistance": "6300.00"},
+            "outpatient": {"base": "1500.00", "assistance": "300.00"},
+        },
+    }
+    page = read_text(render_slip(make_slip(CASES["taierzhuang"], claim=claim), paper="A5"))[0]
+    assert "本年度门诊累计救助（含本次）：400.00元" in page
+    assert "本次前：300.00元" in page
+    assert "门诊年度救助限额剩余：600.00元" in page
+
+
+def test_a_cap_over_both_pools_says_so(make_slip, read_text):
+    # 威海 低保 chronic outpatient 70%: (1000 − 0) × 70% = 700; one 50000 cap over both pools:
+    # before 20000 + 1000 = 21000; 50000 − 21700 = 28300.
+    claim = {
+        "visit": "outpatient_chronic",
+        "category": "minimum_living",
+        "total": "1000.00",
+        "out_of_catalog": "0.00",
+        "basic_insurance": "0.00",
+        "critical_illness": "0.00",
+        "year_to_date": {
+            "inpatient": {"base": "30000.00", "assistance": "20000.00"},
+            "outpatient": {"base": "2000.00", "assistance": "1000.00"},
+        },
+    }
+    page = read_text(render_slip(make_slip(CASES["weihai"], claim=claim), paper="A5"))[0]
+    assert "本年度住院、门诊合计累计救助（含本次）：21700.00元" in page
+    assert "年度累计救助限额剩余：28300.00元" in page
 
 
 def test_fen_and_jiao_in_capital_figures(make_slip, read_text):

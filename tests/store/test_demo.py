@@ -58,3 +58,35 @@ def test_the_top_level_db_option_is_honoured(tmp_path, capsys):
     assert main(["--db", str(path), "demo"]) == 0
     assert str(path) in capsys.readouterr().out
     assert path.exists()
+
+
+def test_demo_settlements_are_dated_at_discharge_and_jingjiang_is_a_grassroots_window(
+    tmp_path, policies
+):
+    from db.models import Admission, Site
+
+    path = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--db", str(path)]) == 0
+    store = open_store(path)
+    with store.read() as session:
+        jingjiang = session.get(Site, "JJ01")
+        rows = session.execute(
+            select(Settlement, Admission).outerjoin(
+                Admission, Settlement.admission_id == Admission.id
+            )
+        ).all()
+    store.close()
+    # 第十四条: 市级定点 hospitals (靖江市人民医院 …) are reimbursed after discharge; the demo's
+    # window advances, so it must be a 基层 one.
+    assert jingjiang.facility == "grassroots" and "人民医院" not in jingjiang.name
+    for settlement, stay in rows:
+        if stay is not None:
+            # Settled at discharge (a void and its resettlement follow within the hour).
+            assert stay.discharged_at <= settlement.settled_at
+            assert (settlement.settled_at - stay.discharged_at).total_seconds() < 3600
+        else:
+            assert settlement.settled_at.date() == settlement.claim_date
+    jingjiang_results = [
+        json.loads(s.result_json) for s, _ in rows if s.policy_id == "jingjiang" and s.eligible
+    ]
+    assert jingjiang_results and all(r["settle_mode"] == "instant" for r in jingjiang_results)

@@ -1,0 +1,117 @@
+"""A 湖南 month claimed fund by fund: the advance split into 扶贫特惠保, 医疗救助 and 财政兜底,
+and the hospital's own reduction shown apart and never claimed (issue 12, point 8)."""
+
+import io
+import json
+import subprocess
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from app.bundle.export import export_bundle
+from app.bundle.manifest import verify_bundle
+from app.policy import load_policies
+from app.services import Amounts, DischargeInput, register_admission, save_site, settle_discharge
+from db import open_store
+from tests.store.helpers import admission, person, tick_all
+
+
+@pytest.fixture
+def hunan_month(tmp_path):
+    policies = load_policies()
+    store = open_store(str(tmp_path / "desk.sqlite3"))
+    save_site(
+        store,
+        code="HN01",
+        name="示例县人民医院",
+        facility="county",
+        default_policy="hunan",
+        clerk="管理员",
+    )
+    # (total, basic insurance, facility, referral approved)
+    stays = [
+        ("100000.00", "60000.00", "county", False),  # 12500 / 12250 / 525 / 0
+        ("50000.00", "10000.00", "county", False),  # 17500 / 15750 / 675 / 1075
+        ("100000.00", "60000.00", "outside", True),  # office: nothing advanced
+    ]
+    for sequence, (total, basic, facility, referral) in enumerate(stays, start=1):
+        admitted = datetime(2026, 5, 2 * sequence, 9, 0)
+        form = admission(
+            person(sequence, policy="hunan"),
+            number=f"ZY{sequence:03d}",
+            admitted_at=admitted,
+            category="registered_poor",
+            facility=facility,
+            referral_approved=referral,
+            referral_number="ZZ2026-0001" if referral else None,
+        )
+        done = register_admission(store, form, clerk="王", policies=policies, now=admitted)
+        tick_all(store, done.admission_id)
+        discharged = admitted + timedelta(days=5)
+        critical = "10000.00" if total == "100000.00" else "0.00"
+        settle_discharge(
+            store,
+            DischargeInput(
+                done.admission_id,
+                discharged,
+                Amounts(total=total, basic_insurance=basic, critical_illness=critical),
+            ),
+            clerk="王",
+            policies=policies,
+            now=discharged,
+        )
+    yield store, policies
+    store.close()
+
+
+def test_hunan_bundle_claims_each_fund_and_not_the_hospital_reduction(hunan_month, tmp_path):
+    store, policies = hunan_month
+    target = tmp_path / "usb"
+    target.mkdir()
+    report = export_bundle(store, policies, period_text="2026-05", target_dir=target)
+    assert verify_bundle(report.path).ok
+    manifest = json.loads((report.path / "manifest.json").read_text("utf-8"))
+    totals = manifest["totals"]
+    # Worked by hand (policies/tests/hunan.toml, the first two cases); the referred stay is
+    # settled at the insurance centre and advances nothing.
+    assert totals["by_fund"] == {
+        "medical_assistance": "28000.00",  # 12250 + 15750
+        "insurer": "30000.00",  # 特惠保 12500 + 17500
+        "fiscal": "1075.00",
+    }
+    assert totals["hospital_reduction"] == "1200.00"  # 525 + 675, the hospital's own
+    assert totals["advanced"] == "59075.00"
+    assert sum(Decimal(v) for v in totals["by_fund"].values()) == Decimal(totals["advanced"])
+    assert Decimal(totals["paid_at_window"]) == Decimal("60275.00")  # advanced + reduction
+    assert "hospital" not in totals["by_fund"]
+
+    book = load_workbook(io.BytesIO((report.path / "report.xlsx").read_bytes()))
+    funds = {row[0]: row[1] for row in book["按资金汇总"].iter_rows(min_row=2, values_only=True)}
+    assert funds["医疗救助资金"] == 28000
+    assert funds["合计申报（医院垫付）"] == 59075
+    assert funds["医院减免（医院自担，不申报）"] == 1200
+    detail = list(book["明细"].iter_rows(values_only=True))
+    column = {title: index for index, title in enumerate(detail[0])}
+    assert detail[-1][column["医院垫付（申报）"]] == 59075
+    assert detail[-1][column["申报：商业保险（承办保险公司）"]] == 30000
+
+
+def test_report_pdf_lists_funds_and_keeps_the_reduction_out(hunan_month, tmp_path):
+    store, policies = hunan_month
+    target = tmp_path / "usb"
+    target.mkdir()
+    report = export_bundle(store, policies, period_text="2026-05", target_dir=target)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(report.path / "report.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    text = "".join(done.stdout.split())
+    assert "按资金申报（医院减免由医院自担，不在申报金额内）" in text
+    assert "医疗救助资金28000.00" in text
+    assert "财政兜底资金1075.00" in text
+    assert "合计申报（医院垫付）59075.00" in text
+    assert "医院减免（医院自担，不申报）1200.00" in text
