@@ -1,8 +1,8 @@
 """The case on the right of the main window: who, which admission, papers, settlements."""
 
+from app.desk.records import CaseDetail
 from app.vocabulary import CATEGORY_NAMES, FACILITY_NAMES, INSURANCE_NAMES, VISIT_NAMES
 from ui.amounts import yuan
-from ui.case_records import CaseDetail
 from ui.checklist_panel import ChecklistPanel
 from ui.qt import QGroupBox, QLabel, QVBoxLayout, QWidget
 

@@ -7,9 +7,9 @@ and last 4 digits); the full number is only on the case panel and on paper.
 from collections.abc import Callable
 from datetime import date
 
+from app.desk.records import CaseRow
 from app.vocabulary import CATEGORY_NAMES
 from ui.amounts import grouped
-from ui.case_records import CaseRow
 from ui.qt import (
     QBrush,
     QColor,

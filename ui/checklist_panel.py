@@ -7,7 +7,7 @@ Missing items are marked in red. Every tick is saved at once through ``mark``.
 from collections.abc import Callable
 from pathlib import Path
 
-from ui.case_records import ChecklistLine
+from app.desk.records import ChecklistLine
 from ui.qt import (
     QAbstractItemView,
     QCheckBox,

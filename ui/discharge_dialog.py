@@ -8,6 +8,7 @@ the strings of the returned result are shown. ``confirm`` saves it and returns t
 from collections.abc import Callable
 from datetime import datetime
 
+from app.desk.records import DischargeCase
 from app.money import AmountError, parse_amount
 from app.vocabulary import (
     CATEGORY_NAMES,
@@ -17,7 +18,6 @@ from app.vocabulary import (
     VISIT_NAMES,
 )
 from ui.breakdown import Breakdown
-from ui.discharge_case import DischargeCase
 from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.qt import (

@@ -68,8 +68,8 @@ def open_desk(target: str, clerk: str, site_code: str | None):
     Raises ``DatabaseDamaged`` (with the newest backup and the restore command) for a file
     that fails ``PRAGMA integrity_check``, before anything writes to it."""
     from app.backup import check_database
+    from app.desk import Desk
     from db import open_store
-    from ui.desk import Desk
 
     problem = check_database(target)
     if problem is not None:

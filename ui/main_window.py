@@ -5,11 +5,11 @@ It is shown before the database is open; ``attach(desk)`` fills it once the stor
 
 from datetime import date
 
+from app.desk import Desk
+from app.desk.records import CaseRow
 from ui import settings as options
 from ui.case_panel import CasePanel
-from ui.case_records import CaseRow
 from ui.case_table import CaseFilter, CaseTableModel
-from ui.desk import Desk
 from ui.discharge_dialog import DischargeDialog
 from ui.drafts import DraftBox
 from ui.ops import run_in_background
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         self.desk_ready.emit()
 
     def show_startup_notes(self, notes) -> None:
-        """``ui.desk_accounts.StartupNotes``: each changed policy file named, backup problems."""
+        """``app.desk.accounts.StartupNotes``: each changed policy file named, backup problems."""
         lines = list(notes.problems)
         if notes.policy_warnings:
             lines.append("以下政策文件与管理员核准的清单不一致（请管理员核对后核准）：")

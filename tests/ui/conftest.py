@@ -107,7 +107,7 @@ def type_text(qtbot):
 @pytest.fixture
 def desk(db_path):
     """A real store in a temp SQLite file with one site (兰溪, county level) set up."""
-    from ui.desk import Desk
+    from app.desk import Desk
 
     opened = Desk.open(str(db_path), "测试经办")
     opened.save_site("LX01", "兰溪市人民医院（测试）", "county", "lanxi")

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
+from app.desk.records import DischargeCase
 from app.settlement import settle_json
-from ui.discharge_case import DischargeCase
 from ui.discharge_dialog import DischargeDialog
 from ui.qt import QMessageBox, Qt
 
@@ -183,3 +183,40 @@ def test_an_excluded_cause_shows_the_reason_and_pays_nothing(qtbot, make_dialog)
     assert dialog.breakdown.value("paid_at_window") == "0.00 元"
     # Nothing from assistance: the patient pays the bill less the insurance, 3000 - 1000.
     assert dialog.breakdown.value("patient_pays") == "2,000.00 元"
+
+
+def test_disabling_box_decides_an_accident_exclusion(qtbot, make_dialog):
+    # 台儿庄 三(二)1: an accident with no liable party is excluded only when it caused disability.
+    case = lanxi_case(policy_id="taierzhuang", policy_title="台儿庄区医疗救助")
+    dialog = make_dialog(case)
+    type_bill(qtbot, dialog, total="3000", basic_insurance="1000")
+    dialog.cause.setCurrentIndex(dialog.cause.findData("traffic_accident_no_liable_party"))
+    assert dialog.breakdown.notice.text() == "符合救助条件。"
+    assert dialog.breakdown.value("paid_at_window") == "1,400.00 元"  # 2000 × 70%
+    dialog.disabling.setFocus()
+    qtbot.keyClick(dialog.disabling, Qt.Key.Key_Space)
+    assert dialog.disabling.isChecked()
+    assert "造成残疾" in dialog.breakdown.notice.text()
+    assert dialog.breakdown.value("paid_at_window") == "0.00 元"
+    assert dialog.claim()["disabling"] is True
+
+
+def test_excluded_costs_leave_the_base_where_the_policy_says(qtbot, make_dialog):
+    # 靖江 第二十一条(五): PET-CT 2500 is taken out of the base; 基层, 居民医保 80 %.
+    case = lanxi_case(policy_id="jingjiang", policy_title="靖江", facility="grassroots")
+    dialog = make_dialog(case)
+    type_bill(qtbot, dialog, total="20000", basic_insurance="10000", excluded="2500")
+    assert dialog.breakdown.value("base") == "7,500.00 元"
+    assert dialog.breakdown.value("paid_at_window") == "6,000.00 元"
+    assert any(clause == "第二十一条(五)(六)(十)" for clause, _, _ in dialog.breakdown.step_rows())
+
+
+def test_hunan_breakdown_shows_the_hospital_reduction_apart(qtbot, make_dialog):
+    case = lanxi_case(policy_id="hunan", policy_title="湖南", category="registered_poor")
+    dialog = make_dialog(case)
+    type_bill(qtbot, dialog, total="100000", basic_insurance="60000", critical_illness="10000")
+    # policies/tests/hunan.toml, first case: 25275 at the window, of which 525 the hospital's own.
+    assert dialog.breakdown.value("paid_at_window") == "25,275.00 元"
+    assert dialog.breakdown.value("hospital_reduction") == "525.00 元"
+    assert dialog.breakdown.value("advanced") == "24,750.00 元"
+    assert dialog.breakdown.value("cap_remaining") == "47,750.00 元"

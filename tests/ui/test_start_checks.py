@@ -76,8 +76,8 @@ def test_start_checks_log_back_up_and_name_unapproved_policies(
 def test_an_edited_policy_file_is_named(desk, accounts, no_log_handlers, monkeypatch):
     from dataclasses import replace
 
+    from app.desk import Desk
     from app.services.policy_hashes import approve_policies
-    from ui.desk import Desk
 
     approve_policies(desk.store, ADMIN, desk.policies)
     assert desk.startup_checks().policy_warnings == ()

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from ui.desk import Desk
+from app.desk import Desk
 
 
 def test_todays_discharge_is_listed_after_a_restart(desk, settled_slip, db_path):

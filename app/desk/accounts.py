@@ -1,7 +1,7 @@
 """The desk's account half: who is signed in, a supervisor's password for one action, the
 idle-lock time, masked ID numbers, the audit trail and the checks made when the store opens.
 
-Mixed into ``ui.desk.Desk``: still no Qt and no money. ``now`` is the clock handed to the
+Mixed into ``app.desk.Desk``: still no Qt and no money. ``now`` is the clock handed to the
 account services (tests replace it to step past a lockout). The domain modules are imported
 inside the methods, after the window is on screen.
 """

@@ -1,0 +1,38 @@
+"""Claim bundles: the claim period for a day, and a period's bundle written safely."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db import Store
+
+
+class ClaimsDesk:
+    store: Store
+    clerk: str
+
+    # --- claim bundles ---
+    def claim_period(self, policy_id: str, day: date) -> tuple[str, str]:
+        """(kind, label of the period containing ``day``) for the policy's claim period."""
+        from app.bundle.export import claim_period_kind
+        from app.bundle.period import period_label
+
+        kind = claim_period_kind(self.policies[policy_id])
+        return kind, period_label(kind, day)
+
+    def export_bundle(self, period: str, target: str, policy_id: str, as_zip: bool):
+        """Write a claim period's bundle safely to ``target`` (runs off the GUI thread)."""
+        from app.bundle.export import export_bundle
+
+        return export_bundle(
+            self.store,
+            self.policies,
+            period_text=period,
+            target_dir=Path(target),
+            policy_id=policy_id,
+            as_zip=as_zip,
+            clerk=self.clerk,
+        )

@@ -1,0 +1,59 @@
+"""The application layer: one method per user action, for the window and the command line.
+
+``Desk`` is the open store, the site and the signed-in user; its areas live in their own
+modules (cases, discharge, claims, paper, sync, accounts). No Qt here and no money: each method
+calls one service (or look-up) and hands back plain records. The store and SQLAlchemy are
+imported when the desk is opened, after the window is already on screen.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.desk.accounts import DeskAccounts
+from app.desk.cases import CasesDesk
+from app.desk.claims import ClaimsDesk
+from app.desk.discharge import DischargeDesk
+from app.desk.paper import PaperDesk
+from app.desk.sync import SyncDesk
+
+if TYPE_CHECKING:
+    from db import Store
+
+
+class Desk(CasesDesk, DischargeDesk, ClaimsDesk, PaperDesk, SyncDesk, DeskAccounts):
+    """The open store as the window and the CLI use it. Every write names ``clerk``: the
+    signed-in user once someone has signed in (``DeskAccounts``)."""
+
+    def __init__(self, store: Store, target: str, clerk: str, site_code: str | None = None):
+        self.store = store
+        self.target = target
+        self.clerk = clerk
+        self._site_code = site_code
+        self.user = None
+        self.now = datetime.now
+
+    @classmethod
+    def open(cls, target: str, clerk: str, site_code: str | None = None) -> Desk:
+        from db import open_store
+
+        return cls(open_store(target), target, clerk, site_code)
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.store.data_dir
+
+    @property
+    def migration_message(self) -> str:
+        return self.store.migration.message
+
+    @property
+    def policies(self):
+        from app.services.policies import installed_policies
+
+        return installed_policies()

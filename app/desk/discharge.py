@@ -1,0 +1,109 @@
+"""Settling at discharge: the case as the dialog shows it, the live preview, settle and void."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from app.desk.records import DischargeCase
+
+if TYPE_CHECKING:
+    from db import Store
+
+
+class DischargeDesk:
+    store: Store
+    clerk: str
+    _site_code: str | None
+
+    # --- discharge -----------------------------------------------------------------------
+    def discharge_case(self, admission_id: int) -> DischargeCase:
+        detail = self.case(admission_id)
+        row = detail.row
+        title = self.policies[row.policy_id].definition.title
+        missing = self._missing_documents(admission_id)
+        return DischargeCase(
+            key=f"admission-{admission_id}",
+            policy_id=row.policy_id,
+            policy_title=title,
+            patient_name=row.name,
+            id_number=row.id_number,
+            category=row.category,
+            visit=detail.visit,
+            insurance=detail.insurance,
+            facility=detail.facility,
+            admitted_on=row.admitted_at.date(),
+            admission_number=row.admission_number,
+            referral_approved=self._referral_approved(admission_id),
+            admission_id=admission_id,
+            missing_documents=missing,
+        )
+
+    def _missing_documents(self, admission_id: int) -> tuple[str, ...]:
+        from app.services.checklist import describe_missing, missing_items
+
+        with self.store.read() as session:
+            return tuple(describe_missing(item) for item in missing_items(session, admission_id))
+
+    def _referral_approved(self, admission_id: int) -> bool:
+        from db.models import Admission
+
+        with self.store.read() as session:
+            return bool(session.get(Admission, admission_id).referral_approved)
+
+    def preview(self, case: DischargeCase, claim: dict) -> dict:
+        """The calculator's result for the typed claim, with this year's earlier settlements."""
+        from app.services.policies import find_policy
+        from app.services.year_to_date import contract_year_to_date
+        from app.settlement import settle_json
+        from db.models import Admission
+
+        loaded = find_policy(self.policies, case.policy_id)
+        with self.store.read() as session:
+            person_id = session.get(Admission, case.admission_id).person_id
+            used = contract_year_to_date(
+                session, person_id, loaded, date.fromisoformat(claim["date"])
+            )
+        return settle_json({**claim, "year_to_date": used}, self.policies)
+
+    def settle(
+        self,
+        case: DischargeCase,
+        claim: dict,
+        override: dict | None,
+        discharged_at: datetime,
+    ) -> str:
+        from app.services import Amounts, DischargeInput, Override, settle_discharge
+
+        approved = None
+        if override:
+            # A supervisor's password, not only a typed name, lets missing papers through.
+            supervisor = self.confirm_supervisor(
+                override["supervisor"], override.get("password", ""), "放行缺少材料的结算"
+            )
+            approved = Override(supervisor.name, override["reason"])
+        from app.services.settlement import AMOUNT_FIELDS
+
+        amounts = Amounts(**{key: claim[key] for key in AMOUNT_FIELDS if key in claim})
+        row = settle_discharge(
+            self.store,
+            DischargeInput(
+                case.admission_id,
+                discharged_at,
+                amounts,
+                claim.get("cause"),
+                disabling=bool(claim.get("disabling")),
+            ),
+            clerk=self.clerk,
+            override=approved,
+        )
+        return row.slip_number
+
+    def void(self, slip_number: str, reason: str, supervisor: str, password: str) -> None:
+        """Void once a supervisor's name and password are confirmed (``AccountError`` for a
+        wrong password, ``AccessDenied`` for a clerk's)."""
+        from app.services import void_settlement
+
+        approver = self.confirm_supervisor(supervisor, password, "作废结算")
+        # The supervisor who allows a void is the one the audit trail names for it.
+        void_settlement(self.store, slip_number, reason=reason, clerk=approver.name)

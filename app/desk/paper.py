@@ -1,0 +1,53 @@
+"""Paper: the slip, referral forms and application forms as PDF bytes, and prints recorded."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db import Store
+
+
+class PaperDesk:
+    store: Store
+    clerk: str
+
+    # --- paper ---------------------------------------------------------------------------
+    def slip_pdf(self, slip_number: str, paper: str = "A4") -> bytes:
+        """The slip's PDF (ReportLab, loaded now), marked 补打 after earlier prints."""
+        from app.printing import from_store
+        from app.printing.slip import render_slip
+
+        with self.store.read() as session:
+            data = from_store.slip_data(session, slip_number)
+        return render_slip(data, paper=paper)
+
+    def record_print(self, slip_number: str, paper: str = "A4") -> None:
+        """Keep a print (or a saved PDF) in the audit trail: the next copy is marked 补打."""
+        from app.printing import from_store
+
+        from_store.record_print(
+            self.store, slip_number, clerk=self.clerk, paper=paper, copies=("patient", "hospital")
+        )
+
+    def referral_pdf(self, admission_number: str) -> tuple[str, bytes]:
+        """湖南's 转诊单, or for other policies the sheet of referral materials: (title, PDF)."""
+        from app.printing import from_store
+        from app.printing.materials_sheet import render_materials_sheet
+        from app.printing.records import ReferralData
+        from app.printing.referral_hunan import render_hunan_referral
+
+        with self.store.read() as session:
+            data = from_store.referral_data(session, admission_number, site_code=None)
+        if isinstance(data, ReferralData):
+            return f"转诊单 {admission_number}", render_hunan_referral(data)
+        return f"转诊材料清单 {admission_number}", render_materials_sheet(data)
+
+    def application_pdf(self, admission_number: str) -> tuple[str, bytes]:
+        """威海's 救助申请表 for a settled admission: (title, PDF)."""
+        from app.printing import from_store
+        from app.printing.application_weihai import render_weihai_application
+
+        with self.store.read() as session:
+            data = from_store.application_data(session, admission_number, site_code=None)
+        return f"救助申请表 {admission_number}", render_weihai_application(data)
