@@ -15,14 +15,12 @@ from ui.qt import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     Qt,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
-    Signal,
 )
 
 SCAN_FILTER = "扫描件 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
@@ -34,8 +32,6 @@ Mark = Callable[..., None]
 
 
 class ChecklistPanel(QWidget):
-    changed = Signal()
-
     def __init__(self, mark: Mark, parent: QWidget | None = None):
         super().__init__(parent)
         self._mark = mark
@@ -122,11 +118,9 @@ class ChecklistPanel(QWidget):
 
     # --- saving --------------------------------------------------------------------------
     def _save(self, item_id: int, **changes) -> None:
-        try:
-            self._mark(item_id, **changes)
-        except ValueError as exc:
-            QMessageBox.warning(self, "未能保存材料", str(exc))
-        self.changed.emit()
+        """Hand the change to ``mark``, which saves it off the GUI thread and shows the case
+        again once saved (or says why not)."""
+        self._mark(item_id, **changes)
 
     def choose_scan(self, item_id: int) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择扫描件", "", SCAN_FILTER)

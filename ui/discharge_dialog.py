@@ -20,6 +20,7 @@ from app.vocabulary import (
 from ui.breakdown import Breakdown
 from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.ops import run_in_background
 from ui.qt import (
     QCheckBox,
     QComboBox,
@@ -281,21 +282,31 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
                 "reason": self.override_reason.text().strip(),
             }
         self.override_error.show_error(None)
-        try:
-            moment = self.discharged_at.dateTime().toPython().replace(second=0, microsecond=0)
-            self.slip_number = self._confirm(self.claim(), override, moment)
-        except ValueError as exc:
-            if override and getattr(exc, "field", "") in APPROVAL_FIELDS:
-                self.override_error.show_error(str(exc))
-                self.supervisor_password.clear()
-            else:
-                self._show_claim_error(exc)
-            QMessageBox.warning(self, "未能结算", str(exc))
-            return
+        moment = self.discharged_at.dateTime().toPython().replace(second=0, microsecond=0)
+        claim = self.claim()
+        # The supervisor's password hash and the settling transaction run off the GUI thread.
+        self.confirm_button.setEnabled(False)
+        run_in_background(
+            lambda: self._confirm(claim, override, moment),
+            self._saved,
+            lambda exc: self._refused(exc, override),
+        )
+
+    def _saved(self, slip_number: str) -> None:
+        self.slip_number = slip_number
         if self._drafts is not None:
             self._drafts.discard(self._draft_key)
         self.settled.emit(self.slip_number)
         self.done(QDialog.DialogCode.Accepted)
+
+    def _refused(self, exc: Exception, override: dict | None) -> None:
+        self._update_confirm()
+        if override and getattr(exc, "field", "") in APPROVAL_FIELDS:
+            self.override_error.show_error(str(exc))
+            self.supervisor_password.clear()
+        elif isinstance(exc, ValueError):
+            self._show_claim_error(exc)
+        QMessageBox.warning(self, "未能结算", str(exc))
 
     def unsaved(self) -> bool:
         return self.slip_number is None and self.has_input()

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 from ui.fields import CheckedLineEdit
+from ui.ops import run_in_background
 from ui.qt import (
     QApplication,
     QDialog,
@@ -100,15 +101,23 @@ class UnlockDialog(QDialog):
         if not password:
             self.password.set_error("不能为空")
             return
-        try:
-            self._unlock(password)
-        except ValueError as exc:  # AccountError: wrong password, or locked out (with until when)
-            self.password.set_error(getattr(exc, "message", str(exc)))
-            self.password.setText("")
-            return
+        if not self.unlock_button.isEnabled():
+            return  # the last try is still being checked
+        self.unlock_button.setEnabled(False)
+        # argon2 off the GUI thread (ui.ops).
+        run_in_background(lambda: self._unlock(password), self._unlocked, self._refused)
+
+    def _unlocked(self, _user) -> None:
+        self.unlock_button.setEnabled(True)
         self.password.set_error(None)
         self.password.setText("")
         self.accept()
+
+    def _refused(self, exc: Exception) -> None:
+        # AccountError: wrong password, or locked out (with until when)
+        self.unlock_button.setEnabled(True)
+        self.password.set_error(getattr(exc, "message", str(exc)))
+        self.password.setText("")
 
     def reject(self) -> None:
         """Escape and the close button do nothing: only the password opens the window."""

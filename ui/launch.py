@@ -91,6 +91,7 @@ def start_desk(target: str, clerk: str, site_code: str | None):
     """``open_desk`` and the start-up checks, off the GUI thread: (desk, StartupNotes)."""
     desk = open_desk(target, clerk, site_code)
     try:
+        desk.site()  # read here, off the GUI thread; the window asks for it often
         return desk, desk.startup_checks()
     except Exception:
         desk.close()

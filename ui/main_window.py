@@ -12,7 +12,7 @@ from ui.case_panel import CasePanel
 from ui.case_table import CaseFilter, CaseTableModel
 from ui.discharge_dialog import DischargeDialog
 from ui.drafts import DraftBox
-from ui.ops import run_in_background
+from ui.ops import activity, run_in_background
 from ui.printing import preview_and_print, save_pdf
 from ui.qt import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from ui.qt import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSettings,
     QShortcut,
@@ -104,7 +105,6 @@ class MainWindow(QMainWindow):
         self.idle_lock = None
 
         self.case_panel = CasePanel(self._mark_item, self)
-        self.case_panel.checklist.changed.connect(self.refresh_case)
 
         self._build_layout()
         self._build_actions()
@@ -177,8 +177,22 @@ class MainWindow(QMainWindow):
         self.status_site = QLabel("站点：—", self)
         self.status_clerk = QLabel("经办人：—", self)
         self.status_sync = QLabel("同步：—", self)
+        # One busy indicator for every call to the desk (ui.ops): the window never waits.
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(90)
+        self.busy.setToolTip("正在处理…")
+        self.busy.hide()
+        activity.busy.connect(self.busy.setVisible)
+        self.statusBar().addPermanentWidget(self.busy)
         for label in (self.status_db, self.status_site, self.status_clerk, self.status_sync):
             self.statusBar().addPermanentWidget(label)
+
+    def _run(self, work, done, what: str) -> None:
+        """``work()`` off the GUI thread, then ``done(result)`` on it; a failure is shown."""
+        run_in_background(
+            work, done, lambda error: QMessageBox.warning(self, f"未能{what}", str(error))
+        )
 
     # --- the store arrives -----------------------------------------------------------------
     def attach(self, desk: Desk) -> None:
@@ -186,8 +200,9 @@ class MainWindow(QMainWindow):
         self.model.mask = desk.mask_id
         self.drafts = DraftBox(desk.data_dir / "drafts")
         self.status_db.setText(f"数据库：{desk.target}")
-        self._carry_sync_setting()
+        self._enable_case_actions()
         self.update_status()
+        self._carry_sync_setting()
         self.show_work_list()
         if self.drafts.load(DRAFT_KEY):
             self.statusBar().showMessage("有上次未保存的入院登记草稿，按 F2 继续。", 15000)
@@ -227,24 +242,37 @@ class MainWindow(QMainWindow):
         QMessageBox.critical(self, "未能打开数据库", f"{error}")
 
     def update_status(self) -> None:
-        site = self.desk.site() if self.desk else None
+        desk = self.desk
+        site = desk.site() if desk else None  # the desk keeps the site once read
         self.status_site.setText(f"站点：{site.name}（{site.code}）" if site else "站点：未设置")
-        user = self.desk.user if self.desk else None
+        user = desk.user if desk else None
         if user is not None:
             self.status_clerk.setText(f"经办人：{user.name}（{user.role_name}）")
         else:
             self.status_clerk.setText("经办人：未登录")
-        self.status_sync.setText(self._sync_text())
+        if desk is None:
+            self.status_sync.setText(self._sync_text(None))
+            return
+        run_in_background(
+            desk.sync_status,
+            lambda state: self.status_sync.setText(self._sync_text(state)),
+            lambda error: self.status_sync.setText(f"同步：状态未能读取（{error}）"),
+        )
 
     def _carry_sync_setting(self) -> None:
         """A folder chosen in the settings before the store knew it is handed to app.sync."""
-        state = self.desk.sync_status()
+        desk = self.desk
         folder = options.UPLOAD_FOLDER.read(self.settings)
-        if state is not None and state.central_folder is None and folder:
-            self.desk.set_sync(folder, options.SYNC_MINUTES.read(self.settings))
+        minutes = options.SYNC_MINUTES.read(self.settings)
 
-    def _sync_text(self) -> str:
-        state = self.desk.sync_status() if self.desk else None
+        def carry() -> None:
+            state = desk.sync_status()
+            if state.central_folder is None and folder:
+                desk.set_sync(folder, minutes)
+
+        self._run(carry, lambda _none: self.update_status(), "保存同步设置")
+
+    def _sync_text(self, state) -> str:
         if state is None:
             folder = options.UPLOAD_FOLDER.read(self.settings)
             return f"同步：上传至 {folder}" if folder else "同步：未设置上传文件夹"
@@ -261,7 +289,7 @@ class MainWindow(QMainWindow):
     def sync_if_due(self) -> None:
         """Run sync off the GUI thread when its back-off says it is due; show the outcome."""
         desk = self.desk
-        if desk is None or desk.sync_status() is None:
+        if desk is None:
             return
         run_in_background(
             desk.sync_if_due,
@@ -276,9 +304,12 @@ class MainWindow(QMainWindow):
 
     def run_search(self) -> None:
         text = self.search.text().strip()
-        if self.desk is None or not text:
+        desk = self.desk
+        if desk is None or not text:
             return
-        rows = self.desk.search(text)
+        self._run(lambda: desk.search(text), lambda rows: self._found(text, rows), "查找")
+
+    def _found(self, text: str, rows: list[CaseRow]) -> None:
         self.model.set_rows(rows)
         self.list_title.setText(f"查找“{text}”：{len(rows)} 条")
         self.back_button.show()
@@ -291,12 +322,17 @@ class MainWindow(QMainWindow):
         self._enable_case_actions()
 
     def show_work_list(self) -> None:
-        if self.desk is None:
+        desk = self.desk
+        if desk is None:
             return
-        self.model.set_rows(self.desk.work_list(self.handled_today))
-        self.list_title.setText(f"在院及今日办理的病例：{self.model.rowCount()} 条")
+        handled = frozenset(self.handled_today)
         self.back_button.hide()
         self.search.clear()
+        self._run(lambda: desk.work_list(handled), self._show_work_rows, "读取在院列表")
+
+    def _show_work_rows(self, rows: list[CaseRow]) -> None:
+        self.model.set_rows(rows)
+        self.list_title.setText(f"在院及今日办理的病例：{self.model.rowCount()} 条")
         self.case_panel.show_case(None)
         self._enable_case_actions()
 
@@ -317,17 +353,32 @@ class MainWindow(QMainWindow):
 
     def refresh_case(self) -> None:
         row = self.current_row()
-        detail = self.desk.case(row.admission_id) if (row and self.desk) else None
-        self.case_panel.show_case(detail)
-        self._enable_case_actions()
+        desk = self.desk
+        if row is None or desk is None:
+            self.case_panel.show_case(None)
+            self._enable_case_actions()
+            return
+        admission_id = row.admission_id
+
+        def loaded(detail) -> None:
+            current = self.current_row()
+            if current is not None and current.admission_id == admission_id:
+                self.case_panel.show_case(detail)
+                self._enable_case_actions()
+
+        self._run(lambda: desk.case(admission_id), loaded, "读取病例")
 
     def _replace_row(self, admission_id: int) -> None:
         """Show the case's new state in the list (after registering, settling, voiding)."""
-        detail = self.desk.case(admission_id)
+        desk = self.desk
         self.handled_today.add(admission_id)
-        rows = [r for r in self.model.rows if r.admission_id != admission_id]
-        self.model.set_rows([detail.row, *rows])
-        self.select_admission(admission_id)
+
+        def loaded(detail) -> None:
+            rows = [r for r in self.model.rows if r.admission_id != admission_id]
+            self.model.set_rows([detail.row, *rows])
+            self.select_admission(admission_id)
+
+        self._run(lambda: desk.case(admission_id), loaded, "读取病例")
 
     def _enable_case_actions(self) -> None:
         detail = self.case_panel.detail
@@ -344,7 +395,16 @@ class MainWindow(QMainWindow):
         self.application_action.setEnabled(live is not None and detail.row.policy_id == "weihai")
 
     def _mark_item(self, item_id: int, **changes) -> None:
-        self.desk.mark_item(item_id, **changes)
+        """Save one tick or scan off the GUI thread (a scan is hashed), then show the case."""
+        desk = self.desk
+
+        def refused(error: Exception) -> None:
+            QMessageBox.warning(self, "未能保存材料", str(error))
+            self.refresh_case()  # the tick goes back to what is saved
+
+        run_in_background(
+            lambda: desk.mark_item(item_id, **changes), lambda _none: self.refresh_case(), refused
+        )
 
     # --- registration, discharge, void -----------------------------------------------------
     def open_registration(self) -> None:
@@ -369,7 +429,14 @@ class MainWindow(QMainWindow):
         if self.desk is None or detail is None or detail.live_settlement is not None:
             return
         desk = self.desk
-        case = desk.discharge_case(detail.row.admission_id)
+        self._run(
+            lambda: desk.discharge_case(detail.row.admission_id),
+            self._show_discharge,
+            "打开出院结算",
+        )
+
+    def _show_discharge(self, case) -> None:
+        desk = self.desk
         self.discharge = DischargeDialog(
             case,
             preview=lambda claim: desk.preview(case, claim),
@@ -423,7 +490,7 @@ class MainWindow(QMainWindow):
             self.printed.emit(slip_number)
             # Only a print that happened counts: a preview closed unprinted is no reprint.
             if preview_and_print(self, pdf, f"结算单 {slip_number}", printer):
-                desk.record_print(slip_number, paper)
+                self._run(lambda: desk.record_print(slip_number, paper), lambda _: None, "记录打印")
 
         run_in_background(
             lambda: desk.slip_pdf(slip_number, paper=paper),
@@ -463,12 +530,19 @@ class MainWindow(QMainWindow):
         slip = self._live_slip()
         if not slip:
             return
+        desk = self.desk
         paper = options.PAPER.read(self.settings)
-        pdf = self.desk.slip_pdf(slip, paper=paper)
-        path = save_pdf(self, pdf, f"结算单-{slip}.pdf")
-        if path is not None:
-            self.desk.record_print(slip, paper)
-            self.statusBar().showMessage(f"已保存：{path}", 8000)
+
+        def made(pdf: bytes) -> None:
+            path = save_pdf(self, pdf, f"结算单-{slip}.pdf")
+            if path is not None:
+                self._run(
+                    lambda: desk.record_print(slip, paper),
+                    lambda _none: self.statusBar().showMessage(f"已保存：{path}", 8000),
+                    "记录打印",
+                )
+
+        self._run(lambda: desk.slip_pdf(slip, paper=paper), made, "生成结算单")
 
     # --- settings and policies -------------------------------------------------------------
     def open_export(self) -> None:

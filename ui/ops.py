@@ -1,8 +1,11 @@
 """Work off the GUI thread, reported back on it (after Anki's ``QueryOp``).
 
-``run_in_background(work, on_success, on_failure)`` runs ``work()`` on Qt's thread pool; the
-callbacks run on the GUI thread with its return value or the exception. ``work`` must not touch
-widgets. ``pending()`` counts jobs still running (tests wait for it to reach zero).
+Every call from the window to the desk (the store, a password hash, a PDF, a scan's hash)
+goes through ``run_in_background(work, on_success, on_failure)``: ``work()`` runs on Qt's
+thread pool, the callbacks run on the GUI thread with its return value or the exception.
+``work`` must not touch widgets. ``pending()`` counts jobs still running (tests wait for it to
+reach zero); ``activity.busy(bool)`` tells the window's one busy indicator when work starts
+and when the last job ends.
 """
 
 from collections.abc import Callable
@@ -10,6 +13,19 @@ from collections.abc import Callable
 from ui.qt import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 _running: set["_Relay"] = set()
+
+
+class _Activity(QObject):
+    busy = Signal(bool)
+
+
+activity = _Activity()
+
+
+def _finished(relay: "_Relay") -> None:
+    _running.discard(relay)
+    if not _running:
+        activity.busy.emit(False)
 
 
 class _Relay(QObject):
@@ -27,15 +43,19 @@ class _Relay(QObject):
 
     @Slot(object)
     def _success(self, value: object) -> None:
-        _running.discard(self)
-        self._on_success(value)
+        try:
+            self._on_success(value)
+        finally:
+            _finished(self)
 
     @Slot(object)
     def _failure(self, error: object) -> None:
-        _running.discard(self)
-        if self._on_failure is None:
-            raise error
-        self._on_failure(error)
+        try:
+            if self._on_failure is None:
+                raise error
+            self._on_failure(error)
+        finally:
+            _finished(self)
 
 
 class _Job(QRunnable):
@@ -59,6 +79,8 @@ def run_in_background(
     on_failure: Callable[[Exception], None] | None = None,
 ) -> None:
     relay = _Relay(on_success, on_failure)
+    if not _running:
+        activity.busy.emit(True)
     _running.add(relay)
     QThreadPool.globalInstance().start(_Job(work, relay))
 

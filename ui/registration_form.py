@@ -16,6 +16,7 @@ from app.vocabulary import (
 )
 from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.ops import run_in_background
 from ui.qt import (
     QCheckBox,
     QComboBox,
@@ -81,6 +82,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         self._id_done = False  # the clerk has left the ID field (or typed all 18 characters)
         self.roster_state = ""
         self._filled_name = ""  # the name last filled in from a known ID number
+        self._known_names: dict[str, str | None] = {}  # ID number → name in the store
         self.setWindowTitle("入院备案登记")
         self.fields = {key: CheckedLineEdit(label, hint, self) for key, label, hint in TEXT_FIELDS}
         for key, field in self.fields.items():
@@ -262,18 +264,31 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
             return
         self.birth_date.setText(resident.birth_date.isoformat())
         self.sex.setText(resident.sex_name)
-        answer = self.desk.roster_answer(resident.number, self._admission_day())
+        number, day, desk = resident.number, self._admission_day(), self.desk
+        self.roster.setText("正在核对名册…")
+        self.roster.setStyleSheet("")
+        run_in_background(
+            lambda: (desk.roster_answer(number, day), desk.known_name(number)),
+            lambda found: self._roster_found(number, *found),
+            lambda error: self.roster.setText(f"名册核对失败：{error}"),
+        )
+
+    def _roster_found(self, number: str, answer, known: str | None) -> None:
+        """The roster's answer and the stored name for ``number``, back from the desk."""
+        self._known_names[number] = known
+        if "".join(self.fields["id_number"].text().split()).upper() != number:
+            return  # the clerk has typed on since
         self.roster.setText(answer.text)
         self.roster.setStyleSheet(f"color: {_ROSTER_COLOURS[answer.state]}; font-weight: bold;")
         self.roster_state = answer.state
         if answer.category:
             self.category.setCurrentIndex(max(self.category.findData(answer.category), 0))
-        known = self.desk.known_name(resident.number)
         typed = self.fields["name"].text().strip()
         # Fill in a known person's name; replace it only if it was filled in, not typed.
         if known and (not typed or typed == self._filled_name):
             self._filled_name = known
             self.fields["name"].setText(known)
+        self.validate()
 
     def _id_finished(self) -> None:
         self._touched.add("id_number")
@@ -309,7 +324,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         id_number = self.fields["id_number"].text().strip()
         name = self.fields["name"].text().strip()
         if errors["id_number"] is None and id_number and name and len(id_number) >= 18:
-            known = self.desk.known_name(id_number)
+            known = self._known_names.get("".join(id_number.split()).upper())
             if known and known != name:
                 errors["name"] = f"与已登记的姓名“{known}”不一致，请核对证件"
         reason_needed = self.roster_state in ("not_found", "expired")
@@ -374,11 +389,18 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         if not self.validate():
             self.form_error.show_error("请先改正标红的项目。")
             return
-        try:
-            registration = self.desk.register(self.admission_input())
-        except ValueError as exc:
+        form, desk = self.admission_input(), self.desk
+        self.save_button.setEnabled(False)
+        run_in_background(lambda: desk.register(form), self._registered, self._refused)
+
+    def _refused(self, exc: Exception) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValueError):
             self._show_service_error(exc)
-            return
+        else:
+            self.form_error.show_error(str(exc))
+
+    def _registered(self, registration) -> None:
         self._saved = True
         if self._drafts is not None:
             self._drafts.discard(self._draft_key)

@@ -6,6 +6,7 @@ problem next to its field as it is typed, and emit ``signed_in`` with the ``User
 """
 
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.ops import run_in_background
 from ui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -118,24 +119,30 @@ class FirstAdministratorDialog(EnterMovesOn, QDialog):
         self.resize(560, 0)
 
     def create(self) -> None:
-        from app.accounts.service import AccountError
-
         name = self.name.text().strip()
         self.name.set_error(None if name else "不能为空")
         if not self.new_password.require() or not name:
             return
-        try:
-            self.user = self.desk.create_first_administrator(name, self.new_password.text())
-        except AccountError as exc:
-            if exc.field == "user":
-                self.name.set_error(exc.message)
-            elif exc.field == "new_password":
-                self.new_password.password.set_error(exc.message)
-            else:
-                self.error.show_error(str(exc))
-            return
+        desk, password = self.desk, self.new_password.text()
+        run_in_background(
+            lambda: desk.create_first_administrator(name, password), self._created, self._refused
+        )
+
+    def _created(self, user) -> None:
+        self.user = user
         self.signed_in.emit(self.user)
         self.accept()
+
+    def _refused(self, exc: Exception) -> None:
+        from app.accounts.service import AccountError
+
+        field = exc.field if isinstance(exc, AccountError) else ""
+        if field == "user":
+            self.name.set_error(exc.message)
+        elif field == "new_password":
+            self.new_password.password.set_error(exc.message)
+        else:
+            self.error.show_error(str(exc))
 
 
 class LoginDialog(QDialog):
@@ -206,11 +213,33 @@ class LoginDialog(QDialog):
         self.password.set_error(None if self.password.text() else "不能为空")
         if not (name and self.password.text()):
             return
-        try:
-            user = self.desk.sign_in(name, self.password.text())
-        except AccountError as exc:
-            message = exc.message + self._time_left(name)
-            (self.name if exc.field == "user" else self.password).set_error(message)
+        if self.sign_in_button.isEnabled() is False:
+            return  # one check at a time: the last one is still running
+        desk = self.desk
+        password = self.password.text()
+        self.sign_in_button.setEnabled(False)
+
+        def attempt():
+            # argon2 takes about 0.2 s: never on the GUI thread (ui.ops).
+            try:
+                return desk.sign_in(name, password), ""
+            except AccountError as exc:
+                return exc, self._time_left(name)
+
+        run_in_background(attempt, self._signed_in, self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        self.sign_in_button.setEnabled(True)
+        self.password.set_error(str(exc))
+
+    def _signed_in(self, outcome) -> None:
+        from app.accounts.service import AccountError
+
+        self.sign_in_button.setEnabled(True)
+        user, time_left = outcome
+        if isinstance(user, AccountError):
+            message = user.message + time_left
+            (self.name if user.field == "user" else self.password).set_error(message)
             self.password.setText("")
             return
         if user.must_change_password:
@@ -230,21 +259,20 @@ class LoginDialog(QDialog):
         return f"。还需等待约 {minutes} 分钟"
 
     def change(self) -> None:
-        from app.accounts.service import AccountError
 
         if not self.new_password.require():
             return
-        try:
-            user = self.desk.change_password(
-                self.name.text().strip(), self.password.text(), self.new_password.text()
-            )
-        except AccountError as exc:
-            if exc.field == "new_password":
-                self.new_password.password.set_error(exc.message)
-            else:
-                self.change_error.show_error(str(exc))
-            return
-        self._done(user)
+        desk, name = self.desk, self.name.text().strip()
+        old, new = self.password.text(), self.new_password.text()
+        run_in_background(lambda: desk.change_password(name, old, new), self._done, self._refused)
+
+    def _refused(self, exc: Exception) -> None:
+        from app.accounts.service import AccountError
+
+        if isinstance(exc, AccountError) and exc.field == "new_password":
+            self.new_password.password.set_error(exc.message)
+        else:
+            self.change_error.show_error(str(exc))
 
     def _done(self, user) -> None:
         self.user = user

@@ -5,6 +5,7 @@ by ``app.accounts`` (wrong passwords count towards the supervisor's lockout).
 """
 
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.ops import run_in_background
 from ui.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 
@@ -67,13 +68,18 @@ class VoidDialog(EnterMovesOn, QDialog):
         self.reason.set_error(None if reason else "作废须填写理由")
         if not (supervisor and password and reason):
             return
-        try:
-            self._void(self.slip_number, reason, supervisor, password)
-        except ValueError as exc:
-            if getattr(exc, "field", "") in ("password", "user", "clerk"):
-                show_approval_error(exc, self.supervisor, self.password)
-            else:
-                self.error.show_error(str(exc))
-            self.password.setText("")
-            return
-        self.accept()
+        # The password hash and the write run off the GUI thread (ui.ops).
+        self.void_button.setEnabled(False)
+        run_in_background(
+            lambda: self._void(self.slip_number, reason, supervisor, password),
+            lambda _none: self.accept(),
+            self._refused,
+        )
+
+    def _refused(self, exc: Exception) -> None:
+        self.void_button.setEnabled(True)
+        if getattr(exc, "field", "") in ("password", "user", "clerk"):
+            show_approval_error(exc, self.supervisor, self.password)
+        else:
+            self.error.show_error(str(exc))
+        self.password.setText("")

@@ -27,17 +27,22 @@ class CasesDesk:
     store: Store
     clerk: str
     _site_code: str | None
+    _site: SiteInfo | None = None
 
     # --- the site ------------------------------------------------------------------------
     def site(self) -> SiteInfo | None:
+        """This window's site; read once, then kept (``save_site`` replaces it)."""
         from app.services import ServiceError, current_site
 
+        if self._site is not None:
+            return self._site
         with self.store.read() as session:
             try:
                 site = current_site(session, self._site_code)
             except ServiceError:
                 return None
-            return SiteInfo(site.code, site.name, site.facility, site.default_policy)
+            self._site = SiteInfo(site.code, site.name, site.facility, site.default_policy)
+        return self._site
 
     def save_site(self, code: str, name: str, facility: str, default_policy: str) -> SiteInfo:
         from app.services import save_site
@@ -51,7 +56,8 @@ class CasesDesk:
             clerk=self.clerk,
         )
         self._site_code = site.code
-        return SiteInfo(site.code, site.name, site.facility, site.default_policy)
+        self._site = SiteInfo(site.code, site.name, site.facility, site.default_policy)
+        return self._site
 
     # --- finding cases -------------------------------------------------------------------
     def work_list(

@@ -5,19 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from app.sync import SyncStatus
     from db import Store
 
 
 class SyncDesk:
     store: Store
 
-    # --- sync with the central upload folder (app.sync) ------------------------------------
-    def sync_status(self):
-        """``app.sync.SyncStatus``, or None where this build has no sync module."""
-        try:
-            from app import sync
-        except ImportError:
-            return None
+    def sync_status(self) -> SyncStatus:
+        from app import sync
+
         return sync.status(self.store)
 
     def sync_if_due(self):
@@ -26,9 +23,7 @@ class SyncDesk:
         return sync.run_if_due(self.store)
 
     def set_sync(self, folder: str, minutes: int) -> None:
-        try:
-            from app import sync
-        except ImportError:
-            return
+        from app import sync
+
         sync.set_central_folder(self.store, folder or None)
         sync.set_interval(self.store, minutes)

@@ -150,7 +150,21 @@ def window(qtbot, settings, desk, accounts, monkeypatch):
     qtbot.addWidget(shown)
     shown.attach(desk)
     shown.show()
+    settle_ops(qtbot)  # the work list and the status arrive from the desk's thread
     return shown
+
+
+def settle_ops(qtbot) -> None:
+    """Wait until every call the window handed to the desk (``ui.ops``) has come back."""
+    from ui import ops
+
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+
+
+@pytest.fixture
+def settled(qtbot):
+    """``settled()`` waits for the window's background calls to finish."""
+    return lambda: settle_ops(qtbot)
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ def test_exports_csv_and_xlsx_masked(qtbot, viewer, registered, tmp_path, monkey
     target = tmp_path / "审计.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV"))
     viewer.export_button.click()
-    qtbot.waitUntil(lambda: ops.pending() == 0)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert viewer.outcome.text() == f"已导出 {shown} 条：{target}"
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     assert rows[0][2] == "操作人" and len(rows) == shown + 1
@@ -104,7 +104,7 @@ def test_exports_csv_and_xlsx_masked(qtbot, viewer, registered, tmp_path, monkey
 
     book = tmp_path / "审计.xlsx"
     viewer.export(str(book))
-    qtbot.waitUntil(lambda: ops.pending() == 0)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     sheet = load_workbook(book).active
     assert sheet.max_row == shown + 1
     assert any(masked in str(cell.value) for cell in sheet["G"])
@@ -112,10 +112,10 @@ def test_exports_csv_and_xlsx_masked(qtbot, viewer, registered, tmp_path, monkey
 
 def test_verify_chain_shows_whole_then_broken(qtbot, viewer, desk):
     viewer.verify_button.click()
-    qtbot.waitUntil(lambda: ops.pending() == 0)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert viewer.outcome.text().startswith("审计链完整：已核对 ")
 
     run_untriggered(desk.store, "UPDATE audit_event SET clerk = '别人' WHERE id = 2")
     viewer.verify_button.click()
-    qtbot.waitUntil(lambda: ops.pending() == 0)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert viewer.outcome.text().startswith("审计链有 1 处断点")

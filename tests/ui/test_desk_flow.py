@@ -17,6 +17,11 @@ BAD_ID = GOOD_ID[:-1] + ("1" if GOOD_ID[-1] != "1" else "2")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+def settle(qtbot) -> None:
+    """Wait for the window's calls to the desk (made off the GUI thread) to come back."""
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+
+
 def pdf_text(pdf: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
@@ -26,6 +31,7 @@ def register(qtbot, window, type_text, admission_number="ZY-7001"):
     form = window.registration
     qtbot.waitUntil(form.isVisible)
     qtbot.keyClicks(form.fields["id_number"].edit, GOOD_ID)
+    settle(qtbot)
     type_text(form.fields["name"].edit, "测试庚")
     form.category.setCurrentIndex(form.category.findData("minimum_living"))
     qtbot.keyClicks(form.fields["admission_number"].edit, admission_number)
@@ -34,6 +40,11 @@ def register(qtbot, window, type_text, admission_number="ZY-7001"):
     type_text(form.fields["off_roster_reason"].edit, "新认定低保户，名册待更新")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.case_panel.detail is not None)
+    settle(qtbot)
+    # The form has closed; as a window manager would, give the main window the keyboard back
+    # (offscreen Qt has none, and shortcuts only reach the active window).
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     return window.case_panel.detail
 
 
@@ -46,6 +57,7 @@ def test_registration_shows_id_errors_as_typed_and_fills_from_the_number(qtbot, 
 
     form.fields["id_number"].edit.clear()
     qtbot.keyClicks(form.fields["id_number"].edit, GOOD_ID)
+    settle(qtbot)
     assert form.fields["id_number"].error_text() == ""
     assert form.birth_date.text() == "1961-03-04"
     assert form.sex.text() == "女"
@@ -78,6 +90,7 @@ def test_whole_case_register_papers_settle_print_void(
         ):
             if required:
                 panel.tick_box(row, key).click()
+                settle(qtbot)
     assert panel.summary.text() == "材料齐全。"
     assert all(panel.row_state(r) == "✓" for r in range(len(panel.lines)))
 
@@ -88,6 +101,7 @@ def test_whole_case_register_papers_settle_print_void(
         QFileDialog, "getOpenFileName", lambda *a, **k: (str(scan), "扫描件 (*.png)")
     )
     panel.choose_scan(panel.lines[0].item_id)
+    settle(qtbot)
     assert panel.lines[0].scan_sha256 is not None
     dropped = tmp_path / "身份证.png"
     dropped.write_bytes(PNG + b"other")
@@ -103,6 +117,7 @@ def test_whole_case_register_papers_settle_print_void(
         Qt.KeyboardModifier.NoModifier,
     )
     panel.dropEvent(event)
+    settle(qtbot)
     assert panel.lines[1].scan_sha256 is not None
     assert panel.lines[1].scan_sha256 != panel.lines[0].scan_sha256
     assert (window.desk.data_dir / "scans").is_dir()
@@ -111,6 +126,7 @@ def test_whole_case_register_papers_settle_print_void(
     # base = 20000 - 1000 - 12000 = 7000; assistance 7000 x 70% = 4900;
     # patient pays 20000 - 12000 - 4900 = 3100; cap left 80000 - 4900 = 75100.
     qtbot.keyClick(window, Qt.Key.Key_F5)
+    settle(qtbot)
     dialog = window.discharge
     assert dialog.case.missing_documents == ()
     for key, text in (("total", "20000"), ("out_of_catalog", "1000"), ("basic_insurance", "12000")):
@@ -135,6 +151,7 @@ def test_whole_case_register_papers_settle_print_void(
     target = tmp_path / "slip.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
     window.pdf_action.trigger()
+    settle(qtbot)
     assert slip in pdf_text(target.read_bytes())
 
     # Void with a supervisor's password and a reason; the case can be settled again.
@@ -147,6 +164,7 @@ def test_whole_case_register_papers_settle_print_void(
     type_text(void.reason.edit, "目录外费用录错")
     qtbot.mouseClick(void.void_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.rows[0].status == "已作废待重算")
+    settle(qtbot)
     assert window.discharge_action.isEnabled()
     assert not window.void_action.isEnabled()
     assert "已作废：目录外费用录错" in window.case_panel.settlements.text()
@@ -156,6 +174,7 @@ def test_whole_case_register_papers_settle_print_void(
 def test_search_finds_the_case(qtbot, window, type_text, how):
     register(qtbot, window, type_text, admission_number="ZY-8123")
     window.show_work_list()
+    settle(qtbot)
     assert window.case_panel.detail is None
     text = {"id_number": GOOD_ID, "admission_number": "ZY-8123", "name": "测试庚"}[how]
     if text.isascii():
@@ -163,6 +182,7 @@ def test_search_finds_the_case(qtbot, window, type_text, how):
     else:
         type_text(window.search, text)
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    settle(qtbot)
     assert window.list_title.text() == f"查找“{text}”：1 条"
     assert window.case_panel.detail.row.admission_number == "ZY-8123"
 
@@ -187,9 +207,11 @@ def test_scanned_slip_number_jumps_to_the_case(qtbot, window, type_text, desk):
     }
     slip = desk.settle(case, claim, override, datetime.now().replace(second=0, microsecond=0))
     window.show_work_list()
+    settle(qtbot)
     # A keyboard-wedge scanner types the code, then Enter.
     qtbot.keyClicks(window.search, slip.lower())
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    settle(qtbot)
     assert window.case_panel.detail.row.admission_number == "ZY-9001"
     assert window.case_panel.detail.live_settlement.slip_number == slip
 
@@ -221,6 +243,7 @@ def test_registration_draft_survives_and_closing_asks(qtbot, window, type_text, 
 def test_cases_handled_today_stay_in_the_list(qtbot, window, type_text, desk):
     detail = register(qtbot, window, type_text, admission_number="ZY-7100")
     window.show_work_list()
+    settle(qtbot)
     assert [row.admission_number for row in window.model.rows] == ["ZY-7100"]
     window.today_only.setChecked(True)
     assert window.proxy.rowCount() == 1
@@ -247,12 +270,14 @@ def test_roster_answer_is_shown_for_on_roster_and_expired(qtbot, window, desk, t
     qtbot.keyClick(window, Qt.Key.Key_F2)
     form = window.registration
     qtbot.keyClicks(form.fields["id_number"].edit, GOOD_ID)
+    settle(qtbot)
     assert form.roster.text() == "在册：低保对象"
     assert form.category.currentData() == "minimum_living"
     assert form.fields["name"].text() == "测试壬"  # a known person's name is filled in
 
     form.fields["id_number"].edit.clear()
     qtbot.keyClicks(form.fields["id_number"].edit, expired_id)
+    settle(qtbot)
     assert form.roster.text() == "名册资格已过期（有效期至 2020-12-31），须填写登记理由"
     assert form.fields["name"].text() == "测试癸"
     assert form.fields["name"].error_text() == ""
@@ -261,6 +286,7 @@ def test_roster_answer_is_shown_for_on_roster_and_expired(qtbot, window, desk, t
 def test_missing_papers_need_a_supervisor_to_settle(qtbot, window, type_text):
     register(qtbot, window, type_text, admission_number="ZY-7200")
     qtbot.keyClick(window, Qt.Key.Key_F5)
+    settle(qtbot)
     dialog = window.discharge
     first_missing = dialog.missing_label.text().splitlines()[0]
     assert first_missing.startswith("✗ 入院备案·") and "原件未查验" in first_missing

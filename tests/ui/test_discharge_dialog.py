@@ -6,6 +6,7 @@ import pytest
 
 from app.desk.records import DischargeCase
 from app.settlement import settle_json
+from ui import ops
 from ui.discharge_dialog import DischargeDialog
 from ui.qt import QMessageBox, Qt
 
@@ -151,6 +152,7 @@ def test_missing_documents_need_a_supervisor(qtbot, make_dialog, type_text):
     qtbot.keyClicks(dialog.supervisor_password, "Boss#2026okay")
     assert dialog.confirm_button.isEnabled()
     dialog.confirm()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert dialog.saved[0][1] == {
         "supervisor": "王主管",
         "password": "Boss#2026okay",

@@ -49,7 +49,7 @@ sequence = itertools.count(100)
 
 
 def settle_down(qtbot) -> None:
-    qtbot.waitUntil(lambda: ops.pending() == 0)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
 
 
 @FUZZ
@@ -94,7 +94,9 @@ def test_discharge_dialog_takes_anything_and_settles_only_what_is_valid(qtbot, w
     admission_id = register_admission(store, form, clerk="王", now=datetime(2026, 3, 1, 10))
     tick_all(store, admission_id.admission_id)
     window._replace_row(admission_id.admission_id)
+    settle_down(qtbot)
     window.open_discharge()
+    settle_down(qtbot)
     dialog = window.discharge
     for key, text in amounts.items():
         dialog.fields[key].edit.setText(text)

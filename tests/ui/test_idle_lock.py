@@ -6,6 +6,7 @@ import pytest
 from app.services import register_admission
 from tests.store.helpers import admission, person
 from tests.ui.accounts import CLERK, CLERK_PW
+from ui import ops
 from ui.qt import Qt
 
 
@@ -21,8 +22,11 @@ class Seconds:
 def open_discharge(qtbot, window, desk):
     registered = register_admission(desk.store, admission(person(5), "ZY-L01"), clerk=CLERK)
     window.show_work_list()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     window.select_admission(registered.admission_id)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     window.discharge_action.trigger()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     dialog = window.discharge
     qtbot.waitUntil(dialog.isVisible)
     qtbot.keyClicks(dialog.fields["total"].edit, "9000")
@@ -57,6 +61,7 @@ def test_idle_lock_keeps_the_open_discharge_dialog_and_its_amounts(qtbot, window
     assert lock.is_locked and lock.dialog.isVisible()
     qtbot.keyClicks(lock.dialog.password.edit, "Wrong#2026pass")
     qtbot.keyClick(lock.dialog.password.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert lock.dialog.password.error_text() == "密码：用户名或密码不正确"
     assert lock.is_locked and not dialog.isVisible()
 

@@ -7,6 +7,7 @@ import pytest
 
 from app.accounts.service import create_user, login
 from tests.ui.accounts import ADMIN, ADMIN_PW, CLERK, CLERK_PW, FIRST_PW
+from ui import ops
 from ui.qt import Qt
 from ui.sign_in import FirstAdministratorDialog, LoginDialog, sign_in_dialog
 
@@ -26,6 +27,11 @@ def clock(desk):
     ticking = Clock()
     desk.now = ticking
     return ticking
+
+
+def settle(qtbot) -> None:
+    """Wait for the password check, made off the GUI thread, to come back."""
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
 
 
 def show(qtbot, dialog):
@@ -68,6 +74,7 @@ def test_login_locks_after_five_failures_and_says_how_long(qtbot, desk, accounts
     for attempt in range(1, 6):
         qtbot.keyClicks(dialog.password.edit, f"Wrong#pass{attempt}")
         qtbot.keyClick(dialog.password.edit, Qt.Key.Key_Return)
+        settle(qtbot)
         assert dialog.password.text() == ""
     assert dialog.password.error_text() == (
         "密码：连续 5 次密码错误，账户已锁定 15 分钟（至 08:15），或请管理员解锁。还需等待约 15 分钟"
@@ -77,6 +84,7 @@ def test_login_locks_after_five_failures_and_says_how_long(qtbot, desk, accounts
     clock.moment = T0 + timedelta(minutes=5)
     qtbot.keyClicks(dialog.password.edit, CLERK_PW)
     qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.name.error_text().startswith("登录名：连续 5 次密码错误，账户已锁定至 08:15")
     assert dialog.name.error_text().endswith("还需等待约 10 分钟")
     assert desk.user is None and dialog.isVisible()
@@ -96,6 +104,7 @@ def test_first_login_forces_a_new_password(qtbot, desk, accounts, type_text):
     type_text(dialog.name.edit, "新经办")
     qtbot.keyClicks(dialog.password.edit, FIRST_PW)
     qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.pages.currentIndex() == 1
     assert "须先修改密码" in dialog.change_notice.text()
     assert desk.user is None  # not usable before the change
@@ -110,6 +119,7 @@ def test_first_login_forces_a_new_password(qtbot, desk, accounts, type_text):
     qtbot.keyClicks(fresh.password.edit, FIRST_PW)  # the old one again
     qtbot.keyClicks(fresh.again.edit, FIRST_PW)
     qtbot.mouseClick(dialog.change_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.new_password.password.error_text() == "密码：新密码不能与原密码相同"
 
     for field in (fresh.password, fresh.again):

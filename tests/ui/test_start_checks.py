@@ -9,6 +9,7 @@ import pytest
 
 from app.backup import backup_now
 from tests.ui.accounts import ADMIN, CLERK, CLERK_PW
+from ui import ops
 from ui.launch import DatabaseDamaged, open_desk, sign_in_then_attach, start_desk
 from ui.sign_in import FirstAdministratorDialog, LoginDialog
 
@@ -108,6 +109,7 @@ def test_start_opens_then_asks_to_sign_in_before_the_list(
     dialog.name.setText(CLERK)
     qtbot.keyClicks(dialog.password.edit, CLERK_PW)
     dialog.sign_in()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert window.desk is opened and window.status_clerk.text() == f"经办人：{CLERK}（经办员）"
     assert window.idle_lock is not None and window.idle_lock.seconds == 10 * 60
     assert settings.value("clerk/name") == CLERK
