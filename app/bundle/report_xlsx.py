@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from app.bundle.cases import MONEY_FIELDS, BundleCase, Totals, totals, totals_by
 from app.bundle.indicators import monthly_indicators
 from app.bundle.zipfiles import normalise_office_file
+from app.sheet_cells import append_row
 
 MONEY_FORMAT = "#,##0.00"
 DETAIL_COLUMNS = (
@@ -48,7 +49,7 @@ def _day(moment: datetime | None) -> str:
 
 
 def _header(sheet, titles) -> None:
-    sheet.append(list(titles))
+    append_row(sheet, titles)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
@@ -65,7 +66,8 @@ def _detail(sheet, cases: list[BundleCase], grand: Totals) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
     for number, case in enumerate(cases, 1):
         status = f"作废：{case.void_reason or ''}" if case.voided else "正常"
-        sheet.append(
+        append_row(
+            sheet,
             [
                 number,
                 case.slip_number,
@@ -80,10 +82,11 @@ def _detail(sheet, cases: list[BundleCase], grand: Totals) -> None:
                 *(case.amounts[key] for key in DETAIL_MONEY),
                 case.settle_mode_name,
                 status,
-            ]
+            ],
         )
         _money(sheet, sheet.max_row, 11, len(DETAIL_MONEY))
-    sheet.append(
+    append_row(
+        sheet,
         [
             TOTALS_LABEL,
             f"{grand.count} 笔",
@@ -91,7 +94,7 @@ def _detail(sheet, cases: list[BundleCase], grand: Totals) -> None:
             *(grand.sums[key] for key in DETAIL_MONEY),
             "",
             "",
-        ]
+        ],
     )
     _money(sheet, sheet.max_row, 11, len(DETAIL_MONEY))
     for cell in sheet[sheet.max_row]:
@@ -105,7 +108,8 @@ def _summary(sheet, title: str, groups: dict[str, Totals], grand: Totals) -> Non
     for letter in "BCDEF":
         sheet.column_dimensions[letter].width = 14
     for name, group in [*groups.items(), (TOTALS_LABEL, grand)]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 name,
                 group.count,
@@ -113,7 +117,7 @@ def _summary(sheet, title: str, groups: dict[str, Totals], grand: Totals) -> Non
                 group.sums["base"],
                 group.sums["assistance"],
                 group.sums["paid_at_window"],
-            ]
+            ],
         )
         _money(sheet, sheet.max_row, 3, 4)
 
@@ -123,14 +127,15 @@ def _indicators(sheet, cases: list[BundleCase]) -> None:
     for letter, width in zip("ABCDE", (10, 10, 14, 14, 12), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in monthly_indicators(cases):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.month,
                 row.inpatient_count,
                 row.average_cost,
                 row.payable_ratio,
                 row.self_pay_ratio,
-            ]
+            ],
         )
         sheet.cell(row=sheet.max_row, column=3).number_format = MONEY_FORMAT
         for column in (4, 5):
@@ -141,7 +146,8 @@ def _year_end(sheet, cases: list[BundleCase]) -> None:
     _header(sheet, ("结算单号", "姓名", "身份证号", "救助类别", "救助基数", "应发救助金额"))
     for case in cases:
         if case.settle_mode == "year_end" and not case.voided:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     case.slip_number,
                     case.person_name,
@@ -149,7 +155,7 @@ def _year_end(sheet, cases: list[BundleCase]) -> None:
                     case.category_name,
                     case.amounts["base"],
                     case.amounts["assistance"],
-                ]
+                ],
             )
             _money(sheet, sheet.max_row, 5, 2)
 
