@@ -76,6 +76,8 @@ def _amount_text(typed: str) -> str:
     """The digits of ``typed`` if it is in the one accepted form, else ``AmountError``."""
     offset = len(typed) - len(typed.lstrip(_AROUND))
     text = typed.strip(_AROUND)
+    if text.startswith("-"):
+        raise AmountError(f"金额不能为负数（第{offset + 1}个字符“-”）")
     dot = None
     for index, char in enumerate(text):
         if "0" <= char <= "9":
@@ -99,8 +101,6 @@ def _wrong_char(char: str, index: int, dot: int | None) -> str:
         return f"“{char}”是全角数字，请用半角数字"
     if char.isdigit() or unicodedata.numeric(char, None) is not None:
         return f"“{char}”不是半角阿拉伯数字，请用 0-9"
-    if char == "-" and index == 0:
-        return "“-”：金额不能为负数"
     if char == "+" and index == 0:
         return "“+”：不要加正号"
     if char in "eE":
