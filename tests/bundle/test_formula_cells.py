@@ -82,7 +82,7 @@ def test_hostile_names_and_numbers_are_text_in_the_exported_report(quarter, tmp_
     _assert_all_text(cells["明细"], TYPED)
 
 
-def test_a_tab_or_return_at_the_start_is_text_too_in_the_report_and_the_year_end_list(quarter):
+def test_a_tab_at_the_start_is_text_too_in_the_report_and_the_year_end_list(quarter):
     with quarter.store.read() as session:
         cases = collect_cases(session, "TEZ01", "taierzhuang", parse_period("2026Q3", "quarter"))
     hostile = [
