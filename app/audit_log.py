@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.privacy import mask_pattern, mask_text
+from app.sheet_cells import as_text, csv_row
 from db import Store
 from db.audit_chain import ChainReport, walk_chain
 from db.models import AuditEvent
@@ -35,8 +36,6 @@ ACTION_NAMES = {
     "restore": "恢复",
 }
 COLUMNS = ("编号", "时间", "操作人", "操作", "对象", "对象编号", "内容")
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -113,19 +112,13 @@ def query_audit(store: Store, wanted: AuditFilter = AuditFilter(), limit: int | 
         ]
 
 
-def _safe_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def audit_csv(rows: list[AuditRow]) -> bytes:
     """CSV in UTF-8 with a BOM (so Excel reads the Chinese); formulas defused."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row.cells()])
+        writer.writerow(csv_row(row.cells()))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -144,8 +137,7 @@ def audit_xlsx(rows: list[AuditRow]) -> bytes:
         for column, value in enumerate(row.cells(), start=1):
             cell = sheet.cell(row=number, column=column)
             cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # openpyxl would take "=..." for a formula
+            as_text(cell)
     for letter, width in zip("ABCDEFG", (8, 20, 12, 10, 16, 22, 80), strict=True):
         sheet.column_dimensions[letter].width = width
     out = io.BytesIO()

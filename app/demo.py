@@ -34,6 +34,7 @@ from app.services import (
 )
 from app.services.people import find_person
 from app.services.records import admission_settlements, person_settlements
+from app.sheet_cells import csv_row
 from app.vocabulary import CATEGORY_NAMES
 from db import Store
 from db.models import Person, Setting, Settlement
@@ -198,7 +199,7 @@ def _import_roster(store, site, people, categories, today) -> None:
             # The last person is left off the roster: registered with a recorded reason.
             for index, who in enumerate(people[:-1]):
                 category = categories[index % len(categories)]
-                writer.writerow(
+                row = csv_row(
                     [
                         who.name,
                         who.id_number,
@@ -210,6 +211,7 @@ def _import_roster(store, site, people, categories, today) -> None:
                         "",
                     ]
                 )
+                writer.writerow(row)
         import_roster(store, path, clerk=CLERK, source=f"{site.name}演示名册")
 
 

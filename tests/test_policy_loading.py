@@ -184,3 +184,27 @@ def test_a_county_copy_of_the_earlier_hunan_file_loads_and_settles_as_before():
     assert result["assistance"] == result["paid_at_window"] == result["advanced"] == "26062.50"
     assert result["hospital_reduction"] == "0.00"
     assert result["cap_remaining"] == "37500.00"
+
+
+def test_a_category_name_may_name_only_one_category(tmp_path):
+    path = _broken_copy(
+        tmp_path,
+        "weihai",
+        lambda text: text.replace('aliases = ["特困人员"]', 'aliases = ["城乡低保对象"]'),
+    )
+    assert _has(_errors(path), path, "versions[0].categories.destitute.aliases[0]", "已用于类别")
+
+
+def test_every_category_alias_is_the_seed_documents_wording(policies):
+    # The aliases are the words of the source document (policies/README.md): 城乡低保对象 is
+    # 台儿庄's and 威海's, 低保对象 the referral form's (湖南) and 兰溪's.
+    names = {
+        policy: {
+            code: category.names
+            for code, category in loaded.definition.versions[0].categories.items()
+        }
+        for policy, loaded in policies.items()
+    }
+    assert "城乡低保对象" in names["weihai"]["minimum_living"]
+    assert "低保对象" in names["taierzhuang"]["minimum_living"]
+    assert "建档立卡贫困户" in names["hunan"]["registered_poor"]

@@ -17,6 +17,7 @@ from app.accounts.roles import ADMINISTRATOR, ROLE_NAMES, ROLE_RANK, SUPERVISOR,
 from app.services import audit
 from app.services.access import check_role
 from app.services.errors import ServiceError
+from app.text import TextError, clean_text
 from db import Store
 from db.models import Setting
 from db.security_models import ClerkAccount
@@ -81,7 +82,10 @@ class AccountInfo:
 
 
 def _check_name(name: str) -> str:
-    name = (name or "").strip()
+    try:
+        name = clean_text(name)
+    except TextError as exc:
+        raise AccountError("user", exc.reason) from None
     if not _USER_NAME.match(name):
         raise AccountError("user", "应为 1 到 32 个字符，不含空格")
     return name

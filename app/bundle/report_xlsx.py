@@ -13,6 +13,7 @@ from app.bundle.cases import MONEY_FIELDS, BundleCase, Totals, totals, totals_by
 from app.bundle.indicators import monthly_indicators
 from app.bundle.zipfiles import normalise_office_file
 from app.money import ZERO
+from app.sheet_cells import append_row
 from app.vocabulary import FUND_NAMES, HOSPITAL_FUND
 
 MONEY_FORMAT = "#,##0.00"
@@ -54,7 +55,7 @@ def _day(moment: datetime | None) -> str:
 
 
 def _header(sheet, titles) -> None:
-    sheet.append(list(titles))
+    append_row(sheet, titles)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
@@ -76,7 +77,8 @@ def _detail(sheet, cases: list[BundleCase], grand: Totals) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = 16
     for number, case in enumerate(cases, 1):
         status = f"作废：{case.void_reason or ''}" if case.voided else "正常"
-        sheet.append(
+        append_row(
+            sheet,
             [
                 number,
                 case.slip_number,
@@ -92,11 +94,12 @@ def _detail(sheet, cases: list[BundleCase], grand: Totals) -> None:
                 case.settle_mode_name,
                 status,
                 *(dict(case.funds).get(fund, ZERO) for fund in funds),
-            ]
+            ],
         )
         _money(sheet, sheet.max_row, 11, len(DETAIL_MONEY))
         _money(sheet, sheet.max_row, fund_column, len(funds))
-    sheet.append(
+    append_row(
+        sheet,
         [
             TOTALS_LABEL,
             f"{grand.count} 笔",
@@ -105,7 +108,7 @@ def _detail(sheet, cases: list[BundleCase], grand: Totals) -> None:
             "",
             "",
             *(grand.by_fund[fund] for fund in funds),
-        ]
+        ],
     )
     _money(sheet, sheet.max_row, 11, len(DETAIL_MONEY))
     _money(sheet, sheet.max_row, fund_column, len(funds))
@@ -120,7 +123,8 @@ def _summary(sheet, title: str, groups: dict[str, Totals], grand: Totals) -> Non
     for letter in "BCDEF":
         sheet.column_dimensions[letter].width = 14
     for name, group in [*groups.items(), (TOTALS_LABEL, grand)]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 name,
                 group.count,
@@ -128,7 +132,7 @@ def _summary(sheet, title: str, groups: dict[str, Totals], grand: Totals) -> Non
                 group.sums["base"],
                 group.sums["assistance"],
                 group.sums["advanced"],
-            ]
+            ],
         )
         _money(sheet, sheet.max_row, 3, 4)
 
@@ -141,11 +145,11 @@ def _funds(sheet, grand: Totals) -> None:
     rows = [(FUND_NAMES[fund], amount) for fund, amount in grand.by_fund.items()]
     rows.append((CLAIMED_LABEL, grand.sums["advanced"]))
     for name, amount in rows:
-        sheet.append([name, amount])
+        append_row(sheet, [name, amount])
         _money(sheet, sheet.max_row, 2, 1)
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     if grand.sums["hospital_reduction"]:
-        sheet.append([FUND_NAMES[HOSPITAL_FUND], grand.sums["hospital_reduction"]])
+        append_row(sheet, [FUND_NAMES[HOSPITAL_FUND], grand.sums["hospital_reduction"]])
         _money(sheet, sheet.max_row, 2, 1)
 
 
@@ -154,14 +158,15 @@ def _indicators(sheet, cases: list[BundleCase]) -> None:
     for letter, width in zip("ABCDE", (10, 10, 14, 14, 12), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in monthly_indicators(cases):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.month,
                 row.inpatient_count,
                 row.average_cost,
                 row.payable_ratio,
                 row.self_pay_ratio,
-            ]
+            ],
         )
         sheet.cell(row=sheet.max_row, column=3).number_format = MONEY_FORMAT
         for column in (4, 5):
@@ -172,7 +177,8 @@ def _year_end(sheet, cases: list[BundleCase]) -> None:
     _header(sheet, ("结算单号", "姓名", "身份证号", "救助类别", "救助基数", "应发救助金额"))
     for case in cases:
         if case.settle_mode == "year_end" and not case.voided:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     case.slip_number,
                     case.person_name,
@@ -180,7 +186,7 @@ def _year_end(sheet, cases: list[BundleCase]) -> None:
                     case.category_name,
                     case.amounts["base"],
                     case.amounts["assistance"],
-                ]
+                ],
             )
             _money(sheet, sheet.max_row, 5, 2)
 

@@ -11,6 +11,7 @@ from app.bundle.cases import BundleCase, collect_cases
 from app.bundle.period import ClaimPeriod
 from app.bundle.zipfiles import normalise_office_file
 from app.money import ZERO
+from app.sheet_cells import append_row
 from db.store import Store
 
 COLUMNS = ("结算单号", "结算时间", "姓名", "身份证号", "救助类别", "救助基数", "应发救助金额")
@@ -27,11 +28,12 @@ def year_end_xlsx(cases: list[BundleCase], year: int) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"{year}年底救助名单"
-    sheet.append(list(COLUMNS))
+    append_row(sheet, COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for case in cases:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 case.slip_number,
                 case.settled_at.strftime("%Y-%m-%d"),
@@ -40,10 +42,10 @@ def year_end_xlsx(cases: list[BundleCase], year: int) -> bytes:
                 case.category_name,
                 case.amounts["base"],
                 case.amounts["assistance"],
-            ]
+            ],
         )
     due = sum((case.amounts["assistance"] for case in cases), ZERO)
-    sheet.append(["合计", f"{len(cases)} 人次", "", "", "", "", due])
+    append_row(sheet, ["合计", f"{len(cases)} 人次", "", "", "", "", due])
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=7):
         for cell in row:
             cell.number_format = "#,##0.00"

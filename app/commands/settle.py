@@ -7,7 +7,6 @@ Invalid input: exit 2, nothing on stdout, a Chinese message naming the field on 
 import argparse
 import json
 import sys
-from decimal import Decimal
 
 EXIT_INVALID = 2
 
@@ -27,7 +26,7 @@ def _read(source: str | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from app.policy import PolicyLoadError, load_policies
-    from app.settlement import ClaimError, settle_json
+    from app.settlement import ClaimError, read_claim_json, settle_json
 
     try:
         text = _read(args.input)
@@ -35,10 +34,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"输入错误：无法读取 {args.input}：{exc}", file=sys.stderr)
         return EXIT_INVALID
     try:
-        # Numbers are parsed as Decimal so no amount ever passes through a float.
-        data = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        print(f"输入错误：不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）", file=sys.stderr)
+        data = read_claim_json(text)
+    except ClaimError as exc:
+        print(f"输入错误：{exc}", file=sys.stderr)
         return EXIT_INVALID
     try:
         policies = load_policies()

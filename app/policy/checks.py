@@ -36,6 +36,7 @@ def _check_version_dates(policy: PolicyDef) -> Iterator[Problem]:
 
 
 def _check_version(version: VersionDef, path: str) -> Iterator[Problem]:
+    yield from _check_category_names(version, path)
     cap_codes = [cap.code for cap in version.caps]
     for i, cap in enumerate(version.caps):
         if cap_codes.count(cap.code) > 1:
@@ -137,3 +138,14 @@ def _check_rule_overlaps(version: VersionDef, path: str) -> Iterator[Problem]:
                     f"{path}.rules[{j}]",
                     f"与 rules[{i}] 适用范围重叠（同为“{first.layer}”层），同一案件不能有两条规则",
                 )
+
+
+def _check_category_names(version: VersionDef, path: str) -> Iterator[Problem]:
+    # A roster names a class by its words; one word may name only one class.
+    owner: dict[str, str] = {}
+    for code, category in version.categories.items():
+        for i, name in enumerate(category.names):
+            key = f"{path}.categories.{code}." + ("name" if i == 0 else f"aliases[{i - 1}]")
+            first = owner.setdefault(name.strip(), code)
+            if first != code:
+                yield (key, f"名称“{name}”已用于类别 {first}")

@@ -58,8 +58,16 @@ class Cited(Strict):
 
 
 class CategoryDef(Cited):
+    """A class of beneficiaries; ``aliases`` are the other words the document (or the
+    offices' rosters) use for it, e.g. 城乡低保对象 for 低保对象."""
+
     name: str = Field(min_length=1)
+    aliases: Seq(Annotated[str, Field(min_length=1)]) = ()
     certificates: Seq(str) = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
 
 
 class VisitDef(Cited):

@@ -1,5 +1,7 @@
 """The one error a service raises for bad input: which field, and why, in Chinese."""
 
+from app.text import TextError, clean_text, required_text
+
 FIELD_NAMES = {
     "id_number": "身份证号",
     "name": "姓名",
@@ -43,6 +45,10 @@ FIELD_NAMES = {
     "void_reason": "作废理由",
     "clerk": "经办人",
     "roster": "名册文件",
+    "phone": "电话",
+    "address": "住址",
+    "referral_from": "转出医院",
+    "referral_to": "转入医院",
 }
 
 
@@ -58,3 +64,12 @@ class ServiceError(ValueError):
         self.message = message
         self.label = FIELD_NAMES.get(field, field)
         super().__init__(f"{self.label}：{message}")
+
+
+def checked_text(value: object, field: str, *, required: bool = True) -> str:
+    """A name or number as typed, stripped (``""`` when optional and empty); ``ServiceError``
+    naming ``field`` for control or invisible-only characters (see ``app.text``)."""
+    try:
+        return required_text(value) if required else clean_text(value)
+    except TextError as exc:
+        raise ServiceError(field, exc.reason) from None

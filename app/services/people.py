@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from app import dates
 from app.identity import (
     IdentityError,
     ResidentId,
@@ -13,13 +14,13 @@ from app.identity import (
     parse_resident_id,
     sex_mismatch,
 )
+from app.policy import PolicyLoadError
 from app.services import audit
-from app.services.errors import ServiceError
+from app.services.errors import ServiceError, checked_text
+from app.services.policies import Policies, installed_policies
 from app.vocabulary import CATEGORIES, CATEGORY_NAMES
 from db.models import BeneficiaryStatus, Person
 from db.upsert import dialect_insert
-
-_CATEGORY_BY_NAME = {name: code for code, name in CATEGORY_NAMES.items()}
 
 
 @dataclass
@@ -35,25 +36,50 @@ class PersonInput:
 
 
 def parse_date(value: date | str | None, field: str) -> date | None:
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    text = str(value).strip()
-    if not text:
+    """An optional date as typed (``YYYY-MM-DD``) or picked; None when left empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        return date.fromisoformat(text.replace("/", "-"))
-    except ValueError:
-        raise ServiceError(field, f"“{text}”不是有效日期，应为 YYYY-MM-DD") from None
+        return dates.parse_date(value)
+    except dates.DateError as exc:
+        raise ServiceError(field, exc.reason) from None
 
 
 def parse_category(value: str | None, field: str = "category") -> str:
-    text = (value or "").strip()
-    code = text if text in CATEGORIES else _CATEGORY_BY_NAME.get(text)
-    if code is None:
+    """A category code from its code, its contract name or any name or alias a policy file
+    gives it (e.g. 城乡低保对象, 低保对象 → ``minimum_living``)."""
+    text = checked_text(value, field, required=False)
+    if text in CATEGORIES:
+        return text
+    codes = category_names().get(text, ())
+    if len(codes) > 1:
+        raise ServiceError(
+            field, f"“{text}”在不同政策中指不同类别（{'、'.join(codes)}），请写类别代码"
+        )
+    if not codes:
         raise ServiceError(field, f"“{text}”不是已知的救助对象类别")
-    return code
+    return codes[0]
+
+
+def category_names() -> dict[str, tuple[str, ...]]:
+    """Every name a category goes by, in the contract and in the installed policy files,
+    with the codes it names (one, unless two policies disagree)."""
+    named = {name: [code] for code, name in CATEGORY_NAMES.items()}
+    for loaded in _installed_policies().values():
+        for version in loaded.definition.versions:
+            for code, category in version.categories.items():
+                for name in category.names:
+                    codes = named.setdefault(name.strip(), [])
+                    if code not in codes:
+                        codes.append(code)
+    return {name: tuple(codes) for name, codes in named.items()}
+
+
+def _installed_policies() -> Policies:
+    try:
+        return installed_policies()
+    except PolicyLoadError:  # the window reports broken policies itself; names still work
+        return {}
 
 
 def check_person_input(form: PersonInput) -> ResidentId:
@@ -62,8 +88,8 @@ def check_person_input(form: PersonInput) -> ResidentId:
         resident_id = parse_resident_id(form.id_number)
     except IdentityError as exc:
         raise ServiceError("id_number", exc.reason) from None
-    if not (form.name or "").strip():
-        raise ServiceError("name", "不能为空")
+    checked_text(form.name, "name")
+    checked_text(form.phone, "phone", required=False)
     if form.sex not in (None, ""):
         try:
             problem = sex_mismatch(resident_id, form.sex)
@@ -106,7 +132,7 @@ def search_people(session: Session, text: str, limit: int = 50) -> list[Person]:
 def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:
     """The person with this ID number, created if new (the name must match a known person)."""
     resident_id = check_person_input(form)
-    name = form.name.strip()
+    name = checked_text(form.name, "name")
     # Insert-if-absent in one statement: two windows may register the same newcomer at once.
     inserted = session.execute(
         dialect_insert(session, Person)
@@ -115,7 +141,7 @@ def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:
             name=name,
             sex=resident_id.sex,
             birth_date=resident_id.birth_date,
-            phone=(form.phone or "").strip() or None,
+            phone=checked_text(form.phone, "phone", required=False) or None,
             address=(form.address or "").strip() or None,
             created_at=datetime.now(),
             created_by=clerk,
@@ -158,6 +184,8 @@ def add_status(
     roster_import_id: int | None = None,
 ) -> BeneficiaryStatus:
     """Record a beneficiary status as a new history row (older rows are kept as they were)."""
+    certificate_type = checked_text(certificate_type, "certificate_type", required=False)
+    certificate_number = checked_text(certificate_number, "certificate_number", required=False)
     if valid_from and valid_to and valid_to < valid_from:
         raise ServiceError("valid_to", "有效期止早于有效期起")
     status = BeneficiaryStatus(

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app.policy.schema import VersionDef
 from app.services import audit
 from app.services.checklist import create_checklist
-from app.services.errors import ServiceError
+from app.services.errors import ServiceError, checked_text
 from app.services.people import (
     PersonInput,
     add_status,
@@ -133,15 +133,21 @@ def register_admission(
 ) -> Registration:
     """Register an admission in one transaction; ServiceError (nothing saved) on bad input."""
     now = now or datetime.now()
-    if not (form.admission_number or "").strip():
-        raise ServiceError("admission_number", "不能为空")
+    checked_text(form.admission_number, "admission_number")
     if not isinstance(form.admitted_at, datetime):
         raise ServiceError("admitted_at", "应为日期和时间")
     if form.admitted_at > now + _FUTURE_TOLERANCE:
         raise ServiceError("admitted_at", "入院时间晚于当前时间")
     for key in ("department", "diagnosis"):
-        if not (getattr(form, key) or "").strip():
-            raise ServiceError(key, "不能为空")
+        checked_text(getattr(form, key), key)
+    for key in (
+        "referral_number",
+        "referral_from",
+        "referral_to",
+        "certificate_type",
+        "certificate_number",
+    ):
+        checked_text(getattr(form, key), key, required=False)
     if form.referral_at is not None and form.referral_at > now + _FUTURE_TOLERANCE:
         raise ServiceError("referral_at", "转诊时间晚于当前时间")
     category = parse_category(form.category)

@@ -22,6 +22,7 @@ from app.services.people import (
     parse_category,
     parse_date,
 )
+from app.sheet_cells import from_csv_cell
 from db import Store
 from db.models import RosterImport
 
@@ -87,7 +88,8 @@ def read_rows(path: Path) -> list[tuple[int, list[str]]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         reader = csv.reader(io.StringIO(_decode(raw), newline=""))
-        return [(reader.line_num, [c.strip() for c in row]) for row in reader]
+        # A CSV the app wrote (the centre's roster) quotes text that starts like a formula.
+        return [(reader.line_num, [from_csv_cell(c.strip()) for c in row]) for row in reader]
     if suffix == ".xlsx":
         from openpyxl import load_workbook
 

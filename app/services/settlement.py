@@ -18,7 +18,7 @@ from app.policy import LoadedPolicy
 from app.services import audit
 from app.services.access import SUPERVISOR, check_role
 from app.services.checklist import describe_missing, missing_items
-from app.services.errors import ServiceError
+from app.services.errors import ServiceError, checked_text
 from app.services.people import PersonInput, ensure_person, parse_category, roster_status_on
 from app.services.policies import Policies, find_policy
 from app.services.policy_hashes import check_policy_approved
@@ -266,7 +266,7 @@ def _dump(value: dict | list) -> str:
 def _check_override(override: Override | None) -> None:
     if override is None:
         return
-    if not (override.supervisor or "").strip():
+    if not checked_text(override.supervisor, "supervisor", required=False):
         raise ServiceError("supervisor", "放行须由主管署名")
     if not (override.reason or "").strip():
         raise ServiceError("override_reason", "主管放行须填写理由")

@@ -9,7 +9,7 @@ from app.settlement.claim import (
     parse_request,
     parse_year_to_date,
 )
-from app.settlement.contract import settle_json
+from app.settlement.contract import read_claim_json, settle_json
 from app.settlement.result import Layer, Result, Step
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "layer_codes",
     "parse_request",
     "parse_year_to_date",
+    "read_claim_json",
     "settle",
     "settle_json",
 ]

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
+from app.dates import DateError, parse_date
 from app.money import ZERO, AmountError, parse_amount
 from app.vocabulary import CATEGORIES, CAUSES, FACILITIES, INSURANCES, POOLS, VISITS
 
@@ -128,12 +129,10 @@ def _choice(data: Mapping, key: str, allowed: tuple[str, ...]) -> str:
 
 
 def _parse_date(value: object) -> date:
-    if not isinstance(value, str):
-        raise ClaimError(_named("date"), "应为日期字符串，如 2026-05-10")
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ClaimError(_named("date"), f"“{value}”不是有效日期，应为 YYYY-MM-DD") from None
+        return parse_date(value)
+    except DateError as exc:
+        raise ClaimError(_named("date"), exc.reason) from None
 
 
 def _parse_pool(data: object, pool: str) -> PoolToDate:

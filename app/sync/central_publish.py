@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.money import ZERO, D, fmt
+from app.sheet_cells import csv_row
 from app.sync import files
 from app.sync.pull import YEAR_TO_DATE_FILE, YEAR_TO_DATE_FORMAT
 from app.sync.sealing import seal
@@ -78,7 +79,7 @@ def publish(
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(ROSTER_HEADER)
-        writer.writerows(roster)
+        writer.writerows(csv_row(row) for row in roster)
         # UTF-8 with BOM: what Excel writes, and what the roster import reads first.
         data = buffer.getvalue().encode("utf-8-sig")
         roster_path = files.write_file(out / "rosters", ROSTER_FILE, seal(data, password))

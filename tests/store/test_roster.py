@@ -137,3 +137,35 @@ def test_people_are_found_by_id_number_or_name_prefix(store, tmp_path):
         number = find_person(session, _rows()[1][2]).id_number
         assert [p.name for p in search_people(session, number.lower())] == ["测试甲"]
         assert search_people(session, "  ") == []
+
+
+def test_a_category_is_accepted_under_every_name_the_policy_files_give_it(store, tmp_path):
+    named = {
+        "城乡低保对象": "minimum_living",  # 台儿庄's name, 威海's alias
+        "低保对象": "minimum_living",
+        "最低生活保障家庭成员（第二类）": "minimum_living",  # 兰溪's name
+        "最低生活保障家庭成员": "minimum_living",  # 兰溪's alias, 靖江's name
+        "农村低保对象": "minimum_living",  # 湖南
+        "特困人员": "destitute",  # 威海's alias, 湖南's name
+        "特困供养人员（含农村五保）": "destitute",  # 台儿庄
+        "建档立卡贫困户": "registered_poor",  # 湖南's referral form
+        "低保边缘对象": "near_poverty",  # 兰溪's alias
+        "政府供养的孤残儿童": "orphan_child",  # 威海's alias
+        "minimum_living": "minimum_living",
+    }
+    lines = ["姓名,身份证号,类别"]
+    numbers = {}
+    for sequence, name in enumerate(named, start=30):
+        number = make_resident_id("330781", date(1960, 1, 1), sequence, "F")
+        numbers[number] = named[name]
+        lines.append(f"测试{sequence},{number},{name}")
+    path = tmp_path / "名册.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    report = import_roster(store, path, clerk="王", source="民政局")
+    assert [str(p) for p in report.problems] == []
+    with store.read() as session:
+        stored = {
+            number: status_history(session, find_person(session, number).id)[-1].category
+            for number in numbers
+        }
+    assert stored == numbers
