@@ -15,6 +15,7 @@ from app.identity import (
 )
 from app.services import audit
 from app.services.errors import ServiceError
+from app.services.lengths import check_text
 from app.vocabulary import CATEGORIES, CATEGORY_NAMES
 from db.models import BeneficiaryStatus, Person
 from db.upsert import dialect_insert
@@ -64,6 +65,9 @@ def check_person_input(form: PersonInput) -> ResidentId:
         raise ServiceError("id_number", exc.reason) from None
     if not (form.name or "").strip():
         raise ServiceError("name", "不能为空")
+    check_text("name", form.name, Person.name)
+    check_text("phone", form.phone, Person.phone)
+    check_text("address", form.address, Person.address)
     if form.sex not in (None, ""):
         try:
             problem = sex_mismatch(resident_id, form.sex)
@@ -160,6 +164,9 @@ def add_status(
     """Record a beneficiary status as a new history row (older rows are kept as they were)."""
     if valid_from and valid_to and valid_to < valid_from:
         raise ServiceError("valid_to", "有效期止早于有效期起")
+    check_text("certificate_type", certificate_type, BeneficiaryStatus.certificate_type)
+    check_text("certificate_number", certificate_number, BeneficiaryStatus.certificate_number)
+    check_text("source", source, BeneficiaryStatus.source)
     status = BeneficiaryStatus(
         person_id=person.id,
         category=category,

@@ -17,7 +17,7 @@ from app.services import (
 from app.sync import ingest, run_once
 from app.sync.state import WINDOW_ID
 from db import open_store
-from db.models import Admission, Setting
+from db.models import Admission, Person, Setting
 from tests.store.helpers import admission, person, tick_all
 
 CLERK = "王"
@@ -141,3 +141,24 @@ def test_a_refused_package_is_set_aside_and_the_other_windows_go_on(
         assert _admissions(central_store) == [("ZY001", False, False)] * 2
     finally:
         clash.close()
+
+
+def test_a_package_with_over_long_text_is_set_aside_not_a_crash(
+    central_store, central_folder, make_window
+):
+    window = make_window("LX01")
+    register_admission(window, admission(person(1)), clerk=CLERK, now=NOW)
+    assert run_once(window, central_folder, now=NOW).ok
+    # A window of an older version kept a name of any length (SQLite does not check).
+    with window.write() as session:
+        row = session.scalar(select(Person))
+        row.name = "长" * 100_000
+    assert run_once(window, central_folder, now=NOW).ok
+    report = ingest(central_store, central_folder, now=NOW)
+    assert len(report.packages) == 1
+    [name] = report.set_aside
+    [problem] = report.problems
+    assert problem.startswith(f"LX01/{name}：第2行（序号 ")
+    assert "person.name：长度 100000 个字符，超过上限 50" in problem
+    with central_store.read() as session:
+        assert session.scalar(select(Person.name)) == "测试1"
