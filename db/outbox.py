@@ -180,7 +180,8 @@ class RecordError(ValueError):
 
 
 def decode_row(model, row: dict) -> dict:
-    """Column values from a record's JSON row (Decimal for money, date/datetime from ISO)."""
+    """Column values from a record's JSON row (Decimal for money, date/datetime from ISO);
+    ``RecordError`` for an unknown field, a malformed value or a text longer than its column."""
     columns = model.__table__.columns
     values = {}
     for key, value in row.items():
@@ -200,4 +201,10 @@ def decode_row(model, row: dict) -> dict:
                 values[key] = value
         except (TypeError, ValueError, ArithmeticError):
             raise RecordError(f"{model.__tablename__}.{key}：“{value}”格式不对") from None
+        # What PostgreSQL would refuse mid-transaction, refused here on every backend alike.
+        limit = getattr(column_type, "length", None)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            raise RecordError(
+                f"{model.__tablename__}.{key}：长度 {len(value)} 个字符，超过上限 {limit}"
+            )
     return values

@@ -58,4 +58,19 @@ def run_restore(args: argparse.Namespace) -> int:
     print(f"已从 {report.from_backup} 恢复数据库 {report.restored}")
     if report.old_kept_at:
         print(f"原数据库文件另存为 {report.old_kept_at}")
+    _catch_up(report.restored)
     return 0
+
+
+def _catch_up(path) -> None:
+    """Before anyone settles on the restored file: continue after the numbers already sent."""
+    from app.sync.sent_log import catch_up_now
+    from db import open_store
+
+    store = open_store(path)
+    try:
+        notes = catch_up_now(store)
+    finally:
+        store.close()
+    for note in notes:
+        print(f"序号衔接：{note}")

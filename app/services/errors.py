@@ -7,6 +7,9 @@ FIELD_NAMES = {
     "name": "姓名",
     "sex": "性别",
     "birth_date": "出生日期",
+    "phone": "电话",
+    "address": "住址",
+    "source": "来源",
     "category": "救助对象类别",
     "certificate_type": "证件类型",
     "certificate_number": "证件号码",
@@ -26,6 +29,8 @@ FIELD_NAMES = {
     "referral": "转诊",
     "referral_number": "转诊单号",
     "referral_at": "转诊时间",
+    "referral_from": "转出医院",
+    "referral_to": "转入医院",
     "off_roster_reason": "未在名册的登记理由",
     "discharged_at": "出院时间",
     "cancel_reason": "撤销登记理由",
@@ -45,10 +50,7 @@ FIELD_NAMES = {
     "void_reason": "作废理由",
     "clerk": "经办人",
     "roster": "名册文件",
-    "phone": "电话",
-    "address": "住址",
-    "referral_from": "转出医院",
-    "referral_to": "转入医院",
+    "excluded": "不予救助费用",
 }
 
 

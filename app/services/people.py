@@ -17,6 +17,7 @@ from app.identity import (
 from app.policy import PolicyLoadError
 from app.services import audit
 from app.services.errors import ServiceError, checked_text
+from app.services.lengths import check_text
 from app.services.policies import Policies, installed_policies
 from app.vocabulary import CATEGORIES, CATEGORY_NAMES
 from db.models import BeneficiaryStatus, Person
@@ -90,6 +91,9 @@ def check_person_input(form: PersonInput) -> ResidentId:
         raise ServiceError("id_number", exc.reason) from None
     checked_text(form.name, "name")
     checked_text(form.phone, "phone", required=False)
+    check_text("name", form.name, Person.name)
+    check_text("phone", form.phone, Person.phone)
+    check_text("address", form.address, Person.address)
     if form.sex not in (None, ""):
         try:
             problem = sex_mismatch(resident_id, form.sex)
@@ -188,6 +192,9 @@ def add_status(
     certificate_number = checked_text(certificate_number, "certificate_number", required=False)
     if valid_from and valid_to and valid_to < valid_from:
         raise ServiceError("valid_to", "有效期止早于有效期起")
+    check_text("certificate_type", certificate_type, BeneficiaryStatus.certificate_type)
+    check_text("certificate_number", certificate_number, BeneficiaryStatus.certificate_number)
+    check_text("source", source, BeneficiaryStatus.source)
     status = BeneficiaryStatus(
         person_id=person.id,
         category=category,

@@ -11,6 +11,7 @@ from app.policy.schema import VersionDef
 from app.services import audit
 from app.services.checklist import create_checklist
 from app.services.errors import ServiceError, checked_text
+from app.services.lengths import check_text
 from app.services.people import (
     PersonInput,
     add_status,
@@ -22,8 +23,18 @@ from app.services.policies import Policies, find_policy
 from app.services.sites import current_site
 from app.vocabulary import CATEGORY_NAMES, FACILITIES, INSURANCE_NAMES, INSURANCES, VISITS
 from db import Store
-from db.models import Admission, Settlement
+from db.models import Admission, BeneficiaryStatus, Settlement
 
+# Typed texts stored on the admission, each checked against its column's length.
+_TEXTS = (
+    "admission_number",
+    "department",
+    "diagnosis",
+    "referral_number",
+    "referral_from",
+    "referral_to",
+    "off_roster_reason",
+)
 # A clock a few minutes fast at the ward must not block a registration.
 _FUTURE_TOLERANCE = timedelta(minutes=10)
 
@@ -150,6 +161,10 @@ def register_admission(
         checked_text(getattr(form, key), key, required=False)
     if form.referral_at is not None and form.referral_at > now + _FUTURE_TOLERANCE:
         raise ServiceError("referral_at", "转诊时间晚于当前时间")
+    for key in _TEXTS:
+        check_text(key, getattr(form, key), getattr(Admission, key))
+    check_text("certificate_type", form.certificate_type, BeneficiaryStatus.certificate_type)
+    check_text("certificate_number", form.certificate_number, BeneficiaryStatus.certificate_number)
     category = parse_category(form.category)
     with store.write() as session:
         site = current_site(session, site_code)
@@ -208,8 +223,8 @@ def register_admission(
             visit=form.visit,
             referral_approved=bool(form.referral_approved),
             referral_number=(form.referral_number or "").strip() or None,
-            referral_from=form.referral_from,
-            referral_to=form.referral_to,
+            referral_from=(form.referral_from or "").strip() or None,
+            referral_to=(form.referral_to or "").strip() or None,
             referral_at=form.referral_at,
             off_roster_reason=reason or None,
             warnings_json=json.dumps(warnings, ensure_ascii=False),
@@ -279,6 +294,7 @@ def cancel_admission(
     now = now or datetime.now()
     if not (reason or "").strip():
         raise ServiceError("cancel_reason", "撤销登记须填写理由")
+    check_text("cancel_reason", reason, Admission.cancel_reason)
     with store.write() as session:
         admission = session.get(Admission, admission_id, with_for_update=True)
         if admission is None:

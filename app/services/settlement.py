@@ -19,6 +19,7 @@ from app.services import audit
 from app.services.access import SUPERVISOR, check_role
 from app.services.checklist import describe_missing, missing_items
 from app.services.errors import ServiceError, checked_text
+from app.services.lengths import check_text
 from app.services.people import PersonInput, ensure_person, parse_category, roster_status_on
 from app.services.policies import Policies, find_policy
 from app.services.policy_hashes import check_policy_approved
@@ -212,6 +213,7 @@ def settle_outpatient(
     now = now or datetime.now()
     amounts = check_amounts(form.amounts)
     _check_cause(form.cause)
+    check_text("off_roster_reason", form.off_roster_reason, Admission.off_roster_reason)
     category = parse_category(form.category)
     if form.visit not in VISITS or form.visit == "inpatient":
         raise ServiceError("visit", "门诊结算的就诊类型应为门诊或急诊")
@@ -270,6 +272,8 @@ def _check_override(override: Override | None) -> None:
         raise ServiceError("supervisor", "放行须由主管署名")
     if not (override.reason or "").strip():
         raise ServiceError("override_reason", "主管放行须填写理由")
+    check_text("supervisor", override.supervisor, Settlement.override_by)
+    check_text("override_reason", override.reason, Settlement.override_reason)
 
 
 def _live_settlement(session: Session, admission_id: int) -> Settlement | None:
@@ -380,6 +384,7 @@ def void_settlement(
     now = now or datetime.now()
     if not (reason or "").strip():
         raise ServiceError("void_reason", "作废须填写理由")
+    check_text("void_reason", reason, Settlement.void_reason)
     with store.write() as session:
         check_role(session, clerk, SUPERVISOR, doing="作废结算", field="clerk")
         row = session.scalar(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.services import audit
 from app.services.access import SUPERVISOR, check_role
 from app.services.errors import ServiceError, checked_text
+from app.services.lengths import check_text
 from app.vocabulary import FACILITIES, FACILITY_NAMES
 from db import Store
 from db.models import Setting, Site
@@ -34,6 +35,7 @@ def save_site(
         raise ServiceError("site_code", "应为2到10位大写字母或数字，以字母开头，如 TEZ01")
     if not checked_text(name, "site", required=False):
         raise ServiceError("site", "医院名称不能为空")
+    check_text("site", name, Site.name)
     if facility not in FACILITIES:
         raise ServiceError("facility", f"应为：{'、'.join(FACILITY_NAMES.values())}")
     with store.write() as session:

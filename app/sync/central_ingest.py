@@ -4,7 +4,9 @@ Packages of one window are taken in sequence order, each in one transaction toge
 id (``ingested_package``) and the window's high-water mark (``window_progress``), so a package
 is never taken in twice and a crash mid-way leaves it for the next run. A package whose first
 number does not follow the last one taken in waits, with the window's later ones, until the
-missing package arrives. Staging files (``.…partial-…``) are never read; those left longer
+missing package arrives. A package the database refuses (or that cannot be read) is set aside
+with its reason: nothing of it is kept, its window's later packages wait behind it, the other
+windows go on, and the next run tries it again. Staging files (``.…partial-…``) are never read; those left longer
 than ``stale_after`` by a killed writer are removed.
 """
 
@@ -13,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from app.sync import files
@@ -43,12 +45,14 @@ class IngestError(Exception):
 
 @dataclass
 class IngestReport:
-    """What one ingest run did; ``problems`` name the file (and line) and what to do."""
+    """What one ingest run did; ``problems`` name the file (and line) and what to do;
+    ``set_aside`` lists the packages that could not go in (retried by the next run)."""
 
     packages: list[str] = field(default_factory=list)
     changes: int = 0
     already: int = 0
     problems: list[str] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
     cleaned: list[str] = field(default_factory=list)
 
 
@@ -88,8 +92,18 @@ def ingest(
                 package = decode(open_sealed(path.read_bytes(), password, path.name), path.name)
                 taken = _take_in(store, package, path.name, now)
             except (OSError, PackageError, RecordError, ValueError) as exc:
+                reason = str(exc)
+            except (IntegrityError, DataError) as exc:
+                reason = _refused(exc)
+            else:
+                reason = None
+            if reason is not None:
+                # Set aside: nothing of it is kept, the other windows go on, and the next run
+                # tries it again. Its window's later packages wait: they may change its rows.
+                report.set_aside.append(path.name)
                 report.problems.append(
-                    f"{path.parent.name}/{path.name}：{exc}。该窗口的此包及其后 {waiting - 1} 个包暂不导入"
+                    f"{path.parent.name}/{path.name}：{reason}。已搁置（未导入任何内容，"
+                    f"下次导入时重试），该窗口的此包及其后 {waiting - 1} 个包暂不导入"
                 )
                 break
             if taken:
@@ -99,6 +113,12 @@ def ingest(
                 report.already += 1
             done = name.last_seq
     return report
+
+
+def _refused(exc: DBAPIError) -> str:
+    """The database's reason for refusing a row, first line only (no SQL, no values)."""
+    text = str(exc.orig).strip().splitlines()
+    return f"中心数据库拒绝了其中的变更（{text[0] if text else type(exc.orig).__name__}）"
 
 
 def _gap_message(name: PackageName, done: int, path: Path, waiting: int) -> str:
@@ -185,26 +205,22 @@ def _take_in(store: Store, package: Package, file_name: str, now: datetime) -> b
     return True
 
 
-# New people and admissions go in first, in one flush: the items and settlements that follow
-# then have their keys without a flush per case (inserts batch). Nothing else refers ahead.
-_FIRST = frozenset({("person", "insert"), ("admission", "insert")})
-
-
 def _apply_all(session: Session, records: list[dict]) -> None:
+    """Apply the records in the window's order. Each record is its row as that window's
+    transaction left it, so applying them in sequence passes through states the window had
+    and satisfies what it satisfied (one open admission per person and site: a discharge or
+    cancellation goes in before the readmission that follows it)."""
     apply = _Applier(session)
-    first = [n for n, r in enumerate(records) if (r.get("entity"), r.get("op")) in _FIRST]
-    rest = [n for n, r in enumerate(records) if (r.get("entity"), r.get("op")) not in _FIRST]
     # Rows made by this package are found in the applier's caches, so a look-up need not
-    # flush every pending row first.
+    # flush every pending row first; the rows go to the database in batches between the
+    # points where order matters.
     with session.no_autoflush:
-        for position, n in enumerate(first + rest):
-            if position == len(first):
-                session.flush()
+        for n, record in enumerate(records):
             try:
-                apply(records[n])
+                apply(record)
             except (RecordError, KeyError, TypeError) as exc:
-                seq = records[n].get("seq")
-                raise RecordError(f"第{n + 2}行（序号 {seq}）：{exc}") from None
+                raise RecordError(f"第{n + 2}行（序号 {record.get('seq')}）：{exc}") from None
+        session.flush()
 
 
 def _sites(session: Session, sites: list[dict]) -> None:
@@ -232,6 +248,9 @@ class _Applier:
         self.admissions: dict[tuple[str, str], Admission] = {}
         self.items: dict[tuple[int, str, str], ChecklistItem] = {}
         self.settlements: dict[str, Settlement] = {}
+        # An admission discharged or cancelled since the last flush: it must be written
+        # before a readmission of the same person is, or the open-admission index refuses it.
+        self.admission_closed = False
 
     def __call__(self, record: dict) -> None:
         kind = record.get("entity")
@@ -268,12 +287,16 @@ class _Applier:
         key = (row["site_code"], row["admission_number"])
         person = self._person_of(refs)
         if op == "insert":
+            if self.admission_closed:
+                self.session.flush()
+                self.admission_closed = False
             found = Admission(person=person, **row)
             self.session.add(found)
         else:
             found = self._admission(key)
             for name, value in row.items():
                 setattr(found, name, value)
+            self.admission_closed = True
         self.admissions[key] = found
 
     def _admission(self, key: tuple[str, str]) -> Admission:

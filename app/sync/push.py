@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 
 from app.services.sites import current_site
-from app.sync import files
+from app.sync import files, sent_log
 from app.sync.package import PackageError, PackageName, change_line, decode, encode
 from app.sync.sealing import open_sealed, seal, sync_password
 from app.sync.state import unsent_packages, window_id
@@ -39,6 +39,7 @@ class SyncError(Exception):
 class PushResult:
     packages: tuple[str, ...]
     changes: int
+    notes: tuple[str, ...] = ()  # what catching up with numbers already sent did
 
 
 def inbox_for(central: Path, site_code: str) -> Path:
@@ -60,6 +61,8 @@ def push(store: Store, central: Path, now: datetime) -> PushResult:
         raise SyncError(f"无法创建 {inbox}：{files.reason(exc)}") from exc
     # Staging files this window left when killed mid-write; only it writes these names.
     files.remove_partials(inbox, prefix=f"{site}-{window}-")
+    # Never reuse a number that left: after a restored backup the database may not know them.
+    notes = sent_log.catch_up(store, window, site, inbox)
     sent: list[str] = []
     changes = 0
     while (package := claim_package(store, site, window, now)) is not None:
@@ -69,9 +72,10 @@ def push(store: Store, central: Path, now: datetime) -> PushResult:
         except (files.TargetError, OSError) as exc:
             raise SyncError(f"{exc}。变更仍在本机队列中，稍后自动重试") from exc
         mark_sent(store, name.package_id, now)
+        sent_log.record_sent(store, name, data)
         sent.append(name.file_name)
         changes += name.last_seq - name.first_seq + 1
-    return PushResult(tuple(sent), changes)
+    return PushResult(tuple(sent), changes, tuple(notes))
 
 
 def claim_package(
@@ -127,14 +131,22 @@ def publish_package(
     inbox: Path, name: PackageName, data: bytes, password: str | None = None
 ) -> None:
     """Put the package in the inbox (sealed when a password is set), unless a complete
-    earlier attempt is already there."""
+    earlier attempt is already there; ``SyncError`` if a package of that name is there with
+    other changes (never reported as sent)."""
     final = inbox / name.file_name
     if final.is_file():
         try:
-            decode(open_sealed(final.read_bytes(), password, name.file_name), name.file_name)
-            return
+            there = decode(open_sealed(final.read_bytes(), password, name.file_name), final.name)
         except (PackageError, OSError):
-            pass  # not readable as a package: write ours over it
+            there = None  # not readable as a package: write ours over it
+        if there is not None:
+            ours = decode(data, name.file_name)
+            if there.header.get("body_sha256") == ours.header["body_sha256"]:
+                return
+            raise SyncError(
+                f"中心文件夹中已有同名变更包 {final.name}，但内容与本机的不同"
+                "（序号已被使用过）；未发送，变更仍在本机队列中，请联系信息科核对"
+            )
     files.write_file(inbox, name.file_name, seal(data, password))
 
 

@@ -28,6 +28,7 @@ class SyncReport:
         year_to_date_rows: rows of paid-elsewhere taken from a new year-to-date file, else None.
         problems: files or rows skipped, each with file, line and reason.
         queue_length: changes still queued after the run.
+        notes: what the run did to continue after numbers already sent (after a restore).
     """
 
     ok: bool
@@ -38,6 +39,7 @@ class SyncReport:
     year_to_date_rows: int | None = None
     problems: tuple[str, ...] = ()
     queue_length: int = 0
+    notes: tuple[str, ...] = ()
 
 
 def run_once(
@@ -72,6 +74,7 @@ def run_once(
             year_to_date_rows=pulled.year_to_date_rows,
             problems=pulled.problems,
             queue_length=_queued(store),
+            notes=pushed.notes,
         )
     finally:
         _RUNNING.release()

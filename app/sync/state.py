@@ -85,11 +85,16 @@ def _save(store: Store, values: dict[str, str | None]) -> None:
 
 
 def window_id(store: Store) -> str:
-    """This window's random id, made and stored on first use."""
+    """This window's random id, made and stored on first use (or, for a database restored
+    from a backup older than its first sync, the id its sent log already used)."""
+    from app.sync.sent_log import known_window
+
     with store.write() as session:
+        if (found := _get(session, WINDOW_ID)) is not None:
+            return found
         session.execute(
             dialect_insert(session, Setting)
-            .values(key=WINDOW_ID, value=secrets.token_hex(6))
+            .values(key=WINDOW_ID, value=known_window(store) or secrets.token_hex(6))
             .on_conflict_do_nothing(index_elements=[Setting.key])
         )
         return _get(session, WINDOW_ID)

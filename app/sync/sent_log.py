@@ -1,0 +1,227 @@
+"""What has left this window, kept outside the database so a restored backup cannot forget it.
+
+``sync-sent.json`` in the data folder (beside the SQLite file, untouched by ``restore``) holds,
+per window id, the highest outbox sequence number sent and, per site and year, the highest slip
+number sent. Push updates it after each package is in the central folder. ``catch_up`` compares
+it, and this window's packages in the central inbox (which cover a crash between the two), with
+the database: when the database is behind (a backup was restored), the outbox and slip counters
+continue after the numbers sent, queued changes the centre already has are dropped, and new
+ones that took a sent number are renumbered after it. It returns what it did, in Chinese.
+"""
+
+import contextlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.sync.package import PackageError, PackageName, decode, parse_name
+from app.sync.sealing import open_sealed, sync_password
+from db import Store
+from db.models import Site, SlipCounter
+from db.sync_models import OutboxEntry, OutboxState, SyncPackage
+
+FILE_NAME = "sync-sent.json"
+_SLIP = re.compile(r"^([A-Z][A-Z0-9]{1,9})-(\d{4})-(\d+)$")
+
+
+@dataclass
+class Sent:
+    """The highest numbers that left one window: outbox sequence, and slip per site-year."""
+
+    last_seq: int = 0
+    slips: dict[str, int] = field(default_factory=dict)  # "LX01-2026" -> 3
+    records: dict[int, dict] = field(default_factory=dict)  # seq -> change, where read
+
+    def add(self, name: PackageName, records: list[dict]) -> None:
+        self.last_seq = max(self.last_seq, name.last_seq)
+        for record in records:
+            if record.get("entity") != "settlement":
+                continue
+            match = _SLIP.match(str((record.get("row") or {}).get("slip_number") or ""))
+            if match:
+                key = f"{match.group(1)}-{match.group(2)}"
+                self.slips[key] = max(self.slips.get(key, 0), int(match.group(3)))
+
+
+def log_path(store: Store) -> Path:
+    return Path(store.data_dir) / FILE_NAME
+
+
+def _read(path: Path) -> dict:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def read_sent(store: Store, window: str) -> Sent:
+    entry = (_read(log_path(store)).get("windows") or {}).get(window) or {}
+    return Sent(int(entry.get("last_seq") or 0), dict(entry.get("slips") or {}))
+
+
+def known_window(store: Store) -> str | None:
+    """The one window id this data folder's log has sent under, if exactly one."""
+    windows = _read(log_path(store)).get("windows") or {}
+    return next(iter(windows)) if len(windows) == 1 else None
+
+
+def record_sent(store: Store, name: PackageName, data: bytes) -> None:
+    """Note a package now in the central folder (``data``: its unsealed bytes)."""
+    path = log_path(store)
+    log = _read(path)
+    windows = log.setdefault("windows", {})
+    sent = read_sent(store, name.window)
+    sent.add(name, decode(data, name.file_name).records)
+    windows[name.window] = {"site": name.site, "last_seq": sent.last_seq, "slips": sent.slips}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.partial")
+    with open(staging, "w", encoding="utf-8") as handle:
+        json.dump(log, handle, ensure_ascii=False, indent=1, sort_keys=True)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(staging, path)
+
+
+def _from_inbox(
+    inbox: Path, site: str, window: str, sent: Sent, lowest: int | None, password: str | None
+) -> None:
+    """Add this window's packages in the central inbox: their numbers from the names; their
+    contents only where the log may lack them (beyond it) or queued changes are compared."""
+    logged = sent.last_seq
+    if not inbox.is_dir():
+        return
+    for path in sorted(inbox.iterdir()):
+        name = parse_name(path.name)
+        if name is None or (name.site, name.window) != (site, window):
+            continue
+        sent.last_seq = max(sent.last_seq, name.last_seq)
+        if name.last_seq <= logged and (lowest is None or name.last_seq < lowest):
+            continue
+        with contextlib.suppress(OSError, PackageError, ValueError):
+            package = decode(open_sealed(path.read_bytes(), password, path.name), path.name)
+            sent.add(name, package.records)
+            for record in package.records:
+                sent.records[record["seq"]] = {k: v for k, v in record.items() if k != "seq"}
+
+
+def catch_up(store: Store, window: str, site: str, inbox: Path | None) -> list[str]:
+    """Continue after every number that left this window; returns what was done (Chinese),
+    empty when the database already knew them all."""
+    sent = read_sent(store, window)
+    with store.read() as session:
+        password = sync_password(session)
+        lowest = session.scalar(select(func.min(OutboxEntry.seq)))
+    if inbox is not None:
+        _from_inbox(inbox, site, window, sent, lowest, password)
+    notes: list[str] = []
+    with store.write() as session:
+        _outbox(session, sent, notes, compare=inbox is not None)
+        _slips(session, sent, notes)
+    return notes
+
+
+def _outbox(session: Session, sent: Sent, notes: list[str], *, compare: bool) -> None:
+    """Continue the outbox after ``sent.last_seq``; queued changes numbered within it are
+    compared with what was sent (``compare``: the central folder could be read) and dropped
+    or renumbered, or else left for a run that can compare them."""
+    state = session.get(OutboxState, 1, with_for_update=True)
+    if state is None or not state.capture or sent.last_seq == 0:
+        return
+    top = sent.last_seq
+    if state.last_seq < top:
+        notes.append(
+            f"本机数据库的变更序号只到 {state.last_seq}，而中心已收到本窗口至 {top} 的变更"
+            f"（数据库可能从备份恢复过）：此后的变更从 {top + 1} 起编号"
+        )
+    if not compare:
+        state.last_seq = max(state.last_seq, top)
+        return
+
+    def was_sent(entry: OutboxEntry) -> bool:
+        return sent.records.get(entry.seq) == json.loads(entry.body)
+
+    # A package made but not marked sent whose numbers were sent with other contents is
+    # unpacked: its changes are new, and are numbered again below.
+    for row in session.scalars(
+        select(SyncPackage).where(SyncPackage.sent_at.is_(None), SyncPackage.first_seq <= top)
+    ).all():
+        entries = session.scalars(
+            select(OutboxEntry).where(OutboxEntry.package_id == row.package_id)
+        ).all()
+        if all(was_sent(entry) for entry in entries):
+            continue  # a complete earlier attempt: push finds the file and marks it sent
+        for entry in entries:
+            entry.package_id = None
+        session.delete(row)
+    session.flush()
+    queued = session.scalars(
+        select(OutboxEntry).where(OutboxEntry.package_id.is_(None)).order_by(OutboxEntry.seq)
+    ).all()
+    low = [entry for entry in queued if entry.seq <= top]
+    if not low:
+        state.last_seq = max(state.last_seq, top)
+        return
+    already = [entry for entry in low if was_sent(entry)]
+    if already:
+        session.execute(delete(OutboxEntry).where(OutboxEntry.seq.in_([e.seq for e in already])))
+        notes.append(f"{len(already)} 条待发送的变更中心已收到，不再重复发送")
+    moved = [entry for entry in queued if entry not in already] if len(already) < len(low) else []
+    if not moved:
+        state.last_seq = max(state.last_seq, top)
+        return
+    # New changes that took numbers already sent follow them, in their order.
+    first = top + 1
+    for n, entry in enumerate(moved):
+        entry.seq = -(n + 1)
+    session.flush()
+    for n, entry in enumerate(moved):
+        entry.seq = first + n
+    session.flush()
+    state.last_seq = first + len(moved) - 1
+    notes.append(
+        f"{len(moved)} 条尚未发送的变更用了已发送过的序号，已改为 {first}–{state.last_seq}"
+    )
+
+
+def _slips(session: Session, sent: Sent, notes: list[str]) -> None:
+    sites = set(session.scalars(select(Site.code)))
+    for key, number in sorted(sent.slips.items()):
+        site, year = key.rsplit("-", 1)
+        if site not in sites:
+            continue
+        counter = session.get(SlipCounter, (site, int(year)), with_for_update=True)
+        if counter is not None and counter.last_number >= number:
+            continue
+        if counter is None:
+            session.add(SlipCounter(site_code=site, year=int(year), last_number=number))
+        else:
+            counter.last_number = number
+        notes.append(
+            f"结算单号 {key}-{number:06d} 已发送给中心，本机的结算单号从 {key}-{number + 1:06d} 起继续"
+        )
+
+
+def catch_up_now(store: Store) -> list[str]:
+    """``catch_up`` for this window outside a sync run (right after a restore, before anyone
+    settles): from the sent log, and from the central folder when it can be reached."""
+    from app.services.errors import ServiceError
+    from app.services.sites import current_site
+    from app.sync.state import central_folder, window_id
+
+    with store.read() as session:
+        try:
+            site = current_site(session).code
+        except ServiceError:  # no site yet: nothing was ever sent
+            return []
+    folder = central_folder(store)
+    inbox = folder / "inbox" / site if folder is not None else None
+    try:
+        return catch_up(store, window_id(store), site, inbox)
+    except OSError:  # the share is away: the log alone
+        return catch_up(store, window_id(store), site, None)

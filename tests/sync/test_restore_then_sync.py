@@ -1,0 +1,142 @@
+"""A window restored from a backup never reuses an outbox number or slip number that already
+left it: it learns them from its sent log (beside the database, untouched by restore) and the
+central folder, continues after them, and says so; the centre ends with the window's figures."""
+
+import subprocess
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.backup import backup_now
+from app.services import Amounts, OutpatientInput, save_site, settle_outpatient
+from app.sync import ingest, run_once, set_central_folder
+from app.sync.package import PackageName, encode
+from app.sync.push import SyncError, publish_package
+from db import open_store
+from db.models import Settlement
+from tests.store.helpers import person
+
+REPO = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 5, 2, 9)
+
+
+def _visit(window, n, total):
+    form = OutpatientInput(
+        person=person(n),
+        visit_date=date(2026, 5, 1),
+        visit="outpatient_general",
+        category="minimum_living",
+        insurance="resident",
+        amounts=Amounts(total, basic_insurance="100.00"),
+        off_roster_reason="名册尚未下发",
+    )
+    return settle_outpatient(window, form, clerk="王", now=NOW).slip_number
+
+
+def _figures(store):
+    with store.read() as session:
+        return {
+            row.slip_number: (row.total, row.assistance)
+            for row in session.scalars(select(Settlement))
+        }
+
+
+def _restore(backup, path):
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "restore", str(backup), "--db", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_settlements_after_a_restore_reach_the_centre_under_new_numbers(
+    central_store, central_folder, tmp_path
+):
+    path = tmp_path / "window" / "desk.sqlite3"
+    window = open_store(path)
+    save_site(
+        window,
+        code="LX01",
+        name="测试医院",
+        facility="county",
+        default_policy="lanxi",
+        clerk="管理员",
+    )
+    set_central_folder(window, central_folder)
+    first = _visit(window, 1, "300.00")
+    assert run_once(window, now=NOW).ok
+    backup = backup_now(path, tmp_path / "backups", NOW)
+    lost = _visit(window, 2, "500.00")  # sent, then lost with the restore
+    assert run_once(window, now=NOW).ok
+    window.close()
+
+    said = _restore(backup, path)
+    assert "序号衔接：" in said
+    assert "结算单号 LX01-2026-000002 已发送给中心" in said
+    window = open_store(path)
+    try:
+        again = _visit(window, 3, "800.00")
+        assert again not in (first, lost)
+        report = run_once(window, now=NOW)
+        assert report.ok, report.error
+        ingested = ingest(central_store, central_folder, now=NOW)
+        assert ingested.problems == []
+        mine = _figures(window)
+    finally:
+        window.close()
+    centre = _figures(central_store)
+    # Every settlement of the window is at the centre with its own figures; the centre also
+    # keeps the one the restore took from the window (it was sent before).
+    assert {slip: centre[slip] for slip in mine} == mine
+    assert set(centre) == set(mine) | {lost}
+    assert sum(t for t, _ in centre.values()) == Decimal("1600.00")
+
+
+def test_changes_queued_in_the_backup_and_sent_since_are_not_sent_twice(
+    central_store, central_folder, tmp_path
+):
+    path = tmp_path / "window" / "desk.sqlite3"
+    window = open_store(path)
+    save_site(
+        window,
+        code="LX01",
+        name="测试医院",
+        facility="county",
+        default_policy="lanxi",
+        clerk="管理员",
+    )
+    _visit(window, 1, "300.00")
+    backup = backup_now(path, tmp_path / "backups", NOW)  # the visit still queued in it
+    assert run_once(window, central_folder, now=NOW).ok
+    window.close()
+    _restore(backup, path)
+    window = open_store(path)
+    try:
+        _visit(window, 2, "500.00")
+        report = run_once(window, central_folder, now=NOW)
+        assert report.ok, report.error
+        assert any("中心已收到，不再重复发送" in note for note in report.notes), report.notes
+        ingested = ingest(central_store, central_folder, now=NOW)
+        assert ingested.problems == []
+        assert _figures(central_store) == _figures(window)
+    finally:
+        window.close()
+
+
+def test_a_package_name_taken_with_other_changes_is_an_error_not_sent(tmp_path):
+    name = PackageName("LX01", "0123456789ab", 1, 1)
+    there, _ = encode(name, {}, ['{"seq":1,"entity":"person"}'])
+    ours, _ = encode(name, {}, ['{"seq":1,"entity":"settlement"}'])
+    (tmp_path / name.file_name).write_bytes(there)
+    publish_package(tmp_path, name, there)  # the same changes: a complete earlier attempt
+    with pytest.raises(SyncError, match=r"已有同名变更包.*内容与本机的不同"):
+        publish_package(tmp_path, name, ours)
+    assert (tmp_path / name.file_name).read_bytes() == there
