@@ -96,3 +96,12 @@ def make_resident_id(region: str, birth_date: date, sequence: int, sex: str) -> 
     order = sequence * 2 + (1 if sex == "M" else 0)
     body = f"{region}{birth_date:%Y%m%d}{order:03d}"
     return body + ric.calc_check_digit(body + "0")
+
+
+def typing_problem(text: str) -> str | None:
+    """What is wrong with an ID number still being typed (fewer than 18 characters): only a
+    character that can never be right; ``parse_resident_id`` judges the whole number."""
+    compact = "".join(str(text).split())
+    if compact and not all("0" <= char <= "9" for char in compact[:17]):
+        return "前17位必须是数字，最后一位是数字或X"
+    return None

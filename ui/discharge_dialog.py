@@ -9,7 +9,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from app.desk.records import DischargeCase
-from app.money import AmountError, parse_amount
+from app.errors import FIELD_NAMES
+from app.forms import AMOUNT_FIELDS, Amounts, amount_errors, parse_amounts
 from app.vocabulary import (
     CATEGORY_NAMES,
     CAUSE_NAMES,
@@ -42,17 +43,9 @@ from ui.qt import (
 )
 from ui.unsaved import AsksBeforeClosing
 
-AMOUNT_FIELDS = (
-    ("total", "医疗总费用"),
-    ("out_of_catalog", "目录外费用"),
-    ("basic_insurance", "基本医保支付"),
-    ("critical_illness", "大病保险支付"),
-    ("other_compensation", "其他补偿"),
-    ("excluded", "不予救助费用"),
-)
 # Where a refused supervisor's approval points: a wrong password, an unknown name, a clerk.
 APPROVAL_FIELDS = ("password", "user", "clerk", "supervisor")
-_OPTIONAL = {key for key, _label in AMOUNT_FIELDS} - {"total"}
+_OPTIONAL = set(AMOUNT_FIELDS) - {"total"}
 _HINTS = {
     "total": "如 52000.00",
     "excluded": "PET-CT、特需服务等，政策规定时从基数扣除；没有可不填",
@@ -90,7 +83,8 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.discharged_at.setCalendarPopup(True)
         self.discharged_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         form.addRow("出院时间：", self.discharged_at)
-        for key, label in AMOUNT_FIELDS:
+        for key in AMOUNT_FIELDS:
+            label = FIELD_NAMES[key]
             field = CheckedLineEdit(label, _HINTS.get(key, "没有可不填（按 0 计）"), self)
             field.setObjectName(f"field_{key}")
             self.fields[key] = field
@@ -226,18 +220,17 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
     def recalculate(self) -> None:
         """Check each field, then ask the calculator; show its result or the field's error."""
         self.form_error.show_error(None)
-        problems = False
-        for field in self.fields.values():
-            text = field.text().strip()
-            reason = None
-            if text:
-                try:
-                    parse_amount(text)
-                except AmountError as exc:
-                    reason = exc.reason
-            field.set_error(reason)
-            problems = problems or reason is not None
-        if not self.fields["total"].text().strip():
+        claim = self.claim()
+        total_typed = bool(self.fields["total"].text().strip())
+        typed = Amounts(**{key: claim[key] or "0" for key in AMOUNT_FIELDS})
+        # Before the total is typed, only each amount's own form can be wrong.
+        _parsed, errors = amount_errors(typed) if total_typed else parse_amounts(typed)
+        found = {error.field: error.message for error in errors}
+        for key, field in self.fields.items():
+            # An empty optional amount counts as 0: only what was typed is marked.
+            field.set_error(found.get(key) if field.text().strip() else None)
+        problems = bool(errors)
+        if not total_typed:
             self.breakdown.clear("请输入医疗总费用等金额，计算结果将随输入即时显示。")
         elif problems:
             self.breakdown.clear("请先改正左侧标红的金额。")
@@ -255,7 +248,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.breakdown.show_result(result)
 
     def _show_claim_error(self, exc: ValueError) -> None:
-        key = str(getattr(exc, "field", "")).split("（")[0]
+        key = getattr(exc, "field", "")
         message = getattr(exc, "message", str(exc))
         if key in self.fields:
             self.fields[key].set_error(message)

@@ -191,7 +191,10 @@ class MainWindow(QMainWindow):
     def _run(self, work, done, what: str) -> None:
         """``work()`` off the GUI thread, then ``done(result)`` on it; a failure is shown."""
         run_in_background(
-            work, done, lambda error: QMessageBox.warning(self, f"未能{what}", str(error))
+            work,
+            done,
+            lambda error: QMessageBox.warning(self, f"未能{what}", str(error)),
+            owner=self,
         )
 
     # --- the store arrives -----------------------------------------------------------------

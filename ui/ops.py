@@ -10,7 +10,7 @@ and when the last job ends.
 
 from collections.abc import Callable
 
-from ui.qt import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from ui.qt import QObject, QRunnable, Qt, QThreadPool, Signal, Slot, isValid
 
 _running: set["_Relay"] = set()
 
@@ -34,23 +34,31 @@ class _Relay(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, on_success: Callable, on_failure: Callable | None):
+    def __init__(self, on_success: Callable, on_failure: Callable | None, owner: QObject | None):
         super().__init__()
         self._on_success = on_success
         self._on_failure = on_failure
+        self._owner = owner
         self.succeeded.connect(self._success, Qt.ConnectionType.QueuedConnection)
         self.failed.connect(self._failure, Qt.ConnectionType.QueuedConnection)
+
+    def _owner_gone(self) -> bool:
+        # A form closed while its call ran: nothing is left to show the answer in.
+        return self._owner is not None and not isValid(self._owner)
 
     @Slot(object)
     def _success(self, value: object) -> None:
         try:
-            self._on_success(value)
+            if not self._owner_gone():
+                self._on_success(value)
         finally:
             _finished(self)
 
     @Slot(object)
     def _failure(self, error: object) -> None:
         try:
+            if self._owner_gone():
+                return
             if self._on_failure is None:
                 raise error
             self._on_failure(error)
@@ -77,8 +85,13 @@ def run_in_background(
     work: Callable[[], object],
     on_success: Callable[[object], None],
     on_failure: Callable[[Exception], None] | None = None,
+    owner: QObject | None = None,
 ) -> None:
-    relay = _Relay(on_success, on_failure)
+    """``owner``: the widget the callbacks show their answer in (by default the object of a
+    bound-method ``on_success``); once it is deleted, the answer is dropped."""
+    if owner is None and isinstance(getattr(on_success, "__self__", None), QObject):
+        owner = on_success.__self__
+    relay = _Relay(on_success, on_failure, owner)
     if not _running:
         activity.busy.emit(True)
     _running.add(relay)

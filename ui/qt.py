@@ -7,9 +7,10 @@ print support is imported only when something prints (see ``ui.printing``).
 from PySide6.QtCore import *  # noqa: F403
 from PySide6.QtGui import *  # noqa: F403
 from PySide6.QtWidgets import *  # noqa: F403
+from shiboken6 import isValid  # is the C++ side of a Qt object still alive?
 
 __all__ = [name for name in dir() if name.startswith("Q") or name in ("Qt", "Signal", "Slot")]
-__all__ += ["print_support"]
+__all__ += ["isValid", "print_support"]
 
 
 def print_support():

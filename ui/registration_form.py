@@ -5,9 +5,10 @@ number fills in birth date and sex, and the roster's answer for it is shown. Wha
 kept as a draft on disk; closing with unsaved input asks first.
 """
 
-from datetime import date
+from datetime import date, datetime
 
-from app.identity import IdentityError, parse_resident_id
+from app.forms import AdmissionInput, PersonInput, registration_errors
+from app.identity import IdentityError, parse_resident_id, typing_problem
 from app.vocabulary import (
     CATEGORY_NAMES,
     FACILITY_NAMES,
@@ -49,7 +50,7 @@ TEXT_FIELDS = (
     ("referral_from", "转出医院", ""),
     ("referral_to", "转入医院", ""),
 )
-_REQUIRED = ("name", "admission_number", "department", "diagnosis")
+_ON_ROSTER = {"on_roster": True, "not_found": False, "expired": False}
 _ROSTER_COLOURS = {"on_roster": "#1b5e20", "expired": "#e65100", "not_found": "#b00020"}
 
 
@@ -271,6 +272,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
             lambda: (desk.roster_answer(number, day), desk.known_name(number)),
             lambda found: self._roster_found(number, *found),
             lambda error: self.roster.setText(f"名册核对失败：{error}"),
+            owner=self,
         )
 
     def _roster_found(self, number: str, answer, known: str | None) -> None:
@@ -298,65 +300,47 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
     def _admission_day(self) -> date:
         return self.admitted_at.date().toPython()
 
-    def id_error(self) -> str | None:
+    def _id_message(self, error: str | None) -> str | None:
+        """The ID number's error as shown: while it is still being typed, only a character
+        that can never be right."""
         text = self.fields["id_number"].text().strip()
         if not text:
-            return "不能为空" if "id_number" in self._touched else None
-        # While the number is still being typed, only a wrong character is an error.
-        compact = text.replace(" ", "")
-        if len(compact) < 18 and not self._id_done:
-            if not compact[:17].isdigit():
-                return "前17位必须是数字，最后一位是数字或X"
-            return None
-        try:
-            parse_resident_id(text)
-        except IdentityError as exc:
-            return exc.reason
-        return None
+            return error if "id_number" in self._touched else None
+        if len("".join(text.split())) < 18 and not self._id_done:
+            return typing_problem(text)
+        return error
 
     def validate(self) -> bool:
-        """Show every field's error; True when the form may be saved."""
-        errors: dict[str, str | None] = {key: None for key in self.fields}
-        errors["id_number"] = self.id_error()
-        for key in _REQUIRED:
-            if key in self._touched and not self.fields[key].text().strip():
-                errors[key] = "不能为空"
-        id_number = self.fields["id_number"].text().strip()
-        name = self.fields["name"].text().strip()
-        if errors["id_number"] is None and id_number and name and len(id_number) >= 18:
-            known = self._known_names.get("".join(id_number.split()).upper())
-            if known and known != name:
-                errors["name"] = f"与已登记的姓名“{known}”不一致，请核对证件"
-        reason_needed = self.roster_state in ("not_found", "expired")
-        if (
-            reason_needed
-            and self._touched & {"off_roster_reason", "admission_number"}
-            and not self.fields["off_roster_reason"].text().strip()
-        ):
-            errors["off_roster_reason"] = "该人员不在当前名册中，须填写登记理由"
-        outside = self.facility.currentData() == "outside"
-        if (
-            outside
-            and "referral_number" in self._touched
-            and not self.fields["referral_number"].text().strip()
-        ):
-            errors["referral_number"] = "转诊就医须填写转诊单号"
-        self.errors["referral"].show_error(
-            "转诊：统筹区外或非定点医疗机构就医须经批准转诊"
-            if outside and not self.referral_approved.isChecked()
-            else None
+        """Show every field's error (app.forms, the checks the service runs before it
+        writes); True when the form may be saved."""
+        form = self.admission_input()
+        number = "".join(form.person.id_number.split()).upper()
+        version = self._version()
+        found = registration_errors(
+            form,
+            now=datetime.now(),
+            version=version,
+            facility=self.facility.currentData(),
+            on_roster=_ON_ROSTER.get(self.roster_state),
+            known_name=self._known_names.get(number),
         )
-        future = self.admitted_at.dateTime() > QDateTime.currentDateTime().addSecs(600)
-        self.errors["admitted_at"].show_error("入院时间：晚于当前时间" if future else None)
+        errors = {error.field: error for error in found}
+        # The reason for someone off the roster is asked for once the clerk has moved past it.
+        touched = set(self._touched)
+        if touched & {"admission_number"}:
+            touched.add("off_roster_reason")
         for key, field in self.fields.items():
-            field.set_error(errors[key])
-        blocked = any(errors.values()) or future or self._version() is None
-        return not blocked
+            error = errors.get(key)
+            message = error.message if error and key in touched else None
+            field.set_error(
+                self._id_message(error and error.message) if key == "id_number" else message
+            )
+        for key in ("referral", "admitted_at", "category"):
+            self.errors[key].show_error(str(errors[key]) if key in errors else None)
+        return not found and version is not None
 
     # --- saving --------------------------------------------------------------------------
-    def admission_input(self):
-        from app.services import AdmissionInput, PersonInput
-
+    def admission_input(self) -> AdmissionInput:
         text = {key: field.text().strip() for key, field in self.fields.items()}
         outside = self.facility.currentData() == "outside"
         return AdmissionInput(
@@ -410,13 +394,15 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.done(QDialog.DialogCode.Accepted)
 
     def _show_service_error(self, exc: ValueError) -> None:
-        key = getattr(exc, "field", "")
-        if key in self.fields:
-            self.fields[key].set_error(exc.message)
-        elif key in self.errors:
-            self.errors[key].show_error(str(exc))
-        else:
-            self.form_error.show_error(str(exc))
+        """Each refused field beside itself (``FieldErrors`` carries them all)."""
+        for error in getattr(exc, "errors", (exc,)):
+            key = getattr(error, "field", "")
+            if key in self.fields:
+                self.fields[key].set_error(error.message)
+            elif key in self.errors:
+                self.errors[key].show_error(str(error))
+            else:
+                self.form_error.show_error(str(error))
 
     def has_input(self) -> bool:
         return any(field.text().strip() for field in self.fields.values())

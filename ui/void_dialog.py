@@ -74,6 +74,7 @@ class VoidDialog(EnterMovesOn, QDialog):
             lambda: self._void(self.slip_number, reason, supervisor, password),
             lambda _none: self.accept(),
             self._refused,
+            owner=self,
         )
 
     def _refused(self, exc: Exception) -> None:

@@ -82,7 +82,7 @@ class DischargeDesk:
                 override["supervisor"], override.get("password", ""), "放行缺少材料的结算"
             )
             approved = Override(supervisor.name, override["reason"])
-        from app.services.settlement import AMOUNT_FIELDS
+        from app.forms import AMOUNT_FIELDS
 
         amounts = Amounts(**{key: claim[key] for key in AMOUNT_FIELDS if key in claim})
         row = settle_discharge(

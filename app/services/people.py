@@ -1,12 +1,12 @@
 """People (keyed by resident ID number) and their beneficiary status history."""
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app import dates
+from app.forms import PersonInput
 from app.identity import (
     IdentityError,
     ResidentId,
@@ -22,18 +22,6 @@ from app.services.policies import Policies, installed_policies
 from app.vocabulary import CATEGORIES, CATEGORY_NAMES
 from db.models import BeneficiaryStatus, Person
 from db.upsert import dialect_insert
-
-
-@dataclass
-class PersonInput:
-    """A person as typed at the window; sex and birth date are cross-checked with the ID."""
-
-    id_number: str
-    name: str
-    sex: str | None = None  # "男"/"女" or "M"/"F"
-    birth_date: date | str | None = None
-    phone: str | None = None
-    address: str | None = None
 
 
 def parse_date(value: date | str | None, field: str) -> date | None:

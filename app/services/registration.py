@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.forms import AdmissionInput, eligibility_errors, registration_errors
 from app.policy.schema import VersionDef
 from app.services import audit
 from app.services.checklist import create_checklist
-from app.services.errors import ServiceError, checked_text
+from app.services.errors import ServiceError, refuse
 from app.services.lengths import check_text
 from app.services.people import (
-    PersonInput,
     add_status,
     ensure_person,
     parse_category,
@@ -21,7 +21,7 @@ from app.services.people import (
 )
 from app.services.policies import Policies, find_policy
 from app.services.sites import current_site
-from app.vocabulary import CATEGORY_NAMES, FACILITIES, INSURANCE_NAMES, INSURANCES, VISITS
+from app.vocabulary import CATEGORY_NAMES, FACILITIES
 from db import Store
 from db.models import Admission, BeneficiaryStatus, Settlement
 
@@ -35,32 +35,6 @@ _TEXTS = (
     "referral_to",
     "off_roster_reason",
 )
-# A clock a few minutes fast at the ward must not block a registration.
-_FUTURE_TOLERANCE = timedelta(minutes=10)
-
-
-@dataclass
-class AdmissionInput:
-    """An admission as entered at the window. Empty policy/facility mean the site's defaults."""
-
-    person: PersonInput
-    admission_number: str
-    admitted_at: datetime
-    department: str
-    diagnosis: str
-    category: str
-    insurance: str
-    facility: str | None = None
-    policy: str | None = None
-    visit: str = "inpatient"
-    referral_approved: bool = False
-    referral_number: str | None = None
-    referral_from: str | None = None
-    referral_to: str | None = None
-    referral_at: datetime | None = None
-    certificate_type: str | None = None
-    certificate_number: str | None = None
-    off_roster_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,32 +52,6 @@ class Registration:
     checklist_items: int
     warnings: list[str] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
-
-
-def check_eligibility(version: VersionDef, form: AdmissionInput, category: str, facility: str):
-    """Raise ServiceError if the policy version does not cover this case at all."""
-    if category not in version.categories:
-        covered = "、".join(c.name for c in version.categories.values())
-        raise ServiceError(
-            "category", f"本政策不救助“{CATEGORY_NAMES[category]}”（救助对象为：{covered}）"
-        )
-    if form.insurance not in INSURANCES:
-        raise ServiceError("insurance", f"应为：{'、'.join(INSURANCE_NAMES.values())}")
-    if form.insurance not in version.insurance.types:
-        allowed = "、".join(INSURANCE_NAMES[t] for t in version.insurance.types)
-        raise ServiceError(
-            "insurance", f"本政策只救助{allowed}参保人员（{version.insurance.clause}）"
-        )
-    if form.visit not in VISITS or form.visit not in version.visits:
-        raise ServiceError("visit", f"本政策不包括“{form.visit}”")
-    if facility == "outside":
-        if not form.referral_approved:
-            raise ServiceError(
-                "referral",
-                f"统筹区外或非定点医疗机构就医须经批准转诊（{version.referral.clause}）",
-            )
-        if not (form.referral_number or "").strip():
-            raise ServiceError("referral_number", "转诊就医须填写转诊单号")
 
 
 def filing_deadlines(
@@ -144,23 +92,8 @@ def register_admission(
 ) -> Registration:
     """Register an admission in one transaction; ServiceError (nothing saved) on bad input."""
     now = now or datetime.now()
-    checked_text(form.admission_number, "admission_number")
-    if not isinstance(form.admitted_at, datetime):
-        raise ServiceError("admitted_at", "应为日期和时间")
-    if form.admitted_at > now + _FUTURE_TOLERANCE:
-        raise ServiceError("admitted_at", "入院时间晚于当前时间")
-    for key in ("department", "diagnosis"):
-        checked_text(getattr(form, key), key)
-    for key in (
-        "referral_number",
-        "referral_from",
-        "referral_to",
-        "certificate_type",
-        "certificate_number",
-    ):
-        checked_text(getattr(form, key), key, required=False)
-    if form.referral_at is not None and form.referral_at > now + _FUTURE_TOLERANCE:
-        raise ServiceError("referral_at", "转诊时间晚于当前时间")
+    # The checks the form runs as the clerk types (app.forms), all at once, then the store's.
+    refuse(registration_errors(form, now=now))
     for key in _TEXTS:
         check_text(key, getattr(form, key), getattr(Admission, key))
     check_text("certificate_type", form.certificate_type, BeneficiaryStatus.certificate_type)
@@ -175,7 +108,7 @@ def register_admission(
         version = loaded.definition.version_on(form.admitted_at.date())
         if version is None:
             raise ServiceError("policy", f"{loaded.definition.title}在入院日期不在有效期内")
-        check_eligibility(version, form, category, facility)
+        refuse(eligibility_errors(version, form, category, facility))
         person = ensure_person(session, form.person, clerk)
         number = form.admission_number.strip()
         _refuse_duplicates(session, site.code, person.id, number)

@@ -7,18 +7,18 @@ file's hash, so it can be shown and reprinted exactly as it was. It is never edi
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.money import AmountError, parse_amount
+from app.forms import FUTURE_TOLERANCE, Amounts, amount_errors
 from app.policy import LoadedPolicy
 from app.services import audit
 from app.services.access import SUPERVISOR, check_role
 from app.services.checklist import describe_missing, missing_items
-from app.services.errors import ServiceError, checked_text
+from app.services.errors import ServiceError, checked_text, refuse
 from app.services.lengths import check_text
 from app.services.people import PersonInput, ensure_person, parse_category, roster_status_on
 from app.services.policies import Policies, find_policy
@@ -30,30 +30,6 @@ from app.settlement import ClaimError, check_year_to_date, parse_request, settle
 from app.vocabulary import CAUSES, FACILITIES, INSURANCES, VISITS
 from db import Store
 from db.models import Admission, Person, Settlement, Site
-
-_FUTURE_TOLERANCE = timedelta(minutes=10)
-# The store keeps money as NUMERIC(14, 2) on PostgreSQL: refuse more, on every backend alike.
-MAX_AMOUNT = Decimal("999999999999.99")
-AMOUNT_FIELDS = (
-    "total",
-    "out_of_catalog",
-    "basic_insurance",
-    "critical_illness",
-    "other_compensation",
-    "excluded",
-)
-
-
-@dataclass
-class Amounts:
-    """The bill as typed (strings or Decimal, yuan, at most two decimals)."""
-
-    total: str | Decimal
-    out_of_catalog: str | Decimal = "0"
-    basic_insurance: str | Decimal = "0"
-    critical_illness: str | Decimal = "0"
-    other_compensation: str | Decimal = "0"
-    excluded: str | Decimal = "0"
 
 
 @dataclass
@@ -92,29 +68,10 @@ class Override:
 
 
 def check_amounts(amounts: Amounts) -> dict[str, Decimal]:
-    """Parse the bill; ServiceError naming the first bad field."""
-    parsed = {}
-    for key in AMOUNT_FIELDS:
-        try:
-            parsed[key] = parse_amount(getattr(amounts, key))
-        except AmountError as exc:
-            raise ServiceError(key, exc.reason) from None
-        except InvalidOperation:  # e.g. "1E26": too many digits to round to the fen
-            raise ServiceError(key, f"金额过大，最多 {MAX_AMOUNT} 元") from None
-        if parsed[key] > MAX_AMOUNT:
-            raise ServiceError(key, f"金额过大，最多 {MAX_AMOUNT} 元")
-    for key, what in (("out_of_catalog", "目录外费用"), ("excluded", "不予救助费用")):
-        if parsed[key] > parsed["total"]:
-            raise ServiceError(key, f"{what}不能超过医疗总费用")
-    for key in ("basic_insurance", "critical_illness", "other_compensation"):
-        if parsed[key] > parsed["total"]:
-            raise ServiceError(key, f"{parsed[key]} 元超过医疗总费用 {parsed['total']} 元")
-    paid = parsed["basic_insurance"] + parsed["critical_illness"] + parsed["other_compensation"]
-    if paid > parsed["total"]:
-        raise ServiceError(
-            "basic_insurance",
-            f"基本医保、大病保险与其他补偿合计 {paid} 元超过医疗总费用 {parsed['total']} 元",
-        )
+    """Parse the bill (app.forms, as the discharge form does); ServiceErrors naming each
+    bad field."""
+    parsed, errors = amount_errors(amounts)
+    refuse(errors)
     return parsed
 
 
@@ -139,7 +96,7 @@ def settle_discharge(
     _check_override(override)
     if not isinstance(form.discharged_at, datetime):
         raise ServiceError("discharged_at", "应为日期和时间")
-    if form.discharged_at > now + _FUTURE_TOLERANCE:
+    if form.discharged_at > now + FUTURE_TOLERANCE:
         raise ServiceError("discharged_at", "出院时间晚于当前时间")
     with store.write() as session:
         admission = session.get(Admission, form.admission_id, with_for_update=True)
@@ -310,7 +267,7 @@ def _record(
         parsed_claim, parsed_ytd = parse_request(request)
         check_year_to_date(loaded.definition, parsed_claim, parsed_ytd)
     except ClaimError as exc:
-        raise ServiceError(exc.field.split("（")[0], exc.message) from None
+        raise ServiceError(exc.field, exc.message) from None
     result = settle(loaded.definition, parsed_claim, parsed_ytd)
     output = result.to_json()
     slip_number = next_slip_number(session, site.code, now.year)

@@ -11,17 +11,21 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from app.dates import DateError, parse_date
+from app.errors import FieldError
 from app.money import ZERO, AmountError, parse_amount
 from app.vocabulary import CATEGORIES, CAUSES, FACILITIES, INSURANCES, POOLS, VISITS
 
 
-class ClaimError(ValueError):
-    """A rejected input: ``field`` is the contract's key path, ``message`` is Chinese."""
+class ClaimError(FieldError):
+    """A rejected contract input: ``field`` is the contract's key path (``total``,
+    ``year_to_date.inpatient.base``), ``label`` its Chinese name where the contract has one;
+    ``str()`` reads ``字段 total（医疗总费用）：…`` for a hospital system's log."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(f"字段 {field}：{message}")
-        self.field = field
-        self.message = message
+        top = field.split(".")[0]
+        super().__init__(field, message, CLAIM_FIELDS.get(top) if top == field else None)
+        named = f"{field}（{CLAIM_FIELDS[field]}）" if field in CLAIM_FIELDS else field
+        self.args = (f"字段 {named}：{message}",)
 
 
 @dataclass(frozen=True)
@@ -110,10 +114,6 @@ _CHOICES = {
 }
 
 
-def _named(key: str) -> str:
-    return f"{key}（{CLAIM_FIELDS[key]}）" if key in CLAIM_FIELDS else key
-
-
 def _amount(value: object, key: str) -> Decimal:
     try:
         return parse_amount(value)
@@ -124,7 +124,7 @@ def _amount(value: object, key: str) -> Decimal:
 def _choice(data: Mapping, key: str, allowed: tuple[str, ...]) -> str:
     value = data[key]
     if not isinstance(value, str) or value not in allowed:
-        raise ClaimError(_named(key), f"取值“{value}”无效，可选：{', '.join(allowed)}")
+        raise ClaimError(key, f"取值“{value}”无效，可选：{', '.join(allowed)}")
     return value
 
 
@@ -132,7 +132,7 @@ def _parse_date(value: object) -> date:
     try:
         return parse_date(value)
     except DateError as exc:
-        raise ClaimError(_named("date"), exc.reason) from None
+        raise ClaimError("date", exc.reason) from None
 
 
 def _parse_pool(data: object, pool: str) -> PoolToDate:
@@ -161,7 +161,7 @@ def parse_year_to_date(data: object) -> YearToDate:
     if data is None:
         return YearToDate()
     if not isinstance(data, Mapping):
-        raise ClaimError(_named("year_to_date"), "应为对象")
+        raise ClaimError("year_to_date", "应为对象")
     unknown = set(data) - set(POOLS)
     if unknown:
         raise ClaimError(
@@ -182,30 +182,30 @@ def parse_request(data: object) -> tuple[Claim, YearToDate]:
         raise ClaimError(unknown[0], "未知字段（请检查拼写）")
     for key in _REQUIRED:
         if data.get(key) is None:
-            raise ClaimError(_named(key), "必须填写")
+            raise ClaimError(key, "必须填写")
     if not isinstance(data["policy"], str) or not data["policy"].strip():
-        raise ClaimError(_named("policy"), "应为政策编号，如 lanxi")
+        raise ClaimError("policy", "应为政策编号，如 lanxi")
     choices = {key: _choice(data, key, allowed) for key, allowed in _CHOICES.items()}
-    amounts = {key: _amount(data.get(key, "0"), _named(key)) for key in _AMOUNTS}
+    amounts = {key: _amount(data.get(key, "0"), key) for key in _AMOUNTS}
     referral = data.get("referral_approved", False)
     if not isinstance(referral, bool):
-        raise ClaimError(_named("referral_approved"), "应为 true 或 false")
+        raise ClaimError("referral_approved", "应为 true 或 false")
     disabling = data.get("disabling", False)
     if not isinstance(disabling, bool):
-        raise ClaimError(_named("disabling"), "应为 true 或 false")
+        raise ClaimError("disabling", "应为 true 或 false")
     cause = data.get("cause")
     if cause is not None and cause not in CAUSES:
-        raise ClaimError(_named("cause"), f"取值“{cause}”无效，可选：null 或 {', '.join(CAUSES)}")
+        raise ClaimError("cause", f"取值“{cause}”无效，可选：null 或 {', '.join(CAUSES)}")
     if amounts["out_of_catalog"] > amounts["total"]:
-        raise ClaimError(_named("out_of_catalog"), "目录外费用不能超过医疗总费用")
+        raise ClaimError("out_of_catalog", "目录外费用不能超过医疗总费用")
     if amounts["excluded"] > amounts["total"]:
-        raise ClaimError(_named("excluded"), "不予救助费用不能超过医疗总费用")
+        raise ClaimError("excluded", "不予救助费用不能超过医疗总费用")
     paid_by_others = (
         amounts["basic_insurance"] + amounts["critical_illness"] + amounts["other_compensation"]
     )
     if paid_by_others > amounts["total"]:
         raise ClaimError(
-            _named("basic_insurance"),
+            "basic_insurance",
             f"基本医保、大病保险与其他补偿合计 {paid_by_others} 超过医疗总费用 {amounts['total']}",
         )
     claim = Claim(

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 from app.policy.loader import LoadedPolicy
 from app.settlement.calculator import check_year_to_date, settle
-from app.settlement.claim import CLAIM_FIELDS, ClaimError, parse_request
+from app.settlement.claim import ClaimError, parse_request
 
 # The contract's deepest value is year_to_date.<pool>.layers.<code>: four levels. Anything far
 # deeper is refused before it reaches code that could recurse on it.
@@ -45,8 +45,7 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
     data: dict = {}
     for key, value in pairs:
         if key in data:
-            named = f"{key}（{CLAIM_FIELDS[key]}）" if key in CLAIM_FIELDS else key
-            raise ClaimError(named, "在 JSON 中出现了两次，请只保留一个")
+            raise ClaimError(key, "在 JSON 中出现了两次，请只保留一个")
         data[key] = value
     return data
 
@@ -69,6 +68,6 @@ def settle_json(data: object, policies: Mapping[str, LoadedPolicy]) -> dict:
     loaded = policies.get(claim.policy)
     if loaded is None:
         known = ", ".join(sorted(policies))
-        raise ClaimError("policy（政策）", f"没有编号为“{claim.policy}”的政策，可选：{known}")
+        raise ClaimError("policy", f"没有编号为“{claim.policy}”的政策，可选：{known}")
     check_year_to_date(loaded.definition, claim, year_to_date)
     return settle(loaded.definition, claim, year_to_date).to_json()

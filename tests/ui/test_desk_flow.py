@@ -67,7 +67,7 @@ def test_registration_shows_id_errors_as_typed_and_fills_from_the_number(qtbot, 
     type_text(form.fields["name"].edit, "测试庚")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert form.fields["off_roster_reason"].error_text() == (
-        "未在名册的登记理由：该人员不在当前名册中，须填写登记理由"
+        "未在名册的登记理由：该人员不在当前救助名册中，须填写登记理由"
     )
     assert form.fields["diagnosis"].error_text() == "诊断：不能为空"
     assert form.isVisible()
