@@ -88,13 +88,65 @@ def check_database(target: str | Path) -> str | None:
     problem = integrity_problem(path)
     if problem is None:
         return None
-    newest = list_backups(backup_dir_for(path))
+    newest = newest_restorable(backup_dir_for(path))
     way_out = (
-        f'请从最新备份恢复：python -m app restore "{newest[0]}" --db "{path}"'
+        f'请从最新备份恢复：python -m app restore "{newest}" --db "{path}"'
         if newest
         else f"在 {backup_dir_for(path)} 中没有找到备份，请联系信息科用其他备份恢复"
     )
     return f"数据库文件已损坏：{path}（{problem}）。{way_out}（原文件会另存，不会被覆盖）"
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    """What a quick look (no integrity check) finds in a SQLite file.
+
+    Attributes:
+        is_store: a database of this application: its schema version is recorded.
+        empty: it holds no person, settlement or audit record.
+    """
+
+    is_store: bool
+    empty: bool
+
+    @property
+    def restores(self) -> bool:
+        return self.is_store
+
+
+def store_facts(path: Path) -> StoreFacts:
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            version = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            empty = not any(
+                connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]
+                for table in ("person", "settlement", "audit_event")
+            )
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return StoreFacts(is_store=False, empty=True)
+    return StoreFacts(is_store=version is not None, empty=empty)
+
+
+def restorable_backups(folder: Path) -> list[Path]:
+    """The backups in ``folder`` worth keeping, newest first: real stores of this application,
+    and none empty that is newer than one that is not (an emptied database backed up)."""
+    found: list[Path] = []
+    facts = [(path, store_facts(path)) for path in list_backups(folder)]
+    for index, (path, fact) in enumerate(facts):
+        if not fact.restores:
+            continue
+        if fact.empty and any(older.is_store and not older.empty for _p, older in facts[index:]):
+            continue
+        found.append(path)
+    return found
+
+
+def newest_restorable(folder: Path) -> Path | None:
+    found = restorable_backups(folder)
+    return found[0] if found else None
 
 
 def _fsync(path: Path) -> None:
@@ -109,6 +161,10 @@ def backup_now(target: str | Path, to_dir: Path | None = None, now: datetime | N
         raise BackupError(PG_DUMP_ADVICE)
     if not path.is_file():
         raise BackupError(f"找不到数据库文件：{path}")
+    from app.store_guard import is_empty_file, read_marks_from, record_marks
+
+    if is_empty_file(path):
+        raise BackupError(f"数据库文件是空的（0 字节），未备份；已有的备份都保留着：{path}")
     folder = Path(to_dir) if to_dir is not None else backup_dir_for(path)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
@@ -129,16 +185,39 @@ def backup_now(target: str | Path, to_dir: Path | None = None, now: datetime | N
         source.close()
     problem = integrity_problem(partial)
     if problem is not None:
+        problem = f"备份副本未通过完整性检查（{problem}），原数据库可能已损坏"
+    problem = problem or _not_worth_keeping(partial, folder)
+    if problem is not None:
         partial.unlink(missing_ok=True)
-        raise BackupError(f"备份副本未通过完整性检查（{problem}），原数据库可能已损坏")
+        raise BackupError(f"{problem}；已有的备份都保留着")
     _fsync(partial)
     os.replace(partial, final)
+    # The backup log: what the store held, outside its file (a lost -wal is noticed at start).
+    copy = sqlite3.connect(final)
+    try:
+        record_marks(path, read_marks_from(copy), "backup")
+    finally:
+        copy.close()
     return final
 
 
+def _not_worth_keeping(copy: Path, folder: Path) -> str | None:
+    """Why a fresh copy must not join the rotation (it would push out one that restores)."""
+    facts = store_facts(copy)
+    if not facts.is_store:
+        return "备份副本不是本系统的数据库（没有数据库版本记录），原数据库可能已损坏，未备份"
+    if facts.empty:
+        newest = newest_restorable(folder)
+        if newest is not None and not store_facts(newest).empty:
+            return f"数据库中没有任何记录，而上一个备份 {newest.name} 有记录，未备份"
+    return None
+
+
 def rotate(folder: Path) -> list[Path]:
-    """Delete backups beyond 7 daily and 4 weekly; returns the deleted files."""
-    backups = list_backups(folder)
+    """Delete backups beyond 7 daily and 4 weekly; returns the deleted files. Only backups
+    that restore count (``restorable_backups``); one that does not is never a reason to delete
+    one that does, and is left where it is."""
+    backups = restorable_backups(folder)
     keep: set[Path] = set()
     days: list = []
     weeks: list = []
@@ -165,7 +244,7 @@ def backup_if_due(store, now: datetime | None = None) -> Path | None:
     if path is None:
         return None
     folder = backup_dir_for(path)
-    newest = list_backups(folder)
+    newest = restorable_backups(folder)
     if newest and _taken_at(newest[0]).date() == now.date():
         return None
     made = backup_now(path, folder, now)
@@ -205,6 +284,10 @@ def restore(backup_file: Path, target: str | Path, now: datetime | None = None) 
             aside = kept.name + suffix if kept else f"{side.name}.orphan-{stamp}"
             os.replace(side, side.with_name(aside))
     os.replace(partial, path)
+    # The restored file is the store now: what it holds is what later starts compare with.
+    from app.store_guard import read_marks, record_marks
+
+    record_marks(path, read_marks(path), "restore")
     return RestoreReport(path, backup_file, kept)
 
 

@@ -27,6 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=version_text())
     add_db_option(parser, top_level=True)
+    parser.add_argument(
+        "--demo-if-missing",
+        action="store_true",
+        help="启动窗口时，若数据库文件不存在则新建演示数据库（否则拒绝打开，不新建任何文件）",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="命令")
     for module in load_commands():
         module.register(subparsers)

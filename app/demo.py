@@ -35,12 +35,13 @@ from app.services import (
 from app.services.people import find_person
 from app.services.records import admission_settlements, person_settlements
 from app.sheet_cells import csv_row
+from app.store_guard import DEMO_MARK, create_store
 from app.vocabulary import CATEGORY_NAMES
 from db import Store
 from db.models import Person, Setting, Settlement
+from db.outbox import paused
 
 CLERK = "演示"
-DEMO_MARK = "demo_database"
 STEMS = "甲乙丙丁戊己庚辛壬癸"
 
 
@@ -135,13 +136,25 @@ def _check_target(store: Store) -> None:
         raise NotADemoDatabase("该数据库已有真实数据，不是演示数据库；请用 --db 指定另一个文件")
 
 
+def create_demo_store(target, policies=None, today: date | None = None) -> DemoSummary:
+    """A new store at ``target`` (which must not exist), marked as a demo and filled."""
+    return create_store(target, lambda store: build_demo(store, policies, today), demo=True)
+
+
 def build_demo(store: Store, policies=None, today: date | None = None) -> DemoSummary:
-    """Create or refresh the demo records in ``store``."""
+    """Create or refresh the demo records in ``store`` (marked as a demo store first).
+
+    Nothing of it is queued for the county: the outbox is paused while it is written, and
+    sync refuses to send from a store with the mark."""
     _check_target(store)
     with store.write() as session:
         if session.get(Setting, DEMO_MARK) is None:
             session.add(Setting(key=DEMO_MARK, value="1"))
-    today = today or date.today()
+    with paused():
+        return _fill(store, policies, today or date.today())
+
+
+def _fill(store: Store, policies, today: date) -> DemoSummary:
     created = 0
     for site in SITES:
         version = (policies or _policies())[site.policy].definition.version_on(today)

@@ -1,10 +1,13 @@
 """Start the window: ``python -m app [--db PATH]`` calls ``run(args)``.
 
-The window is shown first and the database opened behind it (SQLAlchemy, migrations and, on
-a first run, the demo database are loaded off the GUI thread), so the clerk sees a window at
-once. Off the GUI thread too: ``PRAGMA integrity_check`` before opening (a damaged file is
-reported with the restore command, not opened), the masked log file, the daily backup and the
-policy files against the approved hash list. Then the clerk signs in (or, on a database with
+The window is shown first and the database opened behind it (SQLAlchemy, migrations and,
+with ``--demo-if-missing``, a new demo database are loaded off the GUI thread), so the clerk
+sees a window at once. A database file that is not there (a typo, a moved file, a share not
+mounted) or is empty is refused before anything is created: only ``--demo-if-missing`` (the
+README's ``./dev run``) makes a new store, a demo one. Off the GUI thread too:
+``app.store_guard.check_store`` before opening (a damaged file, or one that lost committed
+records, is reported with the restore command, not opened), the masked log file, the daily
+backup and the policy files against the approved hash list. Then the clerk signs in (or, on a database with
 no accounts, creates the administrator); only then is the case list filled.
 
 ``ONESTOP_EXIT_WHEN_READY=1`` makes it print when shown and when ready (store open, checks
@@ -18,6 +21,7 @@ import time
 from pathlib import Path
 
 from app.paths import resources_dir
+from app.store_guard import StoreRefused
 from ui import settings as options
 from ui.fonts import apply_application_font, register_fonts
 from ui.qt import QApplication, QIcon, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
@@ -58,38 +62,54 @@ def database_target(db_option: str | None, settings: QSettings) -> str:
     return configured_target()
 
 
-class DatabaseDamaged(Exception):
-    """The database file failed its integrity check; the message says how to restore it."""
+class DatabaseDamaged(StoreRefused):
+    """The database file cannot be opened (missing, empty, damaged, lost records); the
+    message says why and how to restore it."""
 
 
-def open_desk(target: str, clerk: str, site_code: str | None):
-    """Open the store (a demo database is made first when the file does not exist yet).
+def is_missing(target: str) -> bool:
+    return "://" not in target and not Path(target).expanduser().exists()
+
+
+def refusal_before_start(target: str, demo_if_missing: bool) -> str | None:
+    """Why the window must not start on ``target`` (a quick look, on the GUI thread: no file
+    is opened). A missing file is fine only with ``--demo-if-missing``."""
+    from app.backup import sqlite_path
+    from app.store_guard import missing_problem
+
+    path = sqlite_path(target)
+    if path is None or (demo_if_missing and not path.exists()):
+        return None
+    problem = missing_problem(path)
+    if problem is not None and not path.exists():
+        problem += "。要用演示数据试用窗口，请加 --demo-if-missing 启动（如 ./dev run）"
+    return problem
+
+
+def open_desk(target: str, clerk: str, site_code: str | None, *, demo_if_missing: bool = False):
+    """Open the store; with ``demo_if_missing`` a demo database is made first when the file
+    does not exist yet. Without it a missing file is refused, not created.
 
     Raises ``DatabaseDamaged`` (with the newest backup and the restore command) for a file
-    that fails ``PRAGMA integrity_check``, before anything writes to it."""
-    from app.backup import check_database
+    that is missing, empty, fails ``PRAGMA integrity_check`` or lost committed records,
+    before anything writes to it."""
     from app.desk import Desk
-    from db import open_store
+    from app.store_guard import check_store
 
-    problem = check_database(target)
-    if problem is not None:
-        raise DatabaseDamaged(problem)
+    if demo_if_missing and is_missing(target):
+        from app.demo import create_demo_store
 
-    is_new_file = "://" not in target and not Path(target).expanduser().exists()
-    if is_new_file:
-        from app.demo import build_demo
-
-        store = open_store(target)
-        try:
-            build_demo(store)
-        finally:
-            store.close()
+        create_demo_store(target)
+    try:
+        check_store(target)
+    except StoreRefused as exc:
+        raise DatabaseDamaged(str(exc)) from None
     return Desk.open(target, clerk, site_code)
 
 
-def start_desk(target: str, clerk: str, site_code: str | None):
+def start_desk(target: str, clerk: str, site_code: str | None, *, demo_if_missing: bool = False):
     """``open_desk`` and the start-up checks, off the GUI thread: (desk, StartupNotes)."""
-    desk = open_desk(target, clerk, site_code)
+    desk = open_desk(target, clerk, site_code, demo_if_missing=demo_if_missing)
     try:
         desk.site()  # read here, off the GUI thread; the window asks for it often
         return desk, desk.startup_checks()
@@ -123,16 +143,26 @@ def run(args) -> int:
     from ui.main_window import MainWindow
 
     settings = options.app_settings()
+    probe = os.environ.get(EXIT_WHEN_READY) == "1"
+    target = database_target(getattr(args, "db", None), settings)
+    demo_if_missing = bool(getattr(args, "demo_if_missing", False))
+    refusal = refusal_before_start(target, demo_if_missing)
+    if refusal is not None:
+        print(f"未能打开数据库：{refusal}", file=sys.stderr, flush=True)
+        if not probe and app.platformName() != "offscreen":  # someone is there to read it
+            from ui.qt import QMessageBox
+
+            QMessageBox.critical(None, "未能打开数据库", refusal)
+        return 1
+
     window = MainWindow(settings)
     window.show()
-    probe = os.environ.get(EXIT_WHEN_READY) == "1"
     if probe:
         app.processEvents()
         print(f"shown {time.perf_counter() - started:.3f}", flush=True)
 
     clerk = options.CLERK.read(settings) or getpass.getuser()
     site_code = options.SITE_CODE.read(settings) or None
-    target = database_target(getattr(args, "db", None), settings)
 
     started_desks = []
 
@@ -155,9 +185,13 @@ def run(args) -> int:
 
     from ui.ops import run_in_background
 
-    if "://" not in target and not Path(target).expanduser().exists():
+    if demo_if_missing and is_missing(target):
         window.statusBar().showMessage(f"首次运行：正在创建演示数据库 {target} …")
-    run_in_background(lambda: start_desk(target, clerk, site_code), opened, failed)
+    run_in_background(
+        lambda: start_desk(target, clerk, site_code, demo_if_missing=demo_if_missing),
+        opened,
+        failed,
+    )
     code = app.exec()
     for desk in started_desks:
         desk.close()

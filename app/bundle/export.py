@@ -1,6 +1,14 @@
 """Export one claim period's bundle: gather, render, write safely, and only then mark the
 settlements as claimed in that bundle (one transaction, audited).
 
+A bundle that landed is marked claimed and one that did not is not, even when the process is
+killed between the last rename and the commit: once the staging copy is whole, the claim to
+make is recorded (setting ``bundle.pending.…``: the bundle's final path, its fingerprint and
+the settlements) in its own transaction; the transaction that marks the settlements removes
+it. A claim left pending by a kill is settled with what is on the target at the next export
+(``reconcile_claims``): marked if that very bundle is there, dropped if not, kept while the
+target cannot be reached.
+
 Layout (folder ``<bundle id>/`` or ``<bundle id>.zip``)::
 
     manifest.json            every file's SHA-256 and size, the settlements, the totals
@@ -11,6 +19,7 @@ Layout (folder ``<bundle id>/`` or ``<bundle id>.zip``)::
 Names are ASCII so any ZIP tool on any Windows shows them unmangled.
 """
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -32,16 +41,25 @@ from app.bundle.manifest import (
 from app.bundle.period import ClaimPeriod, parse_period
 from app.bundle.report_pdf import ReportHeading, report_pdf
 from app.bundle.report_xlsx import report_xlsx
-from app.bundle.safe_write import WriteFile, write_folder, write_synced, write_zip
+from app.bundle.safe_write import (
+    TargetError,
+    WriteFile,
+    clean_leftovers,
+    fingerprint,
+    write_folder,
+    write_synced,
+    write_zip,
+)
 from app.policy.loader import LoadedPolicy
 from app.services import audit
 from app.services.errors import ServiceError
 from app.services.scans import scan_path
 from app.services.sites import current_site
-from db.models import Settlement
+from db.models import Setting, Settlement
 from db.store import Store
 
 SlipRenderer = Callable[[Session, str], bytes]
+PENDING = "bundle.pending."
 
 
 @dataclass(frozen=True)
@@ -135,12 +153,38 @@ def export_bundle(
     }
     manifest = build_manifest(header, files, cases, grand)
     files[MANIFEST] = manifest_bytes(manifest)
+    reconcile_claims(store)
+    clean_leftovers(Path(target_dir), bundle_id)
     previous, changes = _compare_with_previous(target_dir, bundle_id, as_zip, manifest)
     writer = write_zip if as_zip else write_folder
     if encrypt_password is not None:
         writer = partial(write_zip, password=encrypt_password)
-    path = writer(files, manifest, Path(target_dir), bundle_id, write_file=write_file)
-    _mark_claimed(store, cases, bundle_id, clerk)
+    ids = [case.settlement_id for case in cases if not case.voided]
+    key = _pending_key(bundle_id)
+
+    def record_claim(final: Path, landed_fingerprint: str) -> None:
+        intent = {
+            "bundle_id": bundle_id,
+            "path": str(final),
+            "fingerprint": landed_fingerprint,
+            "settlements": ids,
+            "clerk": clerk,
+        }
+        _save_pending(store, key, intent)
+
+    try:
+        path = writer(
+            files,
+            manifest,
+            Path(target_dir),
+            bundle_id,
+            write_file=write_file,
+            on_staged=record_claim,
+        )
+    except TargetError:
+        _settle_pending(store, key)  # the target decides: claimed only if it landed after all
+        raise
+    _mark_claimed(store, ids, bundle_id, clerk, key)
     return ExportReport(
         path,
         bundle_id,
@@ -220,11 +264,60 @@ def describe_changes(old: Mapping, new: Mapping) -> list[str]:
     return changes
 
 
-def _mark_claimed(store: Store, cases: list[BundleCase], bundle_id: str, clerk: str) -> None:
-    ids = [case.settlement_id for case in cases if not case.voided]
-    if not ids:
-        return
+def _pending_key(bundle_id: str) -> str:
+    # setting keys are at most 64 characters; a bundle id may be longer
+    return PENDING + hashlib.sha256(bundle_id.encode()).hexdigest()[:32]
+
+
+def _save_pending(store: Store, key: str, intent: Mapping) -> None:
+    value = json.dumps(intent, ensure_ascii=False, sort_keys=True)
     with store.write() as session:
+        row = session.get(Setting, key)
+        if row is None:
+            session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+
+
+def reconcile_claims(store: Store) -> list[str]:
+    """Settle every claim a killed export left pending with what is on its target; returns
+    what was done, in words for the clerk."""
+    with store.read() as session:
+        keys = list(session.scalars(select(Setting.key).where(Setting.key.like(f"{PENDING}%"))))
+    return [done for key in keys if (done := _settle_pending(store, key))]
+
+
+def _settle_pending(store: Store, key: str) -> str | None:
+    with store.read() as session:
+        row = session.get(Setting, key)
+        intent = json.loads(row.value) if row is not None else None
+    if intent is None:
+        return None
+    final = Path(intent["path"])
+    bundle_id = intent["bundle_id"]
+    if not final.parent.is_dir():
+        return None  # the stick is not there: decide when it is
+    # Killed between its two renames, an export leaves the bundle it replaced aside: put back.
+    clean_leftovers(final.parent, bundle_id)
+    if fingerprint(final) == intent["fingerprint"]:
+        _mark_claimed(store, intent["settlements"], bundle_id, intent["clerk"], key)
+        return f"上次导出的申报包 {final} 已完整写入：其中的结算已标记为已申报"
+    with store.write() as session:
+        row = session.get(Setting, key)
+        if row is not None:
+            session.delete(row)
+    return f"上次导出的申报包 {final} 未写成：其中的结算未标记为已申报"
+
+
+def _mark_claimed(store: Store, ids: list[int], bundle_id: str, clerk: str, pending: str) -> None:
+    """Mark the settlements claimed in ``bundle_id`` and forget the pending claim: one
+    transaction, so the mark and the record of what remains to decide never disagree."""
+    with store.write() as session:
+        row = session.get(Setting, pending)
+        if row is not None:
+            session.delete(row)
+        if not ids:
+            return
         for settlement in session.scalars(select(Settlement).where(Settlement.id.in_(ids))):
             if settlement.claimed_bundle != bundle_id:
                 audit.record(

@@ -4,11 +4,17 @@ Every file goes under a hidden staging name, is flushed and fsynced, then read b
 against the manifest; only then is the staging name renamed to the final one (and the folder
 fsynced). A failure at any point removes the staging copy and raises ``TargetError`` with a
 Chinese message saying what went wrong with the target and that a retry is safe.
+
+A process killed mid-write leaves its staging copy behind. Staging names start with
+``.未完成请勿使用-`` (a bundle replaced by a new export: ``.旧版待删除-``) and a random part before
+the bundle's name, so no one takes them for a bundle; ``verify-bundle`` refuses them, and the
+next export to the same target removes them (``clean_leftovers``).
 """
 
 import errno
 import hashlib
 import os
+import re
 import shutil
 import time
 import uuid
@@ -26,6 +32,80 @@ class TargetError(Exception):
 
 
 WriteFile = Callable[[Path, bytes], None]
+# Called once the staging copy is whole and checked, just before it is renamed into place:
+# (final path, its fingerprint). The export records its claim there, so that a kill right after
+# the rename can be reconciled with what landed (``fingerprint``).
+OnStaged = Callable[[Path, str], None]
+
+STAGING = "未完成请勿使用"
+REPLACED = "旧版待删除"
+# Leftovers of other bundles are removed once this old: a window exporting another bundle to
+# the same share at this moment keeps its staging copy.
+STALE_SECONDS = 3600
+_LEFTOVER = re.compile(
+    rf"^\.(?:(?:{STAGING}|{REPLACED})-[0-9a-f]{{8}}-(?P<name>.+)"
+    r"|(?P<legacy>.+)\.(?:partial|old)-[0-9a-f]{8})$"
+)
+
+
+def _staging_path(target_dir: Path, final_name: str) -> Path:
+    return target_dir / f".{STAGING}-{uuid.uuid4().hex[:8]}-{final_name}"
+
+
+def leftover_of(path: Path) -> str | None:
+    """The final name whose staging (or replaced) copy ``path`` is, or None for any other."""
+    match = _LEFTOVER.match(Path(path).name)
+    if match is None:
+        return None
+    return match.group("name") or match.group("legacy")
+
+
+def staging_problem(path: Path) -> str | None:
+    """Why ``path`` is not a bundle to check or hand in: it is an export's staging copy."""
+    name = leftover_of(path)
+    if name is None:
+        return None
+    return (
+        f"这不是申报包，而是一次未完成（或被替换）的导出留下的临时副本：{Path(path).name}。"
+        f"请勿使用；请重新导出 {name}，导出时会自动清除它。"
+    )
+
+
+def clean_leftovers(target_dir: Path, name: str, now: float | None = None) -> list[Path]:
+    """Remove what killed exports left in ``target_dir``: every staging copy of bundle
+    ``name`` (any form: folder, .zip, .zip.enc), and those of other bundles once stale. A
+    bundle replaced by an export killed between its two renames is put back first."""
+    if not target_dir.is_dir():
+        return []
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    for path in sorted(target_dir.iterdir()):
+        final_name = leftover_of(path)
+        if final_name is None:
+            continue
+        mine = final_name == name or final_name.startswith(f"{name}.zip")
+        try:
+            if not mine and now - path.lstat().st_mtime < STALE_SECONDS:
+                continue
+            final = target_dir / final_name
+            if path.name.startswith(f".{REPLACED}-") and not final.exists():
+                os.replace(path, final)  # the new copy never landed: the old one is the bundle
+                continue
+        except OSError:
+            continue
+        _remove(path)
+        removed.append(path)
+    return removed
+
+
+def fingerprint(final: Path) -> str | None:
+    """What identifies a landed bundle: the SHA-256 of its manifest (a folder) or of the whole
+    file (a ZIP, sealed or not); None if nothing is there."""
+    try:
+        data = (final / "manifest.json" if final.is_dir() else final).read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha256(data).hexdigest()
 
 
 def write_synced(path: Path, data: bytes) -> None:
@@ -103,10 +183,12 @@ def write_folder(
     target_dir: Path,
     name: str,
     write_file: WriteFile = write_synced,
+    *,
+    on_staged: OnStaged | None = None,
 ) -> Path:
     """Write ``files`` (relative path -> bytes) as ``target_dir/name/`` and return its path."""
     final = target_dir / name
-    staging = target_dir / f".{name}.partial-{uuid.uuid4().hex[:8]}"
+    staging = _staging_path(target_dir, name)
     expected = {entry["path"]: entry for entry in manifest["files"]}
     try:
         if not target_dir.is_dir():
@@ -118,7 +200,9 @@ def write_folder(
         for relative in files:
             if relative in expected:
                 _check((staging / relative).read_bytes(), expected[relative], relative)
-        old = target_dir / f".{name}.old-{uuid.uuid4().hex[:8]}"
+        if on_staged is not None:
+            on_staged(final, fingerprint(staging))
+        old = target_dir / f".{REPLACED}-{uuid.uuid4().hex[:8]}-{name}"
         if final.exists():
             replace_with_retries(final, old)
         replace_with_retries(staging, final)
@@ -138,6 +222,7 @@ def write_zip(
     write_file: WriteFile = write_synced,
     *,
     password: str | None = None,
+    on_staged: OnStaged | None = None,
 ) -> Path:
     """Write ``files`` as one ZIP ``target_dir/name.zip`` (members under ``name/``); with
     ``password``, sealed for the bureau as ``name.zip.enc``, so no plaintext copy touches the
@@ -148,7 +233,7 @@ def write_zip(
     from app.encryption import SUFFIX, EncryptionError, decrypt, encrypt
 
     final = target_dir / (f"{name}.zip{SUFFIX}" if password else f"{name}.zip")
-    staging = target_dir / f".{final.name}.partial-{uuid.uuid4().hex[:8]}"
+    staging = _staging_path(target_dir, final.name)
     expected = {entry["path"]: entry for entry in manifest["files"]}
     archive = deterministic_zip(
         ((f"{name}/{relative}", data) for relative, data in files.items()), compress=True
@@ -167,6 +252,8 @@ def write_zip(
             for relative in files:
                 if relative in expected:
                     _check(written.read(f"{name}/{relative}"), expected[relative], relative)
+        if on_staged is not None:
+            on_staged(final, hashlib.sha256(payload).hexdigest())
         replace_with_retries(staging, final)
         fsync_dir(target_dir)
     except (OSError, zipfile.BadZipFile, EncryptionError) as exc:

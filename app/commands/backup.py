@@ -25,7 +25,8 @@ def register(subparsers) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from app.backup import BackupError, backup_now, check_database, rotate, sqlite_path
+    from app.backup import BackupError, backup_now, rotate, sqlite_path
+    from app.store_guard import StoreRefused, check_store
     from db import configured_target
 
     target = args.db or configured_target()
@@ -33,9 +34,10 @@ def run_backup(args: argparse.Namespace) -> int:
         from app.backup import PG_DUMP_ADVICE
 
         return fail(PG_DUMP_ADVICE, 2)
-    problem = check_database(target)
-    if problem:
-        return fail(problem, 3)
+    try:
+        check_store(target)
+    except StoreRefused as exc:
+        return fail(str(exc), 3)
     try:
         made = backup_now(target, args.to)
     except BackupError as exc:

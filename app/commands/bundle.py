@@ -44,18 +44,20 @@ def register(subparsers) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from app.bundle.export import export_bundle
     from app.bundle.safe_write import TargetError
+    from app.commands.signin import open_checked
     from app.encryption import EncryptionError
     from app.policy import load_policies
     from app.services import ServiceError
     from app.vocabulary import FUND_NAMES
-    from db import open_store
 
     password = None
     if args.encrypt:
         password = bureau_password(args, confirm=True)
         if password is None:
             return 2
-    store = open_store(args.db)
+    store = open_checked(args.db)
+    if store is None:
+        return 3
     try:
         report = export_bundle(
             store,
@@ -92,8 +94,13 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     from app.bundle.manifest import verify_bundle
+    from app.bundle.safe_write import staging_problem
     from app.encryption import is_encrypted
 
+    problem = staging_problem(args.path)
+    if problem is not None:
+        print(f"校验未通过：{problem}", file=sys.stderr)
+        return 1
     password = None
     if is_encrypted(args.path):
         password = bureau_password(args)
@@ -111,10 +118,12 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_year_end(args: argparse.Namespace) -> int:
     from app.bundle.year_end import year_end_cases, year_end_xlsx
+    from app.commands.signin import open_checked
     from app.services import ServiceError, current_site
-    from db import open_store
 
-    store = open_store(args.db)
+    store = open_checked(args.db)
+    if store is None:
+        return 3
     try:
         with store.read() as session:
             site = current_site(session)

@@ -68,11 +68,13 @@ def _write(out: str, pdf: bytes) -> None:
 def _print_document(args: argparse.Namespace, make) -> int:
     """Open the store, ``make(session) -> (pdf, after, message)``, write the file, then
     run ``after(store)`` (recording a print) and say what was written. Refusals exit 1."""
+    from app.commands.signin import open_checked
     from app.fonts import MissingGlyphError
     from app.services import ServiceError
-    from db import default_db_path, open_store
 
-    store = open_store(args.db or str(default_db_path()))
+    store = open_checked(args.db)
+    if store is None:
+        return 3
     try:
         with store.read() as session:
             pdf, after, message = make(session)

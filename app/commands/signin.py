@@ -1,5 +1,5 @@
 """What the account, audit, backup and policy commands share: reading passwords, signing in,
-and refusing to work on a damaged database file. Not a command itself.
+and refusing to work on a database file that is missing, empty or damaged. Not a command itself.
 
 Passwords are asked at a getpass prompt (twice for a new one). With ``--password-stdin`` every
 password the command would ask for is read instead as one line of standard input, in the order
@@ -68,16 +68,16 @@ def bureau_password(args: argparse.Namespace, *, confirm: bool = False) -> str |
 
 
 def open_checked(target: str | None):
-    """The store, or None after printing why the database file cannot be used and the way out."""
-    from app.backup import check_database
-    from db import configured_target, open_store
+    """The store, or None after printing why it cannot be used and the way out: a missing or
+    empty file, another program's database, a damaged file, lost records (``app.store_guard``).
+    """
+    from app.store_guard import StoreRefused, open_existing
 
-    target = target or configured_target()
-    problem = check_database(target)
-    if problem:
-        fail(problem)
+    try:
+        return open_existing(target)
+    except StoreRefused as exc:
+        fail(str(exc))
         return None
-    return open_store(target)
 
 
 def sign_in(store, args: argparse.Namespace, name: str, role: str, doing: str):

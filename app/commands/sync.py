@@ -77,10 +77,12 @@ def run_sync(args: argparse.Namespace) -> int:
     import time
     from datetime import datetime
 
+    from app.commands.signin import open_checked
     from app.sync import run_if_due, run_once, set_central_folder, status
-    from db import open_store
 
-    store = open_store(args.db)
+    store = open_checked(args.db)
+    if store is None:
+        return 3
     try:
         if args.remember:
             if args.central is None:

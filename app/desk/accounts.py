@@ -141,6 +141,7 @@ class DeskAccounts:
         """The masked log file, the daily backup and the policy files against the approved
         list. Nothing here stops the window: each problem becomes a line to show."""
         from app.backup import BackupError, backup_if_due
+        from app.bundle.export import reconcile_claims
         from app.privacy import setup_logging
         from app.services.policy_hashes import policy_changes
 
@@ -156,4 +157,6 @@ class DeskAccounts:
             f"{Path(change.path).name}（{change.id}）：{change.reason}"
             for change in policy_changes(self.policies, self.store)
         )
+        # A claim bundle an export was killed on: claimed exactly if it landed on its target.
+        problems += reconcile_claims(self.store)
         return StartupNotes(warnings, backup_note, log_file, tuple(problems))

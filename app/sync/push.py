@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 
 from app.services.sites import current_site
+from app.store_guard import is_demo_store, record_store_marks
 from app.sync import files, sent_log
 from app.sync.package import PackageError, PackageName, change_line, decode, encode
 from app.sync.sealing import open_sealed, seal, sync_password
@@ -47,7 +48,10 @@ def inbox_for(central: Path, site_code: str) -> Path:
 
 
 def push(store: Store, central: Path, now: datetime) -> PushResult:
-    """Send every queued change; ``SyncError`` (queue kept) if the folder cannot take them."""
+    """Send every queued change; ``SyncError`` (queue kept) if the folder cannot take them,
+    or if this is a demo store (its fictitious people must never reach the county)."""
+    if is_demo_store(store):
+        raise SyncError("这是演示数据库（虚构人员），不向中心发送任何数据；请用正式数据库同步")
     with store.read() as session:
         site = current_site(session).code
         password = sync_password(session)
@@ -75,6 +79,8 @@ def push(store: Store, central: Path, now: datetime) -> PushResult:
         sent_log.record_sent(store, name, data)
         sent.append(name.file_name)
         changes += name.last_seq - name.first_seq + 1
+    # The sync state outside the database file: a later start notices a lost -wal.
+    record_store_marks(store, "sync")
     return PushResult(tuple(sent), changes, tuple(notes))
 
 

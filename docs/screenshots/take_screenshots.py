@@ -66,7 +66,7 @@ def main() -> int:
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     settings.setValue("clerk/name", "张窗口")
     settings.setValue("sync/upload_folder", r"\\医保局\上传")
-    desk = open_desk(str(folder / "desk.sqlite3"), "张窗口", "LX01")
+    desk = open_desk(str(folder / "desk.sqlite3"), "张窗口", "LX01", demo_if_missing=True)
     sign_in_as_clerk(desk)
     window = MainWindow(settings)
     window.attach(desk)

@@ -103,7 +103,7 @@ def test_window_starts_offscreen_and_exits(frozen, tmp_path):
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     done = subprocess.run(
-        [str(frozen / "onestop"), "--db", str(env_db)],
+        [str(frozen / "onestop"), "--demo-if-missing", "--db", str(env_db)],
         env={
             "PATH": "/usr/bin:/bin",
             "HOME": str(home),

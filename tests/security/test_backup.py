@@ -109,11 +109,13 @@ def test_a_damaged_backup_is_not_restored(filled, tmp_path):
 def test_rotation_keeps_seven_daily_and_four_weekly(tmp_path):
     folder = tmp_path / "backups"
     folder.mkdir()
+    template = tmp_path / "new.sqlite3"
+    open_store(template).close()  # rotation counts only backups that restore
     start = datetime(2026, 1, 1, 9)
     for day in range(60):
         for hour in (9, 17):
             when = start + timedelta(days=day, hours=hour - 9)
-            (folder / f"desk-{when:%Y%m%d-%H%M%S}.sqlite3").write_bytes(b"x")
+            shutil.copyfile(template, folder / f"desk-{when:%Y%m%d-%H%M%S}.sqlite3")
     (folder / "notes.txt").write_text("kept")
     rotate(folder)
     kept = [p.name for p in list_backups(folder)]
@@ -123,6 +125,51 @@ def test_rotation_keeps_seven_daily_and_four_weekly(tmp_path):
     weeks = {datetime.strptime(n[5:13], "%Y%m%d").isocalendar()[:2] for n in kept}
     assert len(weeks) == 4
     assert (folder / "notes.txt").exists()
+
+
+def test_backup_of_a_zero_byte_database_keeps_the_last_good_backup(filled, capsys):
+    from app.cli import main
+
+    store, path = filled
+    folder = path.parent / "backups"
+    for day in range(1, 10):  # a full rotation of good backups
+        backup_now(path, now=datetime(2026, 3, day, 8))
+    rotate(folder)
+    good = list_backups(folder)
+    store.close()
+    path.write_bytes(b"")  # the database file emptied (a full disk, a bad copy …)
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+    with pytest.raises(BackupError, match="数据库文件是空的（0 字节），未备份"):
+        backup_now(path, now=datetime(2026, 3, 10, 8))
+    assert main(["backup", "--db", str(path)]) == 3
+    assert "数据库文件是空的（0 字节）" in capsys.readouterr().err
+    assert list_backups(folder) == good
+    assert restore(good[0], path).restored == path  # the newest good one still restores
+
+
+def test_an_empty_or_foreign_backup_never_pushes_out_one_that_restores(filled, tmp_path):
+    store, path = filled
+    folder = path.parent / "backups"
+    good = backup_now(path, now=datetime(2026, 3, 1, 8))
+    store.close()
+    # Empty stores, and files that are no store of this application, from later days.
+    empty = tmp_path / "empty.sqlite3"
+    open_store(empty).close()
+    with pytest.raises(BackupError, match="数据库中没有任何记录，而上一个备份"):
+        backup_now(empty, folder, now=datetime(2026, 3, 2, 8))
+    for day in range(2, 12):
+        later = folder / f"desk-202603{day:02d}-080000.sqlite3"
+        if day % 2:
+            shutil.copyfile(empty, later)
+        else:
+            later.write_bytes(b"")
+    rotate(folder)
+    assert good.exists()
+    assert check_database(path) is None
+    path.write_bytes(b"garbage" * 1000)
+    assert f'restore "{good}"' in check_database(path)  # the way out names the good one
 
 
 def test_the_daily_backup_runs_once_a_day(filled):

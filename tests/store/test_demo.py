@@ -3,6 +3,7 @@
 import json
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from app.cli import main
@@ -90,3 +91,44 @@ def test_demo_settlements_are_dated_at_discharge_and_jingjiang_is_a_grassroots_w
         json.loads(s.result_json) for s, _ in rows if s.policy_id == "jingjiang" and s.eligible
     ]
     assert jingjiang_results and all(r["settle_mode"] == "instant" for r in jingjiang_results)
+
+
+def test_a_demo_store_is_marked_queues_nothing_and_never_syncs(tmp_path, capsys):
+    from app.store_guard import is_demo_store
+    from app.sync import run_once, status
+    from db.sync_models import OutboxEntry
+
+    path = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--db", str(path)]) == 0
+    assert "演示数据库，不会同步到中心" in capsys.readouterr().out
+    store = open_store(path)
+    try:
+        assert is_demo_store(store)
+        with store.read() as session:
+            assert session.scalars(select(OutboxEntry)).all() == []
+        central = tmp_path / "central"
+        central.mkdir()
+        report = run_once(store, central)
+        assert not report.ok and "演示数据库" in report.error
+        assert status(store).last_error == report.error
+        assert list(central.rglob("*")) == []  # nothing reached the county's folder
+    finally:
+        store.close()
+    assert main(["sync", "--once", "--db", str(path), "--central", str(central)]) == 1
+    assert "同步失败：这是演示数据库" in capsys.readouterr().err
+    assert list(central.rglob("*")) == []
+
+
+def test_a_demo_killed_half_built_leaves_no_store(tmp_path, monkeypatch):
+    import app.demo
+    from app.demo import create_demo_store
+
+    path = tmp_path / "demo.sqlite3"
+
+    def killed(*_args):
+        raise KeyboardInterrupt  # stands for the clerk closing the window mid-way
+
+    monkeypatch.setattr(app.demo, "_outpatient", killed)
+    with pytest.raises(KeyboardInterrupt):
+        create_demo_store(path)
+    assert list(tmp_path.iterdir()) == []

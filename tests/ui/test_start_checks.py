@@ -120,7 +120,7 @@ def test_start_opens_then_asks_to_sign_in_before_the_list(
 def test_a_new_database_asks_for_the_first_administrator(qtbot, settings, tmp_path):
     from ui.main_window import MainWindow
 
-    opened = open_desk(str(tmp_path / "new.sqlite3"), "", None)
+    opened = open_desk(str(tmp_path / "new.sqlite3"), "", None, demo_if_missing=True)
     try:
         window = MainWindow(settings)
         qtbot.addWidget(window)
@@ -131,3 +131,83 @@ def test_a_new_database_asks_for_the_first_administrator(qtbot, settings, tmp_pa
         assert quit_calls == [1]  # closing sign-in quits the program
     finally:
         opened.close()
+
+
+def test_a_missing_database_is_not_created_when_opening(tmp_path):
+    typo = tmp_path / "dsek.sqlite3"
+    with pytest.raises(DatabaseDamaged, match=f"找不到数据库文件：{typo}"):
+        open_desk(str(typo), CLERK, None)
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_window_refuses_a_missing_database_with_a_dialog(
+    qapp, tmp_path, monkeypatch, message_boxes
+):
+    from types import SimpleNamespace
+
+    import ui.launch as launch
+    from ui.qt import QApplication, QSettings
+
+    monkeypatch.setattr(
+        launch.options,
+        "app_settings",
+        lambda: QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+    )
+    monkeypatch.setattr(QApplication, "platformName", staticmethod(lambda: "xcb"))  # a screen
+    typo = tmp_path / "share" / "desk.sqlite3"  # a share that is not mounted
+    assert launch.run(SimpleNamespace(db=str(typo), demo_if_missing=False)) == 1
+    kind, title, text = message_boxes.shown[-1]
+    assert (kind, title) == ("critical", "未能打开数据库")
+    assert text.startswith(f"找不到数据库文件：{typo}") and "--demo-if-missing" in text
+    assert not (tmp_path / "share").exists()
+
+
+def _start_window(tmp_path, *args):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "ONESTOP_EXIT_WHEN_READY": "1",
+        "PYTHONPATH": str(repo),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env=env,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_window_start_refuses_a_missing_database_and_creates_a_demo_only_when_asked(
+    tmp_path,
+):
+    typo = tmp_path / "desk.sqlite3"
+    refused = _start_window(tmp_path, "--db", str(typo))
+    assert refused.returncode == 1
+    assert f"未能打开数据库：找不到数据库文件：{typo}" in refused.stderr
+    assert "shown" not in refused.stdout.split()
+    assert not typo.exists()
+
+    started = _start_window(tmp_path, "--demo-if-missing", "--db", str(typo))
+    assert started.returncode == 0, started.stderr[-3000:]
+    assert "ready" in started.stdout.split()
+    from app.store_guard import is_demo_store
+    from db import open_store
+
+    store = open_store(typo)
+    try:
+        assert is_demo_store(store)
+    finally:
+        store.close()
