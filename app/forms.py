@@ -16,19 +16,10 @@ from app.identity import IdentityError, parse_resident_id
 from app.money import MAX_AMOUNT, AmountError, parse_amount
 from app.policy.schema import VersionDef
 from app.text import TextError, clean_text, required_text
-from app.vocabulary import CATEGORY_NAMES, INSURANCE_NAMES, INSURANCES, VISITS
+from app.vocabulary import AMOUNT_FIELDS, CATEGORY_NAMES, INSURANCE_NAMES, INSURANCES, VISITS
 
 # A clock a few minutes fast at the ward must not block a registration or a discharge.
 FUTURE_TOLERANCE = timedelta(minutes=10)
-# The bill, in the order the discharge form and the contract list it.
-AMOUNT_FIELDS = (
-    "total",
-    "out_of_catalog",
-    "basic_insurance",
-    "critical_illness",
-    "other_compensation",
-    "excluded",
-)
 # Each paid by someone before assistance: none may exceed the bill, nor may their sum.
 PAID_BY_OTHERS = ("basic_insurance", "critical_illness", "other_compensation")
 

@@ -51,6 +51,16 @@ DocumentStage = Literal["admission", "discharge", "referral", "out_of_area", "qu
 # Who bears a layer: the hospital claims every fund back except its own reduction.
 Fund = Literal["medical_assistance", "insurer", "fiscal", "hospital"]
 
+# The bill as the contract, the forms and the claim report list it (yuan).
+AMOUNT_FIELDS = (
+    "total",
+    "out_of_catalog",
+    "basic_insurance",
+    "critical_illness",
+    "other_compensation",
+    "excluded",
+)
+
 CATEGORIES: tuple[str, ...] = get_args(Category)
 VISITS: tuple[str, ...] = get_args(Visit)
 INSURANCES: tuple[str, ...] = get_args(Insurance)

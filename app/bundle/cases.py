@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.bundle.period import ClaimPeriod
 from app.money import ZERO, D
 from app.vocabulary import (
+    AMOUNT_FIELDS,
     ASSISTANCE_FUND,
     CATEGORY_NAMES,
     FUND_NAMES,
@@ -24,13 +25,7 @@ from app.vocabulary import (
 )
 from db.models import Admission, ChecklistItem, Person, Scan, Settlement
 
-CLAIM_MONEY = (
-    "total",
-    "out_of_catalog",
-    "basic_insurance",
-    "critical_illness",
-    "other_compensation",
-)
+CLAIM_MONEY = AMOUNT_FIELDS
 RESULT_MONEY = (
     "base",
     "assistance",

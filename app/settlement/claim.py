@@ -13,7 +13,7 @@ from types import MappingProxyType
 from app.dates import DateError, parse_date
 from app.errors import FieldError
 from app.money import ZERO, AmountError, parse_amount
-from app.vocabulary import CATEGORIES, CAUSES, FACILITIES, INSURANCES, POOLS, VISITS
+from app.vocabulary import AMOUNT_FIELDS, CATEGORIES, CAUSES, FACILITIES, INSURANCES, POOLS, VISITS
 
 
 class ClaimError(FieldError):
@@ -98,14 +98,7 @@ CLAIM_FIELDS = {
     "year_to_date": "本年累计",
 }
 _REQUIRED = ("policy", "date", "category", "visit", "insurance", "facility", "total")
-_AMOUNTS = (
-    "total",
-    "out_of_catalog",
-    "basic_insurance",
-    "critical_illness",
-    "other_compensation",
-    "excluded",
-)
+_AMOUNTS = AMOUNT_FIELDS
 _CHOICES = {
     "category": CATEGORIES,
     "visit": VISITS,
