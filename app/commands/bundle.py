@@ -42,11 +42,10 @@ def register(subparsers) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.bundle.export import export_bundle
     from app.bundle.safe_write import TargetError
     from app.commands.signin import open_checked
+    from app.desk import Desk
     from app.encryption import EncryptionError
-    from app.policy import load_policies
     from app.services import ServiceError
     from app.vocabulary import FUND_NAMES
 
@@ -58,17 +57,10 @@ def run_export(args: argparse.Namespace) -> int:
     store = open_checked(args.db)
     if store is None:
         return 3
+    # The same application layer as the window's 导出申报包.
+    desk = Desk(store, str(args.db or ""), args.clerk)
     try:
-        report = export_bundle(
-            store,
-            load_policies(),
-            period_text=args.period,
-            target_dir=args.to,
-            policy_id=args.policy,
-            as_zip=args.zip,
-            clerk=args.clerk,
-            encrypt_password=password,
-        )
+        report = desk.export_bundle(args.period, args.to, args.policy, args.zip, password)
     except (ServiceError, TargetError, EncryptionError) as exc:
         print(f"导出失败：{exc}", file=sys.stderr)
         return 1

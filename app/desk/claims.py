@@ -23,8 +23,16 @@ class ClaimsDesk:
         kind = claim_period_kind(self.policies[policy_id])
         return kind, period_label(kind, day)
 
-    def export_bundle(self, period: str, target: str, policy_id: str, as_zip: bool):
-        """Write a claim period's bundle safely to ``target`` (runs off the GUI thread)."""
+    def export_bundle(
+        self,
+        period: str,
+        target: str | Path,
+        policy_id: str | None,
+        as_zip: bool,
+        password: str | None = None,
+    ):
+        """Write a claim period's bundle safely to ``target`` (sealed with the bureau's
+        ``password`` if given); from the window, off the GUI thread."""
         from app.bundle.export import export_bundle
 
         return export_bundle(
@@ -35,4 +43,5 @@ class ClaimsDesk:
             policy_id=policy_id,
             as_zip=as_zip,
             clerk=self.clerk,
+            encrypt_password=password,
         )
