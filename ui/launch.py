@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from app.paths import resources_dir
+from app.paths import database_target, resources_dir
 from ui import settings as options
 from ui.fonts import apply_application_font, register_fonts
 from ui.qt import QApplication, QIcon, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
@@ -46,16 +46,12 @@ def make_application(argv: list[str]) -> QApplication:
     return app
 
 
-def database_target(db_option: str | None, settings: QSettings) -> str:
-    """--db, else the data folder chosen in the settings, else the store's own default."""
-    if db_option:
-        return db_option
-    folder = options.DATA_DIR.read(settings)
-    if folder:
-        return str(Path(folder) / "desk.sqlite3")
-    from db import configured_target
-
-    return configured_target()
+def window_database(args, settings: QSettings) -> str:
+    """The database the window opens: the same rule as every command's (``--db``,
+    $ONESTOP_DB, ``database.txt``, the default file), after an older version's data folder
+    has been carried into ``database.txt``."""
+    options.carry_data_folder(settings)
+    return database_target(getattr(args, "db", None))
 
 
 class DatabaseDamaged(Exception):
@@ -130,8 +126,7 @@ def run(args) -> int:
         print(f"shown {time.perf_counter() - started:.3f}", flush=True)
 
     clerk = options.CLERK.read(settings) or getpass.getuser()
-    site_code = options.SITE_CODE.read(settings) or None
-    target = database_target(getattr(args, "db", None), settings)
+    target = window_database(args, settings)
 
     started_desks = []
 
@@ -156,7 +151,7 @@ def run(args) -> int:
 
     if "://" not in target and not Path(target).expanduser().exists():
         window.statusBar().showMessage(f"首次运行：正在创建演示数据库 {target} …")
-    run_in_background(lambda: start_desk(target, clerk, site_code), opened, failed)
+    run_in_background(lambda: start_desk(target, clerk, None), opened, failed)
     code = app.exec()
     for desk in started_desks:
         desk.close()

@@ -237,18 +237,18 @@ class MainWindow(QMainWindow):
         self.status_sync.setText(self._sync_text())
 
     def _carry_sync_setting(self) -> None:
-        """A folder chosen in the settings before the store knew it is handed to app.sync."""
+        """A folder an older version kept only in QSettings is handed to the store, once."""
+        folder = str(self.settings.value(options.LEGACY_UPLOAD_FOLDER, "") or "")
         state = self.desk.sync_status()
-        folder = options.UPLOAD_FOLDER.read(self.settings)
         if state is not None and state.central_folder is None and folder:
-            self.desk.set_sync(folder, options.SYNC_MINUTES.read(self.settings))
+            minutes = self.settings.value(options.LEGACY_SYNC_MINUTES, state.interval_minutes)
+            self.desk.set_sync(folder, int(minutes))
+        self.settings.remove(options.LEGACY_UPLOAD_FOLDER)
+        self.settings.remove(options.LEGACY_SYNC_MINUTES)
 
     def _sync_text(self) -> str:
         state = self.desk.sync_status() if self.desk else None
-        if state is None:
-            folder = options.UPLOAD_FOLDER.read(self.settings)
-            return f"同步：上传至 {folder}" if folder else "同步：未设置上传文件夹"
-        if state.central_folder is None:
+        if state is None or state.central_folder is None:
             return "同步：未设置上传文件夹"
         waiting = f"，待发送 {state.queue_length} 条" if state.queue_length else ""
         if state.last_error:
@@ -497,7 +497,7 @@ class MainWindow(QMainWindow):
         from ui.policy_viewer import PolicyViewer
 
         site = self.desk.site() if self.desk else None
-        chosen = options.DEFAULT_POLICY.read(self.settings) or (site.default_policy if site else "")
+        chosen = site.default_policy if site else ""
         self.policy_viewer = PolicyViewer(chosen, self)
         self.policy_viewer.show()
 

@@ -45,6 +45,7 @@ def run_export(args: argparse.Namespace) -> int:
     from app.bundle.export import export_bundle
     from app.bundle.safe_write import TargetError
     from app.encryption import EncryptionError
+    from app.paths import database_target
     from app.policy import load_policies
     from app.services import ServiceError
     from app.vocabulary import FUND_NAMES
@@ -55,7 +56,7 @@ def run_export(args: argparse.Namespace) -> int:
         password = bureau_password(args, confirm=True)
         if password is None:
             return 2
-    store = open_store(args.db)
+    store = open_store(database_target(args.db))
     try:
         report = export_bundle(
             store,
@@ -111,10 +112,11 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_year_end(args: argparse.Namespace) -> int:
     from app.bundle.year_end import year_end_cases, year_end_xlsx
+    from app.paths import database_target
     from app.services import ServiceError, current_site
     from db import open_store
 
-    store = open_store(args.db)
+    store = open_store(database_target(args.db))
     try:
         with store.read() as session:
             site = current_site(session)

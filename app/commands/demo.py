@@ -14,10 +14,11 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from app.demo import NotADemoDatabase, build_demo
+    from app.paths import database_target
     from app.services import ServiceError
-    from db import configured_target, open_store
+    from db import open_store
 
-    target = args.db or configured_target()
+    target = database_target(args.db)
     store = open_store(target)
     try:
         print(store.migration.message)

@@ -69,10 +69,11 @@ def _print_document(args: argparse.Namespace, make) -> int:
     """Open the store, ``make(session) -> (pdf, after, message)``, write the file, then
     run ``after(store)`` (recording a print) and say what was written. Refusals exit 1."""
     from app.fonts import MissingGlyphError
+    from app.paths import database_target
     from app.services import ServiceError
-    from db import default_db_path, open_store
+    from db import open_store
 
-    store = open_store(args.db or str(default_db_path()))
+    store = open_store(database_target(args.db))
     try:
         with store.read() as session:
             pdf, after, message = make(session)

@@ -70,9 +70,10 @@ def bureau_password(args: argparse.Namespace, *, confirm: bool = False) -> str |
 def open_checked(target: str | None):
     """The store, or None after printing why the database file cannot be used and the way out."""
     from app.backup import check_database
-    from db import configured_target, open_store
+    from app.paths import database_target
+    from db import open_store
 
-    target = target or configured_target()
+    target = database_target(target)
     problem = check_database(target)
     if problem:
         fail(problem)

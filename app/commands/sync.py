@@ -75,10 +75,11 @@ def run_sync(args: argparse.Namespace) -> int:
     import time
     from datetime import datetime
 
+    from app.paths import database_target
     from app.sync import run_if_due, run_once, set_central_folder, status
     from db import open_store
 
-    store = open_store(args.db)
+    store = open_store(database_target(args.db))
     try:
         if args.remember:
             if args.central is None:
