@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.privacy import mask_pattern, mask_text
+from app.privacy import mask_text
+from app.services.settings import mask_pattern
 from app.sheet_cells import as_text, csv_row
 from db import Store
 from db.audit_chain import ChainReport, walk_chain

@@ -26,3 +26,53 @@ def bundled_dir() -> Path:
 
 def resources_dir() -> Path:
     return bundled_dir() / "resources"
+
+
+# --- which database: one rule for the window and the command line ---------------------------
+DB_ENV = "ONESTOP_DB"
+DB_CHOICE_FILE = "database.txt"
+
+
+def database_choice_file() -> Path:
+    """``database.txt`` in the user's data folder: its first line names the database."""
+    from db.store import default_data_dir
+
+    return default_data_dir() / DB_CHOICE_FILE
+
+
+def chosen_database() -> str | None:
+    """The first line of ``database.txt``, or None when there is none (or it is blank)."""
+    choice = database_choice_file()
+    if not choice.is_file():
+        return None
+    lines = choice.read_text(encoding="utf-8").strip().splitlines()
+    return lines[0].strip() if lines and lines[0].strip() else None
+
+
+def database_target(db_option: str | None = None) -> str:
+    """The database to open: ``--db``, else $ONESTOP_DB, else the first line of
+    ``database.txt`` in the user's data folder, else ``desk.sqlite3`` there.
+
+    The window (``ui.launch``) and every command call this, so both open the same database
+    from the same environment."""
+    if db_option:
+        return db_option
+    from_env = os.environ.get(DB_ENV, "").strip()
+    if from_env:
+        return from_env
+    from db.store import default_db_path
+
+    return chosen_database() or str(default_db_path())
+
+
+def choose_database(target: str | None) -> None:
+    """Write ``target`` as the first line of ``database.txt`` (None or "" removes the file, so
+    the default is used again). Written to a temporary file and renamed into place."""
+    choice = database_choice_file()
+    if not target:
+        choice.unlink(missing_ok=True)
+        return
+    choice.parent.mkdir(parents=True, exist_ok=True)
+    temporary = choice.with_name(choice.name + ".tmp")
+    temporary.write_text(f"{target}\n", encoding="utf-8")
+    os.replace(temporary, choice)

@@ -1,8 +1,9 @@
 """ID numbers shown masked: in lists, search results, exports and logs.
 
 ``mask_id`` shows the first 6 and last 4 characters of an 18-character resident ID number by
-default (``330781********0044``), or follows a site pattern: 18 characters, ``#`` where the
-number shows and ``*`` where it is hidden, at least 8 hidden (e.g. ``###***********####``).
+default (``330781********0044``), or follows a site pattern (the setting
+``privacy.id_mask_pattern``, read with ``app.services.settings.masker``): 18 characters, ``#``
+where the number shows and ``*`` where it is hidden, at least 8 hidden (``###***********####``).
 The full number is shown only on the case itself and on official paper.
 
 ``setup_logging(data_dir)`` writes the app's log to ``logs/desk.log`` in the data folder,
@@ -12,19 +13,10 @@ rotated, through ``IdMaskingFilter`` and a formatter that masks again whatever i
 
 import logging
 import re
-from collections.abc import Callable
-from datetime import datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from app.services import audit
-from app.services.access import SUPERVISOR
-from app.services.errors import ServiceError
-from db import Store
-from db.models import Setting
-
 DEFAULT_PATTERN = "######********####"
-MASK_PATTERN_KEY = "id_mask_pattern"
 MIN_HIDDEN = 8
 # A run of 15 or more digits (an ID number, 15-digit old ones and bank card numbers too), the
 # last of which may be X; letters around it do not stop it ("ID330781…" is still masked).
@@ -64,48 +56,6 @@ def mask_id(number: str | None, pattern: str | None = None) -> str:
 def mask_text(text: str, pattern: str | None = None) -> str:
     """``text`` with every ID number (and any other run of 15 or more digits) masked."""
     return ID_IN_TEXT.sub(lambda match: mask_id(match.group(0), pattern), text)
-
-
-def mask_pattern(store: Store) -> str:
-    with store.read() as session:
-        setting = session.get(Setting, MASK_PATTERN_KEY)
-    if setting is None or pattern_problem(setting.value):
-        return DEFAULT_PATTERN
-    return setting.value
-
-
-def masker(store: Store) -> Callable[[str | None], str]:
-    """A function that masks ID numbers with the site's pattern (for list and table models)."""
-    pattern = mask_pattern(store)
-    return lambda number: mask_id(number, pattern)
-
-
-def set_mask_pattern(store: Store, user, pattern: str, *, now: datetime | None = None) -> None:
-    """A supervisor sets the site's mask pattern (audited)."""
-    from app.accounts.roles import require
-    from app.services.access import check_role
-
-    require(user, SUPERVISOR, "修改身份证号遮蔽方式")
-    problem = pattern_problem(pattern or "")
-    if problem:
-        raise ServiceError("id_mask_pattern", problem)
-    with store.write() as session:
-        check_role(session, user.name, SUPERVISOR, doing="修改身份证号遮蔽方式", field="clerk")
-        setting = session.get(Setting, MASK_PATTERN_KEY)
-        old = setting.value if setting is not None else DEFAULT_PATTERN
-        if setting is None:
-            session.add(Setting(key=MASK_PATTERN_KEY, value=pattern))
-        else:
-            setting.value = pattern
-        audit.record(
-            session,
-            clerk=user.name,
-            action="change",
-            entity="setting",
-            entity_id=MASK_PATTERN_KEY,
-            changes={MASK_PATTERN_KEY: [old, pattern]},
-            at=now or datetime.now(),
-        )
 
 
 class IdMaskingFilter(logging.Filter):

@@ -195,9 +195,10 @@ def check_store(target: str | Path, *, integrity: bool = True) -> None:
 
 def open_existing(target: str | Path | None = None, *, integrity: bool = True):
     """The store at ``target`` (default: the configured one) after ``check_store``."""
-    from db import configured_target, open_store
+    from app.paths import database_target
+    from db import open_store
 
-    target = str(target) if target is not None else configured_target()
+    target = database_target(None if target is None else str(target))
     check_store(target, integrity=integrity)
     return open_store(target)
 

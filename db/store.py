@@ -1,6 +1,5 @@
 """``open_store``: the one way into the database, upgraded to the newest schema on opening."""
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,9 +16,6 @@ from db.outbox import capture_changes
 
 APP_NAME = "one-stop-desk"
 DB_FILE_NAME = "desk.sqlite3"
-# Where a hospital whose windows share a PostgreSQL server says so without a --db option.
-DB_ENV = "ONESTOP_DB"
-DB_SETTING_FILE = "database.txt"
 
 
 def default_data_dir() -> Path:
@@ -28,20 +24,6 @@ def default_data_dir() -> Path:
 
 def default_db_path() -> Path:
     return default_data_dir() / DB_FILE_NAME
-
-
-def configured_target() -> str:
-    """The database to open when none is named: $ONESTOP_DB, else the first line of
-    ``database.txt`` in the user's data folder, else the SQLite file there."""
-    from_env = os.environ.get(DB_ENV, "").strip()
-    if from_env:
-        return from_env
-    setting = default_data_dir() / DB_SETTING_FILE
-    if setting.is_file():
-        lines = setting.read_text(encoding="utf-8").strip().splitlines()
-        if lines and lines[0].strip():
-            return lines[0].strip()
-    return str(default_db_path())
 
 
 @dataclass
@@ -87,14 +69,17 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url_or_path: str | Path | None = None, data_dir: Path | None = None) -> Store:
+def open_store(url_or_path: str | Path, data_dir: Path | None = None) -> Store:
     """Open (creating or upgrading) the store.
 
-    ``url_or_path``: a SQLite file path, a ``sqlite://`` or ``postgresql://`` URL, or None for
-    ``configured_target()``. Scans live in ``data_dir``: by default the folder
-    of the SQLite file, or the user's data folder for a server database.
+    ``url_or_path``: a SQLite file path, or a ``sqlite://`` or ``postgresql://`` URL (which
+    one to open when none is named is ``app.paths.database_target``'s rule, not the store's).
+    Scans live in ``data_dir``: by default the folder of the SQLite file, or the user's data
+    folder for a server database.
     """
-    target = str(url_or_path) if url_or_path is not None else configured_target()
+    if url_or_path is None:
+        raise TypeError("open_store needs a database: see app.paths.database_target")
+    target = str(url_or_path)
     if data_dir is None:
         data_dir = default_data_dir() if is_url(target) else Path(target).expanduser().parent
     engine = make_engine(target)

@@ -7,6 +7,16 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(autouse=True)
+def own_data_folder(tmp_path_factory, monkeypatch):
+    """The user's data folder (platformdirs follows XDG_DATA_HOME) is a temporary one and
+    $ONESTOP_DB is unset: no test reads or writes this computer's database.txt."""
+    home = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    monkeypatch.delenv("ONESTOP_DB", raising=False)
+    return home / "one-stop-desk"
+
+
 @pytest.fixture(scope="session")
 def policies():
     from app.policy import load_policies

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from app.paths import resources_dir
+from app.paths import database_target, resources_dir
 from app.store_guard import StoreRefused
 from ui import settings as options
 from ui.fonts import apply_application_font, register_fonts
@@ -50,16 +50,12 @@ def make_application(argv: list[str]) -> QApplication:
     return app
 
 
-def database_target(db_option: str | None, settings: QSettings) -> str:
-    """--db, else the data folder chosen in the settings, else the store's own default."""
-    if db_option:
-        return db_option
-    folder = options.DATA_DIR.read(settings)
-    if folder:
-        return str(Path(folder) / "desk.sqlite3")
-    from db import configured_target
-
-    return configured_target()
+def window_database(args, settings: QSettings) -> str:
+    """The database the window opens: the same rule as every command's (``--db``,
+    $ONESTOP_DB, ``database.txt``, the default file), after an older version's data folder
+    has been carried into ``database.txt``."""
+    options.carry_data_folder(settings)
+    return database_target(getattr(args, "db", None))
 
 
 class DatabaseDamaged(StoreRefused):
@@ -144,7 +140,7 @@ def run(args) -> int:
 
     settings = options.app_settings()
     probe = os.environ.get(EXIT_WHEN_READY) == "1"
-    target = database_target(getattr(args, "db", None), settings)
+    target = window_database(args, settings)
     demo_if_missing = bool(getattr(args, "demo_if_missing", False))
     refusal = refusal_before_start(target, demo_if_missing)
     if refusal is not None:
@@ -162,7 +158,6 @@ def run(args) -> int:
         print(f"shown {time.perf_counter() - started:.3f}", flush=True)
 
     clerk = options.CLERK.read(settings) or getpass.getuser()
-    site_code = options.SITE_CODE.read(settings) or None
 
     started_desks = []
 
@@ -188,7 +183,7 @@ def run(args) -> int:
     if demo_if_missing and is_missing(target):
         window.statusBar().showMessage(f"首次运行：正在创建演示数据库 {target} …")
     run_in_background(
-        lambda: start_desk(target, clerk, site_code, demo_if_missing=demo_if_missing),
+        lambda: start_desk(target, clerk, None, demo_if_missing=demo_if_missing),
         opened,
         failed,
     )

@@ -263,23 +263,24 @@ class MainWindow(QMainWindow):
         )
 
     def _carry_sync_setting(self) -> None:
-        """A folder chosen in the settings before the store knew it is handed to app.sync."""
+        """A folder an older version kept only in QSettings is handed to the store, once."""
         desk = self.desk
-        folder = options.UPLOAD_FOLDER.read(self.settings)
-        minutes = options.SYNC_MINUTES.read(self.settings)
+        folder = str(self.settings.value(options.LEGACY_UPLOAD_FOLDER, "") or "")
+        minutes = self.settings.value(options.LEGACY_SYNC_MINUTES, 0)
+        self.settings.remove(options.LEGACY_UPLOAD_FOLDER)
+        self.settings.remove(options.LEGACY_SYNC_MINUTES)
+        if not folder:
+            return
 
         def carry() -> None:
             state = desk.sync_status()
-            if state.central_folder is None and folder:
-                desk.set_sync(folder, minutes)
+            if state.central_folder is None:
+                desk.set_sync(folder, int(minutes) or state.interval_minutes)
 
         self._run(carry, lambda _none: self.update_status(), "保存同步设置")
 
     def _sync_text(self, state) -> str:
-        if state is None:
-            folder = options.UPLOAD_FOLDER.read(self.settings)
-            return f"同步：上传至 {folder}" if folder else "同步：未设置上传文件夹"
-        if state.central_folder is None:
+        if state is None or state.central_folder is None:
             return "同步：未设置上传文件夹"
         waiting = f"，待发送 {state.queue_length} 条" if state.queue_length else ""
         if state.last_error:
@@ -574,7 +575,7 @@ class MainWindow(QMainWindow):
         from ui.policy_viewer import PolicyViewer
 
         site = self.desk.site() if self.desk else None
-        chosen = options.DEFAULT_POLICY.read(self.settings) or (site.default_policy if site else "")
+        chosen = site.default_policy if site else ""
         self.policy_viewer = PolicyViewer(chosen, self)
         self.policy_viewer.show()
 

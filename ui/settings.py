@@ -1,6 +1,12 @@
-"""The window's settings, kept with QSettings: one typed option per key, with its default."""
+"""This user's own preferences, kept with QSettings: one typed option per key, with its default.
+
+Only what belongs to the person at this computer is here (printer, paper, the name offered at
+sign-in). Everything the hospital shares (the site, sync, security) is a store-wide setting
+(``app.services.settings``); which database to open is ``app.paths.database_target``.
+"""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ui.qt import QSettings
 
@@ -25,16 +31,15 @@ class Option:
         return "" if value is None else str(value)
 
 
-SITE_CODE = Option("site/code", "")
-SITE_NAME = Option("site/name", "")
-SITE_LEVEL = Option("site/level", "county")
-DEFAULT_POLICY = Option("policy/default", "")
-UPLOAD_FOLDER = Option("sync/upload_folder", "")
-SYNC_MINUTES = Option("sync/interval_minutes", 30)
 PRINTER = Option("print/printer", "")
 PAPER = Option("print/paper", "A4")
-DATA_DIR = Option("data/dir", "")
 CLERK = Option("clerk/name", "")
+
+# Kept here by older versions; now store-wide or in database.txt (see ``carry_data_folder``).
+LEGACY_DATA_DIR = "data/dir"
+LEGACY_UPLOAD_FOLDER = "sync/upload_folder"
+LEGACY_SYNC_MINUTES = "sync/interval_minutes"
+LEGACY_STORE_WIDE = ("site/code", "site/name", "site/level", "policy/default")
 
 
 def app_settings() -> QSettings:
@@ -42,3 +47,18 @@ def app_settings() -> QSettings:
     return QSettings(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
     )
+
+
+def carry_data_folder(settings: QSettings) -> None:
+    """An older version's data folder (kept here, unseen by the command line) becomes
+    ``database.txt`` once, so the window keeps its database and ``onestop-cli`` now opens the
+    same one. A ``database.txt`` already there wins. Store-wide keys the store already holds
+    (the site was saved to both) are dropped."""
+    from app.paths import choose_database, chosen_database
+    from db.store import DB_FILE_NAME
+
+    folder = str(settings.value(LEGACY_DATA_DIR, "") or "").strip()
+    if folder and chosen_database() is None:
+        choose_database(str(Path(folder) / DB_FILE_NAME))
+    for key in (LEGACY_DATA_DIR, *LEGACY_STORE_WIDE):
+        settings.remove(key)

@@ -1,9 +1,19 @@
 """Settings pages in the manner of Picard's options pages: a name, a title, an order, the
-options they hold, ``load()`` from QSettings and ``save()`` to it, registered with one call."""
+options they hold, ``load()`` and ``save()``, registered with one call.
 
-from app.vocabulary import FACILITY_NAMES
+Store-wide options (the site, sync, security) are the registry's (``app.services.settings``):
+the page loads them from the service and hands them back to it, which checks, audits and
+refuses only what changed and the user's role may not change; such options are shown read-only
+to that user. The printer, paper and the name offered at sign-in are this user's own, kept
+with QSettings.
+"""
+
+from app.services import settings as store_settings
+from app.services.access import ROLE_NAMES, role_allows
+from app.services.errors import ServiceError
 from ui import settings as options
 from ui.fields import CheckedLineEdit
+from ui.option_editors import OptionEditor
 from ui.qt import (
     QComboBox,
     QFileDialog,
@@ -12,7 +22,6 @@ from ui.qt import (
     QLabel,
     QPushButton,
     QSettings,
-    QSpinBox,
     QWidget,
     print_support,
 )
@@ -44,103 +53,88 @@ class SettingsPage(QWidget):
         """Store the page; False (with the error shown on its field) when it cannot."""
         raise NotImplementedError
 
+    def may_change(self, role: str) -> bool:
+        """Whether the signed-in user may change what needs ``role`` (a database without
+        accounts is being set up: anyone may)."""
+        if self.desk is None:
+            return False
+        user = self.desk.user
+        return user is None or role_allows(user.role, role)
 
-def _folder_row(page: QWidget, edit: CheckedLineEdit, title: str) -> QHBoxLayout:
-    row = QHBoxLayout()
-    browse = QPushButton("浏览…", page)
 
-    def choose() -> None:
-        folder = QFileDialog.getExistingDirectory(page, title, edit.text())
-        if folder:
-            edit.setText(folder)
+def _read_only_reason(role: str) -> str:
+    return f"须由{ROLE_NAMES[role]}修改"
 
-    browse.clicked.connect(choose)
-    row.addWidget(edit, 1)
-    row.addWidget(browse)
-    return row
+
+class StoreOptionsPage(SettingsPage):
+    """A page of store-wide options: one editor per key in ``OPTIONS``."""
+
+    OPTIONS: tuple[str, ...] = ()
+    NOTE = ""
+
+    def __init__(self, settings, desk=None, parent=None):
+        super().__init__(settings, desk, parent)
+        self.editors: dict[str, OptionEditor] = {}
+        for key in self.OPTIONS:
+            option = store_settings.option(key)
+            self.editors[key] = OptionEditor(option, self)
+            self.form.addRow(f"{option.label}：", self.editors[key])
+        note = self.NOTE if desk is not None else "未打开数据库：本页设置保存在数据库中。"
+        if note:
+            label = QLabel(note, self)
+            label.setWordWrap(True)
+            self.form.addRow("", label)
+
+    def load(self) -> None:
+        current = (
+            store_settings.values(self.desk.store)
+            if self.desk is not None
+            else {key: store_settings.option(key).default for key in self.OPTIONS}
+        )
+        for key, editor in self.editors.items():
+            editor.set_value(current[key])
+            role = editor.option.role
+            editor.set_read_only(not self.may_change(role), _read_only_reason(role))
+
+    def save(self) -> bool:
+        if self.desk is None:
+            return True
+        for editor in self.editors.values():
+            editor.set_error(None)
+        changes = {key: editor.value() for key, editor in self.editors.items()}
+        try:
+            store_settings.save(self.desk.store, self.desk.clerk, changes)
+        except ServiceError as exc:
+            editor = self.editors.get(exc.field) or next(iter(self.editors.values()))
+            editor.set_error(str(exc))
+            return False
+        return True
 
 
 @register_page
-class SitePage(SettingsPage):
+class SitePage(StoreOptionsPage):
     NAME = "site"
     TITLE = "本院"
     ORDER = 10
-
-    def __init__(self, settings, desk=None, parent=None):
-        super().__init__(settings, desk, parent)
-        from app.services.policies import installed_policies
-
-        self.code = CheckedLineEdit("站点代码", "2–10位大写字母或数字，如 LX01（印在结算单号中）")
-        self.name = CheckedLineEdit("医院名称", "如 兰溪市人民医院")
-        self.level = QComboBox(self)
-        for code, name in FACILITY_NAMES.items():
-            self.level.addItem(name, code)
-        self.policy = QComboBox(self)
-        for pid, loaded in installed_policies().items():
-            self.policy.addItem(loaded.definition.title, pid)
-        self.form.addRow("站点代码：", self.code)
-        self.form.addRow("医院名称：", self.name)
-        self.form.addRow("医院级别：", self.level)
-        self.form.addRow("默认政策：", self.policy)
-
-    def load(self) -> None:
-        site = self.desk.site() if self.desk else None
-        self.code.setText(options.SITE_CODE.read(self.settings) or (site.code if site else ""))
-        self.name.setText(options.SITE_NAME.read(self.settings) or (site.name if site else ""))
-        level = options.SITE_LEVEL.read(self.settings) or (site.facility if site else "")
-        self.level.setCurrentIndex(max(self.level.findData(level), 0))
-        policy = options.DEFAULT_POLICY.read(self.settings) or (site.default_policy if site else "")
-        self.policy.setCurrentIndex(max(self.policy.findData(policy), 0))
-
-    def save(self) -> bool:
-        code = self.code.text().strip().upper()
-        name = self.name.text().strip()
-        if self.desk is not None:
-            try:
-                self.desk.save_site(code, name, self.level.currentData(), self.policy.currentData())
-            except ValueError as exc:
-                target = self.code if getattr(exc, "field", "") == "site_code" else self.name
-                target.set_error(getattr(exc, "message", str(exc)))
-                return False
-        self.settings.setValue(options.SITE_CODE.key, code)
-        self.settings.setValue(options.SITE_NAME.key, name)
-        self.settings.setValue(options.SITE_LEVEL.key, self.level.currentData())
-        self.settings.setValue(options.DEFAULT_POLICY.key, self.policy.currentData())
-        return True
+    OPTIONS = ("site.code", "site.name", "site.facility", "site.default_policy")
 
 
 @register_page
-class SyncPage(SettingsPage):
+class SyncPage(StoreOptionsPage):
     NAME = "sync"
     TITLE = "上传与同步"
     ORDER = 20
+    OPTIONS = ("sync.central_folder", "sync.interval_minutes")
+    NOTE = "同步密码用命令设置：onestop-cli settings set sync.password --user 主管"
 
-    def __init__(self, settings, desk=None, parent=None):
-        super().__init__(settings, desk, parent)
-        self.folder = CheckedLineEdit("中央上传文件夹", "共享文件夹或 U 盘上的文件夹")
-        self.minutes = QSpinBox(self)
-        self.minutes.setRange(5, 24 * 60)
-        self.minutes.setSuffix(" 分钟")
-        self.form.addRow("中央上传文件夹：", _folder_row(self, self.folder, "选择上传文件夹"))
-        self.form.addRow("同步间隔：", self.minutes)
 
-    def load(self) -> None:
-        # The sync module reads the folder from the store; the store's value wins when set.
-        state = self.desk.sync_status() if self.desk else None
-        folder = options.UPLOAD_FOLDER.read(self.settings)
-        minutes = options.SYNC_MINUTES.read(self.settings)
-        if state is not None and state.central_folder is not None:
-            folder, minutes = str(state.central_folder), state.interval_minutes
-        self.folder.setText(folder)
-        self.minutes.setValue(minutes)
-
-    def save(self) -> bool:
-        folder = self.folder.text().strip()
-        if self.desk is not None:
-            self.desk.set_sync(folder, self.minutes.value())
-        self.settings.setValue(options.UPLOAD_FOLDER.key, folder)
-        self.settings.setValue(options.SYNC_MINUTES.key, self.minutes.value())
-        return True
+@register_page
+class SecurityPage(StoreOptionsPage):
+    NAME = "security"
+    TITLE = "安全"
+    ORDER = 25
+    OPTIONS = ("security.idle_lock_minutes", "privacy.id_mask_pattern")
+    NOTE = "遮蔽方式：# 显示、* 隐藏，共 18 位，至少隐藏 8 位。锁屏时间下次登录起生效。"
 
 
 @register_page
@@ -182,23 +176,50 @@ class DataPage(SettingsPage):
 
     def __init__(self, settings, desk=None, parent=None):
         super().__init__(settings, desk, parent)
-        self.folder = CheckedLineEdit("数据目录", "留空：使用本机用户数据目录")
+        self.folder = CheckedLineEdit(
+            store_settings.DATA_FOLDER_LABEL, "留空：使用本机用户数据目录"
+        )
+        self.browse = QPushButton("浏览…", self)
+        self.browse.clicked.connect(self._choose_folder)
         self.clerk = CheckedLineEdit("经办人", "登录框中预先填入的登录名")
-        note = QLabel("数据目录须在本机硬盘上（不可用网络共享）；更改后重新启动程序生效。", self)
+        note = QLabel(
+            "数据目录须在本机硬盘上（不可用网络共享）；写入用户数据目录的 database.txt，"
+            "窗口和命令行（onestop-cli）都用它；更改后重新启动程序生效。",
+            self,
+        )
         note.setWordWrap(True)
-        self.form.addRow("数据目录：", _folder_row(self, self.folder, "选择数据目录"))
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(self.browse)
+        self.form.addRow("数据目录：", row)
         self.form.addRow("", note)
         self.form.addRow("经办人：", self.clerk)
 
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择数据目录", self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
     def load(self) -> None:
-        self.folder.setText(options.DATA_DIR.read(self.settings))
+        self.folder.setText(store_settings.data_folder())
+        editable = self.may_change(store_settings.DATA_FOLDER_ROLE)
+        self.folder.edit.setReadOnly(not editable)
+        self.browse.setEnabled(editable)
         self.clerk.setText(options.CLERK.read(self.settings))
 
     def save(self) -> bool:
         if not self.clerk.text().strip():
             self.clerk.set_error("不能为空")
             return False
-        self.settings.setValue(options.DATA_DIR.key, self.folder.text().strip())
+        if self.desk is not None:
+            self.folder.set_error(None)
+            try:
+                store_settings.choose_data_folder(
+                    self.desk.store, self.desk.clerk, self.folder.text()
+                )
+            except ServiceError as exc:
+                self.folder.set_error(exc.message)
+                return False
         # Only the name offered at sign-in: the clerk services record is the signed-in user.
         self.settings.setValue(options.CLERK.key, self.clerk.text().strip())
         return True

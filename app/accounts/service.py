@@ -14,19 +14,15 @@ from sqlalchemy.orm import Session
 
 from app.accounts import passwords
 from app.accounts.roles import ADMINISTRATOR, ROLE_NAMES, ROLE_RANK, SUPERVISOR, require
-from app.services import audit
+from app.services import audit, settings
 from app.services.access import check_role
 from app.services.errors import ServiceError
 from app.text import TextError, clean_text
 from db import Store
-from db.models import Setting
 from db.security_models import ClerkAccount
 
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=15)
-IDLE_LOCK_KEY = "idle_lock_minutes"
-IDLE_LOCK_DEFAULT = 10
-IDLE_LOCK_RANGE = (1, 60)
 # Printable, no spaces: the name is typed at sign-in and recorded as the clerk everywhere.
 _USER_NAME = re.compile(r"^[^\s\x00-\x1f\x7f]{1,32}$")
 _UNKNOWN = "(未知用户)"  # a mistyped name may be a password: never record it
@@ -37,7 +33,6 @@ _LABELS = {
     "password": "密码",
     "new_password": "新密码",
     "role": "角色",
-    "idle_lock": "闲置锁屏时间",
 }
 
 
@@ -377,38 +372,6 @@ def list_users(store: Store) -> list[AccountInfo]:
 
 
 def idle_lock_minutes(store: Store) -> int:
-    """Minutes without input after which the window locks and asks for the password again."""
-    with store.read() as session:
-        setting = session.get(Setting, IDLE_LOCK_KEY)
-    try:
-        return int(setting.value) if setting is not None else IDLE_LOCK_DEFAULT
-    except ValueError:
-        return IDLE_LOCK_DEFAULT
-
-
-def set_idle_lock_minutes(
-    store: Store, user: UserSession, minutes: int, *, now: datetime | None = None
-) -> int:
-    """A supervisor sets the idle-lock time (whole minutes, 1 to 60)."""
-    require(user, SUPERVISOR, "修改闲置锁屏时间")
-    low, high = IDLE_LOCK_RANGE
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
-        raise AccountError("idle_lock", f"应为 {low} 到 {high} 之间的整数分钟")
-    with store.write() as session:
-        check_role(session, user.name, SUPERVISOR, doing="修改闲置锁屏时间", field="clerk")
-        setting = session.get(Setting, IDLE_LOCK_KEY)
-        old = setting.value if setting is not None else str(IDLE_LOCK_DEFAULT)
-        if setting is None:
-            session.add(Setting(key=IDLE_LOCK_KEY, value=str(minutes)))
-        else:
-            setting.value = str(minutes)
-        audit.record(
-            session,
-            clerk=user.name,
-            action="change",
-            entity="setting",
-            entity_id=IDLE_LOCK_KEY,
-            changes={IDLE_LOCK_KEY: [old, str(minutes)]},
-            at=now or datetime.now(),
-        )
-    return minutes
+    """Minutes without input after which the window locks (``security.idle_lock_minutes``,
+    changed with ``app.services.settings.save``)."""
+    return settings.idle_lock_minutes(store)

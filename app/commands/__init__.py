@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "audit",
     "backup",
     "sync",
+    "settings",
 )
 
 

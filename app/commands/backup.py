@@ -26,10 +26,10 @@ def register(subparsers) -> None:
 
 def run_backup(args: argparse.Namespace) -> int:
     from app.backup import BackupError, backup_now, rotate, sqlite_path
+    from app.paths import database_target
     from app.store_guard import StoreRefused, check_store
-    from db import configured_target
 
-    target = args.db or configured_target()
+    target = database_target(args.db)
     if sqlite_path(target) is None:
         from app.backup import PG_DUMP_ADVICE
 
@@ -51,10 +51,10 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     from app.backup import BackupError, restore
-    from db import configured_target
+    from app.paths import database_target
 
     try:
-        report = restore(args.file, args.db or configured_target())
+        report = restore(args.file, database_target(args.db))
     except BackupError as exc:
         return fail(str(exc), 2 if "PostgreSQL" in str(exc) else 1)
     print(f"已从 {report.from_backup} 恢复数据库 {report.restored}")

@@ -19,10 +19,10 @@ def run(args: argparse.Namespace) -> int:
     from app.backup import sqlite_path
     from app.commands.signin import open_checked
     from app.demo import NotADemoDatabase, build_demo, create_demo_store
+    from app.paths import database_target
     from app.services import ServiceError
-    from db import configured_target
 
-    target = args.db or configured_target()
+    target = database_target(args.db)
     path = sqlite_path(target)
     try:
         if path is not None and not path.exists():

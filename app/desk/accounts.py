@@ -110,7 +110,7 @@ class DeskAccounts:
     def mask_id(self, number: str | None) -> str:
         """The ID number as lists show it: the site's pattern (default first 6 + last 4)."""
         if self._mask is None:
-            from app.privacy import masker
+            from app.services.settings import masker
 
             self._mask = masker(self.store)
         return self._mask(number)

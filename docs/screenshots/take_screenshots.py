@@ -12,6 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
+from app.services import settings as site_settings  # noqa: E402
 from ui.launch import make_application, open_desk  # noqa: E402
 from ui.qt import QSettings  # noqa: E402
 
@@ -65,8 +66,8 @@ def main() -> int:
 
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     settings.setValue("clerk/name", "张窗口")
-    settings.setValue("sync/upload_folder", r"\\医保局\上传")
     desk = open_desk(str(folder / "desk.sqlite3"), "张窗口", "LX01", demo_if_missing=True)
+    site_settings.save(desk.store, "张窗口", {"sync.central_folder": r"\\医保局\上传"})
     sign_in_as_clerk(desk)
     window = MainWindow(settings)
     window.attach(desk)

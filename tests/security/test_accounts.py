@@ -18,7 +18,6 @@ from app.accounts.service import (
     login,
     needs_first_administrator,
     reset_password,
-    set_idle_lock_minutes,
     unlock,
 )
 from app.services import (
@@ -29,6 +28,8 @@ from app.services import (
     settle_discharge,
     void_settlement,
 )
+from app.services import settings as site_settings
+from app.services.errors import ServiceError
 from db.models import AuditEvent
 from db.security_models import ClerkAccount
 from tests.store.helpers import admission, person, snapshot, tick_all
@@ -309,13 +310,14 @@ def test_confirm_role_is_a_supervisor_password_at_the_window(store, admin):
 
 
 def test_idle_lock_minutes_default_and_set_by_a_supervisor(store, admin):
+    key = "security.idle_lock_minutes"
     assert idle_lock_minutes(store) == 10
     clerk = _add(store, admin, "wang", "clerk")
     with pytest.raises(AccessDenied):
-        set_idle_lock_minutes(store, clerk, 5)
+        site_settings.save(store, clerk.name, {key: 5})
     supervisor = _add(store, admin, "zhao", "supervisor")
-    for bad in (0, 61, "5", 2.5, True):
-        with pytest.raises(AccountError, match="应为 1 到 60 之间的整数分钟"):
-            set_idle_lock_minutes(store, supervisor, bad)
-    set_idle_lock_minutes(store, supervisor, 5)
+    for bad in (0, 61, "five", 2.5, True):
+        with pytest.raises(ServiceError, match="闲置锁屏时间：应为 1 到 60 之间的整数分钟"):
+            site_settings.save(store, supervisor.name, {key: bad})
+    site_settings.save(store, supervisor.name, {key: 5})
     assert idle_lock_minutes(store) == 5

@@ -124,8 +124,10 @@ def test_foreign_keys_are_enforced(store):
 
 
 def test_the_database_can_be_chosen_by_a_setting(tmp_path, monkeypatch):
+    from app.paths import database_target
+
     monkeypatch.setenv("ONESTOP_DB", str(tmp_path / "shared.sqlite3"))
-    store = open_store()
+    store = open_store(database_target())
     assert store.engine.url.database == str(tmp_path / "shared.sqlite3")
     assert store.data_dir == tmp_path
     store.close()

@@ -1,41 +1,52 @@
-"""Settings pages load and save through QSettings (a temp INI file); the policy viewer shows
-the rules in force with their clauses."""
+"""Settings pages load and save through the settings service (store-wide options) and
+QSettings (this user's printer, paper, sign-in name); the policy viewer shows the rules in
+force with their clauses."""
 
+from app.services import settings as site_settings
+from tests.ui.accounts import CLERK, SUPERVISOR, SUPERVISOR_PW
 from ui import settings as options
 from ui.policy_viewer import PolicyViewer
 from ui.settings_dialog import SettingsDialog
 
 
-def test_settings_round_trip_through_qsettings(qtbot, settings):
-    dialog = SettingsDialog(settings)
+def open_dialog(qtbot, settings, desk=None):
+    dialog = SettingsDialog(settings, desk)
     qtbot.addWidget(dialog)
-    pages = dialog.pages
-    pages["site"].code.setText("lx02")
-    pages["site"].name.setText("兰溪市第二医院")
-    pages["site"].level.setCurrentIndex(pages["site"].level.findData("grassroots"))
-    pages["site"].policy.setCurrentIndex(pages["site"].policy.findData("lanxi"))
-    pages["sync"].folder.setText("/mnt/医保局/上传")
-    pages["sync"].minutes.setValue(45)
-    pages["print"].paper.setCurrentIndex(pages["print"].paper.findData("A5"))
-    pages["data"].clerk.setText("李经办")
+    return dialog
+
+
+def test_settings_round_trip_through_the_store_and_qsettings(qtbot, settings, desk):
+    dialog = open_dialog(qtbot, settings, desk)
+    site, sync = dialog.pages["site"].editors, dialog.pages["sync"].editors
+    site["site.code"].set_value("lx02")
+    site["site.name"].set_value("兰溪市第二医院")
+    site["site.facility"].set_value("grassroots")
+    sync["sync.central_folder"].set_value("/mnt/医保局/上传")
+    sync["sync.interval_minutes"].set_value(45)
+    dialog.pages["security"].editors["security.idle_lock_minutes"].set_value(5)
+    dialog.pages["print"].paper.setCurrentIndex(dialog.pages["print"].paper.findData("A5"))
+    dialog.pages["data"].clerk.setText("李经办")
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
 
-    assert options.SITE_CODE.read(settings) == "LX02"
-    assert options.SITE_LEVEL.read(settings) == "grassroots"
-    assert options.SYNC_MINUTES.read(settings) == 45
+    stored = site_settings.values(desk.store)
+    assert stored["site.code"] == "LX02" and stored["site.facility"] == "grassroots"
+    assert stored["sync.central_folder"] == "/mnt/医保局/上传"
+    assert stored["sync.interval_minutes"] == 45
+    assert desk.idle_lock_minutes() == 5
+    assert desk.sync_status().central_folder.as_posix() == "/mnt/医保局/上传"  # sync reads it
     assert options.PAPER.read(settings) == "A5"
+    # Nothing store-wide is kept in QSettings any more.
+    assert not [key for key in settings.allKeys() if key.startswith(("site/", "sync/"))]
 
-    again = SettingsDialog(settings)
-    qtbot.addWidget(again)
-    assert again.pages["site"].name.text() == "兰溪市第二医院"
-    assert again.pages["sync"].folder.text() == "/mnt/医保局/上传"
+    again = open_dialog(qtbot, settings, desk)
+    assert again.pages["site"].editors["site.name"].value() == "兰溪市第二医院"
+    assert again.pages["sync"].editors["sync.central_folder"].value() == "/mnt/医保局/上传"
     assert again.pages["data"].clerk.text() == "李经办"
 
 
 def test_settings_refuse_an_empty_clerk_on_its_page(qtbot, settings):
-    dialog = SettingsDialog(settings)
-    qtbot.addWidget(dialog)
+    dialog = open_dialog(qtbot, settings)
     dialog.pages["data"].clerk.setText("")
     dialog.save()
     assert dialog.result() != dialog.DialogCode.Accepted
@@ -44,13 +55,54 @@ def test_settings_refuse_an_empty_clerk_on_its_page(qtbot, settings):
 
 
 def test_bad_site_code_is_named_on_its_field(qtbot, settings, desk):
-    dialog = SettingsDialog(settings, desk)
-    qtbot.addWidget(dialog)
-    dialog.pages["site"].code.setText("1x")
+    dialog = open_dialog(qtbot, settings, desk)
+    dialog.pages["site"].editors["site.code"].set_value("1x")
     dialog.pages["data"].clerk.setText("李经办")
     dialog.save()
-    assert dialog.pages["site"].code.error_text().startswith("站点代码：应为2到10位")
-    assert options.SITE_CODE.read(settings) == ""
+    assert dialog.result() != dialog.DialogCode.Accepted
+    error = dialog.pages["site"].editors["site.code"].error_text()
+    assert error.startswith("站点代码：应为2到10位")
+    assert site_settings.get(desk.store, "site.code") == "LX01"
+
+
+def test_a_clerk_saves_the_settings_unchanged(qtbot, settings, window):
+    """Issue 17: 保存 with nothing changed must not ask for a supervisor."""
+    assert window.desk.user.name == CLERK
+    dialog = open_dialog(qtbot, settings, window.desk)
+    dialog.pages["data"].clerk.setText(CLERK)
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_a_clerk_sees_site_options_read_only_and_may_change_the_interval(qtbot, settings, window):
+    dialog = open_dialog(qtbot, settings, window.desk)
+    site = dialog.pages["site"].editors
+    assert all(editor.is_read_only() for editor in site.values())
+    assert site["site.name"].input.toolTip() == "须由主管修改"
+    assert dialog.pages["security"].editors["security.idle_lock_minutes"].is_read_only()
+    assert dialog.pages["data"].folder.edit.isReadOnly()
+    interval = dialog.pages["sync"].editors["sync.interval_minutes"]
+    assert not interval.is_read_only()
+    interval.set_value(20)
+    dialog.pages["data"].clerk.setText(CLERK)
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert site_settings.get(window.desk.store, "sync.interval_minutes") == 20
+
+
+def test_a_supervisor_changes_a_site_option_and_it_is_audited(qtbot, settings, window):
+    from app.audit_log import AuditFilter, query_audit
+
+    window.desk.sign_in(SUPERVISOR, SUPERVISOR_PW)
+    dialog = open_dialog(qtbot, settings, window.desk)
+    name = dialog.pages["site"].editors["site.name"]
+    assert not name.is_read_only()
+    name.set_value("兰溪市人民医院")
+    dialog.pages["data"].clerk.setText(SUPERVISOR)
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    rows = query_audit(window.desk.store, AuditFilter(entity="site", clerk=SUPERVISOR))
+    assert rows and "兰溪市人民医院" in rows[-1].changes
 
 
 def test_policy_viewer_shows_rules_with_their_clauses(qtbot):

@@ -1,0 +1,379 @@
+"""设置: every store-wide option in one registry, read and changed only through here.
+
+Each ``Option`` is typed (bool, int, str, choice, path, secret), has a Chinese label, a default,
+the role that may change it, and is audited when it changes (a secret's value never is). Values
+live in the ``setting`` table; the four ``site.*`` options are the current site's row
+(``app.services.sites``). The window's settings pages, ``python -m app settings`` and the
+other services all go through ``get`` / ``values`` / ``save``.
+
+Per-user preferences (printer, paper, the name offered at sign-in, window geometry) are not
+here: the window keeps them with QSettings. Which database to open is ``app.paths``'s rule;
+``choose_data_folder`` is the window's way to change it (``database.txt``).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from sqlalchemy.orm import Session
+
+from app.privacy import DEFAULT_PATTERN, mask_id, pattern_problem
+from app.services import audit
+from app.services.access import (
+    CLERK,
+    ROLE_NAMES,
+    SUPERVISOR,
+    check_role,
+    role_allows,
+)
+from app.services.errors import ServiceError
+from app.services.sites import check_site, current_site, put_site
+from app.vocabulary import FACILITY_NAMES
+from db import Store
+from db.models import Setting
+
+BOOL, INT, STR, CHOICE, PATH, SECRET = "bool", "int", "str", "choice", "path", "secret"
+TRUE_WORDS = {"1", "true", "yes", "on", "是"}
+FALSE_WORDS = {"0", "false", "no", "off", "否"}
+IDLE_LOCK_DEFAULT = 10
+IDLE_LOCK_RANGE = (1, 60)
+SYNC_INTERVAL_DEFAULT = 10  # as app.sync.state reads it when unset
+SECRET_CHANGED = "（已更改，内容不记录）"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One store-wide setting.
+
+    Attributes:
+        key: its name on the command line and in the audit trail (``sync.interval_minutes``).
+        label: the Chinese name shown on the page and in every message about it.
+        kind: bool, int, str, choice, path or secret.
+        default: the value while nothing is stored.
+        role: the lowest role that may change it (clerk, supervisor, administrator).
+        row: its key in the ``setting`` table ("" for the site's own row).
+        low / high / unit: an int's range and unit (``分钟``).
+        choices: a choice's (code, Chinese name) pairs, or a function giving them.
+        check: a str's extra check, giving the reason it is wrong or None.
+        hint: what the page shows in an empty field.
+    """
+
+    key: str
+    label: str
+    kind: str
+    default: object
+    role: str
+    row: str = ""
+    low: int | None = None
+    high: int | None = None
+    unit: str = ""
+    choices: tuple[tuple[str, str], ...] | Callable[[], tuple[tuple[str, str], ...]] = ()
+    check: Callable[[str], str | None] | None = None
+    hint: str = ""
+
+    @property
+    def audited(self) -> bool:
+        return True  # every store-wide change is; a secret only as "changed"
+
+    def choice_list(self) -> tuple[tuple[str, str], ...]:
+        return self.choices() if callable(self.choices) else self.choices
+
+
+class SettingError(ServiceError):
+    """A value refused for one option: ``field`` is its key, ``str()`` begins with its label."""
+
+    def __init__(self, option: Option, message: str):
+        super().__init__(option.key, message)
+        self.label = option.label
+        self.args = (f"{option.label}：{message}",)
+
+
+def _policies() -> tuple[tuple[str, str], ...]:
+    from app.services.policies import installed_policies
+
+    return tuple((pid, p.definition.title) for pid, p in installed_policies().items())
+
+
+def _sync_password_problem(password: str) -> str | None:
+    from app.encryption import EncryptionError, encrypt
+
+    try:
+        encrypt(b"", password)
+    except EncryptionError as exc:
+        return str(exc)
+    return None
+
+
+OPTIONS: dict[str, Option] = {
+    option.key: option
+    for option in (
+        Option("site.code", "站点代码", STR, "", SUPERVISOR, hint="如 LX01（印在结算单号中）"),
+        Option("site.name", "医院名称", STR, "", SUPERVISOR, hint="如 兰溪市人民医院"),
+        Option(
+            "site.facility", "医院级别", CHOICE, "county", SUPERVISOR,
+            choices=tuple(FACILITY_NAMES.items()),
+        ),
+        Option("site.default_policy", "默认政策", CHOICE, "", SUPERVISOR, choices=_policies),
+        Option(
+            "sync.central_folder", "中央上传文件夹", PATH, "", SUPERVISOR, row="central_folder",
+            hint="共享文件夹或 U 盘上的文件夹",
+        ),
+        Option(
+            "sync.interval_minutes", "同步间隔", INT, SYNC_INTERVAL_DEFAULT, CLERK,
+            row="sync.interval_minutes", low=1, high=24 * 60, unit="分钟",
+        ),
+        Option("sync.password", "同步密码", SECRET, "", SUPERVISOR, row="sync_password",
+               check=_sync_password_problem),
+        Option(
+            "security.idle_lock_minutes", "闲置锁屏时间", INT, IDLE_LOCK_DEFAULT, SUPERVISOR,
+            row="idle_lock_minutes", low=IDLE_LOCK_RANGE[0], high=IDLE_LOCK_RANGE[1], unit="分钟",
+        ),
+        Option(
+            "privacy.id_mask_pattern", "身份证号遮蔽方式", STR, DEFAULT_PATTERN, SUPERVISOR,
+            row="id_mask_pattern", check=pattern_problem, hint=DEFAULT_PATTERN,
+        ),
+    )
+}  # fmt: skip
+SITE_FIELDS = {
+    "site.code": "code",
+    "site.name": "name",
+    "site.facility": "facility",
+    "site.default_policy": "default_policy",
+}
+# check_site names its fields as the registration forms do; here they are these options.
+_SITE_ERROR_FIELDS = {"site_code": "site.code", "site": "site.name", "facility": "site.facility"}
+
+
+def option(key: str) -> Option:
+    """The option named ``key``; ServiceError listing the known keys if there is none."""
+    found = OPTIONS.get((key or "").strip())
+    if found is None:
+        raise ServiceError("setting", f"没有设置项“{key}”；可用：{'、'.join(OPTIONS)}")
+    return found
+
+
+def may_change(role: str | None, key: str) -> bool:
+    """Whether a user of ``role`` may change the option (the page shows it read-only if not)."""
+    return role is not None and role_allows(role, option(key).role)
+
+
+def parse(option: Option, value: object) -> object:
+    """``value`` (typed, or text from a field or the command line) as the option's type;
+    SettingError naming the option when it cannot be."""
+    if option.kind == BOOL:
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in TRUE_WORDS | FALSE_WORDS:
+            return word in TRUE_WORDS
+        raise SettingError(option, "应为 是 或 否")
+    if option.kind == INT:
+        range_text = f"应为 {option.low} 到 {option.high} 之间的整数{option.unit}"
+        if isinstance(value, bool | float):
+            raise SettingError(option, range_text)
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise SettingError(option, range_text) from None
+        if not option.low <= number <= option.high:
+            raise SettingError(option, range_text)
+        return number
+    text = "" if value is None else str(value).strip()
+    if option.kind == CHOICE:
+        for code, name in option.choice_list():
+            if text in (code, name):
+                return code
+        listed = "、".join(f"{code}（{name}）" for code, name in option.choice_list())
+        raise SettingError(option, f"应为：{listed}")
+    absolute = PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute()
+    if option.kind == PATH and text and not absolute:
+        raise SettingError(option, "应为完整路径，如 D:\\上传 或 /mnt/上传")
+    if option.kind in (STR, SECRET) and text and option.check is not None:
+        problem = option.check(text)
+        if problem:
+            raise SettingError(option, problem)
+    return text
+
+
+def _stored(option: Option, text: str | None) -> object:
+    """A row's text as the option's value; the default when absent or no longer valid."""
+    if text is None:
+        return option.default
+    try:
+        return parse(option, text)
+    except SettingError:
+        return option.default
+
+
+def _read(session: Session, site_code: str | None = None) -> dict[str, object]:
+    found = {key: o.default for key, o in OPTIONS.items()}
+    for key, o in OPTIONS.items():
+        if o.row:
+            row = session.get(Setting, o.row)
+            found[key] = _stored(o, row.value if row is not None else None)
+    try:
+        site = current_site(session, site_code)
+    except ServiceError:
+        return found
+    for key, column in SITE_FIELDS.items():
+        found[key] = getattr(site, column)
+    return found
+
+
+def values(store: Store, site_code: str | None = None) -> dict[str, object]:
+    """Every option's value by key (a secret's value too: for the service that uses it).
+    ``site_code`` picks a site other than the current one for the ``site.*`` options."""
+    with store.read() as session:
+        return _read(session, site_code)
+
+
+def get(store: Store, key: str) -> object:
+    return values(store)[option(key).key]
+
+
+def shown(option: Option, value: object) -> str:
+    """The value as the command line and the audit trail show it (never a secret's text)."""
+    if option.kind == SECRET:
+        return "已设置" if value else "未设置"
+    if option.kind == BOOL:
+        return "是" if value else "否"
+    if option.kind == CHOICE:
+        names = dict(option.choice_list())
+        return f"{value}（{names[value]}）" if value in names else str(value)
+    return str(value)
+
+
+def save(
+    store: Store,
+    clerk: str,
+    changes: dict[str, object],
+    *,
+    site_code: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, tuple[object, object]]:
+    """Store the options in ``changes`` (key -> value, typed or text) in one transaction.
+
+    Only the options whose value differs are checked against ``clerk``'s role, written and
+    audited, so saving a page unchanged needs no role. Returns key -> (old, new) of those.
+    Raises SettingError (bad value, naming the option) or AccessDenied before writing anything.
+    """
+    keys = [option(key).key for key in changes]  # an unknown key is refused first
+    at = now or datetime.now()
+    with store.write() as session:
+        before = _read(session, site_code)
+        # A value handed back as it was is not checked again (a stored policy since removed
+        # stays as it is until someone changes it).
+        wanted = {
+            key: value if value == before[key] else parse(OPTIONS[key], value)
+            for key, value in zip(keys, changes.values(), strict=True)
+        }
+        changed = {k: (before[k], v) for k, v in wanted.items() if before[k] != v}
+        for key in changed:
+            o = OPTIONS[key]
+            check_role(session, clerk, o.role, doing=f"修改“{o.label}”", field="clerk")
+        site_keys = [key for key in changed if key in SITE_FIELDS]
+        if site_keys:
+            merged = {SITE_FIELDS[k]: wanted.get(k, before[k]) for k in SITE_FIELDS}
+            try:
+                code, name = check_site(merged["code"], merged["name"], merged["facility"])
+            except ServiceError as exc:
+                raise SettingError(OPTIONS[_SITE_ERROR_FIELDS[exc.field]], exc.message) from None
+            put_site(
+                session,
+                code=code,
+                name=name,
+                facility=merged["facility"],
+                default_policy=merged["default_policy"],
+                clerk=clerk,
+            )
+        for key, (old, new) in changed.items():
+            if key not in SITE_FIELDS:
+                _write(session, OPTIONS[key], old, new, clerk, at)
+    return changed
+
+
+def _write(session: Session, o: Option, old: object, new: object, clerk: str, at) -> None:
+    row = session.get(Setting, o.row)
+    text = "" if new is None else str(new).lower() if o.kind == BOOL else str(new)
+    if o.kind in (PATH, SECRET) and not text:
+        if row is not None:
+            session.delete(row)  # unset: readers see "not set", as before
+    elif row is None:
+        session.add(Setting(key=o.row, value=text))
+    else:
+        row.value = text
+    change = SECRET_CHANGED if o.kind == SECRET else [shown(o, old), shown(o, new)]
+    audit.record(
+        session,
+        clerk=clerk,
+        action="change",
+        entity="setting",
+        entity_id=o.key,
+        changes={o.key: change},
+        at=at,
+    )
+
+
+def role_name(key: str) -> str:
+    return ROLE_NAMES[option(key).role]
+
+
+# --- settings other services read --------------------------------------------------------------
+def idle_lock_minutes(store: Store) -> int:
+    """Minutes without input after which the window locks and asks for the password again."""
+    return get(store, "security.idle_lock_minutes")
+
+
+def mask_pattern(store: Store) -> str:
+    return get(store, "privacy.id_mask_pattern")
+
+
+def masker(store: Store) -> Callable[[str | None], str]:
+    """A function that masks ID numbers with the site's pattern (for list and table models)."""
+    pattern = mask_pattern(store)
+    return lambda number: mask_id(number, pattern)
+
+
+# --- the data folder (database.txt, per computer; app.paths holds the rule) ----------------------
+DATA_FOLDER_ROLE = SUPERVISOR
+DATA_FOLDER_LABEL = "数据目录"
+
+
+def data_folder() -> str:
+    """The folder ``database.txt`` names (its SQLite file's folder), "" when it names none or a
+    server database."""
+    from app.paths import chosen_database
+    from db.engine import is_url
+
+    chosen = chosen_database()
+    if not chosen or is_url(chosen):
+        return ""
+    return str(Path(chosen).expanduser().parent)
+
+
+def choose_data_folder(store: Store, clerk: str, folder: str) -> bool:
+    """Point ``database.txt`` at ``<folder>/desk.sqlite3`` ("" goes back to the default), so
+    the window and ``onestop-cli`` open the same file from the next start. A supervisor's
+    choice, audited in the open store. Unchanged: nothing to check or write (False)."""
+    from app.paths import choose_database
+    from db.store import DB_FILE_NAME
+
+    folder = (folder or "").strip()
+    if folder == data_folder():
+        return False
+    spec = Option("data.folder", DATA_FOLDER_LABEL, PATH, "", DATA_FOLDER_ROLE)
+    parse(spec, folder)
+    old = data_folder()
+    with store.write() as session:
+        check_role(session, clerk, DATA_FOLDER_ROLE, doing="更改数据目录", field="clerk")
+        audit.record(
+            session,
+            clerk=clerk,
+            action="change",
+            entity="setting",
+            entity_id=spec.key,
+            changes={spec.key: [old, folder]},
+        )
+        choose_database(str(Path(folder) / DB_FILE_NAME) if folder else None)
+    return True
