@@ -76,3 +76,10 @@ def choose_database(target: str | None) -> None:
     temporary = choice.with_name(choice.name + ".tmp")
     temporary.write_text(f"{target}\n", encoding="utf-8")
     os.replace(temporary, choice)
+
+
+def database_in(folder: str | Path) -> str:
+    """The database file a data folder holds (``desk.sqlite3``)."""
+    from db.store import DB_FILE_NAME
+
+    return str(Path(folder) / DB_FILE_NAME)

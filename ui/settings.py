@@ -6,7 +6,6 @@ sign-in). Everything the hospital shares (the site, sync, security) is a store-w
 """
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from ui.qt import QSettings
 
@@ -54,11 +53,10 @@ def carry_data_folder(settings: QSettings) -> None:
     ``database.txt`` once, so the window keeps its database and ``onestop-cli`` now opens the
     same one. A ``database.txt`` already there wins. Store-wide keys the store already holds
     (the site was saved to both) are dropped."""
-    from app.paths import choose_database, chosen_database
-    from db.store import DB_FILE_NAME
+    from app.paths import choose_database, chosen_database, database_in
 
     folder = str(settings.value(LEGACY_DATA_DIR, "") or "").strip()
     if folder and chosen_database() is None:
-        choose_database(str(Path(folder) / DB_FILE_NAME))
+        choose_database(database_in(folder))
     for key in (LEGACY_DATA_DIR, *LEGACY_STORE_WIDE):
         settings.remove(key)

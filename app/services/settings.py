@@ -356,8 +356,7 @@ def choose_data_folder(store: Store, clerk: str, folder: str) -> bool:
     """Point ``database.txt`` at ``<folder>/desk.sqlite3`` ("" goes back to the default), so
     the window and ``onestop-cli`` open the same file from the next start. A supervisor's
     choice, audited in the open store. Unchanged: nothing to check or write (False)."""
-    from app.paths import choose_database
-    from db.store import DB_FILE_NAME
+    from app.paths import choose_database, database_in
 
     folder = (folder or "").strip()
     if folder == data_folder():
@@ -375,5 +374,5 @@ def choose_data_folder(store: Store, clerk: str, folder: str) -> bool:
             entity_id=spec.key,
             changes={spec.key: [old, folder]},
         )
-        choose_database(str(Path(folder) / DB_FILE_NAME) if folder else None)
+        choose_database(database_in(folder) if folder else None)
     return True
