@@ -56,9 +56,7 @@ VISITS: tuple[str, ...] = get_args(Visit)
 INSURANCES: tuple[str, ...] = get_args(Insurance)
 FACILITIES: tuple[str, ...] = get_args(Facility)
 POOLS: tuple[str, ...] = get_args(Pool)
-SETTLE_MODES: tuple[str, ...] = get_args(SettleMode)
 CAUSES: tuple[str, ...] = get_args(Cause)
-DOCUMENT_STAGES: tuple[str, ...] = get_args(DocumentStage)
 FUNDS: tuple[str, ...] = get_args(Fund)
 
 CATEGORY_NAMES = {
