@@ -163,8 +163,8 @@ def _listed(loaded: LoadedPolicy, version: VersionDef | None, form: str) -> Pape
     if paper is None:
         raise ServiceError(
             "policy",
-            f"政策“{loaded.definition.title}”不印{PAPER_FORM_NAMES.get(form, form)}"
-            f'（政策文件 {loaded.path.name} 的 paper 中没有 form = "{form}"）',
+            f"“{loaded.definition.title}”不印{PAPER_FORM_NAMES.get(form, form)}"
+            f'（政策文件 {loaded.path.name} 的 [[versions.paper]] 中没有 form = "{form}"）',
         )
     return paper
 
@@ -201,8 +201,8 @@ def referral_data(
     if form is None:
         raise ServiceError(
             "policy",
-            f"政策“{loaded.definition.title}”没有规定转诊或区外就医材料"
-            f"（政策文件 {loaded.path.name} 的 paper 中没有转诊单或材料清单）",
+            f"“{loaded.definition.title}”没有规定转诊或区外就医材料"
+            f"（政策文件 {loaded.path.name} 的 [[versions.paper]] 中没有转诊单或材料清单）",
         )
     if form == "referral":
         return referral_form_data(session, admission_number, site_code=site_code, policies=policies)
