@@ -161,7 +161,7 @@ def backup_now(target: str | Path, to_dir: Path | None = None, now: datetime | N
         raise BackupError(PG_DUMP_ADVICE)
     if not path.is_file():
         raise BackupError(f"找不到数据库文件：{path}")
-    from app.store_guard import is_empty_file, read_marks_from, record_marks
+    from app.store_marks import is_empty_file, read_marks_from, record_marks
 
     if is_empty_file(path):
         raise BackupError(f"数据库文件是空的（0 字节），未备份；已有的备份都保留着：{path}")
@@ -285,7 +285,7 @@ def restore(backup_file: Path, target: str | Path, now: datetime | None = None) 
             os.replace(side, side.with_name(aside))
     os.replace(partial, path)
     # The restored file is the store now: what it holds is what later starts compare with.
-    from app.store_guard import read_marks, record_marks
+    from app.store_marks import read_marks, record_marks
 
     record_marks(path, read_marks(path), "restore")
     return RestoreReport(path, backup_file, kept)

@@ -29,14 +29,25 @@ def resources_dir() -> Path:
 
 
 # --- which database: one rule for the window and the command line ---------------------------
+APP_NAME = "one-stop-desk"
+DB_FILE_NAME = "desk.sqlite3"
 DB_ENV = "ONESTOP_DB"
 DB_CHOICE_FILE = "database.txt"
 
 
+def default_data_dir() -> Path:
+    """The user's data folder (Linux ~/.local/share/one-stop-desk, Windows %LOCALAPPDATA%)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    return default_data_dir() / DB_FILE_NAME
+
+
 def database_choice_file() -> Path:
     """``database.txt`` in the user's data folder: its first line names the database."""
-    from db.store import default_data_dir
-
     return default_data_dir() / DB_CHOICE_FILE
 
 
@@ -60,8 +71,6 @@ def database_target(db_option: str | None = None) -> str:
     from_env = os.environ.get(DB_ENV, "").strip()
     if from_env:
         return from_env
-    from db.store import default_db_path
-
     return chosen_database() or str(default_db_path())
 
 
@@ -80,6 +89,4 @@ def choose_database(target: str | None) -> None:
 
 def database_in(folder: str | Path) -> str:
     """The database file a data folder holds (``desk.sqlite3``)."""
-    from db.store import DB_FILE_NAME
-
     return str(Path(folder) / DB_FILE_NAME)

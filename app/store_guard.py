@@ -18,21 +18,22 @@ creates it; sync refuses to send from it. A server database (PostgreSQL) is chec
 server: only the mark applies to it.
 """
 
-import json
 import os
 import sqlite3
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from app.store_marks import (
+    MARK_QUERIES,
+    is_empty_file,
+    read_marks,
+    record_marks,
+    recorded_marks,
+    side_file,
+)
+
 DEMO_MARK = "demo_database"
-MARKS_SUFFIX = ".marks.json"
-# What only grows in a working store: a lower number means committed records were lost.
-_MARK_QUERIES = {
-    "settlement": ("结算单", "SELECT max(id) FROM settlement"),
-    "outbox": ("同步队列", "SELECT last_seq FROM outbox_state WHERE id = 1"),
-    "audit": ("审计记录", "SELECT max(id) FROM audit_event"),
-}
 
 
 class StoreRefused(Exception):
@@ -43,18 +44,6 @@ def _sqlite_path(target: str | Path) -> Path | None:
     from app.backup import sqlite_path
 
     return sqlite_path(target)
-
-
-def _side(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-def is_empty_file(path: Path) -> bool:
-    """A 0-byte database file whose write-ahead log holds nothing either."""
-    if path.stat().st_size:
-        return False
-    wal = _side(path, "-wal")
-    return not (wal.exists() and wal.stat().st_size)
 
 
 def _restore_advice(path: Path) -> str:
@@ -97,53 +86,6 @@ def foreign_problem(path: Path) -> str | None:
     return None
 
 
-# --- the marks kept outside the database file ----------------------------------------------
-
-
-def marks_path(db_path: Path) -> Path:
-    return _side(db_path, MARKS_SUFFIX)
-
-
-def read_marks_from(connection: sqlite3.Connection) -> dict[str, int]:
-    """The store's highest settlement, outbox and audit numbers (0 where there are none)."""
-    marks = {}
-    for key, (_label, query) in _MARK_QUERIES.items():
-        try:
-            row = connection.execute(query).fetchone()
-        except sqlite3.OperationalError:  # a store older than the table
-            row = None
-        marks[key] = int(row[0]) if row and row[0] is not None else 0
-    return marks
-
-
-def read_marks(db_path: Path) -> dict[str, int]:
-    connection = sqlite3.connect(db_path)
-    try:
-        return read_marks_from(connection)
-    finally:
-        connection.close()
-
-
-def recorded_marks(db_path: Path) -> dict[str, int]:
-    try:
-        data = json.loads(marks_path(db_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {key: int(data.get(key, 0)) for key in _MARK_QUERIES if isinstance(data, dict)}
-
-
-def record_marks(db_path: Path, marks: dict[str, int], by: str) -> None:
-    """Write the marks beside the database (atomically; best effort: a read-only folder only
-    loses the check). ``by`` says who recorded them: ``backup``, ``sync`` or ``restore``."""
-    final = marks_path(db_path)
-    partial = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}")
-    try:
-        partial.write_text(json.dumps({**marks, "by": by}, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, final)
-    except OSError:
-        partial.unlink(missing_ok=True)
-
-
 def record_store_marks(store, by: str) -> None:
     """``record_marks`` for an open store (nothing for a server database)."""
     path = _sqlite_path(store.engine.url.render_as_string(hide_password=True))
@@ -162,7 +104,7 @@ def lost_records_problem(path: Path) -> str | None:
         return None  # the integrity check names what is wrong
     short = [
         f"{label}最大编号 {now[key]}，应至少为 {recorded[key]}"
-        for key, (label, _query) in _MARK_QUERIES.items()
+        for key, (label, _query) in MARK_QUERIES.items()
         if now[key] < recorded.get(key, 0)
     ]
     if not short:
@@ -217,7 +159,7 @@ def create_store(target: str | Path, fill: Callable | None = None, *, demo: bool
     if path is None:  # a server database: its tables are created where it is
         store = open_store(str(target))
     else:
-        if path.exists() or _side(path, "-wal").exists():
+        if path.exists() or side_file(path, "-wal").exists():
             raise StoreRefused(f"数据库文件已存在，未新建：{path}")
         path.parent.mkdir(parents=True, exist_ok=True)
         building = path.with_name(f".{path.name}.creating-{uuid.uuid4().hex[:8]}")
@@ -232,7 +174,7 @@ def create_store(target: str | Path, fill: Callable | None = None, *, demo: bool
         store.close()
         if path is not None:
             for suffix in ("", "-wal", "-shm"):
-                _side(building, suffix).unlink(missing_ok=True)
+                side_file(building, suffix).unlink(missing_ok=True)
         raise
     store.close()
     if path is None:

@@ -48,6 +48,10 @@ Cause = Literal[
 ]
 ClaimPeriod = Literal["quarter", "month"]
 DocumentStage = Literal["admission", "discharge", "referral", "out_of_area", "quarterly_claim"]
+# The forms a policy may print (its ``[[versions.paper]]``), each drawn by the renderer registered
+# under that name in app/printing/forms.py. The settlement slip is not among them: every
+# settlement prints one.
+PaperForm = Literal["referral", "application", "materials"]
 # Who bears a layer: the hospital claims every fund back except its own reduction.
 Fund = Literal["medical_assistance", "insurer", "fiscal", "hospital"]
 
@@ -66,10 +70,9 @@ VISITS: tuple[str, ...] = get_args(Visit)
 INSURANCES: tuple[str, ...] = get_args(Insurance)
 FACILITIES: tuple[str, ...] = get_args(Facility)
 POOLS: tuple[str, ...] = get_args(Pool)
-SETTLE_MODES: tuple[str, ...] = get_args(SettleMode)
 CAUSES: tuple[str, ...] = get_args(Cause)
-DOCUMENT_STAGES: tuple[str, ...] = get_args(DocumentStage)
 FUNDS: tuple[str, ...] = get_args(Fund)
+PAPER_FORMS: tuple[str, ...] = get_args(PaperForm)
 
 CATEGORY_NAMES = {
     "destitute": "特困供养人员",
@@ -142,3 +145,4 @@ DOCUMENT_STAGE_NAMES = {
     "quarterly_claim": "定期申报",
 }
 CLAIM_PERIOD_NAMES = {"quarter": "季度", "month": "月度"}
+PAPER_FORM_NAMES = {"referral": "转诊单", "application": "救助申请表", "materials": "材料清单"}

@@ -44,11 +44,6 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
 def upgrade(engine: Engine, target: str = "head") -> MigrationReport:
     wanted = head_revision() if target == "head" else target
     if engine.dialect.name == "sqlite":

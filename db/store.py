@@ -5,25 +5,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_dir
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.paths import APP_NAME, DB_FILE_NAME, default_data_dir, default_db_path
 from db.audit_chain import seal_audit_events
 from db.engine import is_url, make_engine
 from db.migrate import MigrationReport, upgrade
 from db.outbox import capture_changes
 
-APP_NAME = "one-stop-desk"
-DB_FILE_NAME = "desk.sqlite3"
-
-
-def default_data_dir() -> Path:
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-def default_db_path() -> Path:
-    return default_data_dir() / DB_FILE_NAME
+__all__ = ["APP_NAME", "DB_FILE_NAME", "Store", "default_data_dir", "default_db_path", "open_store"]
 
 
 @dataclass

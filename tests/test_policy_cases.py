@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from app.policy import load_policies
-from app.policy.cases import PolicyCase, load_cases, run_case
+from app.settlement.cases import PolicyCase, load_cases, run_case
 
 POLICY_IDS = ("taierzhuang", "lanxi", "weihai", "jingjiang", "hunan")
 MIN_CASES_PER_POLICY = 8

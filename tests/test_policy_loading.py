@@ -113,6 +113,34 @@ def test_rules_of_one_layer_must_not_overlap(tmp_path):
     assert any("适用范围重叠" in error for error in _errors(path))
 
 
+def test_paper_entries_are_checked(tmp_path):
+    paper = (
+        '\n[[versions.paper]]\nform = "materials"\nname = "清单"\nclause = "测试"\n'
+        '\n[[versions.paper]]\nform = "materials"\nname = "又一张"\nclause = "测试"\n'
+        'documents = { stages = ["out_of_area"], clause = "第九十九条" }\n'
+    )
+    path = _broken_copy(tmp_path, "hunan", lambda text: text + paper)
+    errors = _errors(path)
+    assert _has(errors, path, "versions[0].paper[1].documents", "须写明 documents")
+    assert _has(errors, path, "versions[0].paper[2].form", "重复")
+    assert _has(errors, path, "versions[0].paper[2].documents.stages", "没有材料")
+
+
+def test_a_form_without_a_renderer_is_rejected(tmp_path):
+    paper = '\n[[versions.paper]]\nform = "receipt"\nname = "收据"\nclause = "测试"\n'
+    path = _broken_copy(tmp_path, "lanxi", lambda text: text + paper)
+    assert _has(_errors(path), path, "versions[0].paper[1].form", "receipt")
+
+
+def test_paper_documents_clause_must_match_a_listed_document(tmp_path):
+    path = _broken_copy(
+        tmp_path,
+        "weihai",
+        lambda text: text.replace('clause = "三(二)" }', 'clause = "九(九)" }'),
+    )
+    assert _has(_errors(path), path, "versions[0].paper[0].documents.clause", "九(九)")
+
+
 def test_every_error_in_a_file_is_reported_not_just_the_first(tmp_path):
     def two_faults(text: str) -> str:
         text = re.sub(r"rate = [0-9.]+", "rate = -1", text, count=1)

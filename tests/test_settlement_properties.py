@@ -107,7 +107,7 @@ def test_assistance_never_falls_when_the_base_grows(policies, claim, year_to_dat
 
 def _hunan_with_assistance_deductible(policies, deductible: int):
     """湖南 as a county that sets a 医疗救助 deductible would edit it (issue: split stays)."""
-    from app.policy.cases import with_county_changes
+    from app.settlement.cases import with_county_changes
 
     clause = "二(五)；县级参数（测试）"
     return with_county_changes(

@@ -2,22 +2,19 @@
 
 Droid Sans Fallback has no Latin letters or digits, so DejaVu Sans comes first and Qt falls back
 to Droid Sans Fallback for each Chinese character (the same split the printed slips use).
-The file names are those of ``app.fonts``; that module is not imported here because it loads
-ReportLab, which the window does not need in order to start.
+The files are ``app.fonts``'s (which loads ReportLab only when a character is checked).
 """
 
-from app.paths import resources_dir
+from app.fonts import font_paths
 from ui.qt import QApplication, QFont, QFontDatabase
 
-FONT_FILES = ("DejaVuSans.ttf", "DroidSansFallbackFull.ttf")
 BASE_POINT_SIZE = 11
 
 
 def register_fonts() -> list[str]:
     """Add the shipped fonts; returns their family names, Latin first (empty if none found)."""
     families: list[str] = []
-    for file_name in FONT_FILES:
-        path = resources_dir() / "fonts" / file_name
+    for path in font_paths():
         if not path.is_file():
             continue
         font_id = QFontDatabase.addApplicationFont(str(path))

@@ -7,6 +7,7 @@ from datetime import date
 
 from app.desk import Desk
 from app.desk.records import CaseRow
+from app.printing.paper import forms_printed, referral_paperwork
 from ui import settings as options
 from ui.case_panel import CasePanel
 from ui.case_table import CaseFilter, CaseTableModel
@@ -394,9 +395,14 @@ class MainWindow(QMainWindow):
         self.discharge_action.setEnabled(bool(detail) and live is None)
         for item in (self.print_action, self.pdf_action, self.void_action):
             item.setEnabled(live is not None)
-        self.referral_action.setEnabled(bool(detail))
-        # 威海 settles some classes at year end, with an application form (3 copies).
-        self.application_action.setEnabled(live is not None and detail.row.policy_id == "weihai")
+        # The forms a case prints are those its policy file lists ([[versions.paper]]).
+        forms = self._forms_printed(detail.row) if (ready and detail) else ()
+        self.referral_action.setEnabled(referral_paperwork(forms) is not None)
+        self.application_action.setEnabled(live is not None and "application" in forms)
+
+    def _forms_printed(self, row: CaseRow) -> tuple[str, ...]:
+        loaded = self.desk.policies.get(row.policy_id)
+        return forms_printed(loaded.definition, row.admitted_at.date()) if loaded else ()
 
     def _mark_item(self, item_id: int, **changes) -> None:
         """Save one tick or scan off the GUI thread (a scan is hashed), then show the case."""

@@ -39,7 +39,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_test(args: argparse.Namespace) -> int:
     from app.policy import PolicyLoadError, load_policies
-    from app.policy.cases import load_cases, run_case
+    from app.settlement.cases import load_cases, run_case
 
     try:
         policies = load_policies()

@@ -1,7 +1,9 @@
-"""``python -m app print slip|referral|application``: a stored case's paper, as a PDF file.
+"""``python -m app print slip|referral|application|materials``: a stored case's paper, as a PDF.
 
 Every document is rebuilt from the store. A slip's print is kept in the audit trail, so the
 next print of the same slip is marked 补打 with its count (``--preview`` records nothing).
+The other forms are printed only where the case's policy lists them (``[[versions.paper]]``);
+otherwise the command says so and exits 1.
 """
 
 import argparse
@@ -16,7 +18,9 @@ from app.printing.records import SLIP_COPY_NAMES
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("print", help="打印结算单、转诊单、申请表（输出 PDF 文件）")
+    parser = subparsers.add_parser(
+        "print", help="打印结算单、转诊单、申请表、材料清单（输出 PDF 文件）"
+    )
     kinds = parser.add_subparsers(dest="document", metavar="单据", required=True)
 
     slip = kinds.add_parser("slip", help="结算单（按结算单号）")
@@ -38,8 +42,9 @@ def register(subparsers) -> None:
     slip.set_defaults(func=run_slip)
 
     for name, help_text, func in (
-        ("referral", "转诊单（湖南）或转诊/区外就医材料清单（其他政策），按住院号", run_referral),
-        ("application", "救助申请表（威海经区，年底救助对象），按住院号", run_application),
+        ("referral", "转诊单；政策不印转诊单而印材料清单的，打印材料清单。按住院号", run_referral),
+        ("application", "救助申请表（政策规定的，年底救助对象），按住院号", run_form),
+        ("materials", "转诊或区外就医材料清单（政策规定的），按住院号", run_form),
     ):
         case = kinds.add_parser(name, help=help_text)
         case.add_argument("--case", required=True, metavar="住院号")
@@ -114,27 +119,21 @@ def run_slip(args: argparse.Namespace) -> int:
 
 
 def run_referral(args: argparse.Namespace) -> int:
-    from app.printing import from_store
-    from app.printing.materials_sheet import render_materials_sheet
-    from app.printing.records import ReferralData
-    from app.printing.referral_hunan import render_hunan_referral
+    from app.printing.forms import FORMS, print_referral_paperwork
 
     def make(session):
-        data = from_store.referral_data(session, args.case, site_code=args.site)
-        if isinstance(data, ReferralData):
-            return render_hunan_referral(data), _nothing_after, f"住院号 {args.case} 的转诊单"
-        return render_materials_sheet(data), _nothing_after, f"住院号 {args.case} 的材料清单"
+        name, pdf = print_referral_paperwork(session, args.case, site_code=args.site)
+        return pdf, _nothing_after, f"住院号 {args.case} 的{FORMS[name].title}"
 
     return _print_document(args, make)
 
 
-def run_application(args: argparse.Namespace) -> int:
-    from app.printing import from_store
-    from app.printing.application_weihai import render_weihai_application
+def run_form(args: argparse.Namespace) -> int:
+    """``print application`` / ``print materials``: the form named by the subcommand."""
+    from app.printing.forms import FORMS, print_form
 
     def make(session):
-        data = from_store.application_data(session, args.case, site_code=args.site)
-        pdf = render_weihai_application(data)
-        return pdf, _nothing_after, f"住院号 {args.case} 的救助申请表"
+        pdf = print_form(session, args.document, args.case, site_code=args.site)
+        return pdf, _nothing_after, f"住院号 {args.case} 的{FORMS[args.document].title}"
 
     return _print_document(args, make)

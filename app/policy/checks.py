@@ -73,6 +73,34 @@ def _check_version(version: VersionDef, path: str) -> Iterator[Problem]:
         for k, item in enumerate(items):
             if codes.count(item.code) > 1:
                 yield (f"{path}.documents.{stage}[{k}].code", f"材料代码“{item.code}”重复")
+    yield from _check_paper(version, path)
+
+
+def _check_paper(version: VersionDef, path: str) -> Iterator[Problem]:
+    forms = [paper.form for paper in version.paper]
+    for i, paper in enumerate(version.paper):
+        where = f"{path}.paper[{i}]"
+        if forms.index(paper.form) != i:
+            yield (f"{where}.form", f"表单“{paper.form}”重复：每个版本每种表单只写一次")
+        # A materials sheet is nothing but the list of materials: it must say which.
+        if paper.form == "materials" and paper.documents is None:
+            yield (f"{where}.documents", "材料清单须写明 documents（列出哪些环节的材料）")
+        if paper.documents is None:
+            continue
+        for stage in paper.documents.stages:
+            if not version.documents.get(stage):
+                yield (f"{where}.documents.stages", f"环节“{stage}”在 documents 中没有材料")
+        listed = [
+            document
+            for stage in paper.documents.stages
+            for document in version.documents.get(stage, ())
+        ]
+        prefix = paper.documents.clause
+        if listed and not any(document.clause.startswith(prefix) for document in listed):
+            yield (
+                f"{where}.documents.clause",
+                f"这些环节的材料中没有条款以“{prefix}”开头的",
+            )
 
 
 def _check_rule(

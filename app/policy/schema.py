@@ -19,6 +19,7 @@ from app.vocabulary import (
     Facility,
     Fund,
     Insurance,
+    PaperForm,
     Pool,
     SettleMode,
     Visit,
@@ -161,6 +162,23 @@ class ClaimPeriodDef(Cited):
     period: ClaimPeriod
 
 
+class PaperDocumentsDef(Strict):
+    """Which of the version's ``documents`` a form lists: those of ``stages`` (each code once,
+    in file order), and with ``clause`` only those whose clause starts with it, by clause."""
+
+    stages: Seq(DocumentStage) = Field(min_length=1)
+    clause: str = ""
+
+
+class PaperDef(Cited):
+    """A form the policy prints: ``form`` names its renderer, ``name`` is the form's name in
+    the document, ``clause``/``text`` where the document asks for it."""
+
+    form: PaperForm
+    name: str = Field(min_length=1)
+    documents: PaperDocumentsDef | None = None
+
+
 class VersionDef(Strict):
     effective_from: date
     effective_to: date | None = None
@@ -176,10 +194,15 @@ class VersionDef(Strict):
     claim_period: ClaimPeriodDef
     deadlines: Seq(DeadlineDef) = ()
     documents: dict[DocumentStage, Seq(DocumentDef)] = {}
+    paper: Seq(PaperDef) = ()
     notes: str = ""
 
     def cap(self, code: str) -> CapDef:
         return next(cap for cap in self.caps if cap.code == code)
+
+    def paper_form(self, form: str) -> PaperDef | None:
+        """The ``paper`` entry of ``form`` (a form name), or None if this version prints none."""
+        return next((paper for paper in self.paper if paper.form == form), None)
 
 
 class PolicyDef(Strict):

@@ -10,8 +10,11 @@ A document is made in two steps, so the page depends only on what was stored:
     # … show or print ``pdf``; once it is really printed or saved:
     from_store.record_print(store, slip_number, clerk=clerk, paper="A4", copies=copies)
 
-``from_store.referral_data`` gives a ``ReferralData`` (湖南: ``render_hunan_referral``) or a
-``MaterialsData`` (other policies: ``render_materials_sheet``); ``from_store.application_data``
-gives 威海's ``ApplicationData`` (``render_weihai_application``). Every renderer raises
-``app.fonts.MissingGlyphError`` naming the field of a character the shipped fonts lack.
+The other forms are those a policy file lists (``[[versions.paper]]``): ``paper.forms_printed``
+says which a case's policy prints (light: the window asks it), and ``forms.FORMS`` holds each
+form's renderer by name (``referral``: ``render_hunan_referral``, ``application``:
+``render_weihai_application``, ``materials``: ``render_materials_sheet``);
+``forms.print_form(session, name, admission_number)`` refuses a form the policy does not list.
+Every renderer raises ``app.fonts.MissingGlyphError`` naming the field of a character the
+shipped fonts lack.
 """

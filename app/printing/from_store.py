@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from app.money import D
 from app.policy import LoadedPolicy, VersionDef
+from app.policy.schema import DocumentDef, PaperDef
 from app.printing import checklists
 from app.printing.from_contract import policy_ref, slip_from_contract
+from app.printing.paper import referral_paperwork
 from app.printing.records import (
     ApplicationData,
     Clause,
@@ -30,7 +32,7 @@ from app.services.errors import ServiceError
 from app.services.policies import Policies, find_policy
 from app.services.records import admission_settlements, find_admission, get_settlement
 from app.services.sites import current_site
-from app.vocabulary import CATEGORY_NAMES, DOCUMENT_STAGE_NAMES, FACILITY_NAMES
+from app.vocabulary import CATEGORY_NAMES, FACILITY_NAMES, PAPER_FORM_NAMES
 from db import Store
 from db.models import Admission, Person, Settlement
 
@@ -155,6 +157,36 @@ def _last_checked(session: Session, admission: Admission) -> date | None:
     return max(days, default=None)
 
 
+def _listed(loaded: LoadedPolicy, version: VersionDef | None, form: str) -> PaperDef:
+    """The policy's ``paper`` entry of ``form``; ServiceError if the policy prints no such form."""
+    paper = version.paper_form(form) if version is not None else None
+    if paper is None:
+        raise ServiceError(
+            "policy",
+            f"“{loaded.definition.title}”不印{PAPER_FORM_NAMES.get(form, form)}"
+            f'（政策文件 {loaded.path.name} 的 [[versions.paper]] 中没有 form = "{form}"）',
+        )
+    return paper
+
+
+def _admission_policy(
+    session: Session, admission_number: str, site_code: str | None, policies: Policies | None
+) -> tuple[Admission, LoadedPolicy, VersionDef]:
+    admission = _admission(session, admission_number, site_code)
+    loaded = find_policy(policies, admission.policy_id)
+    admitted = admission.admitted_at.date()
+    version = loaded.definition.version_on(admitted)
+    if version is None:
+        raise ServiceError("policy", f"{admitted} 不在政策 {loaded.id} 任何版本的有效期内")
+    return admission, loaded, version
+
+
+def _listed_documents(version: VersionDef, paper: PaperDef) -> list[DocumentDef]:
+    if paper.documents is None:
+        return []
+    return checklists.required_documents(version, paper.documents.stages, paper.documents.clause)
+
+
 def referral_data(
     session: Session,
     admission_number: str,
@@ -162,48 +194,75 @@ def referral_data(
     site_code: str | None = None,
     policies: Policies | None = None,
 ) -> ReferralData | MaterialsData:
-    """湖南: the 县域外就医转诊单 of an admission. Other policies: the sheet of the materials
-    their referral (or out-of-area) claim needs, ticked from the admission's checklist."""
-    admission = _admission(session, admission_number, site_code)
-    loaded = find_policy(policies, admission.policy_id)
-    admitted = admission.admitted_at.date()
-    version = loaded.definition.version_on(admitted)
-    if version is None:
-        raise ServiceError("policy", f"{admitted} 不在政策 {loaded.id} 任何版本的有效期内")
-    ref = policy_ref(loaded.definition, version.effective_from.isoformat(), loaded.sha256)
-    site = _site(session, admission.site_code)
-    if loaded.id == "hunan":
-        held = {admission.category}
-        for status in admission.person.statuses:
-            if (status.valid_from is None or status.valid_from <= admitted) and (
-                status.valid_to is None or admitted <= status.valid_to
-            ):
-                held.add(status.category)
-        return ReferralData(
-            document_id=f"ZZ-{admission.site_code}-{admission.admission_number}",
-            policy=ref,
-            site=site,
-            patient=_patient(admission.person, _category_name(version, admission.category)),
-            poverty_identities=poverty_identities(held),
-            diagnosis=admission.diagnosis,
-            receiving_hospital=admission.referral_to or "",
-            referring_hospital=admission.referral_from or site.hospital_name,
-            applied_on=admission.referral_at.date() if admission.referral_at else None,
+    """The referral paperwork of an admission: the referral form where its policy prints one,
+    else the policy's materials sheet (``app.printing.paper.REFERRAL_PAPERWORK``)."""
+    _, loaded, version = _admission_policy(session, admission_number, site_code, policies)
+    form = referral_paperwork(paper.form for paper in version.paper)
+    if form is None:
+        raise ServiceError(
+            "policy",
+            f"“{loaded.definition.title}”没有规定转诊或区外就医材料"
+            f"（政策文件 {loaded.path.name} 的 [[versions.paper]] 中没有转诊单或材料清单）",
         )
-    stage = next((s for s in ("referral", "out_of_area") if version.documents.get(s)), None)
-    if stage is None:
-        raise ServiceError("policy", f"政策 {loaded.id} 没有规定转诊或区外就医材料")
-    documents = checklists.required_documents(version, [stage])
-    return MaterialsData(
-        document_id=f"CL-{admission.site_code}-{admission.admission_number}-{stage}",
-        policy=ref,
+    if form == "referral":
+        return referral_form_data(session, admission_number, site_code=site_code, policies=policies)
+    return materials_data(session, admission_number, site_code=site_code, policies=policies)
+
+
+def referral_form_data(
+    session: Session,
+    admission_number: str,
+    *,
+    site_code: str | None = None,
+    policies: Policies | None = None,
+) -> ReferralData:
+    """The referral form (县域外就医转诊单) of an admission whose policy prints one."""
+    admission, loaded, version = _admission_policy(session, admission_number, site_code, policies)
+    _listed(loaded, version, "referral")
+    admitted = admission.admitted_at.date()
+    held = {admission.category}
+    for status in admission.person.statuses:
+        if (status.valid_from is None or status.valid_from <= admitted) and (
+            status.valid_to is None or admitted <= status.valid_to
+        ):
+            held.add(status.category)
+    site = _site(session, admission.site_code)
+    return ReferralData(
+        document_id=f"ZZ-{admission.site_code}-{admission.admission_number}",
+        policy=policy_ref(loaded.definition, version.effective_from.isoformat(), loaded.sha256),
         site=site,
+        patient=_patient(admission.person, _category_name(version, admission.category)),
+        poverty_identities=poverty_identities(held),
+        diagnosis=admission.diagnosis,
+        receiving_hospital=admission.referral_to or "",
+        referring_hospital=admission.referral_from or site.hospital_name,
+        applied_on=admission.referral_at.date() if admission.referral_at else None,
+    )
+
+
+def materials_data(
+    session: Session,
+    admission_number: str,
+    *,
+    site_code: str | None = None,
+    policies: Policies | None = None,
+) -> MaterialsData:
+    """The materials sheet of an admission: the materials its policy's sheet lists (靖江 第二十四条
+    for a referral claim, say), ticked from the admission's checklist."""
+    admission, loaded, version = _admission_policy(session, admission_number, site_code, policies)
+    paper = _listed(loaded, version, "materials")
+    stages = paper.documents.stages if paper.documents else ()
+    documents = _listed_documents(version, paper)
+    return MaterialsData(
+        document_id="-".join(("CL", admission.site_code, admission.admission_number, *stages)),
+        policy=policy_ref(loaded.definition, version.effective_from.isoformat(), loaded.sha256),
+        site=_site(session, admission.site_code),
         patient=_patient(admission.person, _category_name(version, admission.category)),
         admission_number=admission.admission_number,
         diagnosis=admission.diagnosis,
-        items=checklists.checklist_items(documents, _recorded(session, admission, {stage})),
-        article=checklists.common_article(document.clause for document in documents),
-        sheet_title=f"{loaded.definition.region}{DOCUMENT_STAGE_NAMES[stage]}材料清单",
+        items=checklists.checklist_items(documents, _recorded(session, admission, set(stages))),
+        article=paper.clause,
+        sheet_title=f"{loaded.definition.region}{paper.name}",
         clerk=admission.registered_by,
         checked_on=_last_checked(session, admission),
     )
@@ -216,23 +275,23 @@ def application_data(
     site_code: str | None = None,
     policies: Policies | None = None,
 ) -> ApplicationData:
-    """威海: the 救助申请表 of an admission whose live settlement is paid at year end."""
+    """The 救助申请表 of an admission whose policy prints one and whose live settlement is
+    paid at year end (an instant settlement needs no application)."""
     admission = _admission(session, admission_number, site_code)
     live = [row for row in admission_settlements(session, admission.id) if not row.voided]
     if not live:
         raise ServiceError("admission", f"住院号 {admission_number} 尚未结算（或结算已作废）")
     row = live[-1]
     loaded = find_policy(policies, row.policy_id)
-    if loaded.id != "weihai":
-        raise ServiceError("policy", f"政策 {loaded.id} 没有规定救助申请表，申请表仅用于威海经区")
+    version = _version(loaded, row.policy_version, row.claim_date)
+    paper = _listed(loaded, version, "application")
     claim, result = json.loads(row.claim_json), json.loads(row.result_json)
     if result.get("settle_mode") != "year_end":
         raise ServiceError(
             "admission", "该结算已即时结算，无需填写申请表（申请表用于年底统一救助的对象）"
         )
-    version = _version(loaded, row.policy_version, row.claim_date)
-    stages = ("admission", "discharge", "quarterly_claim")
-    documents = checklists.required_documents(version, stages, "三(二)") if version else []
+    documents = _listed_documents(version, paper)
+    stages = set(paper.documents.stages) if paper.documents else set()
     return ApplicationData(
         document_id=f"SQ-{row.slip_number}",
         policy=policy_ref(loaded.definition, row.policy_version, row.policy_sha256),

@@ -3,7 +3,6 @@
 import re
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services import audit
@@ -115,7 +114,3 @@ def current_site(session: Session, code: str | None = None) -> Site:
     if site is None:
         raise ServiceError("site", "尚未设置本院信息（站点代码、名称、级别、默认政策）")
     return site
-
-
-def list_sites(session: Session) -> list[Site]:
-    return list(session.scalars(select(Site).order_by(Site.code)))

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from app.money import ZERO, D
 from app.policy import LoadedPolicy
 from app.settlement import PoolToDate, YearToDate, layer_codes
-from app.sync.paid_elsewhere import add_paid_elsewhere
 from app.vocabulary import POOLS
-from db.models import Settlement
+from db.models import Person, Settlement
+from db.sync_models import PaidElsewhere
 
 
 def year_to_date(session: Session, person_id: int, policy_id: str, year: int) -> YearToDate:
@@ -41,13 +41,38 @@ def year_to_date(session: Session, person_id: int, policy_id: str, year: int) ->
         for layer in json.loads(result_json).get("layers", ()):
             layers[pool][layer["code"]] += D(layer["amount"])
     # Sync (issue 7): also count what other sites paid, from the centre's year-to-date file.
-    add_paid_elsewhere(session, person_id, policy_id, year, base, assistance, layers)
+    _add_paid_elsewhere(session, person_id, policy_id, year, base, assistance, layers)
     return YearToDate(
         **{
             pool: PoolToDate(base[pool], assistance[pool], MappingProxyType(dict(layers[pool])))
             for pool in ("inpatient", "outpatient")
         }
     )
+
+
+def _add_paid_elsewhere(
+    session: Session,
+    person_id: int,
+    policy_id: str,
+    year: int,
+    base: dict[str, Decimal],
+    assistance: dict[str, Decimal],
+    layers: dict[str, dict[str, Decimal]],
+) -> None:
+    """Add to the per-pool sums (yuan, Decimal) what the centre's last year-to-date file says
+    other sites paid the person under ``policy_id`` (``app.sync`` pulls that file; this only
+    reads the table it fills)."""
+    id_number = select(Person.id_number).where(Person.id == person_id).scalar_subquery()
+    query = select(PaidElsewhere).where(
+        PaidElsewhere.id_number == id_number,
+        PaidElsewhere.policy_id == policy_id,
+        PaidElsewhere.year == year,
+    )
+    for row in session.scalars(query):
+        base[row.pool] += row.base
+        assistance[row.pool] += row.assistance
+        for code, amount in json.loads(row.layers_json).items():
+            layers[row.pool][code] += D(amount)
 
 
 def to_contract(ytd: YearToDate, layer_codes: Mapping[str, Sequence[str]] | None = None) -> dict:

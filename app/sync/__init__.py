@@ -4,31 +4,25 @@ A window: ``run_once(store, central_dir=None) -> SyncReport`` pushes its outbox 
 to ``<central>/inbox/<site>/`` and pulls rosters and year-to-date from ``<central>/outbox/``;
 ``status(store) -> SyncStatus`` is what the status bar shows; ``run_if_due`` is for a timer.
 The centre: ``ingest`` (packages into its database) and ``publish`` (the files windows pull).
-
-Names are loaded on first use: ``app.services`` imports ``app.sync.paid_elsewhere``, and this
-package's other modules import ``app.services``.
+What other sites paid is read back by ``app.services.year_to_date`` from the table ``pull``
+fills, so the services never import this package.
 """
 
-import importlib
+from app.sync.central_ingest import IngestReport, ingest
+from app.sync.central_publish import PublishReport, publish
+from app.sync.run import SyncReport, run_if_due, run_once
+from app.sync.state import SyncStatus, set_central_folder, set_interval, status
 
-_EXPORTS = {
-    "SyncReport": "app.sync.run",
-    "run_once": "app.sync.run",
-    "run_if_due": "app.sync.run",
-    "SyncStatus": "app.sync.state",
-    "status": "app.sync.state",
-    "set_central_folder": "app.sync.state",
-    "set_interval": "app.sync.state",
-    "IngestReport": "app.sync.central_ingest",
-    "ingest": "app.sync.central_ingest",
-    "PublishReport": "app.sync.central_publish",
-    "publish": "app.sync.central_publish",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'app.sync' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__all__ = [
+    "IngestReport",
+    "PublishReport",
+    "SyncReport",
+    "SyncStatus",
+    "ingest",
+    "publish",
+    "run_if_due",
+    "run_once",
+    "set_central_folder",
+    "set_interval",
+    "status",
+]

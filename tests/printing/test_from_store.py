@@ -2,8 +2,10 @@
 case registered through the services), and the ``print`` command end to end."""
 
 import json
+import os
 import subprocess
 import sys
+import tomllib
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,8 +15,11 @@ from conftest import squeeze
 from app.demo import build_demo
 from app.identity import make_resident_id
 from app.money import D
+from app.policy import load_policies
 from app.printing import from_store
 from app.printing.capital import capital_figures
+from app.printing.forms import FORMS, print_form
+from app.printing.paper import forms_printed
 from app.printing.records import MaterialsData, ReferralData
 from app.services import (
     AdmissionInput,
@@ -25,6 +30,7 @@ from app.services import (
     update_item,
 )
 from app.services.errors import ServiceError
+from app.vocabulary import PAPER_FORMS
 from db import open_store
 from db.models import Settlement
 
@@ -146,12 +152,13 @@ def test_stored_slips_scan_back(store, read_barcodes):
         assert read_barcodes(render_slip(data, paper="A5")) == [[row.slip_number]] * 2
 
 
-def _print(*args) -> subprocess.CompletedProcess:
+def _print(*args, env=None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "app", "print", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
+        env=env,
     )
 
 
@@ -285,7 +292,8 @@ def test_weihai_application_only_for_year_end_cases(store, store_file, tmp_path,
 
 
 def test_application_refused_for_other_policies(store):
-    with store.read() as session, pytest.raises(ServiceError, match="仅用于威海"):
+    # 兰溪's policy file lists no application form (its [[versions.paper]] has none).
+    with store.read() as session, pytest.raises(ServiceError, match="不印救助申请表"):
         from_store.application_data(session, "DLX01000")
 
 
@@ -293,3 +301,90 @@ def test_referral_refused_where_the_policy_names_no_referral_papers(store):
     # 威海's rules list no referral or out-of-area materials (its policy file has none).
     with store.read() as session, pytest.raises(ServiceError, match="没有规定转诊或区外就医材料"):
         from_store.referral_data(session, "DWH01000")
+
+
+def _policies_without_paper(tmp_path, *ids) -> Path:
+    """A copy of policies/ where the files of ``ids`` have their [[versions.paper]] cut off."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    for path in (REPO / "policies").glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        if path.stem in ids:
+            text = text[: text.index("[[versions.paper]]")]
+            assert "paper" not in tomllib.loads(text)["versions"][0]
+        (folder / path.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_policy_without_paper_prints_no_forms(store, tmp_path):
+    every = {path.stem for path in (REPO / "policies").glob("*.toml")}
+    bare = load_policies(_policies_without_paper(tmp_path, *every))
+    day = date(2026, 11, 1)
+    for loaded in bare.values():
+        assert forms_printed(loaded.definition, day) == ()
+    # A settled admission under every policy (the demo's): none of them prints any form now.
+    from db.models import Admission
+
+    live = [row for row in _settlements(store) if not row.voided and row.admission_id]
+    with store.read() as session:
+        cases = {
+            row.policy_id: session.get(Admission, row.admission_id).admission_number for row in live
+        }
+        assert set(cases) == every
+        for case in cases.values():
+            for form in FORMS:
+                with pytest.raises(ServiceError, match="不印"):
+                    print_form(session, form, case, policies=bare)
+            with pytest.raises(ServiceError, match="没有规定转诊或区外就医材料"):
+                from_store.referral_data(session, case, policies=bare)
+
+
+def test_the_shipped_policies_name_their_forms(policies):
+    day = date(2026, 11, 1)
+    printed = {id: forms_printed(loaded.definition, day) for id, loaded in policies.items()}
+    assert printed == {
+        "hunan": ("referral",),
+        "weihai": ("application",),
+        "jingjiang": ("materials",),
+        "lanxi": ("materials",),
+        "taierzhuang": ("materials",),
+    }
+    assert set(FORMS) == set(PAPER_FORMS)  # every form a policy may name has a renderer
+
+
+def test_print_application_refused_when_weihai_lists_no_application(store, store_file, tmp_path):
+    rows = [
+        row
+        for row in _settlements(store)
+        if row.policy_id == "weihai"
+        and not row.voided
+        and row.admission_id is not None
+        and json.loads(row.result_json)["settle_mode"] == "year_end"
+    ]
+    from db.models import Admission
+
+    with store.read() as session:
+        case = session.get(Admission, rows[0].admission_id).admission_number
+    out = tmp_path / "application.pdf"
+    args = ("application", "--case", case, "--out", str(out), "--db", str(store_file))
+    assert _print(*args).returncode == 0  # with the shipped file it prints
+    out.unlink()
+    folder = _policies_without_paper(tmp_path, "weihai")
+    refused = _print(*args, env={**os.environ, "ONESTOP_POLICIES": str(folder)})
+    assert refused.returncode == 1
+    assert "不印救助申请表" in refused.stderr and "weihai.toml" in refused.stderr
+    assert not out.exists()
+
+
+def test_print_materials_prints_the_sheet_the_policy_lists(store_file, tmp_path, read_text):
+    out = tmp_path / "materials.pdf"
+    done = _print("materials", "--case", REFERRAL_CASE, "--out", str(out), "--db", str(store_file))
+    assert done.returncode == 0, done.stderr
+    assert "材料清单" in done.stdout
+    page = read_text(out.read_bytes())[0]
+    assert "江苏省泰州市靖江市转诊报销材料清单" in page
+    refused = _print(
+        "materials", "--case", "DHN01000", "--out", str(tmp_path / "x.pdf"), "--db", str(store_file)
+    )
+    assert refused.returncode == 1
+    assert "不印材料清单" in refused.stderr

@@ -69,14 +69,19 @@ def inpatient(store, counter: int, total: str):
 
 def main(path: str, seed: int) -> None:
     store = open_store(path)
-    installed_policies()  # loaded before READY so every kill lands among the settlements
-    print("READY", flush=True)
+    installed_policies()
     counter = seed * 100_000
+    warmed = False
     while True:
         counter += 1
         total = f"{100 + counter % 900}.{counter % 100:02d}"
         settle = inpatient if counter % 2 else outpatient
         row = settle(store, counter, total)
+        if not warmed:
+            # READY only after one whole settlement (policies loaded, every module imported),
+            # so each kill lands among settlements however slow the machine is to start one.
+            print("READY", flush=True)
+            warmed = True
         sys.stdout.write(f"{row.slip_number} {row.total} {row.assistance}\n")
         sys.stdout.flush()
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 
 from db import open_store
 from db.engine import make_engine
@@ -93,6 +93,28 @@ def test_money_round_trips_exactly(store):
     assert stored == amounts
     assert all(isinstance(amount, Decimal) for amount in stored)
     assert sum(stored) == Decimal("123456789012.71")
+
+
+def test_money_with_more_than_two_decimals_is_refused_not_rounded(store):
+    probe = Table(
+        "money_probe",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("amount", Money()),
+    )
+    probe.create(store.engine)
+    with store.write() as session:
+        session.execute(probe.insert(), [{"amount": Decimal("5.00")}])
+    for amount in (Decimal("0.005"), "12.345", Decimal("1.0000001")):
+        with pytest.raises(StatementError, match="超过两位小数"), store.write() as session:
+            session.execute(probe.insert(), [{"amount": amount}])
+    with store.read() as session:
+        stored = session.scalars(select(probe.c.amount)).all()
+    assert stored == [Decimal("5.00")]  # nothing rounded in; what was saved is still there
+    with store.write() as session:  # trailing zeros are still two decimals' worth
+        session.execute(probe.insert(), [{"amount": Decimal("7.500")}])
+    with store.read() as session:
+        assert session.scalar(select(probe.c.amount).where(probe.c.id == 2)) == Decimal("7.50")
 
 
 def test_audit_events_cannot_be_changed_or_deleted(store):

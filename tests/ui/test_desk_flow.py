@@ -301,6 +301,27 @@ def test_missing_papers_need_a_supervisor_to_settle(qtbot, window, type_text):
     assert window.case_panel.detail.live_settlement is not None
 
 
+def test_print_actions_follow_the_forms_the_policy_file_lists(
+    qtbot, window, type_text, monkeypatch, tmp_path
+):
+    from app.policy import load_policies
+    from app.services.policies import installed_policies
+
+    register(qtbot, window, type_text, admission_number="ZY-7350")
+    assert window.referral_action.isEnabled()  # 兰溪 lists a materials sheet
+    # The same policy with its [[versions.paper]] cut off prints no forms.
+    source = installed_policies()["lanxi"].path
+    text = source.read_text(encoding="utf-8")
+    (tmp_path / source.name).write_text(text[: text.index("[[versions.paper]]")], "utf-8")
+    bare = load_policies(tmp_path)
+    monkeypatch.setattr(type(window.desk), "policies", property(lambda _desk: bare))
+    window.refresh_case()
+    settle(qtbot)
+    assert window.case_panel.detail is not None
+    assert not window.referral_action.isEnabled()
+    assert not window.application_action.isEnabled()
+
+
 def test_referral_materials_sheet_is_previewed(qtbot, window, type_text):
     register(qtbot, window, type_text, admission_number="ZY-7300")
     assert window.referral_action.isEnabled()
