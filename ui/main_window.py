@@ -496,14 +496,18 @@ class MainWindow(QMainWindow):
         paper = options.PAPER.read(self.settings)
         printer = options.PRINTER.read(self.settings)
 
-        def done(pdf: bytes) -> None:
+        def done(pdfs: tuple[bytes, bytes]) -> None:
+            pdf, preview = pdfs
             self.printed.emit(slip_number)
             # Only a print that happened counts: a preview closed unprinted is no reprint.
-            if preview_and_print(self, pdf, f"结算单 {slip_number}", printer):
+            if preview_and_print(self, pdf, f"结算单 {slip_number}", printer, preview_pdf=preview):
                 self._run(lambda: desk.record_print(slip_number, paper), lambda _: None, "记录打印")
 
         run_in_background(
-            lambda: desk.slip_pdf(slip_number, paper=paper),
+            lambda: (
+                desk.slip_pdf(slip_number, paper=paper),
+                desk.slip_pdf(slip_number, paper=paper, preview=True),
+            ),
             done,
             lambda error: QMessageBox.warning(self, "未能生成结算单", str(error)),
         )

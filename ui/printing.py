@@ -1,29 +1,38 @@
-"""Slips on paper: save the PDF, preview and print it with Qt.
+"""Paper: save the PDF, preview it and print it with Qt, with no external program.
 
 The PDF is made by ``app.printing`` (ReportLab) from the stored settlement. Qt's PDF module is
-not part of PySide6-Essentials, so the preview shows the pages as images made by poppler's
-``pdftoppm`` when it is installed; otherwise the PDF is opened in the system's viewer.
+not part of PySide6-Essentials, so the pages are rendered in this process by PDFium
+(``app.printing.raster``) and painted on the ``QPrinter`` at the paper's own size: the same on
+every window's computer, in the source and the frozen build alike.
+
+A slip's preview is not the slip: the dialog shows the preview pages (预览 across them, no
+barcode) and sends the slip's own pages to the printer only when the clerk prints.
 """
 
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
+from app.printing.raster import PageImage, render_pages
 from ui.qt import (
-    QDesktopServices,
+    QDialog,
     QFileDialog,
+    QHBoxLayout,
     QImage,
+    QMarginsF,
     QMessageBox,
     QPageLayout,
+    QPageSize,
     QPainter,
-    Qt,
-    QUrl,
+    QPushButton,
+    QRectF,
+    QSizeF,
+    QVBoxLayout,
     QWidget,
     print_support,
 )
 
-PRINT_DPI = 200
+# 300 dpi: the barcode's module (1/75 inch) is 4 whole pixels, so its bars print sharp.
+PRINT_DPI = 300
+PREVIEW_DPI = 150
 
 
 def save_pdf(parent: QWidget, pdf: bytes, suggested_name: str) -> Path | None:
@@ -39,64 +48,116 @@ def save_pdf(parent: QWidget, pdf: bytes, suggested_name: str) -> Path | None:
     return target
 
 
+def as_qimage(page: PageImage) -> QImage:
+    """A rendered page as a ``QImage`` that owns its pixels."""
+    image = QImage(page.pixels, page.width, page.height, page.stride, QImage.Format.Format_RGB888)
+    return image.copy()
+
+
 def page_images(pdf: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
-    """The PDF's pages as images (empty when pdftoppm is not installed)."""
-    tool = shutil.which("pdftoppm")
-    if tool is None:
-        return []
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "slip.pdf"
-        source.write_bytes(pdf)
-        subprocess.run(
-            [tool, "-png", "-r", str(dpi), str(source), str(Path(folder) / "page")],
-            check=True,
-            capture_output=True,
-        )
-        return [QImage(str(page)) for page in sorted(Path(folder).glob("page*.png"))]
+    """The PDF's pages as images, rendered in this process."""
+    return [as_qimage(page) for page in render_pages(pdf, dpi)]
 
 
-def preview_and_print(parent: QWidget, pdf: bytes, title: str, printer_name: str = "") -> bool:
-    """Qt's print preview of the slip's pages; falls back to the system PDF viewer.
+def fit_printer_to(printer, first_page: PageImage) -> None:
+    """The printer's paper is the document's (A4 landscape or A5 portrait), margins zero, so a
+    page prints at its own size: the barcode keeps its module and height."""
+    width, height = first_page.page_width, first_page.page_height
+    size = QPageSize(
+        QSizeF(min(width, height), max(width, height)),
+        QPageSize.Unit.Point,
+        "",
+        QPageSize.SizeMatchPolicy.FuzzyMatch,
+    )
+    landscape = width > height
+    orientation = (
+        QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+    )
+    printer.setFullPage(True)
+    printer.setPageLayout(QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0)))
 
-    True when the pages went to a printer (the preview accepts only after printing) or were
-    handed to the system viewer, which the clerk opens to print."""
+
+def paint_pages(printer, pages: list[QImage]) -> None:
+    """Each image over the whole sheet, one sheet per image."""
     printing = print_support()
-    pages = page_images(pdf)
-    if not pages:
-        open_in_viewer(pdf, title)
-        return True
-    printer = printing.QPrinter(printing.QPrinter.PrinterMode.HighResolution)
-    if printer_name:
-        printer.setPrinterName(printer_name)
-    printer.setDocName(title)
-    if pages[0].width() > pages[0].height():  # the A4 slip has its two copies side by side
-        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-    dialog = printing.QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(f"打印预览 — {title}")
-    dialog.resize(1100, 740)
-    dialog.paintRequested.connect(lambda target: _paint(target, pages))
-    return dialog.exec() == printing.QPrintPreviewDialog.DialogCode.Accepted
-
-
-def _paint(printer, pages: list[QImage]) -> None:
     painter = QPainter(printer)
-    area = painter.viewport()
     try:
         for index, image in enumerate(pages):
             if index:
                 printer.newPage()
-            size = image.size()
-            size.scale(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.setViewport(area.x(), area.y(), size.width(), size.height())
-            painter.setWindow(image.rect())
-            painter.drawImage(0, 0, image)
+            paper = printer.paperRect(printing.QPrinter.Unit.DevicePixel)
+            painter.drawImage(QRectF(0, 0, paper.width(), paper.height()), image)
     finally:
         painter.end()
 
 
-def open_in_viewer(pdf: bytes, title: str) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="slip-"))
-    path = folder / f"{title}.pdf"
-    path.write_bytes(pdf)
-    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-        QMessageBox.information(None, "结算单 PDF", f"已生成：{path}")
+def choose_printer(parent: QWidget, printer) -> bool:
+    """Qt's print dialog (printer, copies); True when the clerk confirms."""
+    printing = print_support()
+    dialog = printing.QPrintDialog(printer, parent)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+class PrintPreview(QDialog):
+    """Shows ``shown`` (the preview pages); 打印 sends ``printed`` (the document) to the printer.
+    Accepted only after the pages went to the printer."""
+
+    def __init__(
+        self, parent: QWidget | None, printer, shown: list[QImage], printed: list[QImage], title
+    ):
+        super().__init__(parent)
+        printing = print_support()
+        self.printer = printer
+        self.printed = printed
+        self.setWindowTitle(f"打印预览 — {title}")
+        self.resize(1100, 740)
+        self.view = printing.QPrintPreviewWidget(printer, self)
+        self.view.paintRequested.connect(lambda target: paint_pages(target, shown))
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("整页", self.view.fitInView),
+            ("适合宽度", self.view.fitToWidth),
+            ("放大", self.view.zoomIn),
+            ("缩小", self.view.zoomOut),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.print_button = QPushButton("打印…")
+        self.print_button.setDefault(True)
+        self.print_button.clicked.connect(self.print_pages)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.reject)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view, 1)
+
+    def print_pages(self) -> None:
+        if choose_printer(self, self.printer):
+            paint_pages(self.printer, self.printed)
+            self.accept()
+
+
+def preview_and_print(
+    parent: QWidget, pdf: bytes, title: str, printer_name: str = "", preview_pdf: bytes = b""
+) -> bool:
+    """The print preview of ``preview_pdf`` (or of ``pdf`` itself when none is given); ``pdf``'s
+    pages are what gets printed. True only when the pages went to a printer."""
+    printing = print_support()
+    try:
+        rendered = render_pages(pdf, PRINT_DPI)
+        shown = page_images(preview_pdf, PREVIEW_DPI) if preview_pdf else None
+    except Exception as exc:  # a PDF PDFium cannot read: say so, count nothing
+        QMessageBox.warning(parent, "未能显示打印预览", f"{title}：{exc}")
+        return False
+    printed = [as_qimage(page) for page in rendered]
+    printer = printing.QPrinter(printing.QPrinter.PrinterMode.HighResolution)
+    if printer_name:
+        printer.setPrinterName(printer_name)
+    printer.setDocName(title)
+    fit_printer_to(printer, rendered[0])
+    dialog = PrintPreview(parent, printer, shown or printed, printed, title)
+    return dialog.exec() == QDialog.DialogCode.Accepted

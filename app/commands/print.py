@@ -1,7 +1,9 @@
 """``python -m app print slip|referral|application|materials``: a stored case's paper, as a PDF.
 
 Every document is rebuilt from the store. A slip's print is kept in the audit trail, so the
-next print of the same slip is marked 补打 with its count (``--preview`` records nothing).
+next print of the same slip is marked 补打 with its count. ``--preview`` makes the page the
+window previews (预览 across it, no barcode) and records nothing; a slip's ``--out`` ending in
+``.png`` writes its pages as 150 dpi images rendered in this process (as the window does).
 The other forms are printed only where the case's policy lists them (``[[versions.paper]]``);
 otherwise the command says so and exits 1.
 """
@@ -11,7 +13,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import add_db_option
-from app.printing.records import SLIP_COPY_NAMES
+from app.printing.records import SLIP_COPY_NAMES, slip_copy_label
 
 # ReportLab, the store and the services load only when a print command runs (see
 # app/commands/__init__.py: every command module is imported on every start).
@@ -35,9 +37,12 @@ def register(subparsers) -> None:
         "--copies",
         default="patient,hospital",
         type=_copies,
-        help="联次及顺序：patient（患者留存）、hospital（医院留存），逗号分隔",
+        help="联次及顺序，逗号分隔："
+        + "、".join(f"{copy}（{slip_copy_label(copy)}）" for copy in SLIP_COPY_NAMES),
     )
-    slip.add_argument("--preview", action="store_true", help="仅预览：不计入打印次数")
+    slip.add_argument(
+        "--preview", action="store_true", help="仅预览：印有“预览”、不含条码，不计入打印次数"
+    )
     slip.add_argument("--clerk", default="命令行", help="经办人（记入审计记录）")
     slip.set_defaults(func=run_slip)
 
@@ -51,8 +56,11 @@ def register(subparsers) -> None:
         case.add_argument("--site", metavar="站点代码", help="住院号在多个站点重复时指定")
         case.set_defaults(func=func)
 
-    for kind in kinds.choices.values():
-        kind.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
+    for name, kind in kinds.choices.items():
+        out_help = "输出的 PDF 文件"
+        if name == "slip":
+            out_help += "；以 .png 结尾时输出 150 dpi 页面图像（多页时为 FILE-1.png、FILE-2.png…）"
+        kind.add_argument("--out", required=True, metavar="FILE.pdf", help=out_help)
         add_db_option(kind)
 
 
@@ -63,11 +71,29 @@ def _copies(text: str) -> tuple[str, ...]:
     return copies
 
 
+PNG_DPI = 150
+
+
 def _write(out: str, pdf: bytes) -> None:
     path = Path(out)
+    if path.suffix.lower() == ".png":
+        _write_png_pages(path, pdf)
+        return
     partial = path.with_name(path.name + ".part")
     partial.write_bytes(pdf)
     partial.replace(path)
+
+
+def _write_png_pages(path: Path, pdf: bytes) -> None:
+    """The pages as PNG images: FILE.png for one page, FILE-1.png, FILE-2.png … for more."""
+    from app.printing.raster import png_bytes, render_pages
+
+    pages = render_pages(pdf, PNG_DPI)
+    for number, page in enumerate(pages, 1):
+        target = path if len(pages) == 1 else path.with_name(f"{path.stem}-{number}.png")
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(png_bytes(page, PNG_DPI))
+        partial.replace(target)
 
 
 def _print_document(args: argparse.Namespace, make) -> int:
@@ -104,7 +130,7 @@ def run_slip(args: argparse.Namespace) -> int:
 
     def make(session):
         data = from_store.slip_data(session, args.slip)
-        pdf = render_slip(data, paper=args.paper, copies=args.copies)
+        pdf = render_slip(data, paper=args.paper, copies=args.copies, preview=args.preview)
 
         def record(store) -> None:
             if not args.preview:

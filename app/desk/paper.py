@@ -13,14 +13,15 @@ class PaperDesk:
     clerk: str
 
     # --- paper ---------------------------------------------------------------------------
-    def slip_pdf(self, slip_number: str, paper: str = "A4") -> bytes:
-        """The slip's PDF (ReportLab, loaded now), marked 补打 after earlier prints."""
+    def slip_pdf(self, slip_number: str, paper: str = "A4", preview: bool = False) -> bytes:
+        """The slip's PDF (ReportLab, loaded now), marked 补打 after earlier prints; with
+        ``preview`` the page shown before printing (预览 across it, no barcode)."""
         from app.printing import from_store
         from app.printing.slip import render_slip
 
         with self.store.read() as session:
             data = from_store.slip_data(session, slip_number)
-        return render_slip(data, paper=paper)
+        return render_slip(data, paper=paper, preview=preview)
 
     def record_print(self, slip_number: str, paper: str = "A4") -> None:
         """Keep a print (or a saved PDF) in the audit trail: the next copy is marked 补打."""

@@ -10,7 +10,16 @@ from decimal import Decimal
 
 PATIENT_COPY = "patient"
 HOSPITAL_COPY = "hospital"
+# The slip's copies in their fixed order: a copy keeps its number wherever it is printed alone
+# (the bundle holds 第二联 医院留存 only; ``--copies hospital`` prints 第二联 too).
 SLIP_COPY_NAMES = {PATIENT_COPY: "患者留存", HOSPITAL_COPY: "医院留存"}
+_ORDINALS = "一二"
+
+
+def slip_copy_label(copy: str) -> str:
+    """What a copy of the slip is headed with, e.g. ``第二联 医院留存`` for ``HOSPITAL_COPY``."""
+    number = list(SLIP_COPY_NAMES).index(copy)
+    return f"第{_ORDINALS[number]}联 {SLIP_COPY_NAMES[copy]}"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,13 @@ from app.money import fmt
 from app.printing import typeset
 from app.printing.capital import capital_figures
 from app.printing.code128 import code128_width, draw_code128
-from app.printing.records import HOSPITAL_COPY, PATIENT_COPY, SLIP_COPY_NAMES, SlipData
+from app.printing.records import (
+    HOSPITAL_COPY,
+    PATIENT_COPY,
+    SLIP_COPY_NAMES,
+    SlipData,
+    slip_copy_label,
+)
 from app.vocabulary import POOL_NAMES
 
 TITLE = "城乡医疗救助“一站式”即时结算单"
@@ -31,10 +37,13 @@ SMALL = 6.5
 # 1/75 inch: a whole number of pixels at 75, 150, 300 and 600 dpi. 0.3 mm did not decode
 # from a 150 dpi rendering and 0.36 mm failed at some positions; this decodes at all of them.
 BARCODE_MODULE = 72 / 75
+# Bars at least 10 mm tall, so a hand scanner held at a slant still crosses every bar.
+BARCODE_HEIGHT = 10.5 * mm
+NUMBER_BLOCK_H = BARCODE_HEIGHT + 3.5 * mm  # the bars and the number printed under them
 SMALLEST_CLAUSE = 6.0
 SEAL_W, SEAL_H = 36 * mm, 22 * mm
 SEAL_BOTTOM = 8 * mm
-ORDINALS = "一二三四五"
+PREVIEW_MARK = "预览"
 
 
 def slip_texts(data: SlipData) -> dict[str, str]:
@@ -65,10 +74,18 @@ def slip_texts(data: SlipData) -> dict[str, str]:
 
 
 def render_slip(
-    data: SlipData, paper: str = "A4", copies: Sequence[str] = (PATIENT_COPY, HOSPITAL_COPY)
+    data: SlipData,
+    paper: str = "A4",
+    copies: Sequence[str] = (PATIENT_COPY, HOSPITAL_COPY),
+    *,
+    preview: bool = False,
 ) -> bytes:
     """The slip as PDF bytes. ``paper`` is "A4" (copies side by side) or "A5" (a page each);
-    ``copies`` picks and orders the copies (``PATIENT_COPY``, ``HOSPITAL_COPY``).
+    ``copies`` picks and orders the copies (``PATIENT_COPY``, ``HOSPITAL_COPY``), each keeping
+    its own number (第一联 患者留存, 第二联 医院留存).
+
+    ``preview`` makes the page shown on screen before printing: 预览 across every copy and no
+    barcode, so a screenshot or a stray print of it is never taken for a slip.
 
     Raises ``MissingGlyphError`` naming the field of a character the fonts cannot draw."""
     if paper not in ("A4", "A5"):
@@ -76,23 +93,25 @@ def render_slip(
     if not copies or any(copy not in SLIP_COPY_NAMES for copy in copies):
         raise ValueError(f"联次应为 {', '.join(SLIP_COPY_NAMES)}：{copies}")
     check_fields(slip_texts(data))
-    labels = [f"第{ORDINALS[index]}联 {SLIP_COPY_NAMES[copy]}" for index, copy in enumerate(copies)]
+    labels = [slip_copy_label(copy) for copy in copies]
 
     def draw(canvas: Canvas) -> None:
         per_sheet = 1 if paper == "A5" else 2
         for start in range(0, len(labels), per_sheet):
             sheet = labels[start : start + per_sheet]
             overflow = [
-                _in_frame(canvas, i, _draw_copy, data, label) for i, label in enumerate(sheet)
+                _in_frame(canvas, i, _draw_copy, data, label, preview)
+                for i, label in enumerate(sheet)
             ]
-            _end_sheet(canvas, per_sheet)
+            _end_sheet(canvas, per_sheet, len(sheet) if preview else 0)
             if any(overflow):
                 for index, (label, rest) in enumerate(zip(sheet, overflow, strict=True)):
                     _in_frame(canvas, index, _draw_continuation, data, label, rest)
-                _end_sheet(canvas, per_sheet)
+                _end_sheet(canvas, per_sheet, len(sheet) if preview else 0)
 
     pagesize = A5 if paper == "A5" else landscape(A4)
-    return typeset.build_pdf(pagesize, TITLE, data.document_id, draw)
+    title = f"{TITLE}（{PREVIEW_MARK}）" if preview else TITLE
+    return typeset.build_pdf(pagesize, title, data.document_id, draw)
 
 
 def _in_frame(canvas: Canvas, index: int, draw, *args):
@@ -105,13 +124,21 @@ def _in_frame(canvas: Canvas, index: int, draw, *args):
         canvas.restoreState()
 
 
-def _end_sheet(canvas: Canvas, per_sheet: int) -> None:
+def _end_sheet(canvas: Canvas, per_sheet: int, stamped: int) -> None:
+    """Close the sheet: the cut line between two frames, then 预览 across the first
+    ``stamped`` frames (a preview's copies and their 续页), over everything drawn."""
     if per_sheet == 2:
         typeset.dashed_line(canvas, FRAME_W, 4 * mm, FRAME_W, FRAME_H - 4 * mm)
+    for index in range(stamped):
+        typeset.diagonal_stamp(
+            canvas, index * FRAME_W, 0, FRAME_W, FRAME_H, PREVIEW_MARK, typeset.GREY
+        )
     canvas.showPage()
 
 
-def _draw_copy(canvas: Canvas, data: SlipData, copy_label: str, origin_x: float) -> list:
+def _draw_copy(
+    canvas: Canvas, data: SlipData, copy_label: str, preview: bool, origin_x: float
+) -> list:
     """One copy in a frame; returns the clause lines that did not fit (for a 续 page)."""
     typeset.labelled_box(canvas, RIGHT, TOP + 3 * mm, copy_label, 7.5)
     if data.reprint_count:
@@ -123,7 +150,7 @@ def _draw_copy(canvas: Canvas, data: SlipData, copy_label: str, origin_x: float)
     if data.site.hospital_code:
         hospital += f"（机构编码 {data.site.hospital_code}）"
     typeset.draw_text(canvas, FRAME_W / 2, TOP - 13.5 * mm, hospital, 8.5, align="center")
-    y = _draw_number_block(canvas, data, TOP - 16 * mm, origin_x)
+    y = _draw_number_block(canvas, data, TOP - 16 * mm, origin_x, preview)
     y = _draw_person_table(canvas, data, y - 2 * mm)
     y = _draw_amounts(canvas, data, y - 2.5 * mm)
     y = _draw_year_and_mode(canvas, data, y - 4 * mm)
@@ -150,13 +177,24 @@ def _draw_continuation(
         typeset.void_stamp(canvas, 0, 0, FRAME_W, FRAME_H)
 
 
-def _draw_number_block(canvas: Canvas, data: SlipData, top: float, origin_x: float) -> float:
-    height = 12 * mm
+def _draw_number_block(
+    canvas: Canvas, data: SlipData, top: float, origin_x: float, preview: bool
+) -> float:
+    """The slip number in words and as a barcode (its quiet zones kept clear of any text);
+    a preview leaves the barcode out and says so in its place."""
+    height = NUMBER_BLOCK_H
     width = code128_width(data.slip_number, BARCODE_MODULE)
     bars_bottom = top - height + 3 * mm
     # Start the symbol on the module grid of the page, so every bar edge falls on a pixel edge.
     left = (RIGHT - width + origin_x) // BARCODE_MODULE * BARCODE_MODULE - origin_x
-    draw_code128(canvas, left, bars_bottom, data.slip_number, BARCODE_MODULE, height - 3.5 * mm)
+    if preview:
+        canvas.saveState()
+        canvas.setFillColorRGB(*typeset.GREY)
+        note = "预览：不含条码，不作结算凭证"
+        typeset.draw_text(canvas, left + width / 2, bars_bottom + 4 * mm, note, 8, align="center")
+        canvas.restoreState()
+    else:
+        draw_code128(canvas, left, bars_bottom, data.slip_number, BARCODE_MODULE, BARCODE_HEIGHT)
     typeset.draw_text(
         canvas, left + width / 2, top - height + 0.5 * mm, data.slip_number, SMALL, align="center"
     )

@@ -170,13 +170,24 @@ def labelled_box(
 
 def void_stamp(canvas: Canvas, left: float, bottom: float, width: float, height: float) -> None:
     """作废 written large and diagonally across the area, in red, over everything drawn."""
+    diagonal_stamp(canvas, left, bottom, width, height, "作废", RED)
+
+
+def diagonal_stamp(
+    canvas: Canvas, left: float, bottom: float, width: float, height: float, text: str, color
+) -> None:
+    """Two characters written large and framed, diagonally across the area, translucent in
+    ``color`` over everything drawn (作废 on a voided slip, 预览 on a preview)."""
     canvas.saveState()
-    canvas.setFillColorRGB(*RED, alpha=0.35)
-    canvas.setStrokeColorRGB(*RED, alpha=0.6)
+    area = canvas.beginPath()
+    area.rect(left, bottom, width, height)
+    canvas.clipPath(area, stroke=0, fill=0)  # the frame's stamp never crosses the cut line
+    canvas.setFillColorRGB(*color, alpha=0.35)
+    canvas.setStrokeColorRGB(*color, alpha=0.6)
     canvas.translate(left + width / 2, bottom + height / 2)
     canvas.rotate(35)
     size = min(width, height) * 0.42
-    draw_text(canvas, 0, -size / 3, "作废", size, align="center")
+    draw_text(canvas, 0, -size / 3, text, size, align="center")
     canvas.setLineWidth(3)
     canvas.rect(-size * 1.15, -size * 0.6, size * 2.3, size * 1.2)
     canvas.restoreState()

@@ -31,11 +31,18 @@ def frozen() -> Path:
     return DIST
 
 
-def run_frozen(frozen: Path, tmp_path: Path, *args: str, stdin: str = "", exe: str = "onestop-cli"):
+def run_frozen(
+    frozen: Path,
+    tmp_path: Path,
+    *args: str,
+    stdin: str = "",
+    exe: str = "onestop-cli",
+    path: str = "/usr/bin:/bin",
+):
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     env = {
-        "PATH": "/usr/bin:/bin",
+        "PATH": path,
         "HOME": str(home),
         "LANG": "C.UTF-8",
         "QT_QPA_PLATFORM": "offscreen",
@@ -121,3 +128,36 @@ def test_window_starts_offscreen_and_exits(frozen, tmp_path):
     # the window was shown, then the (new, demo) database checked, opened and sign-in asked
     assert "shown" in lines and "ready" in lines
     assert env_db.exists()
+
+
+def test_slip_preview_renders_with_no_poppler_on_the_machine(frozen, tmp_path):
+    """The print preview's pages come from the same in-process renderer as the window's
+    (PDFium, shipped in the build), with a PATH that holds no pdftoppm at all."""
+    import sqlite3
+
+    database = tmp_path / "desk.sqlite3"
+    made = run_frozen(frozen, tmp_path, "demo", "--db", str(database))
+    assert made.returncode == 0, made.stderr
+    with sqlite3.connect(database) as connection:
+        (slip,) = connection.execute(
+            "SELECT slip_number FROM settlement WHERE voided_at IS NULL ORDER BY id LIMIT 1"
+        ).fetchone()
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    out = tmp_path / "preview.png"
+    done = run_frozen(
+        frozen,
+        tmp_path,
+        *("print", "slip", "--slip", slip, "--preview", "--paper", "A5"),
+        *("--out", str(out), "--db", str(database)),
+        path=str(empty),
+    )
+    assert done.returncode == 0, done.stderr
+    pages = sorted(tmp_path.glob("preview-*.png"))
+    assert len(pages) >= 2  # an A5 page per copy
+    for page in pages:
+        header = page.read_bytes()[:24]
+        assert header[:8] == b"\x89PNG\r\n\x1a\n"
+        # 148 × 210 mm at 150 dpi
+        width, height = int.from_bytes(header[16:20]), int.from_bytes(header[20:24])
+        assert abs(width - 874) <= 1 and abs(height - 1240) <= 1

@@ -1,6 +1,7 @@
 """Documents rebuilt from a real store (a SQLite file with the demo's cases and a 靖江 referral
 case registered through the services), and the ``print`` command end to end."""
 
+import io
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import squeeze
+from pypdf import PdfReader
 
 from app.demo import build_demo
 from app.identity import make_resident_id
@@ -162,7 +164,9 @@ def _print(*args, env=None) -> subprocess.CompletedProcess:
     )
 
 
-def test_print_command_marks_reprints_and_counts_only_real_prints(store_file, tmp_path, read_text):
+def test_print_command_marks_reprints_and_counts_only_real_prints(
+    store_file, tmp_path, read_text, read_barcodes
+):
     slip = "LX01-2026-000002"
     outs = [tmp_path / f"{name}.pdf" for name in ("first", "preview", "second", "third")]
     flags = [[], ["--preview"], [], ["--paper", "A5"]]
@@ -173,7 +177,35 @@ def test_print_command_marks_reprints_and_counts_only_real_prints(store_file, tm
     assert "补打" not in first
     assert "补打（第1次）" in preview and "补打（第1次）" in second
     assert "补打（第2次）" in third
-    assert outs[1].read_bytes() == outs[2].read_bytes()  # the preview is the page printed
+    preview_pdf = outs[1].read_bytes()
+    assert "预览" in preview and "预览" not in second
+    assert read_barcodes(preview_pdf) == [[]]  # a preview is not a slip: no barcode
+    assert read_barcodes(outs[2].read_bytes()) == [[slip]]
+
+
+def test_print_command_numbers_a_copy_printed_alone_as_everywhere(store, store_file, tmp_path):
+    from app.bundle.export import default_slip_renderer
+
+    slip = "LX01-2026-000002"
+    out = tmp_path / "hospital.pdf"
+    args = ("--copies", "hospital", "--paper", "A5", "--preview", "--db", str(store_file))
+    done = _print("slip", "--slip", slip, "--out", str(out), *args)
+    assert done.returncode == 0, done.stderr
+    with store.read() as session:
+        bundled = default_slip_renderer(session, slip)
+    for pdf in (out.read_bytes(), bundled):
+        text = squeeze("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
+        assert "第二联医院留存" in text and "第一联" not in text
+
+
+def test_print_command_writes_preview_pages_as_images(store_file, tmp_path, read_barcodes):
+    out = tmp_path / "preview.png"
+    args = ("--preview", "--paper", "A5", "--db", str(store_file))
+    done = _print("slip", "--slip", "LX01-2026-000002", "--out", str(out), *args)
+    assert done.returncode == 0, done.stderr
+    pages = sorted(tmp_path.glob("preview-*.png"))
+    assert [page.name for page in pages] == ["preview-1.png", "preview-2.png"]
+    assert pages[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_print_command_voided_slip(store, store_file, tmp_path, read_text):

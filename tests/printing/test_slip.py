@@ -7,15 +7,19 @@ import sys
 from decimal import ROUND_DOWN, Decimal
 
 import pypdf
+import pypdfium2
+import pypdfium2.raw as pdfium_c
 import pytest
 from conftest import CASES, squeeze
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reportlab.lib.units import mm
 
 from app.fonts import MissingGlyphError
 from app.printing.capital import capital_figures
+from app.printing.code128 import QUIET_MODULES
 from app.printing.records import HOSPITAL_COPY, PATIENT_COPY, Patient
-from app.printing.slip import render_slip
+from app.printing.slip import BARCODE_MODULE, FRAME_W, render_slip
 
 
 def test_slip_shows_amounts_capitals_names_and_clauses(case, make_slip, read_text):
@@ -148,6 +152,64 @@ def test_barcode_scans_back_to_the_slip_number(case, make_slip, read_barcodes, p
         assert set(symbols) == {case.slip_number}
 
 
+@pytest.mark.parametrize("paper", ["A4", "A5"])
+def test_preview_is_marked_and_carries_no_barcode(case, make_slip, read_barcodes, paper):
+    slip = make_slip(case)
+    preview = render_slip(slip, paper=paper, preview=True)
+    pages = pypdf.PdfReader(io.BytesIO(preview)).pages
+    printed = pypdf.PdfReader(io.BytesIO(render_slip(slip, paper=paper))).pages
+    assert len(pages) == len(printed)
+    for page in pages:
+        # 预览 stamped across each copy (rotated text: read in content order with pypdf)
+        assert page.extract_text().count("预览") >= (2 if paper == "A4" else 1) + 1
+    assert read_barcodes(preview) == [[]] * len(pages)
+
+
+def _bars_and_others(page) -> tuple[list, list]:
+    """The page's objects as (left, bottom, right, top) boxes in points: the barcode's bars
+    (narrow, tall, filled paths) and everything else drawn."""
+    bars, others = [], []
+    for item in page.get_objects():
+        box = item.get_bounds()
+        left, bottom, right, top = box
+        tall = 2 * mm < top - bottom < 20 * mm  # bars, not the cut line
+        if item.type == pdfium_c.FPDF_PAGEOBJ_PATH and right - left < 2 * mm and tall:
+            bars.append(box)
+            continue
+        others.append(box)
+    return bars, others
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5"])
+def test_barcode_is_ten_mm_tall_with_its_quiet_zones_clear(make_slip, paper):
+    slip = make_slip(CASES["taierzhuang"], reprint_count=3, voided=True, void_reason="录入错误")
+    document = pypdfium2.PdfDocument(render_slip(slip, paper=paper))
+    copies = 0
+    for page in document:
+        bars, others = _bars_and_others(page)
+        # one symbol per frame (A5 frames side by side on A4)
+        for frame in {int(left // FRAME_W) for left, *_ in bars}:
+            mine = [bar for bar in bars if int(bar[0] // FRAME_W) == frame]
+            copies += 1
+            left = min(bar[0] for bar in mine)
+            right = max(bar[2] for bar in mine)
+            bottom = max(bar[1] for bar in mine)
+            top = min(bar[3] for bar in mine)
+            assert top - bottom >= 10 * mm - 0.01
+            quiet = QUIET_MODULES * BARCODE_MODULE
+            for zone in ((left - quiet, left), (right, right + quiet)):
+                for other in others:
+                    overlaps_x = other[0] < zone[1] - 0.01 and other[2] > zone[0] + 0.01
+                    overlaps_y = other[1] < top and other[3] > bottom
+                    # the void stamp is translucent, drawn over everything on purpose
+                    assert not (overlaps_x and overlaps_y and other[2] - other[0] < 100 * mm), (
+                        zone,
+                        other,
+                    )
+            assert (frame + 1) * FRAME_W - right >= quiet
+    assert copies == 2
+
+
 def test_a4_puts_both_copies_on_one_landscape_sheet(make_slip, read_text):
 
     pages = read_text(render_slip(make_slip(CASES["lanxi"]), paper="A4"))
@@ -159,8 +221,16 @@ def test_site_may_print_one_copy_only(make_slip, read_text):
 
     pages = read_text(render_slip(make_slip(CASES["lanxi"]), paper="A5", copies=[HOSPITAL_COPY]))
     assert len(pages) == 1
-    assert "第一联医院留存" in pages[0]
-    assert "患者留存" not in pages[0]
+    # The hospital's copy keeps its number printed alone (as in the claim bundle).
+    assert "第二联医院留存" in pages[0]
+    assert "患者留存" not in pages[0] and "第一联" not in pages[0]
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5"])
+def test_copies_keep_their_numbers_in_any_order(make_slip, read_text, paper):
+    pdf = render_slip(make_slip(CASES["lanxi"]), paper=paper, copies=[HOSPITAL_COPY, PATIENT_COPY])
+    text = "".join(read_text(pdf))
+    assert text.index("第二联医院留存") < text.index("第一联患者留存")
 
 
 def test_reprint_is_marked_with_its_count(make_slip, read_text):

@@ -145,7 +145,7 @@ def window(qtbot, settings, desk, accounts, monkeypatch):
     monkeypatch.setattr(
         main_window,
         "preview_and_print",
-        lambda _parent, pdf, title, _printer: shown.previewed.append((title, pdf)),
+        lambda _parent, pdf, title, _printer, **_preview: shown.previewed.append((title, pdf)),
     )
     qtbot.addWidget(shown)
     shown.attach(desk)

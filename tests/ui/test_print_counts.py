@@ -17,9 +17,11 @@ def test_only_a_real_print_makes_the_next_copy_a_reprint(qtbot, window, settled_
     slip = settled_slip
     answers = iter([False, True, True])
     seen = []
+    shown = []
 
-    def preview(_parent, pdf, title, _printer):
+    def preview(_parent, pdf, title, _printer, preview_pdf):
         seen.append(pdf)
+        shown.append(preview_pdf)
         return next(answers)
 
     monkeypatch.setattr(main_window, "preview_and_print", preview)
@@ -30,3 +32,6 @@ def test_only_a_real_print_makes_the_next_copy_a_reprint(qtbot, window, settled_
     assert "补打" not in closed_unprinted
     assert "补打" not in first_print  # the preview before it was closed without printing
     assert "补打" in second_print
+    # What the clerk sees before printing is marked as a preview; the slip printed is not.
+    assert all("预览" in text_of(pdf) for pdf in shown)
+    assert not any("预览" in text_of(pdf) for pdf in seen)
