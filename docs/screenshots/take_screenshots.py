@@ -18,6 +18,17 @@ from ui.qt import QSettings  # noqa: E402
 
 
 def settle(app, rounds: int = 20) -> None:
+    """Process events until every call the window handed to the desk (ui.ops) is back."""
+    import time
+
+    from ui import ops
+
+    for _ in range(rounds):
+        app.processEvents()
+    deadline = time.monotonic() + 30
+    while ops.pending() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
     for _ in range(rounds):
         app.processEvents()
 
@@ -95,9 +106,11 @@ def main() -> int:
 
     open_row = next(row for row in desk.work_list())
     window.show_work_list()
+    settle(app)
     window.select_admission(open_row.admission_id)
     settle(app)
     window.open_discharge()
+    settle(app)
     dialog = window.discharge
     for key, text in {
         "total": "52000.00",
