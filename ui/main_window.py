@@ -14,7 +14,7 @@ from ui.case_table import CaseFilter, CaseTableModel
 from ui.discharge_dialog import DischargeDialog
 from ui.drafts import DraftBox
 from ui.ops import activity, run_in_background
-from ui.printing import preview_and_print, save_pdf
+from ui.printing import RenderedPages, preview_and_print, render_for_print, save_pdf
 from ui.qt import (
     QAbstractItemView,
     QAction,
@@ -496,18 +496,22 @@ class MainWindow(QMainWindow):
         paper = options.PAPER.read(self.settings)
         printer = options.PRINTER.read(self.settings)
 
-        def done(pdfs: tuple[bytes, bytes]) -> None:
-            pdf, preview = pdfs
+        def make() -> tuple[bytes, bytes, RenderedPages]:
+            # The PDFs and their pages, all off the GUI thread.
+            pdf = desk.slip_pdf(slip_number, paper=paper)
+            preview = desk.slip_pdf(slip_number, paper=paper, preview=True)
+            return pdf, preview, render_for_print(pdf, preview)
+
+        def done(made: tuple[bytes, bytes, RenderedPages]) -> None:
+            pdf, preview, pages = made
             self.printed.emit(slip_number)
+            title = f"结算单 {slip_number}"
             # Only a print that happened counts: a preview closed unprinted is no reprint.
-            if preview_and_print(self, pdf, f"结算单 {slip_number}", printer, preview_pdf=preview):
+            if preview_and_print(self, pdf, title, printer, preview_pdf=preview, rendered=pages):
                 self._run(lambda: desk.record_print(slip_number, paper), lambda _: None, "记录打印")
 
         run_in_background(
-            lambda: (
-                desk.slip_pdf(slip_number, paper=paper),
-                desk.slip_pdf(slip_number, paper=paper, preview=True),
-            ),
+            make,
             done,
             lambda error: QMessageBox.warning(self, "未能生成结算单", str(error)),
         )
@@ -529,13 +533,17 @@ class MainWindow(QMainWindow):
         desk = self.desk
         printer = options.PRINTER.read(self.settings)
 
-        def done(made: tuple[str, bytes]) -> None:
-            title, pdf = made
+        def made_and_rendered() -> tuple[str, bytes, RenderedPages]:
+            title, pdf = make(desk)
+            return title, pdf, render_for_print(pdf)
+
+        def done(made: tuple[str, bytes, RenderedPages]) -> None:
+            title, pdf, pages = made
             self.printed.emit(title)
-            preview_and_print(self, pdf, title, printer)
+            preview_and_print(self, pdf, title, printer, rendered=pages)
 
         run_in_background(
-            lambda: make(desk),
+            made_and_rendered,
             done,
             lambda error: QMessageBox.warning(self, "未能生成文书", str(error)),
         )

@@ -9,6 +9,7 @@ A slip's preview is not the slip: the dialog shows the preview pages (预览 acr
 barcode) and sends the slip's own pages to the printer only when the clerk prints.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.printing.raster import PageImage, render_pages
@@ -141,23 +142,44 @@ class PrintPreview(QDialog):
             self.accept()
 
 
+@dataclass(frozen=True)
+class RenderedPages:
+    """A document's pages rendered for the printer, and the preview's pages (None: the
+    document's own). Made by ``render_for_print``, which touches no widget."""
+
+    printed: list[PageImage]
+    shown: list[PageImage] | None
+
+
+def render_for_print(pdf: bytes, preview_pdf: bytes = b"") -> RenderedPages:
+    """Rasterise ``pdf`` (and its preview) in this process; safe off the GUI thread."""
+    shown = render_pages(preview_pdf, PREVIEW_DPI) if preview_pdf else None
+    return RenderedPages(render_pages(pdf, PRINT_DPI), shown)
+
+
 def preview_and_print(
-    parent: QWidget, pdf: bytes, title: str, printer_name: str = "", preview_pdf: bytes = b""
+    parent: QWidget,
+    pdf: bytes,
+    title: str,
+    printer_name: str = "",
+    preview_pdf: bytes = b"",
+    rendered: RenderedPages | None = None,
 ) -> bool:
     """The print preview of ``preview_pdf`` (or of ``pdf`` itself when none is given); ``pdf``'s
-    pages are what gets printed. True only when the pages went to a printer."""
+    pages are what gets printed. ``rendered``: the pages already rendered off the GUI thread
+    (``render_for_print``). True only when the pages went to a printer."""
     printing = print_support()
     try:
-        rendered = render_pages(pdf, PRINT_DPI)
-        shown = page_images(preview_pdf, PREVIEW_DPI) if preview_pdf else None
+        rendered = rendered or render_for_print(pdf, preview_pdf)
     except Exception as exc:  # a PDF PDFium cannot read: say so, count nothing
         QMessageBox.warning(parent, "未能显示打印预览", f"{title}：{exc}")
         return False
-    printed = [as_qimage(page) for page in rendered]
+    printed = [as_qimage(page) for page in rendered.printed]
+    shown = [as_qimage(page) for page in rendered.shown] if rendered.shown else None
     printer = printing.QPrinter(printing.QPrinter.PrinterMode.HighResolution)
     if printer_name:
         printer.setPrinterName(printer_name)
     printer.setDocName(title)
-    fit_printer_to(printer, rendered[0])
+    fit_printer_to(printer, rendered.printed[0])
     dialog = PrintPreview(parent, printer, shown or printed, printed, title)
     return dialog.exec() == QDialog.DialogCode.Accepted

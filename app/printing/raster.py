@@ -6,12 +6,16 @@ line writes it as PNG with ``png_bytes`` (zlib only: no imaging library is neede
 """
 
 import struct
+import threading
 import zlib
 from dataclasses import dataclass
 
 import pypdfium2
 
 POINTS_PER_INCH = 72
+# PDFium is not thread-safe: pages are rendered one document at a time, from whichever thread
+# (the window renders off its GUI thread).
+_PDFIUM = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,11 @@ class PageImage:
 
 def render_pages(pdf: bytes, dpi: int) -> list[PageImage]:
     """Every page of ``pdf`` at ``dpi`` pixels per inch, white background."""
+    with _PDFIUM:
+        return _render(pdf, dpi)
+
+
+def _render(pdf: bytes, dpi: int) -> list[PageImage]:
     document = pypdfium2.PdfDocument(pdf)
     try:
         pages = []

@@ -19,9 +19,11 @@ def test_only_a_real_print_makes_the_next_copy_a_reprint(qtbot, window, settled_
     seen = []
     shown = []
 
-    def preview(_parent, pdf, title, _printer, preview_pdf):
+    def preview(_parent, pdf, title, _printer, preview_pdf, rendered):
         seen.append(pdf)
         shown.append(preview_pdf)
+        # The pages arrive rendered (off the GUI thread): the slip and its 预览 page.
+        assert rendered.printed and rendered.shown
         return next(answers)
 
     monkeypatch.setattr(main_window, "preview_and_print", preview)
