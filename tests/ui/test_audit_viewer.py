@@ -33,6 +33,7 @@ def viewer(qtbot, window, desk, registered):
     window.audit_action.trigger()
     shown = window.audit_viewer
     qtbot.addWidget(shown)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     return shown
 
 
@@ -57,31 +58,36 @@ def test_audit_rows_show_id_numbers_masked(viewer, registered):
     assert not any(registered in cell for cell in every_cell)
 
 
-def test_filters_by_clerk_action_case_and_date(viewer, desk):
+def test_filters_by_clerk_action_case_and_date(qtbot, viewer, desk):
     viewer.clerk.setText(CLERK)
     viewer.refresh()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert set(cells(viewer.model, 2)) == {CLERK}
     assert viewer.count.text().startswith(f"共 {viewer.model.rowCount()} 条")
 
     viewer.clerk.setText("")
     viewer.action.setCurrentIndex(viewer.action.findData("login"))
     viewer.refresh()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert set(cells(viewer.model, 3)) == {"登录"}
     assert SUPERVISOR in cells(viewer.model, 2)
 
     viewer.action.setCurrentIndex(0)
     viewer.entity_id.setText(SUPERVISOR)  # the supervisor's account as the object
     viewer.refresh()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert set(cells(viewer.model, 5)) == {SUPERVISOR}
 
     viewer.entity_id.setText("")
     tomorrow = date.today() + timedelta(days=1)
     viewer.since.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
     viewer.refresh()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert viewer.model.rowCount() == 0
     viewer.since.setDate(QDate.currentDate())
     viewer.until.setDate(QDate.currentDate())
     viewer.refresh()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert viewer.model.rowCount() > 0
 
 
@@ -89,6 +95,7 @@ def test_exports_csv_and_xlsx_masked(qtbot, viewer, registered, tmp_path, monkey
     masked = registered[:6] + "********" + registered[-4:]
     viewer.clerk.setText(CLERK)
     viewer.refresh()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     shown = viewer.model.rowCount()
 
     target = tmp_path / "审计.csv"
