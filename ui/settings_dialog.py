@@ -1,10 +1,12 @@
 """设置: the registered pages side by side with their titles; OK saves every page."""
 
+from ui.ops import run_in_background
 from ui.qt import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QListWidget,
+    QMessageBox,
     QSettings,
     QStackedWidget,
     QVBoxLayout,
@@ -22,9 +24,10 @@ class SettingsDialog(QDialog):
         self.titles = QListWidget(self)
         self.stack = QStackedWidget(self)
         self.pages: dict[str, SettingsPage] = {}
+        self.desk = desk
         for page_class in PAGES:
             page = page_class(settings, desk, self.stack)
-            page.load()
+            page.load(None)
             self.pages[page.NAME] = page
             self.titles.addItem(page.TITLE)
             self.stack.addWidget(page)
@@ -32,7 +35,7 @@ class SettingsDialog(QDialog):
         self.titles.setCurrentRow(0)
         self.titles.setMaximumWidth(160)
         buttons = QDialogButtonBox(self)
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -42,11 +45,47 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
         layout.addWidget(buttons)
+        if desk is not None:
+            # The store's values arrive from the desk's thread; until then nothing is saved.
+            self.save_button.setEnabled(False)
+            run_in_background(desk.settings_values, self._loaded, self._refused, owner=self)
+
+    def _loaded(self, values: dict) -> None:
+        for page in self.pages.values():
+            page.load(values)
+        self.save_button.setEnabled(True)
 
     def save(self) -> None:
+        if not self.save_button.isEnabled():
+            return
         for index, page in enumerate(self.pages.values()):
-            if not page.save():
+            if not page.check():
                 self.titles.setCurrentRow(index)
                 return
+        if self.desk is None:
+            self._saved(None)
+            return
+        changes: dict[str, object] = {}
+        for page in self.pages.values():
+            changes.update(page.changes())
+        folder = self.pages["data"].data_folder() if "data" in self.pages else None
+        desk = self.desk
+        self.save_button.setEnabled(False)
+        run_in_background(
+            lambda: desk.save_settings(changes, folder), self._saved, self._refused, owner=self
+        )
+
+    def _saved(self, _none) -> None:
+        for page in self.pages.values():
+            page.keep()
         self.settings.sync()
         self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        """Put a refused option on its field and show its page."""
+        self.save_button.setEnabled(True)
+        for index, page in enumerate(self.pages.values()):
+            if page.show_refusal(error):
+                self.titles.setCurrentRow(index)
+                return
+        QMessageBox.warning(self, "未能保存设置", str(error))

@@ -10,7 +10,6 @@ with QSettings.
 
 from app.services import settings as store_settings
 from app.services.access import ROLE_NAMES, role_allows
-from app.services.errors import ServiceError
 from ui import settings as options
 from ui.fields import CheckedLineEdit
 from ui.option_editors import OptionEditor
@@ -36,6 +35,12 @@ def register_page(page: type["SettingsPage"]) -> type["SettingsPage"]:
 
 
 class SettingsPage(QWidget):
+    """``load(values)`` fills the page (``values``: the store-wide options as the desk read
+    them, off the GUI thread; None before they arrive or with no store); ``check()`` refuses
+    what needs no store; ``changes()`` is what the desk saves; ``keep()`` writes this user's
+    own preferences once the desk has saved; ``show_refusal`` puts a refused option on its
+    field (True when it is this page's)."""
+
     NAME = ""
     TITLE = ""
     ORDER = 0
@@ -46,12 +51,20 @@ class SettingsPage(QWidget):
         self.desk = desk
         self.form = QFormLayout(self)
 
-    def load(self) -> None:
+    def load(self, values: dict | None) -> None:
         raise NotImplementedError
 
-    def save(self) -> bool:
-        """Store the page; False (with the error shown on its field) when it cannot."""
-        raise NotImplementedError
+    def check(self) -> bool:
+        return True
+
+    def changes(self) -> dict[str, object]:
+        return {}
+
+    def keep(self) -> None:
+        """Write this user's own preferences (QSettings)."""
+
+    def show_refusal(self, error: Exception) -> bool:
+        return False
 
     def may_change(self, role: str) -> bool:
         """Whether the signed-in user may change what needs ``role`` (a database without
@@ -85,29 +98,28 @@ class StoreOptionsPage(SettingsPage):
             label.setWordWrap(True)
             self.form.addRow("", label)
 
-    def load(self) -> None:
-        current = (
-            store_settings.values(self.desk.store)
-            if self.desk is not None
-            else {key: store_settings.option(key).default for key in self.OPTIONS}
-        )
+    def load(self, values: dict | None) -> None:
+        current = values or {key: store_settings.option(key).default for key in self.OPTIONS}
         for key, editor in self.editors.items():
             editor.set_value(current[key])
             role = editor.option.role
-            editor.set_read_only(not self.may_change(role), _read_only_reason(role))
+            # Read-only until the store's values are in, and then where the role may not.
+            editor.set_read_only(
+                values is None or not self.may_change(role), _read_only_reason(role)
+            )
 
-    def save(self) -> bool:
+    def changes(self) -> dict[str, object]:
         if self.desk is None:
-            return True
+            return {}
         for editor in self.editors.values():
             editor.set_error(None)
-        changes = {key: editor.value() for key, editor in self.editors.items()}
-        try:
-            store_settings.save(self.desk.store, self.desk.clerk, changes)
-        except ServiceError as exc:
-            editor = self.editors.get(exc.field) or next(iter(self.editors.values()))
-            editor.set_error(str(exc))
+        return {key: editor.value() for key, editor in self.editors.items()}
+
+    def show_refusal(self, error: Exception) -> bool:
+        editor = self.editors.get(getattr(error, "field", ""))
+        if editor is None:
             return False
+        editor.set_error(str(error))
         return True
 
 
@@ -155,17 +167,16 @@ class PrintPage(SettingsPage):
         self.form.addRow("打印机：", self.printer)
         self.form.addRow("结算单纸张：", self.paper)
 
-    def load(self) -> None:
+    def load(self, values: dict | None) -> None:
         printer = options.PRINTER.read(self.settings)
         if printer and self.printer.findData(printer) < 0:
             self.printer.addItem(f"{printer}（未连接）", printer)
         self.printer.setCurrentIndex(max(self.printer.findData(printer), 0))
         self.paper.setCurrentIndex(max(self.paper.findData(options.PAPER.read(self.settings)), 0))
 
-    def save(self) -> bool:
+    def keep(self) -> None:
         self.settings.setValue(options.PRINTER.key, self.printer.currentData())
         self.settings.setValue(options.PAPER.key, self.paper.currentData())
-        return True
 
 
 @register_page
@@ -200,26 +211,28 @@ class DataPage(SettingsPage):
         if folder:
             self.folder.setText(folder)
 
-    def load(self) -> None:
-        self.folder.setText(store_settings.data_folder())
-        editable = self.may_change(store_settings.DATA_FOLDER_ROLE)
+    def load(self, values: dict | None) -> None:
+        self.folder.setText(str((values or {}).get("data.folder", "")))
+        editable = values is not None and self.may_change(store_settings.DATA_FOLDER_ROLE)
         self.folder.edit.setReadOnly(not editable)
         self.browse.setEnabled(editable)
         self.clerk.setText(options.CLERK.read(self.settings))
 
-    def save(self) -> bool:
-        if not self.clerk.text().strip():
-            self.clerk.set_error("不能为空")
+    def check(self) -> bool:
+        self.clerk.set_error(None if self.clerk.text().strip() else "不能为空")
+        self.folder.set_error(None)
+        return bool(self.clerk.text().strip())
+
+    def data_folder(self) -> str | None:
+        """The folder to hand to the desk (None: there is no store to record it in)."""
+        return self.folder.text() if self.desk is not None else None
+
+    def show_refusal(self, error: Exception) -> bool:
+        if getattr(error, "field", "") != "data.folder":
             return False
-        if self.desk is not None:
-            self.folder.set_error(None)
-            try:
-                store_settings.choose_data_folder(
-                    self.desk.store, self.desk.clerk, self.folder.text()
-                )
-            except ServiceError as exc:
-                self.folder.set_error(exc.message)
-                return False
+        self.folder.set_error(getattr(error, "message", str(error)))
+        return True
+
+    def keep(self) -> None:
         # Only the name offered at sign-in: the clerk services record is the signed-in user.
         self.settings.setValue(options.CLERK.key, self.clerk.text().strip())
-        return True

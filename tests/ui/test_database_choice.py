@@ -9,6 +9,7 @@ from app.cli import main
 from app.paths import database_target
 from app.services import save_site
 from db import open_store
+from ui import ops
 from ui.launch import window_database
 from ui.settings_dialog import SettingsDialog
 
@@ -39,9 +40,11 @@ def test_the_data_folder_chosen_in_the_window_is_the_one_the_cli_opens(
 
     dialog = SettingsDialog(settings, desk)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     dialog.pages["data"].folder.setText(str(chosen))
     dialog.pages["data"].clerk.setText("李经办")
     dialog.save()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert dialog.result() == dialog.DialogCode.Accepted
 
     assert window_database(Args(), settings) == target == database_target()
@@ -78,10 +81,13 @@ def test_an_older_versions_data_folder_is_carried_into_database_txt(
 def test_a_clerk_cannot_move_the_data_folder(qtbot, settings, window, tmp_path):
     dialog = SettingsDialog(settings, window.desk)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     page = dialog.pages["data"]
     assert page.folder.edit.isReadOnly() and not page.browse.isEnabled()
     page.clerk.setText("测试经办")
     page.folder.setText(str(tmp_path))  # even if typed somehow, the service refuses
-    assert not page.save()
+    dialog.save()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+    assert dialog.result() != dialog.DialogCode.Accepted
     assert "更改数据目录须由主管操作" in page.folder.error_text()
     assert database_target() != str(tmp_path / "desk.sqlite3")

@@ -4,14 +4,21 @@ force with their clauses."""
 
 from app.services import settings as site_settings
 from tests.ui.accounts import CLERK, SUPERVISOR, SUPERVISOR_PW
+from ui import ops
 from ui import settings as options
 from ui.policy_viewer import PolicyViewer
 from ui.settings_dialog import SettingsDialog
 
 
+def settle(qtbot) -> None:
+    """Wait for the store's values, or a save, to come back from the desk's thread."""
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+
+
 def open_dialog(qtbot, settings, desk=None):
     dialog = SettingsDialog(settings, desk)
     qtbot.addWidget(dialog)
+    settle(qtbot)
     return dialog
 
 
@@ -27,6 +34,7 @@ def test_settings_round_trip_through_the_store_and_qsettings(qtbot, settings, de
     dialog.pages["print"].paper.setCurrentIndex(dialog.pages["print"].paper.findData("A5"))
     dialog.pages["data"].clerk.setText("李经办")
     dialog.save()
+    settle(qtbot)
     assert dialog.result() == dialog.DialogCode.Accepted
 
     stored = site_settings.values(desk.store)
@@ -49,6 +57,7 @@ def test_settings_refuse_an_empty_clerk_on_its_page(qtbot, settings):
     dialog = open_dialog(qtbot, settings)
     dialog.pages["data"].clerk.setText("")
     dialog.save()
+    settle(qtbot)
     assert dialog.result() != dialog.DialogCode.Accepted
     assert dialog.pages["data"].clerk.error_text() == "经办人：不能为空"
     assert dialog.stack.currentWidget() is dialog.pages["data"]
@@ -59,6 +68,7 @@ def test_bad_site_code_is_named_on_its_field(qtbot, settings, desk):
     dialog.pages["site"].editors["site.code"].set_value("1x")
     dialog.pages["data"].clerk.setText("李经办")
     dialog.save()
+    settle(qtbot)
     assert dialog.result() != dialog.DialogCode.Accepted
     error = dialog.pages["site"].editors["site.code"].error_text()
     assert error.startswith("站点代码：应为2到10位")
@@ -71,6 +81,7 @@ def test_a_clerk_saves_the_settings_unchanged(qtbot, settings, window):
     dialog = open_dialog(qtbot, settings, window.desk)
     dialog.pages["data"].clerk.setText(CLERK)
     dialog.save()
+    settle(qtbot)
     assert dialog.result() == dialog.DialogCode.Accepted
 
 
@@ -86,6 +97,7 @@ def test_a_clerk_sees_site_options_read_only_and_may_change_the_interval(qtbot, 
     interval.set_value(20)
     dialog.pages["data"].clerk.setText(CLERK)
     dialog.save()
+    settle(qtbot)
     assert dialog.result() == dialog.DialogCode.Accepted
     assert site_settings.get(window.desk.store, "sync.interval_minutes") == 20
 
@@ -100,6 +112,7 @@ def test_a_supervisor_changes_a_site_option_and_it_is_audited(qtbot, settings, w
     name.set_value("兰溪市人民医院")
     dialog.pages["data"].clerk.setText(SUPERVISOR)
     dialog.save()
+    settle(qtbot)
     assert dialog.result() == dialog.DialogCode.Accepted
     rows = query_audit(window.desk.store, AuditFilter(entity="site", clerk=SUPERVISOR))
     assert rows and "兰溪市人民医院" in rows[-1].changes
