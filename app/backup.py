@@ -292,12 +292,6 @@ def restore(backup_file: Path, target: str | Path, now: datetime | None = None) 
 
 
 def _is_desk_database(path: Path) -> bool:
-    try:
-        connection = sqlite3.connect(path)
-        try:
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError:
-        return False
-    return {"alembic_version", "settlement", "audit_event"} <= tables
+    from app.store_marks import sqlite_tables
+
+    return {"alembic_version", "settlement", "audit_event"} <= (sqlite_tables(path) or set())

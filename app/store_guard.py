@@ -31,6 +31,7 @@ from app.store_marks import (
     record_marks,
     recorded_marks,
     side_file,
+    sqlite_tables,
 )
 
 DEMO_MARK = "demo_database"
@@ -73,13 +74,8 @@ def missing_problem(path: Path) -> str | None:
 
 def foreign_problem(path: Path) -> str | None:
     """None for a database of this application (or one with no tables yet)."""
-    try:
-        connection = sqlite3.connect(path)
-        try:
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError:
+    tables = sqlite_tables(path)
+    if tables is None:
         return None  # the integrity check names what is wrong
     if tables and "alembic_version" not in tables:
         return f"不是本系统的数据库文件：{path}。请检查 --db 路径；该文件未被改动。"

@@ -77,3 +77,15 @@ def record_marks(db_path: Path, marks: dict[str, int], by: str) -> None:
         os.replace(partial, final)
     except OSError:
         partial.unlink(missing_ok=True)
+
+
+def sqlite_tables(path: Path) -> set[str] | None:
+    """The tables of the SQLite file at ``path``; None when it is not a readable database."""
+    try:
+        connection = sqlite3.connect(path)
+        try:
+            return {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return None
