@@ -5,9 +5,10 @@ so a form can list them all at once. Besides length and character classes, a pas
 refused when it is a common one (``resources/common_passwords.txt``, compared in any case and
 with @→a, 0→o and the like undone) or when more than half of it is made of such passwords,
 keyboard runs (qwerty, 1qaz2wsx), sequences (abcdefg, 654321) or repeats (aaaa, 1212): the
-class rules alone let "Abcdefgh12" and "P@ssw0rd1" through. Hashes are argon2-cffi's argon2id with its default
-parameters (RFC 9106 low-memory profile: 64 MiB, 3 passes, 4 lanes), above OWASP's minimum
-(19 MiB, 2 passes, 1 lane).
+class rules alone let "Abcdefgh12" and "P@ssw0rd1" through.
+
+Hashes are argon2-cffi's argon2id with its default parameters (RFC 9106 low-memory profile:
+64 MiB, 3 passes, 4 lanes), above OWASP's minimum (19 MiB, 2 passes, 1 lane).
 """
 
 import string

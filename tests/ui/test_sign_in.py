@@ -71,10 +71,15 @@ def test_first_start_creates_the_administrator_bad_then_good_password(qtbot, des
 REFUSED = "密码：用户名或密码不正确（连续 5 次输错将锁定 15 分钟，也可请管理员解锁）"
 
 
-def attempt(qtbot, dialog, name: str, password: str) -> tuple[str, str]:
+@pytest.fixture
+def attempt(qtbot, type_text):
+    return lambda dialog, name, password: _attempt(qtbot, type_text, dialog, name, password)
+
+
+def _attempt(qtbot, type_text, dialog, name: str, password: str) -> tuple[str, str]:
     """Sign in as ``name``; the errors shown under the name and the password fields."""
     dialog.name.edit.clear()
-    qtbot.keyClicks(dialog.name.edit, name)
+    type_text(dialog.name.edit, name)
     qtbot.keyClicks(dialog.password.edit, password)
     qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
@@ -82,7 +87,9 @@ def attempt(qtbot, dialog, name: str, password: str) -> tuple[str, str]:
     return dialog.name.error_text(), dialog.password.error_text()
 
 
-def test_login_locks_after_five_failures_without_telling_anyone(qtbot, desk, accounts, clock):
+def test_login_locks_after_five_failures_without_telling_anyone(
+    qtbot, desk, accounts, clock, attempt
+):
     dialog = show(qtbot, sign_in_dialog(desk, name=CLERK))
     assert isinstance(dialog, LoginDialog) and dialog.name.text() == CLERK
     for tried in range(1, 6):
@@ -94,7 +101,7 @@ def test_login_locks_after_five_failures_without_telling_anyone(qtbot, desk, acc
 
     # The right password five minutes later is still refused, with the same answer.
     clock.moment = T0 + timedelta(minutes=5)
-    assert attempt(qtbot, dialog, CLERK, CLERK_PW) == ("", REFUSED)
+    assert attempt(dialog, CLERK, CLERK_PW) == ("", REFUSED)
     assert desk.user is None and dialog.isVisible()
 
     # Once the 15 minutes are up it signs in.
@@ -105,13 +112,15 @@ def test_login_locks_after_five_failures_without_telling_anyone(qtbot, desk, acc
     assert desk.user.name == CLERK and desk.clerk == CLERK
 
 
-def test_unknown_wrong_and_locked_look_the_same_in_the_window(qtbot, desk, accounts, clock):
+def test_unknown_wrong_and_locked_look_the_same_in_the_window(
+    qtbot, desk, accounts, clock, attempt
+):
     dialog = show(qtbot, sign_in_dialog(desk))
-    unknown = attempt(qtbot, dialog, "无此人", CLERK_PW)
-    wrong = attempt(qtbot, dialog, SUPERVISOR, "Wrong#2026pass")
+    unknown = attempt(dialog, "无此人", CLERK_PW)
+    wrong = attempt(dialog, SUPERVISOR, "Wrong#2026pass")
     for tried in range(5):
-        attempt(qtbot, dialog, CLERK, f"Wrong#pass{tried}")
-    locked = attempt(qtbot, dialog, CLERK, CLERK_PW)
+        attempt(dialog, CLERK, f"Wrong#pass{tried}")
+    locked = attempt(dialog, CLERK, CLERK_PW)
     assert unknown == wrong == locked == ("", REFUSED)
     assert not hasattr(desk, "lock_time_left")  # nothing in the window can ask for the lock
     assert desk.user is None
