@@ -217,3 +217,88 @@ def test_excluded_is_ignored_where_the_policy_names_no_such_costs():
     result = json.loads(done.stdout)
     assert result["base"] == "15000.00"
     assert "未扣除" in result["steps"][0]["text"]
+
+
+# --- the approved policy list -------------------------------------------------------------
+
+
+@pytest.fixture
+def approved_site(tmp_path):
+    """A copy of the policies folder approved in a real store; the environment for a call
+    that finds no store of its own (empty user data folder, no ONESTOP_DB)."""
+    import os
+    import shutil
+
+    from app.accounts.service import create_user
+    from app.paths import policies_dir
+    from app.policy import load_policies
+    from app.services.policy_hashes import approve_policies
+    from db import open_store
+
+    folder = tmp_path / "policies"
+    shutil.copytree(policies_dir(), folder)
+    db = tmp_path / "site" / "desk.sqlite3"
+    store = open_store(db)
+    create_user(store, None, "admin", "administrator", "Keeper#2026pass")
+    approve_policies(store, "admin", load_policies(folder))
+    store.close()
+    env = {k: v for k, v in os.environ.items() if k != "ONESTOP_DB"}
+    env.update(ONESTOP_POLICIES=str(folder), XDG_DATA_HOME=str(tmp_path / "no-data"))
+    return folder / "lanxi.toml", db, env
+
+
+def run_settle_in(env: dict, claim: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "app", "settle", *args],
+        input=json.dumps(claim),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+
+def test_settle_refuses_a_policy_file_edited_after_approval(approved_site):
+    lanxi, db, env = approved_site
+    done = run_settle_in(env, CONTRACT_CLAIM, "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["paid_at_window"] == "10500.00"
+
+    # The issue's case: the rate raised from 70% to 95% after approval, the step text unchanged.
+    text = lanxi.read_text(encoding="utf-8")
+    lanxi.write_text(text.replace("rate = 0.70,", "rate = 0.95,", 1), encoding="utf-8")
+    done = run_settle_in(env, CONTRACT_CLAIM, "--db", str(db))
+    assert done.returncode == 2 and done.stdout == ""
+    assert "政策文件 lanxi.toml（lanxi）文件内容已改动，与admin 于" in done.stderr
+    assert "不能用它结算" in done.stderr and "python -m app policy approve" in done.stderr
+    # The same store found the way other commands find it (ONESTOP_DB), without --db.
+    done = run_settle_in(dict(env, ONESTOP_DB=str(db)), CONTRACT_CLAIM)
+    assert done.returncode == 2 and "lanxi.toml" in done.stderr
+    # Another policy, unchanged since approval, still settles.
+    other = dict(CONTRACT_CLAIM, policy="taierzhuang", insurance="employee")
+    assert run_settle_in(env, other, "--db", str(db)).returncode == 0
+
+
+def test_settle_without_an_approved_list_works_as_before(approved_site, tmp_path):
+    _lanxi, _db, env = approved_site
+    # No store at the default place: nothing to check against.
+    done = run_settle_in(env, CONTRACT_CLAIM)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["paid_at_window"] == "10500.00"
+    # A store in which nothing has been approved yet.
+    from db import open_store
+
+    fresh = tmp_path / "fresh.sqlite3"
+    open_store(fresh).close()
+    done = run_settle_in(env, CONTRACT_CLAIM, "--db", str(fresh))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["paid_at_window"] == "10500.00"
+
+
+def test_settle_with_a_missing_database_named_refuses(approved_site, tmp_path):
+    _lanxi, _db, env = approved_site
+    missing = tmp_path / "typo.sqlite3"
+    done = run_settle_in(env, CONTRACT_CLAIM, "--db", str(missing))
+    assert done.returncode == 3 and done.stdout == ""
+    assert f"找不到数据库文件：{missing}" in done.stderr
+    assert not missing.exists()

@@ -1,5 +1,7 @@
 """Signing in at the window: the first administrator on a new database, else the login dialog
-(with the lockout and the time left, and the forced change of a first password).
+(and the forced change of a first password). A refused sign-in shows the service's one answer
+under the password, whether the name is unknown, the password wrong or the account locked: the
+dialog never asks whether a name exists or is locked.
 
 The rules and the lockout are ``app.accounts``'s; these dialogs collect the input, show each
 problem next to its field as it is typed, and emit ``signed_in`` with the ``UserSession``.
@@ -21,8 +23,8 @@ from ui.qt import (
 )
 
 RULES = (
-    "密码规则：至少 10 个字符；小写字母、大写字母、数字、符号中至少 3 类；不含用户名。"
-    "连续 5 次输错将锁定 15 分钟。"
+    "密码规则：至少 10 个字符；小写字母、大写字母、数字、符号中至少 3 类；不含用户名；"
+    "不能是常见密码，也不能大半由键盘排列、顺序或重复字符组成。连续 5 次输错将锁定 15 分钟。"
 )
 
 
@@ -222,9 +224,9 @@ class LoginDialog(QDialog):
         def attempt():
             # argon2 takes about 0.2 s: never on the GUI thread (ui.ops).
             try:
-                return desk.sign_in(name, password), ""
+                return desk.sign_in(name, password)
             except AccountError as exc:
-                return exc, self._time_left(name)
+                return exc
 
         run_in_background(attempt, self._signed_in, self._failed)
 
@@ -236,10 +238,10 @@ class LoginDialog(QDialog):
         from app.accounts.service import AccountError
 
         self.sign_in_button.setEnabled(True)
-        user, time_left = outcome
+        user = outcome
         if isinstance(user, AccountError):
-            message = user.message + time_left
-            (self.name if user.field == "user" else self.password).set_error(message)
+            self.name.set_error(None)
+            self.password.set_error(user.message)
             self.password.setText("")
             return
         if user.must_change_password:
@@ -250,13 +252,6 @@ class LoginDialog(QDialog):
             self.new_password.password.edit.setFocus()
             return
         self._done(user)
-
-    def _time_left(self, name: str) -> str:
-        left = self.desk.lock_time_left(name)
-        if left is None:
-            return ""
-        minutes = max(1, -(-int(left.total_seconds()) // 60))  # rounded up
-        return f"。还需等待约 {minutes} 分钟"
 
     def change(self) -> None:
 

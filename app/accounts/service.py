@@ -99,10 +99,24 @@ def _check_role_name(role: str) -> str:
     return role
 
 
+def _refused() -> AccountError:
+    """The one answer to a refused sign-in: an unknown name, a wrong password and a locked
+    account look alike, so the window tells no stranger which names exist or are locked (an
+    administrator sees locks in ``python -m app user list`` and lifts them with ``unlock``)."""
+    minutes = int(LOCK_DURATION.total_seconds() // 60)
+    return AccountError(
+        "password",
+        f"用户名或密码不正确（连续 {MAX_FAILURES} 次输错将锁定 {minutes} 分钟，也可请管理员解锁）",
+    )
+
+
 def _authenticate(
     session: Session, name: str, password: str, now: datetime
 ) -> ClerkAccount | AccountError:
-    """The account if ``password`` is right; else the error to raise after committing."""
+    """The account if ``password`` is right; else the error to raise after committing.
+
+    Every path checks one argon2 hash, so the time taken does not tell the cases apart either.
+    """
     account = session.get(ClerkAccount, (name or "").strip()[:64], with_for_update=True)
     if account is None or not account.active:
         passwords.spend_verify_time(password or "")
@@ -115,14 +129,20 @@ def _authenticate(
             changes={"reason": "unknown" if account is None else "inactive"},
             at=now,
         )
-        return AccountError("password", "用户名或密码不正确")
+        return _refused()
     if account.locked_until is not None:
         if now < account.locked_until:
-            return AccountError(
-                "user",
-                f"连续 {MAX_FAILURES} 次密码错误，账户已锁定至 {account.locked_until:%H:%M}，"
-                "请届时再试，或请管理员解锁",
+            passwords.verify_password(account.password_hash, password or "")  # same time
+            audit.record(
+                session,
+                clerk=account.name,
+                action="login_failed",
+                entity="clerk_account",
+                entity_id=account.name,
+                changes={"reason": "locked", "locked_until": account.locked_until},
+                at=now,
             )
+            return _refused()
         account.locked_until = None  # the lock has run out: a fresh count
         account.failed_logins = 0
     if not passwords.verify_password(account.password_hash, password or ""):
@@ -139,14 +159,7 @@ def _authenticate(
             changes={"failed_logins": account.failed_logins, "locked_until": account.locked_until},
             at=now,
         )
-        if locked:
-            minutes = int(LOCK_DURATION.total_seconds() // 60)
-            return AccountError(
-                "password",
-                f"连续 {MAX_FAILURES} 次密码错误，账户已锁定 {minutes} 分钟"
-                f"（至 {account.locked_until:%H:%M}），或请管理员解锁",
-            )
-        return AccountError("password", "用户名或密码不正确")
+        return _refused()
     account.failed_logins = 0
     if passwords.needs_rehash(account.password_hash):
         account.password_hash = passwords.hash_password(password)
@@ -158,7 +171,8 @@ def _session_of(account: ClerkAccount, now: datetime) -> UserSession:
 
 
 def login(store: Store, name: str, password: str, *, now: datetime | None = None) -> UserSession:
-    """Sign in. Five wrong passwords in a row lock the account for 15 minutes.
+    """Sign in. Five wrong passwords in a row lock the account for 15 minutes; a refusal
+    always raises the same ``AccountError`` (field ``password``), locked or not.
 
     A session with ``must_change_password`` may only be used to ``change_password``.
     """

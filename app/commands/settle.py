@@ -2,18 +2,31 @@
 
 Reads one claim as JSON (``--input FILE`` or stdin), writes the result JSON to stdout, exit 0.
 Invalid input: exit 2, nothing on stdout, a Chinese message naming the field on stderr.
+
+The claim's policy file is checked against the list an administrator approved
+(``python -m app policy approve``), read from the store the other commands use: ``--db``, else
+``$ONESTOP_DB``, else ``database.txt``, else the SQLite file in the user's data folder. A file
+changed since approval: exit 2, nothing on stdout, the file and what changed on stderr. No
+check is made when no database is named or configured and the default file does not exist, or
+when nothing has been approved in it yet: the result is then as before approvals existed. A
+database that is named or configured but cannot be used: exit 3, as in the other commands.
 """
 
 import argparse
 import json
 import sys
 
+from app.commands.common import add_db_option
+
 EXIT_INVALID = 2
+EXIT_STORE = 3
+_NOT_OPENED = object()
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("settle", help="计算一笔救助（JSON 输入/输出）")
     parser.add_argument("--input", metavar="FILE", help="claim JSON 文件（默认读标准输入）")
+    add_db_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -24,8 +37,37 @@ def _read(source: str | None) -> str:
         return handle.read()
 
 
+def _approved(db: str | None) -> object:
+    """The approved list (None when there is none), or ``_NOT_OPENED`` after saying why."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.services.policy_hashes import read_approved
+    from app.store_guard import StoreRefused, open_existing
+    from db import configured_target, default_db_path
+
+    target = db if db is not None else configured_target()
+    if db is None and target == str(default_db_path()) and not default_db_path().exists():
+        return None  # a machine without a window's database: nothing was ever approved here
+    try:
+        # The full integrity check is the window's and the writing commands': settle only
+        # reads one setting, and a hospital system calls it for every claim.
+        store = open_existing(target, integrity=False)
+        try:
+            return read_approved(store)
+        finally:
+            store.close()
+    except StoreRefused as exc:
+        problem = str(exc)
+    except SQLAlchemyError as exc:
+        problem = f"无法打开数据库 {target}：{exc.__class__.__name__}：{exc}"
+    print(f"无法读取政策核准清单，未结算：{problem}", file=sys.stderr)
+    return _NOT_OPENED
+
+
 def run(args: argparse.Namespace) -> int:
     from app.policy import PolicyLoadError, load_policies
+    from app.services.errors import ServiceError
+    from app.services.policy_hashes import check_against
     from app.settlement import ClaimError, read_claim_json, settle_json
 
     try:
@@ -43,10 +85,16 @@ def run(args: argparse.Namespace) -> int:
     except PolicyLoadError as exc:
         print(f"政策文件有误，无法结算：\n{exc}", file=sys.stderr)
         return 1
+    approved = _approved(args.db)
+    if approved is _NOT_OPENED:
+        return EXIT_STORE
     try:
-        result = settle_json(data, policies)
+        result = settle_json(data, policies, lambda loaded: check_against(approved, loaded))
     except ClaimError as exc:
         print(f"输入错误：{exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except ServiceError as exc:
+        print(f"拒绝结算：{exc}", file=sys.stderr)
         return EXIT_INVALID
     json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")

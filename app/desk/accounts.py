@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,7 +51,8 @@ class DeskAccounts:
         return self.sign_in(account.name, password)
 
     def sign_in(self, name: str, password: str) -> UserSession:
-        """Raises ``AccountError`` (wrong password, locked). A session that must change its
+        """Raises ``AccountError``, the same for an unknown name, a wrong password and a locked
+        account (``app.accounts.service.login``). A session that must change its
         password first is returned but not yet used as the clerk."""
         from app.accounts.service import login
 
@@ -74,16 +75,6 @@ class DeskAccounts:
         user = login(self.store, self.user.name, password, now=self.now())
         self._become(user)
         return user
-
-    def lock_time_left(self, name: str) -> timedelta | None:
-        """How long the account ``name`` stays locked after too many wrong passwords."""
-        from app.accounts.service import list_users
-
-        now = self.now()
-        for account in list_users(self.store):
-            if account.name == (name or "").strip() and account.locked_at(now):
-                return account.locked_until - now
-        return None
 
     def _become(self, user: UserSession) -> None:
         self.user = user

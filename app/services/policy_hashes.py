@@ -4,7 +4,8 @@
 table, audited. ``policy_changes`` names every file that differs from that list (the window
 shows them at start; ``python -m app policy status`` prints them). Settling refuses a policy
 whose file differs from an existing list (``check_policy_approved``, called by the settlement
-service): an edited rule file is never silently used for money. Before any list has been
+service; ``check_against``, called by ``python -m app settle`` with the list it read from the
+store): an edited rule file is never silently used for money. Before any list has been
 approved nothing is refused, but every file is named as not yet approved.
 """
 
@@ -110,9 +111,15 @@ def policy_changes(policies: Mapping[str, LoadedPolicy], store: Store) -> list[P
         return _differences(policies, approved_list(session))
 
 
-def check_policy_approved(session: Session, loaded: LoadedPolicy) -> None:
-    """Refuse to settle with a policy file that differs from an approved list."""
-    approved = approved_list(session)
+def read_approved(store: Store) -> dict | None:
+    """The approved list in ``store`` (see ``approved_list``), None before any approval."""
+    with store.read() as session:
+        return approved_list(session)
+
+
+def check_against(approved: dict | None, loaded: LoadedPolicy) -> None:
+    """Refuse (``ServiceError`` naming the file and what changed) a policy file that differs
+    from the ``approved`` list; nothing is refused before a list exists (``approved`` None)."""
     if approved is None:
         return
     for change in _differences({loaded.id: loaded}, approved):
@@ -122,3 +129,8 @@ def check_policy_approved(session: Session, loaded: LoadedPolicy) -> None:
                 f"政策文件 {loaded.path.name}（{loaded.id}）{change.reason}，"
                 "不能用它结算；请管理员核对后重新核准（python -m app policy approve）",
             )
+
+
+def check_policy_approved(session: Session, loaded: LoadedPolicy) -> None:
+    """Refuse to settle with a policy file that differs from an approved list."""
+    check_against(approved_list(session), loaded)

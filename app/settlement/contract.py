@@ -1,7 +1,7 @@
 """The public ``settle`` contract as one function: JSON object in, JSON object out."""
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from app.policy.loader import LoadedPolicy
 from app.settlement.calculator import check_year_to_date, settle
@@ -62,12 +62,22 @@ def _check_depth(data: object) -> None:
             pending.extend((child, depth + 1) for child in children)
 
 
-def settle_json(data: object, policies: Mapping[str, LoadedPolicy]) -> dict:
-    """Settle one contract claim; raises ``ClaimError`` naming the bad field."""
+def settle_json(
+    data: object,
+    policies: Mapping[str, LoadedPolicy],
+    check_policy: Callable[[LoadedPolicy], None] | None = None,
+) -> dict:
+    """Settle one contract claim; raises ``ClaimError`` naming the bad field.
+
+    ``check_policy(loaded)`` is called with the claim's policy before it is used and raises to
+    refuse it (the ``settle`` command passes the check against the approved list).
+    """
     claim, year_to_date = parse_request(data)
     loaded = policies.get(claim.policy)
     if loaded is None:
         known = ", ".join(sorted(policies))
         raise ClaimError("policy", f"没有编号为“{claim.policy}”的政策，可选：{known}")
+    if check_policy is not None:
+        check_policy(loaded)
     check_year_to_date(loaded.definition, claim, year_to_date)
     return settle(loaded.definition, claim, year_to_date).to_json()

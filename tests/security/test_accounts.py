@@ -96,6 +96,56 @@ def test_all_broken_rules_are_listed_at_once():
     ]
 
 
+COMMON_RULE = "常见密码规则"
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Abcdefgh12",  # a sequence plus digits: meets the class rules by rote
+        "qwerty123A",
+        "Aa123456",
+        "P@ssw0rd1",
+        "Woaini1314!",
+        "1qaz2WSX3edc",
+        "ZAQ!2wsx#EDC",
+        "Zxcvbnm,./9",
+        "Aaaaaaaaaa1!",
+        "Ab12Ab12Ab12",
+        "9876543210Zz",
+        "5201314Love!",
+        "QQ123456789x",
+        "Password#2026",
+    ],
+)
+def test_common_passwords_and_keyboard_patterns_are_refused(password):
+    problems = passwords.password_problems(password, "wang")
+    assert any(problem.startswith(COMMON_RULE) for problem in problems), problems
+
+
+def test_a_common_password_is_refused_naming_the_field(store):
+    with pytest.raises(AccountError, match=r"^新密码：常见密码规则：") as caught:
+        create_user(store, None, "admin", "administrator", "Abcdefgh12", now=T0)
+    assert "Abcdefgh12" not in str(caught.value)  # the message never repeats the password
+
+
+def test_random_and_the_tests_own_passwords_pass_the_common_rule():
+    import random
+    import string
+
+    from tests.ui import accounts as window_accounts
+
+    pick = random.Random(2026)
+    alphabet = string.ascii_letters + string.digits + "!#%&*+-=?@^_"
+    generated = ["".join(pick.choice(alphabet) for _ in range(14)) for _ in range(200)]
+    ours = [ADMIN_PW, CLERK_PW, NEW_PW, "Reset*2026pw", "Other#2026pw", "Fresh#2026new"]
+    ours += [window_accounts.ADMIN_PW, window_accounts.SUPERVISOR_PW, window_accounts.CLERK_PW]
+    ours += [window_accounts.FIRST_PW, "Tq7#vLp9!xWz", "correct horse battery staple 7"]
+    for password in generated + ours:
+        problems = passwords.password_problems(password, "wang")
+        assert not any(p.startswith(COMMON_RULE) for p in problems), (password, problems)
+
+
 def test_a_weak_password_is_refused_with_its_rules_and_nothing_is_stored(store):
     before = snapshot(store)
     with pytest.raises(AccountError) as caught:
@@ -190,18 +240,44 @@ def _fail(store, name, times, at):
             login(store, name, "Wrong#2026pass", now=at)
 
 
+REFUSED = "密码：用户名或密码不正确（连续 5 次输错将锁定 15 分钟，也可请管理员解锁）"
+
+
+def _answer(store, name, password, at=T0) -> tuple[str, str]:
+    with pytest.raises(AccountError) as caught:
+        login(store, name, password, now=at)
+    return caught.value.field, str(caught.value)
+
+
 def test_five_failures_lock_for_fifteen_minutes(store, admin):
     _add(store, admin, "wang", "clerk")
     _fail(store, "wang", 4, T0)
     assert login(store, "wang", NEW_PW, now=T0).name == "wang"  # success resets the count
     _fail(store, "wang", 4, T0)
-    with pytest.raises(AccountError, match="连续 5 次密码错误，账户已锁定 15 分钟（至 08:15）"):
-        login(store, "wang", "Wrong#2026pass", now=T0)
+    assert _answer(store, "wang", "Wrong#2026pass") == ("password", REFUSED)
+    assert {u.name: u for u in list_users(store)}["wang"].locked_until == T0 + timedelta(minutes=15)
     # Locked: even the right password is refused, until 15 minutes have passed.
     for later in (T0, T0 + timedelta(minutes=14, seconds=59)):
-        with pytest.raises(AccountError, match="账户已锁定至 08:15"):
-            login(store, "wang", NEW_PW, now=later)
+        assert _answer(store, "wang", NEW_PW, later) == ("password", REFUSED)
     assert login(store, "wang", NEW_PW, now=T0 + timedelta(minutes=15)).name == "wang"
+
+
+def test_unknown_name_wrong_password_and_locked_account_answer_alike(store, admin):
+    """A stranger learns nothing from the answer: not whether the name exists, nor whether
+    it is locked (an administrator sees locks in ``python -m app user list``)."""
+    _add(store, admin, "wang", "clerk")
+    _add(store, admin, "li", "clerk")
+    _fail(store, "wang", 4, T0)
+    answers = {
+        "unknown name": _answer(store, "nobody", NEW_PW),
+        "wrong password": _answer(store, "li", "Wrong#2026pass"),
+        "the failure that locks": _answer(store, "wang", "Wrong#2026pass"),
+        "locked, right password": _answer(store, "wang", NEW_PW),
+        "locked, wrong password": _answer(store, "wang", "Wrong#2026pass"),
+    }
+    assert set(answers.values()) == {("password", REFUSED)}, answers
+    assert {u.name: u for u in list_users(store)}["wang"].locked_at(T0)
+    assert not {u.name: u for u in list_users(store)}["li"].locked_at(T0)
 
 
 def test_after_the_lock_runs_out_the_count_starts_again(store, admin):
@@ -225,8 +301,8 @@ def test_a_wrong_old_password_counts_as_a_failure(store, admin):
     for _ in range(5):
         with pytest.raises(AccountError):
             change_password(store, "wang", "Wrong#2026pass", "Other#2026pw", now=T0)
-    with pytest.raises(AccountError, match="账户已锁定"):
-        login(store, "wang", NEW_PW, now=T0)
+    assert {u.name: u for u in list_users(store)}["wang"].locked_at(T0)
+    assert _answer(store, "wang", NEW_PW) == ("password", REFUSED)
 
 
 def test_failures_and_lockouts_are_audited_without_unknown_names(store, admin):

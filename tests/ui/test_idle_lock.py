@@ -62,7 +62,10 @@ def test_idle_lock_keeps_the_open_discharge_dialog_and_its_amounts(qtbot, window
     qtbot.keyClicks(lock.dialog.password.edit, "Wrong#2026pass")
     qtbot.keyClick(lock.dialog.password.edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
-    assert lock.dialog.password.error_text() == "密码：用户名或密码不正确"
+    assert (
+        lock.dialog.password.error_text()
+        == "密码：用户名或密码不正确（连续 5 次输错将锁定 15 分钟，也可请管理员解锁）"
+    )
     assert lock.is_locked and not dialog.isVisible()
 
     # The signed-in user's password brings back the same dialog with its amounts.

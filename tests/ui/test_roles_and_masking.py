@@ -37,7 +37,10 @@ def test_a_clerk_cannot_void_without_a_supervisors_password(qtbot, window, settl
     qtbot.keyClicks(void.password.edit, "Wrong#2026pass")
     qtbot.mouseClick(void.void_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
-    assert void.password.error_text() == "主管密码：用户名或密码不正确"
+    assert (
+        void.password.error_text()
+        == "主管密码：用户名或密码不正确（连续 5 次输错将锁定 15 分钟，也可请管理员解锁）"
+    )
     assert void.password.text() == ""
     # The clerk's own name and password: right password, wrong role.
     void.supervisor.setText(CLERK)
