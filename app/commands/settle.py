@@ -41,11 +41,11 @@ def _approved(db: str | None) -> object:
     """The approved list (None when there is none), or ``_NOT_OPENED`` after saying why."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from app.paths import database_target, default_db_path
     from app.services.policy_hashes import read_approved
     from app.store_guard import StoreRefused, open_existing
-    from db import configured_target, default_db_path
 
-    target = db if db is not None else configured_target()
+    target = database_target(db)
     if db is None and target == str(default_db_path()) and not default_db_path().exists():
         return None  # a machine without a window's database: nothing was ever approved here
     try:
