@@ -215,3 +215,61 @@ def test_command_line_export_and_verify(quarter, tmp_path):
     bundle.write_bytes(bundle.read_bytes()[:-40])
     broken = run("verify-bundle", str(bundle))
     assert broken.returncode == 1
+
+
+def reseal(bundle, name):
+    """Make the manifest vouch for ``name`` as it is now (or drop it if deleted): what someone
+    who edits a bundle by hand would do to get past the hash check."""
+    from app.bundle.manifest import file_entry
+
+    manifest_path = bundle / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    entries = [e for e in manifest["files"] if e["path"] != name]
+    if (bundle / name).exists():
+        entries.append(file_entry(name, (bundle / name).read_bytes()))
+    manifest["files"] = sorted(entries, key=lambda e: e["path"])
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+
+
+def test_a_report_row_changed_and_resealed_is_refused(quarter, tmp_path):
+    from openpyxl import load_workbook
+
+    report = export(quarter, tmp_path)
+    xlsx = report.path / "report.xlsx"
+    book = load_workbook(xlsx)
+    sheet = book["明细"]
+    titles = [cell.value for cell in sheet[1]]
+    sheet.cell(row=3, column=titles.index("救助金额") + 1).value = Decimal("9999.99")
+    book.save(xlsx)
+    reseal(report.path, "report.xlsx")
+
+    problems = verify_bundle(report.path).problems
+    slip = sheet.cell(row=3, column=2).value
+    assert any(p.startswith("报表明细逐行相加与合计行不符：救助金额") for p in problems), problems
+    assert any(p.startswith(f"报表明细与清单不符：结算单 {slip} 救助金额") for p in problems)
+
+
+def test_a_slip_deleted_and_resealed_is_refused(quarter, tmp_path):
+    report = export(quarter, tmp_path)
+    slip = quarter.slips[4]
+    (report.path / "cases" / slip / "slip.pdf").unlink()
+    reseal(report.path, f"cases/{slip}/slip.pdf")
+
+    problems = verify_bundle(report.path).problems
+    assert f"缺少结算单：清单中的结算 {slip} 没有 cases/{slip}/slip.pdf" in problems
+
+
+def test_a_report_row_removed_and_resealed_is_refused(quarter, tmp_path):
+    from openpyxl import load_workbook
+
+    report = export(quarter, tmp_path)
+    xlsx = report.path / "report.xlsx"
+    book = load_workbook(xlsx)
+    sheet = book["明细"]
+    slip = sheet.cell(row=2, column=2).value
+    sheet.delete_rows(2)
+    book.save(xlsx)
+    reseal(report.path, "report.xlsx")
+
+    problems = verify_bundle(report.path).problems
+    assert f"报表明细缺少清单中的结算：{slip}" in problems, problems
