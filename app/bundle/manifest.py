@@ -188,9 +188,11 @@ def _check_totals(manifest: Mapping, report: bytes | None) -> list[str]:
 
 
 def _check_slips(manifest: Mapping, source) -> list[str]:
-    """Every settlement the manifest claims has its slip, listed and present."""
-    listed = {entry["path"] for entry in manifest.get("files", [])}
+    """The manifest claims settlements, and every one has its slip, listed and present."""
     problems = []
+    if not manifest.get("settlements"):
+        problems.append("申报包中没有任何结算（空申报期）")
+    listed = {entry["path"] for entry in manifest.get("files", [])}
     for settlement in manifest.get("settlements", []):
         slip = settlement.get("slip_number")
         path = f"cases/{slip}/slip.pdf"

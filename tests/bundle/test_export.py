@@ -273,3 +273,74 @@ def test_a_report_row_removed_and_resealed_is_refused(quarter, tmp_path):
 
     problems = verify_bundle(report.path).problems
     assert f"报表明细缺少清单中的结算：{slip}" in problems, problems
+
+
+def add_second_site(quarter, *, make_current):
+    from app.services import save_site
+
+    save_site(
+        quarter.store,
+        code="TEZ02",
+        name="台儿庄区人民医院东院区",
+        facility="county",
+        default_policy="taierzhuang",
+        clerk="管理员",
+        make_current=make_current,
+    )
+
+
+def test_export_for_a_named_site_of_a_hospital_with_several(quarter, tmp_path):
+    add_second_site(quarter, make_current=True)  # the window now works for the east site
+    report = export(quarter, tmp_path, site_code="TEZ01")
+    assert report.path == tmp_path / "TEZ01-taierzhuang-2026Q3"
+    assert report.cases == len(quarter.slips)
+    assert verify_bundle(report.path).ok
+
+
+def test_an_empty_period_is_refused_and_nothing_is_written(quarter, tmp_path):
+    add_second_site(quarter, make_current=False)
+    target = tmp_path / "usb"
+    target.mkdir()
+    with pytest.raises(ServiceError) as refused:
+        export(quarter, target, site_code="TEZ02")
+    assert refused.value.field == "period"
+    assert "没有结算" in str(refused.value)
+    with pytest.raises(ServiceError) as unknown:
+        export(quarter, target, site_code="NOPE9")
+    assert unknown.value.field == "site" and "NOPE9" in str(unknown.value)
+    with pytest.raises(ServiceError):
+        export_bundle(quarter.store, quarter.policies, period_text="2025Q1", target_dir=target)
+    assert list(target.iterdir()) == []
+
+
+def test_an_empty_bundle_is_refused_by_verify(quarter, tmp_path):
+    report = export(quarter, tmp_path)
+    manifest_path = report.path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest["settlements"] = []
+    manifest["totals"] = {**manifest["totals"], "count": 0}
+    manifest["files"] = [e for e in manifest["files"] if not e["path"].startswith("cases/")]
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    shutil.rmtree(report.path / "cases")
+
+    problems = verify_bundle(report.path).problems
+    assert "申报包中没有任何结算（空申报期）" in problems
+
+
+def test_command_line_export_for_a_site_and_an_empty_period(quarter, tmp_path):
+    add_second_site(quarter, make_current=False)
+    db = str(quarter.store.engine.url.database)
+    quarter.store.close()
+    target = tmp_path / "out"
+    target.mkdir()
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=120
+    )
+    base = ("export-bundle", "--db", db, "--period", "2026Q3", "--to", str(target))
+    empty = run(*base, "--site", "TEZ02")
+    assert empty.returncode == 1
+    assert "没有结算" in empty.stderr
+    assert list(target.iterdir()) == []
+    done = run(*base, "--site", "TEZ01")
+    assert done.returncode == 0, done.stderr
+    assert (target / "TEZ01-taierzhuang-2026Q3").is_dir()
