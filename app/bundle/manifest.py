@@ -12,12 +12,15 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
 from app.bundle.cases import BundleCase, Totals
-from app.bundle.report_xlsx import FUND_COLUMN, read_detail, read_detail_totals
+from app.bundle.report_xlsx import FUND_COLUMN, TOTALS_LABEL, read_detail, read_detail_totals
 from app.vocabulary import FUND_NAMES
 
 FORMAT = "one-stop-claim-bundle/1"
 MANIFEST = "manifest.json"
 REPORT_XLSX = "report.xlsx"
+REPORT_PDF = "report.pdf"
+# The PDF's detail columns (its last four amounts) and the XLSX columns they show.
+PDF_DETAIL_COLUMNS = ("医疗总费用", "救助基数", "救助金额", "医院垫付（申报）")
 # Column titles of a detail row that must agree with the manifest's settlement.
 SETTLEMENT_COLUMNS = {
     "救助金额": "assistance",
@@ -153,6 +156,9 @@ def verify_bundle(path: Path, password: str | None = None) -> Verification:
     problems += _check_totals(manifest, report)
     if report is not None:
         problems += _check_detail(manifest, report)
+        pdf = source.read(REPORT_PDF)
+        if pdf is not None:
+            problems += _check_pdf(report, pdf)
     return Verification(tuple(problems), len(entries))
 
 
@@ -235,4 +241,71 @@ def _check_detail(manifest: Mapping, report: bytes) -> list[str]:
                 problems.append(
                     f"报表明细与清单不符：结算单 {slip} {title} 报表为 {amounts[title]}，清单为 {value}"
                 )
+    return problems
+
+
+def _pdf_lines(pdf: bytes) -> list[str]:
+    """The report PDF's text, line by line (PDFium, a runtime dependency already)."""
+    import pypdfium2
+
+    from app.printing.raster import _PDFIUM  # PDFium is used by one thread at a time
+
+    with _PDFIUM:
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            text = []
+            for page in document:
+                textpage = page.get_textpage()
+                text.append(textpage.get_text_range())
+                textpage.close()
+                page.close()
+        finally:
+            document.close()
+    return [line.strip() for chunk in text for line in chunk.splitlines() if line.strip()]
+
+
+def _check_pdf(report: bytes, pdf: bytes) -> list[str]:
+    """The report PDF shows the XLSX's settlements with the same amounts, and its totals rows
+    (合计（不含作废）) are the XLSX's totals row."""
+    try:
+        detail = read_detail(report)
+        lines = _pdf_lines(pdf)
+    except Exception as exc:  # a PDF PDFium cannot open is a problem to report, not a crash
+        return [f"报表 {REPORT_PDF} 无法读取：{exc}"]
+    rows = {slip: amounts for slip, _, amounts in detail.rows}
+    problems = []
+    shown: dict[str, dict[str, Decimal]] = {}
+    totals_rows = []
+    for line in lines:
+        words = line.split()
+        try:
+            if len(words) >= 6 and words[0].isdigit() and words[1] in rows:
+                shown[words[1]] = dict(
+                    zip(PDF_DETAIL_COLUMNS, map(Decimal, words[-5:-1]), strict=True)
+                )
+            elif words[0] == TOTALS_LABEL and len(words) == 6:
+                totals_rows.append(
+                    dict(zip(PDF_DETAIL_COLUMNS, map(Decimal, words[2:]), strict=True))
+                )
+        except ArithmeticError:
+            continue
+    problems += [
+        f"报表 PDF 与 XLSX 不符：PDF 缺少结算单 {slip}" for slip in rows if slip not in shown
+    ]
+    for slip, amounts in shown.items():
+        for title, value in amounts.items():
+            if rows[slip].get(title) != value:
+                problems.append(
+                    f"报表 PDF 与 XLSX 不符：结算单 {slip} {title} PDF 为 {value}，XLSX 为 {rows[slip].get(title)}"
+                )
+    if not totals_rows:
+        problems.append(f"报表 PDF 与 XLSX 不符：PDF 缺少{TOTALS_LABEL}行")
+    for amounts in totals_rows:
+        for title, value in amounts.items():
+            problem = (
+                f"报表 PDF 与 XLSX 不符：{TOTALS_LABEL}{title} PDF 为 {value}，"
+                f"XLSX 为 {detail.totals.get(title)}"
+            )
+            if detail.totals.get(title) != value and problem not in problems:
+                problems.append(problem)
     return problems

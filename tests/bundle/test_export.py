@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -344,3 +345,29 @@ def test_command_line_export_for_a_site_and_an_empty_period(quarter, tmp_path):
     done = run(*base, "--site", "TEZ01")
     assert done.returncode == 0, done.stderr
     assert (target / "TEZ01-taierzhuang-2026Q3").is_dir()
+
+
+def test_a_report_pdf_that_disagrees_with_the_xlsx_is_refused(quarter, tmp_path):
+    from app.bundle.cases import collect_cases
+    from app.bundle.period import parse_period
+    from app.bundle.report_pdf import ReportHeading, report_pdf
+
+    report = export(quarter, tmp_path)
+    manifest = json.loads((report.path / "manifest.json").read_text("utf-8"))
+    with quarter.store.read() as session:
+        cases = collect_cases(session, "TEZ01", "taierzhuang", parse_period("2026Q3", "quarter"))
+    changed = cases[1]
+    slip = changed.slip_number
+    amounts = {**changed.amounts, "assistance": Decimal("9999.99")}
+    cases[1] = replace(changed, amounts=amounts)
+    heading = ReportHeading(
+        "台儿庄区人民医院", "TEZ01", "t", "n", "2026Q3", manifest["bundle_id"], "v"
+    )
+    (report.path / "report.pdf").write_bytes(report_pdf(cases, heading))
+    reseal(report.path, "report.pdf")
+
+    problems = verify_bundle(report.path).problems
+    assert any(p.startswith(f"报表 PDF 与 XLSX 不符：结算单 {slip} 救助金额") for p in problems), (
+        problems
+    )
+    assert any(p.startswith("报表 PDF 与 XLSX 不符：合计（不含作废）救助金额") for p in problems)
