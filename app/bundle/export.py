@@ -55,7 +55,7 @@ from app.services import audit
 from app.services.errors import ServiceError
 from app.services.scans import scan_path
 from app.services.sites import current_site
-from db.models import Setting, Settlement
+from db.models import Setting, Settlement, Site
 from db.store import Store
 
 SlipRenderer = Callable[[Session, str], bytes]
@@ -97,6 +97,7 @@ def export_bundle(
     period_text: str,
     target_dir: Path,
     policy_id: str | None = None,
+    site_code: str | None = None,
     as_zip: bool = False,
     clerk: str = "system",
     render_slip: SlipRenderer = default_slip_renderer,
@@ -107,9 +108,13 @@ def export_bundle(
 
     Raises ``ServiceError`` for a bad period or policy and ``TargetError`` when the target
     fails; in both cases nothing is marked claimed and the export can simply be retried.
-    With ``encrypt_password`` the bundle is one ZIP sealed with it (``<bundle>.zip.enc``)."""
+    With ``encrypt_password`` the bundle is one ZIP sealed with it (``<bundle>.zip.enc``).
+    ``site_code`` names the site (a hospital with several); by default the current one. A
+    period with no settlement at all is refused: nothing is written."""
     with store.read() as session:
-        site = current_site(session)
+        if site_code is not None and session.get(Site, site_code) is None:
+            raise ServiceError("site", f"没有代码为“{site_code}”的站点")
+        site = current_site(session, site_code)
         policy_id = policy_id or site.default_policy
         loaded = policies.get(policy_id)
         if loaded is None:
@@ -119,6 +124,12 @@ def export_bundle(
         except ValueError as exc:
             raise ServiceError("period", str(exc)) from None
         cases = collect_cases(session, site.code, policy_id, period)
+        if not cases:
+            raise ServiceError(
+                "period",
+                f"站点 {site.code} 在申报期 {period.label} 没有结算（政策 {policy_id}），"
+                "不导出空申报包",
+            )
         bundle_id = f"{site.code}-{policy_id}-{period.label}"
         files = _case_files(session, store, cases, render_slip)
         version = loaded.definition.version_on(period.last)

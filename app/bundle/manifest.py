@@ -12,11 +12,22 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
 from app.bundle.cases import BundleCase, Totals
-from app.bundle.report_xlsx import read_detail_totals
+from app.bundle.report_xlsx import FUND_COLUMN, TOTALS_LABEL, read_detail, read_detail_totals
+from app.vocabulary import FUND_NAMES
 
 FORMAT = "one-stop-claim-bundle/1"
 MANIFEST = "manifest.json"
 REPORT_XLSX = "report.xlsx"
+REPORT_PDF = "report.pdf"
+# The PDF's detail columns (its last four amounts) and the XLSX columns they show.
+PDF_DETAIL_COLUMNS = ("医疗总费用", "救助基数", "救助金额", "医院垫付（申报）")
+# Column titles of a detail row that must agree with the manifest's settlement.
+SETTLEMENT_COLUMNS = {
+    "救助金额": "assistance",
+    "窗口支付合计": "paid_at_window",
+    "医院减免": "hospital_reduction",
+    "医院垫付（申报）": "advanced",
+}
 # Column titles of the report's totals row that must agree with the manifest's totals.
 TOTAL_COLUMNS = {
     "医疗总费用": "total",
@@ -140,7 +151,14 @@ def verify_bundle(path: Path, password: str | None = None) -> Verification:
             problems.append(f"文件已被改动：{entry['path']}")
     listed = {entry["path"] for entry in entries} | {MANIFEST}
     problems += [f"清单外的文件：{name}" for name in sorted(source.names() - listed)]
-    problems += _check_totals(manifest, source.read(REPORT_XLSX))
+    problems += _check_slips(manifest, source)
+    report = source.read(REPORT_XLSX)
+    problems += _check_totals(manifest, report)
+    if report is not None:
+        problems += _check_detail(manifest, report)
+        pdf = source.read(REPORT_PDF)
+        if pdf is not None:
+            problems += _check_pdf(report, pdf)
     return Verification(tuple(problems), len(entries))
 
 
@@ -172,4 +190,122 @@ def _check_totals(manifest: Mapping, report: bytes | None) -> list[str]:
             problems.append(
                 f"报表合计与清单不符：{title} 报表为 {in_report.get(title)}，清单为 {totals.get(key)}"
             )
+    return problems
+
+
+def _check_slips(manifest: Mapping, source) -> list[str]:
+    """The manifest claims settlements, and every one has its slip, listed and present."""
+    problems = []
+    if not manifest.get("settlements"):
+        problems.append("申报包中没有任何结算（空申报期）")
+    listed = {entry["path"] for entry in manifest.get("files", [])}
+    for settlement in manifest.get("settlements", []):
+        slip = settlement.get("slip_number")
+        path = f"cases/{slip}/slip.pdf"
+        if path not in listed or source.read(path) is None:
+            problems.append(f"缺少结算单：清单中的结算 {slip} 没有 {path}")
+    return problems
+
+
+def _check_detail(manifest: Mapping, report: bytes) -> list[str]:
+    """The report's detail rows add up to its totals row, and are the manifest's settlements
+    with the manifest's amounts."""
+    try:
+        detail = read_detail(report)
+    except (ValueError, KeyError, IndexError, zipfile.BadZipFile) as exc:
+        return [f"报表 {REPORT_XLSX} 无法读取明细：{exc}"]
+    problems = []
+    for title, total in detail.totals.items():
+        added = sum((row[title] for _, voided, row in detail.rows if not voided), Decimal(0))
+        if added != total:
+            problems.append(
+                f"报表明细逐行相加与合计行不符：{title} 逐行相加 {added}，合计行 {total}"
+            )
+    rows = {slip: (voided, amounts) for slip, voided, amounts in detail.rows}
+    if len(rows) != len(detail.rows):
+        problems.append("报表明细中有重复的结算单号")
+    settlements = {s.get("slip_number"): s for s in manifest.get("settlements", [])}
+    problems += [f"报表明细缺少清单中的结算：{slip}" for slip in settlements if slip not in rows]
+    problems += [f"报表明细有清单外的结算：{slip}" for slip in rows if slip not in settlements]
+    for slip, settlement in settlements.items():
+        if slip not in rows:
+            continue
+        voided, amounts = rows[slip]
+        if voided != bool(settlement.get("voided")):
+            problems.append(f"报表明细与清单不符：结算单 {slip} 的作废状态不同")
+        expected = {title: settlement.get(key, "0") for title, key in SETTLEMENT_COLUMNS.items()}
+        for fund, amount in settlement.get("by_fund", {}).items():
+            expected[FUND_COLUMN.format(FUND_NAMES.get(fund, fund))] = amount
+        for title, value in expected.items():
+            if title in amounts and amounts[title] != Decimal(value):
+                problems.append(
+                    f"报表明细与清单不符：结算单 {slip} {title} 报表为 {amounts[title]}，清单为 {value}"
+                )
+    return problems
+
+
+def _pdf_lines(pdf: bytes) -> list[str]:
+    """The report PDF's text, line by line (PDFium, a runtime dependency already)."""
+    import pypdfium2
+
+    from app.printing.raster import _PDFIUM  # PDFium is used by one thread at a time
+
+    with _PDFIUM:
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            text = []
+            for page in document:
+                textpage = page.get_textpage()
+                text.append(textpage.get_text_range())
+                textpage.close()
+                page.close()
+        finally:
+            document.close()
+    return [line.strip() for chunk in text for line in chunk.splitlines() if line.strip()]
+
+
+def _check_pdf(report: bytes, pdf: bytes) -> list[str]:
+    """The report PDF shows the XLSX's settlements with the same amounts, and its totals rows
+    (合计（不含作废）) are the XLSX's totals row."""
+    try:
+        detail = read_detail(report)
+        lines = _pdf_lines(pdf)
+    except Exception as exc:  # a PDF PDFium cannot open is a problem to report, not a crash
+        return [f"报表 {REPORT_PDF} 无法读取：{exc}"]
+    rows = {slip: amounts for slip, _, amounts in detail.rows}
+    problems = []
+    shown: dict[str, dict[str, Decimal]] = {}
+    totals_rows = []
+    for line in lines:
+        words = line.split()
+        try:
+            if len(words) >= 6 and words[0].isdigit() and words[1] in rows:
+                shown[words[1]] = dict(
+                    zip(PDF_DETAIL_COLUMNS, map(Decimal, words[-5:-1]), strict=True)
+                )
+            elif words[0] == TOTALS_LABEL and len(words) == 6:
+                totals_rows.append(
+                    dict(zip(PDF_DETAIL_COLUMNS, map(Decimal, words[2:]), strict=True))
+                )
+        except ArithmeticError:
+            continue
+    problems += [
+        f"报表 PDF 与 XLSX 不符：PDF 缺少结算单 {slip}" for slip in rows if slip not in shown
+    ]
+    for slip, amounts in shown.items():
+        for title, value in amounts.items():
+            if rows[slip].get(title) != value:
+                problems.append(
+                    f"报表 PDF 与 XLSX 不符：结算单 {slip} {title} PDF 为 {value}，XLSX 为 {rows[slip].get(title)}"
+                )
+    if not totals_rows:
+        problems.append(f"报表 PDF 与 XLSX 不符：PDF 缺少{TOTALS_LABEL}行")
+    for amounts in totals_rows:
+        for title, value in amounts.items():
+            problem = (
+                f"报表 PDF 与 XLSX 不符：{TOTALS_LABEL}{title} PDF 为 {value}，"
+                f"XLSX 为 {detail.totals.get(title)}"
+            )
+            if detail.totals.get(title) != value and problem not in problems:
+                problems.append(problem)
     return problems

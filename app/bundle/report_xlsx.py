@@ -2,6 +2,7 @@
 totals by category and by month, the monitored indicators, and the year-end list."""
 
 import io
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -237,3 +238,42 @@ def read_detail_totals(data: bytes) -> dict[str, Decimal]:
         for title, value in zip(titles, last, strict=True)
         if isinstance(value, int | float | Decimal) and title != "序号"
     }
+
+
+@dataclass(frozen=True)
+class DetailSheet:
+    """The 明细 sheet read back for verification: per settlement its slip number, whether it
+    is voided and its amounts by column title; and the totals row by column title."""
+
+    rows: tuple[tuple[str, bool, dict[str, Decimal]], ...]
+    totals: dict[str, Decimal]
+
+
+def _amount(value) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    return Decimal(str(value))
+
+
+def read_detail(data: bytes) -> DetailSheet:
+    """Every settlement row of the 明细 sheet and its totals row; the money columns are the
+    detail's amounts and the per-fund claims (``申报：…``)."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True)["明细"]
+    rows = list(sheet.iter_rows(values_only=True))
+    if not rows or rows[-1][0] != TOTALS_LABEL:
+        raise ValueError("报表明细缺少合计行")
+    titles = [str(title) for title in rows[0]]
+    first = 10  # 医疗总费用, the first money column
+    money = list(range(first, first + len(DETAIL_MONEY)))
+    money += [index for index, title in enumerate(titles) if title.startswith("申报：")]
+
+    def amounts(row) -> dict[str, Decimal]:
+        return {titles[i]: _amount(row[i]) or ZERO for i in money if i < len(row)}
+
+    status = titles.index("状态")
+    settlements = tuple(
+        (str(row[1]), str(row[status] or "").startswith("作废"), amounts(row)) for row in rows[1:-1]
+    )
+    return DetailSheet(settlements, amounts(rows[-1]))

@@ -19,6 +19,7 @@ def register(subparsers) -> None:
         "--to", required=True, type=Path, metavar="DIR", help="目标文件夹（U盘或共享盘）"
     )
     export.add_argument("--policy", help="政策编号（默认：本院默认政策）")
+    export.add_argument("--site", metavar="CODE", help="站点代码（一院多站点时；默认：当前站点）")
     export.add_argument("--zip", action="store_true", help="写成一个 ZIP 文件（默认：文件夹）")
     export.add_argument("--clerk", default="system", help="经办人（记入审计）")
     export.add_argument(
@@ -60,7 +61,9 @@ def run_export(args: argparse.Namespace) -> int:
     # The same application layer as the window's 导出申报包.
     desk = Desk(store, str(args.db or ""), args.clerk)
     try:
-        report = desk.export_bundle(args.period, args.to, args.policy, args.zip, password)
+        report = desk.export_bundle(
+            args.period, args.to, args.policy, args.zip, password, site=args.site
+        )
     except (ServiceError, TargetError, EncryptionError) as exc:
         print(f"导出失败：{exc}", file=sys.stderr)
         return 1

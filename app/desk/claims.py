@@ -30,9 +30,11 @@ class ClaimsDesk:
         policy_id: str | None,
         as_zip: bool,
         password: str | None = None,
+        site: str | None = None,
     ):
         """Write a claim period's bundle safely to ``target`` (sealed with the bureau's
-        ``password`` if given); from the window, off the GUI thread."""
+        ``password`` if given) for ``site`` (default: the current site); from the window,
+        off the GUI thread."""
         from app.bundle.export import export_bundle
 
         return export_bundle(
@@ -41,6 +43,7 @@ class ClaimsDesk:
             period_text=period,
             target_dir=Path(target),
             policy_id=policy_id,
+            site_code=site,
             as_zip=as_zip,
             clerk=self.clerk,
             encrypt_password=password,

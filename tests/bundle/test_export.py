@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -215,3 +216,158 @@ def test_command_line_export_and_verify(quarter, tmp_path):
     bundle.write_bytes(bundle.read_bytes()[:-40])
     broken = run("verify-bundle", str(bundle))
     assert broken.returncode == 1
+
+
+def reseal(bundle, name):
+    """Make the manifest vouch for ``name`` as it is now (or drop it if deleted): what someone
+    who edits a bundle by hand would do to get past the hash check."""
+    from app.bundle.manifest import file_entry
+
+    manifest_path = bundle / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    entries = [e for e in manifest["files"] if e["path"] != name]
+    if (bundle / name).exists():
+        entries.append(file_entry(name, (bundle / name).read_bytes()))
+    manifest["files"] = sorted(entries, key=lambda e: e["path"])
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+
+
+def test_a_report_row_changed_and_resealed_is_refused(quarter, tmp_path):
+    from openpyxl import load_workbook
+
+    report = export(quarter, tmp_path)
+    xlsx = report.path / "report.xlsx"
+    book = load_workbook(xlsx)
+    sheet = book["明细"]
+    titles = [cell.value for cell in sheet[1]]
+    sheet.cell(row=3, column=titles.index("救助金额") + 1).value = Decimal("9999.99")
+    book.save(xlsx)
+    reseal(report.path, "report.xlsx")
+
+    problems = verify_bundle(report.path).problems
+    slip = sheet.cell(row=3, column=2).value
+    assert any(p.startswith("报表明细逐行相加与合计行不符：救助金额") for p in problems), problems
+    assert any(p.startswith(f"报表明细与清单不符：结算单 {slip} 救助金额") for p in problems)
+
+
+def test_a_slip_deleted_and_resealed_is_refused(quarter, tmp_path):
+    report = export(quarter, tmp_path)
+    slip = quarter.slips[4]
+    (report.path / "cases" / slip / "slip.pdf").unlink()
+    reseal(report.path, f"cases/{slip}/slip.pdf")
+
+    problems = verify_bundle(report.path).problems
+    assert f"缺少结算单：清单中的结算 {slip} 没有 cases/{slip}/slip.pdf" in problems
+
+
+def test_a_report_row_removed_and_resealed_is_refused(quarter, tmp_path):
+    from openpyxl import load_workbook
+
+    report = export(quarter, tmp_path)
+    xlsx = report.path / "report.xlsx"
+    book = load_workbook(xlsx)
+    sheet = book["明细"]
+    slip = sheet.cell(row=2, column=2).value
+    sheet.delete_rows(2)
+    book.save(xlsx)
+    reseal(report.path, "report.xlsx")
+
+    problems = verify_bundle(report.path).problems
+    assert f"报表明细缺少清单中的结算：{slip}" in problems, problems
+
+
+def add_second_site(quarter, *, make_current):
+    from app.services import save_site
+
+    save_site(
+        quarter.store,
+        code="TEZ02",
+        name="台儿庄区人民医院东院区",
+        facility="county",
+        default_policy="taierzhuang",
+        clerk="管理员",
+        make_current=make_current,
+    )
+
+
+def test_export_for_a_named_site_of_a_hospital_with_several(quarter, tmp_path):
+    add_second_site(quarter, make_current=True)  # the window now works for the east site
+    report = export(quarter, tmp_path, site_code="TEZ01")
+    assert report.path == tmp_path / "TEZ01-taierzhuang-2026Q3"
+    assert report.cases == len(quarter.slips)
+    assert verify_bundle(report.path).ok
+
+
+def test_an_empty_period_is_refused_and_nothing_is_written(quarter, tmp_path):
+    add_second_site(quarter, make_current=False)
+    target = tmp_path / "usb"
+    target.mkdir()
+    with pytest.raises(ServiceError) as refused:
+        export(quarter, target, site_code="TEZ02")
+    assert refused.value.field == "period"
+    assert "没有结算" in str(refused.value)
+    with pytest.raises(ServiceError) as unknown:
+        export(quarter, target, site_code="NOPE9")
+    assert unknown.value.field == "site" and "NOPE9" in str(unknown.value)
+    with pytest.raises(ServiceError):
+        export_bundle(quarter.store, quarter.policies, period_text="2025Q1", target_dir=target)
+    assert list(target.iterdir()) == []
+
+
+def test_an_empty_bundle_is_refused_by_verify(quarter, tmp_path):
+    report = export(quarter, tmp_path)
+    manifest_path = report.path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest["settlements"] = []
+    manifest["totals"] = {**manifest["totals"], "count": 0}
+    manifest["files"] = [e for e in manifest["files"] if not e["path"].startswith("cases/")]
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    shutil.rmtree(report.path / "cases")
+
+    problems = verify_bundle(report.path).problems
+    assert "申报包中没有任何结算（空申报期）" in problems
+
+
+def test_command_line_export_for_a_site_and_an_empty_period(quarter, tmp_path):
+    add_second_site(quarter, make_current=False)
+    db = str(quarter.store.engine.url.database)
+    quarter.store.close()
+    target = tmp_path / "out"
+    target.mkdir()
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=120
+    )
+    base = ("export-bundle", "--db", db, "--period", "2026Q3", "--to", str(target))
+    empty = run(*base, "--site", "TEZ02")
+    assert empty.returncode == 1
+    assert "没有结算" in empty.stderr
+    assert list(target.iterdir()) == []
+    done = run(*base, "--site", "TEZ01")
+    assert done.returncode == 0, done.stderr
+    assert (target / "TEZ01-taierzhuang-2026Q3").is_dir()
+
+
+def test_a_report_pdf_that_disagrees_with_the_xlsx_is_refused(quarter, tmp_path):
+    from app.bundle.cases import collect_cases
+    from app.bundle.period import parse_period
+    from app.bundle.report_pdf import ReportHeading, report_pdf
+
+    report = export(quarter, tmp_path)
+    manifest = json.loads((report.path / "manifest.json").read_text("utf-8"))
+    with quarter.store.read() as session:
+        cases = collect_cases(session, "TEZ01", "taierzhuang", parse_period("2026Q3", "quarter"))
+    changed = cases[1]
+    slip = changed.slip_number
+    amounts = {**changed.amounts, "assistance": Decimal("9999.99")}
+    cases[1] = replace(changed, amounts=amounts)
+    heading = ReportHeading(
+        "台儿庄区人民医院", "TEZ01", "t", "n", "2026Q3", manifest["bundle_id"], "v"
+    )
+    (report.path / "report.pdf").write_bytes(report_pdf(cases, heading))
+    reseal(report.path, "report.pdf")
+
+    problems = verify_bundle(report.path).problems
+    assert any(p.startswith(f"报表 PDF 与 XLSX 不符：结算单 {slip} 救助金额") for p in problems), (
+        problems
+    )
+    assert any(p.startswith("报表 PDF 与 XLSX 不符：合计（不含作废）救助金额") for p in problems)
