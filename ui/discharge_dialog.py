@@ -21,6 +21,7 @@ from app.vocabulary import (
 from ui.breakdown import Breakdown
 from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
     QCheckBox,
@@ -126,7 +127,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
-        self.resize(1180, 680)
+        fit_to_screen(self, 1180, 680)
 
         self._restore_draft()
         for field in self.fields.values():
@@ -138,6 +139,8 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.supervisor_password.textChanged.connect(lambda _text: self._update_confirm())
         self.override_reason.textChanged.connect(self._changed)
         self.recalculate()
+        # The first amount, not the year of 出院时间: digits typed at once go into the bill.
+        self.fields[AMOUNT_FIELDS[0]].edit.setFocus()
 
     # --- layout pieces -------------------------------------------------------------------
     def _header(self) -> QLabel:

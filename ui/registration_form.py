@@ -17,6 +17,7 @@ from app.vocabulary import (
 )
 from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
     QCheckBox,
@@ -180,7 +181,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
         # Wide enough that each field's error stays on one line beside its input.
-        self.setMinimumWidth(1120)
+        fit_to_screen(self, 1120)
 
         self._policy_changed()
         self._restore_draft()
@@ -370,6 +371,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
 
     def save(self) -> None:
         self._touched.update(self.fields)
+        self._id_done = True  # saved with Ctrl+S from the ID field: no focus-out came
         if not self.validate():
             self.form_error.show_error("请先改正标红的项目。")
             return
