@@ -31,13 +31,16 @@ from ui.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QKeySequence,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QScrollArea,
     QShortcut,
+    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -121,8 +124,18 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.confirm)
 
+        # On a low screen (1024×768) the bill scrolls rather than squeezing its fields and
+        # the errors under them.
+        bill_scroll = QScrollArea(self)
+        bill_scroll.setWidget(bill)
+        bill_scroll.setWidgetResizable(True)
+        bill_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        bill_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bill_scroll.setMinimumWidth(
+            bill.minimumSizeHint().width() + bill_scroll.verticalScrollBar().sizeHint().width()
+        )
         columns = QHBoxLayout()
-        columns.addWidget(bill, 2)
+        columns.addWidget(bill_scroll, 2)
         columns.addWidget(result, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
