@@ -276,6 +276,7 @@ class MainWindow(QMainWindow):
             desk.sync_status,
             lambda state: self.status_sync.setText(self._sync_text(state)),
             lambda error: self.status_sync.setText(f"同步：状态未能读取（{error}）"),
+            owner=self.status_sync,  # a window closed meanwhile (the tests' teardown) drops it
         )
 
     def _carry_sync_setting(self) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from tests.ui.accounts import CLERK
 from ui import ops
-from ui.qt import QApplication, QDialogButtonBox, QLabel, QLineEdit, QLocale, QMessageBox
+from ui.qt import QApplication, QDialogButtonBox, QLabel, QLineEdit, QLocale, QMessageBox, Qt
 
 
 def test_qt_buttons_and_locale_are_chinese(qapp):
@@ -234,3 +234,26 @@ def test_ctrl_p_prints_from_the_preview(qtbot, monkeypatch):
     qtbot.keyClick(preview.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: bool(asked))  # the printer dialog comes up: printing without a mouse
     assert asked == [printer]
+
+
+def test_registration_tabs_section_by_section(qtbot, window):
+    window.register_action.trigger()
+    form = window.registration
+    qtbot.waitUntil(form.isVisible)
+    f = {key: field.edit for key, field in form.fields.items()}
+    expected = [
+        f["name"], f["phone"], form.category, form.certificate_type, f["certificate_number"],
+        f["off_roster_reason"], f["admission_number"], form.admitted_at, f["department"],
+    ]  # fmt: skip
+    seen = []
+    widget = f["id_number"]
+    for _ in expected:
+        widget = widget.nextInFocusChain()
+        while (
+            not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+            or not widget.isVisible()
+            or widget.parent() in (form.certificate_type, form.admitted_at)  # their own edits
+        ):
+            widget = widget.nextInFocusChain()
+        seen.append(widget)
+    assert [w.objectName() or w for w in seen] == [w.objectName() or w for w in expected]
