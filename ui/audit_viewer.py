@@ -7,6 +7,7 @@ and verification run off the GUI thread.
 
 from datetime import date
 
+from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
     QAbstractItemView,
@@ -66,7 +67,7 @@ class AuditViewer(QDialog):
 
         self.desk = desk
         self.setWindowTitle("审计记录")
-        self.resize(1200, 640)
+        fit_to_screen(self, 1200, 640)
         self.clerk = QLineEdit(self)
         self.clerk.setPlaceholderText("经办人登录名，留空为全部")
         self.entity_id = QLineEdit(self)

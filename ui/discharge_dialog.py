@@ -21,6 +21,7 @@ from app.vocabulary import (
 from ui.breakdown import Breakdown
 from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
     QCheckBox,
@@ -30,13 +31,16 @@ from ui.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QKeySequence,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QScrollArea,
     QShortcut,
+    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -120,13 +124,23 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.confirm)
 
+        # On a low screen (1024×768) the bill scrolls rather than squeezing its fields and
+        # the errors under them.
+        bill_scroll = QScrollArea(self)
+        bill_scroll.setWidget(bill)
+        bill_scroll.setWidgetResizable(True)
+        bill_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        bill_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bill_scroll.setMinimumWidth(
+            bill.minimumSizeHint().width() + bill_scroll.verticalScrollBar().sizeHint().width()
+        )
         columns = QHBoxLayout()
-        columns.addWidget(bill, 2)
+        columns.addWidget(bill_scroll, 2)
         columns.addWidget(result, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
-        self.resize(1180, 680)
+        fit_to_screen(self, 1180, 680)
 
         self._restore_draft()
         for field in self.fields.values():
@@ -138,6 +152,8 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.supervisor_password.textChanged.connect(lambda _text: self._update_confirm())
         self.override_reason.textChanged.connect(self._changed)
         self.recalculate()
+        # The first amount, not the year of 出院时间: digits typed at once go into the bill.
+        self.fields[AMOUNT_FIELDS[0]].edit.setFocus()
 
     # --- layout pieces -------------------------------------------------------------------
     def _header(self) -> QLabel:

@@ -4,6 +4,7 @@ only collects the choices and shows what happened."""
 
 from datetime import date
 
+from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
     QCheckBox,
@@ -31,7 +32,7 @@ class ExportDialog(QDialog):
         self.desk = desk
         self.today = today or date.today()
         self.setWindowTitle("导出申报包")
-        self.resize(640, 420)
+        fit_to_screen(self, 640, 420)
         self.policy = QComboBox()
         site = desk.site()
         for policy_id, loaded in sorted(desk.policies.items()):

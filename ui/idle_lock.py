@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 from ui.fields import CheckedLineEdit
+from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
     QApplication,
@@ -94,7 +95,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.password)
         layout.addWidget(self.unlock_button)
         layout.addWidget(self.quit_button)
-        self.resize(460, 0)
+        fit_to_screen(self, 460)
 
     def try_unlock(self) -> None:
         password = self.password.text()

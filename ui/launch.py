@@ -34,20 +34,34 @@ def make_application(argv: list[str]) -> QApplication:
     app.setOrganizationName(options.ORGANIZATION)
     app.setApplicationName(options.APPLICATION)
     app.setApplicationDisplayName("一站式即时结算窗口")
-    translator = QTranslator(app)
-    # Qt's own buttons (确定, 取消, 保存 …) in Chinese.
-    if translator.load(
-        QLocale(QLocale.Language.Chinese, QLocale.Country.China),
-        "qt",
-        "_",
-        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
-    ):
-        app.installTranslator(translator)
+    install_chinese(app)
     apply_application_font(app, register_fonts())
     icon = resources_dir() / "icons" / "app.png"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+CHINA = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+QT_CATALOGUES = ("qtbase_zh_CN",)  # Qt's own texts (确定, 取消, 保存 …), shipped with PySide6
+
+
+def install_chinese(app: QApplication) -> None:
+    """The whole program in Chinese: numbers and dates in the zh_CN locale, Qt's own buttons
+    and dialogs from ``qtbase_zh_CN.qm`` (looked up by its file name: a lookup by locale tries
+    ``zh-Hans-CN`` and finds nothing). The frozen build finds it in the same Qt folder
+    (PyInstaller ships QtCore's ``qtbase_*.qm`` under ``PySide6/Qt/translations``)."""
+    QLocale.setDefault(CHINA)
+    if app.property("onestop_chinese"):
+        return
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in QT_CATALOGUES:
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+        else:
+            print(f"未找到 Qt 中文翻译 {name}.qm（{folder}）", file=sys.stderr, flush=True)
+    app.setProperty("onestop_chinese", True)
 
 
 def window_database(args, settings: QSettings) -> str:

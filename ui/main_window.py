@@ -13,6 +13,7 @@ from ui.case_panel import CasePanel
 from ui.case_table import CaseFilter, CaseTableModel
 from ui.discharge_dialog import DischargeDialog
 from ui.drafts import DraftBox
+from ui.fitting import available_size
 from ui.ops import activity, run_in_background
 from ui.printing import RenderedPages, preview_and_print, render_for_print, save_pdf
 from ui.qt import (
@@ -62,7 +63,8 @@ class MainWindow(QMainWindow):
         self.sync_timer.setInterval(60_000)
         self.sync_timer.timeout.connect(self.sync_if_due)
         self.setWindowTitle("一站式即时结算窗口 — 医疗救助")
-        self.resize(1340, 740)
+        screen = available_size(self)
+        self.resize(min(1340, screen.width()), min(740, screen.height()))
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(SEARCH_HINT)
@@ -144,33 +146,46 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_actions(self) -> None:
+        """Every action is in the menu bar with its shortcut (Alt opens the menus), and the
+        most used ones on the tool bar; the tool bar's short texts fit a 1024-pixel screen."""
         bar = QToolBar("操作", self)
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(bar)
+        menus = self.menuBar()
 
-        def action(text: str, shortcut: str | None, slot) -> QAction:
+        def action(menu, text: str, shortcut: str | None, slot, on_bar: bool = True) -> QAction:
             item = QAction(text, self)
             if shortcut:
                 item.setShortcut(QKeySequence(shortcut))
-                item.setText(f"{text} ({shortcut})")
+                item.setToolTip(f"{text}（{shortcut}）")
             item.triggered.connect(slot)
-            bar.addAction(item)
+            menu.addAction(item)
+            if on_bar:
+                bar.addAction(item)
             return item
 
-        self.register_action = action("入院登记", "F2", self.open_registration)
-        self.discharge_action = action("出院结算", "F5", self.open_discharge)
-        self.print_action = action("打印结算单", "Ctrl+P", self.print_current)
-        self.pdf_action = action("保存为 PDF", None, self.save_current_pdf)
-        self.void_action = action("作废（主管）", None, self.open_void)
-        self.referral_action = action("转诊单/材料清单", None, self.print_referral)
-        self.application_action = action("救助申请表", None, self.print_application)
+        case = menus.addMenu("办理(&B)")
+        self.register_action = action(case, "入院登记", "F2", self.open_registration)
+        self.discharge_action = action(case, "出院结算", "F5", self.open_discharge)
+        self.void_action = action(case, "作废", "Ctrl+Shift+V", self.open_void)
+        case.addSeparator()
+        self.search_action = action(case, "查找", "Ctrl+F", self.focus_search, on_bar=False)
+        papers = menus.addMenu("打印(&P)")
+        self.print_action = action(papers, "打印结算单", "Ctrl+P", self.print_current)
+        self.pdf_action = action(papers, "保存为 PDF", "Ctrl+S", self.save_current_pdf)
+        self.referral_action = action(
+            papers, "转诊单/材料清单", "Ctrl+Shift+R", self.print_referral
+        )
+        self.application_action = action(
+            papers, "救助申请表", "Ctrl+Shift+P", self.print_application
+        )
         bar.addSeparator()
-        self.export_action = action("导出申报包", None, self.open_export)
-        self.audit_action = action("审计记录（主管）", None, self.open_audit_viewer)
-        self.policy_action = action("政策条款", "F9", self.open_policy_viewer)
-        self.settings_action = action("设置", None, self.open_settings)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
+        manage = menus.addMenu("管理(&G)")
+        self.export_action = action(manage, "导出申报包", "Ctrl+E", self.open_export)
+        self.audit_action = action(manage, "审计记录", "Ctrl+Shift+A", self.open_audit_viewer)
+        self.policy_action = action(manage, "政策条款", "F9", self.open_policy_viewer)
+        self.settings_action = action(manage, "设置", "Ctrl+,", self.open_settings)
         QShortcut(QKeySequence("Escape"), self.search, activated=self.show_work_list)
 
     def _build_status_bar(self) -> None:
@@ -261,6 +276,7 @@ class MainWindow(QMainWindow):
             desk.sync_status,
             lambda state: self.status_sync.setText(self._sync_text(state)),
             lambda error: self.status_sync.setText(f"同步：状态未能读取（{error}）"),
+            owner=self.status_sync,  # a window closed meanwhile (the tests' teardown) drops it
         )
 
     def _carry_sync_setting(self) -> None:

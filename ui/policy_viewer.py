@@ -15,6 +15,7 @@ from app.vocabulary import (
     SETTLE_MODE_NAMES,
     VISIT_NAMES,
 )
+from ui.fitting import fit_to_screen
 from ui.qt import (
     QComboBox,
     QDate,
@@ -44,7 +45,7 @@ class PolicyViewer(QDialog):
         from app.services.policies import installed_policies
 
         self.setWindowTitle("政策条款查看")
-        self.resize(1000, 680)
+        fit_to_screen(self, 1000, 680)
         self.policies = installed_policies()
         self.policy = QComboBox(self)
         for pid, loaded in self.policies.items():

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.printing.raster import PageImage, render_pages
+from ui.fitting import fit_to_screen
 from ui.qt import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
     QImage,
+    QKeySequence,
     QMarginsF,
     QMessageBox,
     QPageLayout,
@@ -111,7 +113,6 @@ class PrintPreview(QDialog):
         self.printer = printer
         self.printed = printed
         self.setWindowTitle(f"打印预览 — {title}")
-        self.resize(1100, 740)
         self.view = printing.QPrintPreviewWidget(printer, self)
         self.view.paintRequested.connect(lambda target: paint_pages(target, shown))
         buttons = QHBoxLayout()
@@ -125,7 +126,8 @@ class PrintPreview(QDialog):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.print_button = QPushButton("打印…")
+        self.print_button = QPushButton("打印… (Ctrl+P)")
+        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
         self.print_button.setDefault(True)
         self.print_button.clicked.connect(self.print_pages)
         close = QPushButton("关闭")
@@ -135,6 +137,8 @@ class PrintPreview(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
+        fit_to_screen(self, 1100, 740)
+        self.print_button.setFocus()  # Enter or Ctrl+P prints; Esc closes
 
     def print_pages(self) -> None:
         if choose_printer(self, self.printer):

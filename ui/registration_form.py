@@ -6,6 +6,7 @@ kept as a draft on disk; closing with unsaved input asks first.
 """
 
 from datetime import date, datetime
+from itertools import pairwise
 
 from app.forms import AdmissionInput, PersonInput, registration_errors
 from app.identity import IdentityError, parse_resident_id, typing_problem
@@ -17,6 +18,7 @@ from app.vocabulary import (
 )
 from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
     QCheckBox,
@@ -180,13 +182,29 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
         # Wide enough that each field's error stays on one line beside its input.
-        self.setMinimumWidth(1120)
+        fit_to_screen(self, 1120)
+        self._tab_section_by_section()
 
         self._policy_changed()
         self._restore_draft()
         self._connect()
         self._facility_changed()
         self.fields["id_number"].edit.setFocus()
+
+    def _tab_section_by_section(self) -> None:
+        """Tab goes down 一、人员, then 二、身份, 三、入院, 四、转诊, then 登记: the order on paper,
+        not the order the widgets were made in."""
+        f = {key: field.edit for key, field in self.fields.items()}
+        chain = [
+            f["id_number"], f["name"], f["phone"],
+            self.category, self.certificate_type, f["certificate_number"], f["off_roster_reason"],
+            f["admission_number"], self.admitted_at, f["department"], f["diagnosis"],
+            self.policy, self.visit, self.insurance, self.facility,
+            self.referral_approved, f["referral_number"], f["referral_from"], f["referral_to"],
+            self.referral_at, self.save_button,
+        ]  # fmt: skip
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
         for key, field in self.fields.items():
@@ -370,6 +388,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
 
     def save(self) -> None:
         self._touched.update(self.fields)
+        self._id_done = True  # saved with Ctrl+S from the ID field: no focus-out came
         if not self.validate():
             self.form_error.show_error("请先改正标红的项目。")
             return

@@ -1,5 +1,6 @@
 """设置: the registered pages side by side with their titles; OK saves every page."""
 
+from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
     QDialog,
@@ -20,7 +21,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("设置")
-        self.resize(760, 420)
+        fit_to_screen(self, 760, 420)
         self.titles = QListWidget(self)
         self.stack = QStackedWidget(self)
         self.pages: dict[str, SettingsPage] = {}

@@ -8,6 +8,7 @@ problem next to its field as it is typed, and emit ``signed_in`` with the ``User
 """
 
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
     QDialog,
@@ -105,6 +106,8 @@ class FirstAdministratorDialog(EnterMovesOn, QDialog):
         self.name = CheckedLineEdit("登录名", "如 zhangsan 或 张三（不含空格）", self)
         self.new_password = NewPassword(self.name.text, self)
         self.name.edited.connect(self.new_password.check)
+        # Enter moves on field by field (EnterMovesOn); in the last field it creates.
+        self.new_password.again.edit.returnPressed.connect(self.create)
         rules = QLabel(RULES, self)
         rules.setWordWrap(True)
         self.error = ErrorLabel(self)
@@ -118,7 +121,7 @@ class FirstAdministratorDialog(EnterMovesOn, QDialog):
         layout.addWidget(rules)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(560, 0)
+        fit_to_screen(self, 560)
 
     def create(self) -> None:
         name = self.name.text().strip()
@@ -164,7 +167,7 @@ class LoginDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.pages)
-        self.resize(520, 0)
+        fit_to_screen(self, 520)
 
     def _login_page(self, name: str) -> QWidget:
         page = QWidget(self)

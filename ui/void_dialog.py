@@ -5,6 +5,7 @@ by ``app.accounts`` (wrong passwords count towards the supervisor's lockout).
 """
 
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -36,6 +37,8 @@ class VoidDialog(EnterMovesOn, QDialog):
         self.supervisor, self.password = supervisor_fields(self)
         self.supervisor.setText(supervisor)
         self.reason = CheckedLineEdit("作废理由", "如：金额录入错误，重新结算", self)
+        # Enter moves on field by field (EnterMovesOn); in the last field it voids.
+        self.reason.edit.returnPressed.connect(self.confirm)
         self.error = ErrorLabel(self)
         warning = QLabel(
             f"结算单 <b>{slip_number}</b> 将标记为作废（记录保留，打印时带“作废”标记），"
@@ -57,6 +60,7 @@ class VoidDialog(EnterMovesOn, QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        fit_to_screen(self, 520)
 
     def confirm(self) -> None:
         supervisor = self.supervisor.text().strip()

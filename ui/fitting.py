@@ -1,0 +1,53 @@
+"""Windows that fit the screen they open on, and inputs never squeezed below one text line.
+
+Qt sets a dialog's minimum height from its layout's minimum size, which leaves out the lines a
+word-wrapped label (an explanation, a rule, a three-line error) needs at the dialog's width:
+the layout then squeezes the line edits to a few pixels. ``fit_to_screen`` keeps the minimum
+height at the layout's height *for the current width* as errors appear and go, and caps the
+size the dialog opens at to the screen's available geometry (1024×768 included).
+"""
+
+from ui.qt import QApplication, QEvent, QObject, QSize, QWidget
+
+
+def available_size(widget: QWidget) -> QSize:
+    """The usable size of the screen the widget is (or will be) on: no task bar, no panels."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    return screen.availableGeometry().size() if screen is not None else QSize(1024, 768)
+
+
+class _KeepsLinesWhole(QObject):
+    """Raises the window's minimum height to what its layout needs at its width."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize, QEvent.Type.Show):
+            hold_lines(watched)
+        return False
+
+
+def needed_height(widget: QWidget) -> int:
+    layout = widget.layout()
+    if layout is None:
+        return widget.minimumSizeHint().height()
+    if layout.hasHeightForWidth():
+        return layout.totalHeightForWidth(widget.width())
+    return layout.totalMinimumSize().height()
+
+
+def hold_lines(widget: QWidget) -> None:
+    need = min(needed_height(widget), available_size(widget).height())
+    if widget.minimumHeight() != need:
+        widget.setMinimumHeight(need)
+    if widget.height() < need:
+        widget.resize(widget.width(), need)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int = 0) -> None:
+    """Open ``window`` at ``width``×``height`` (0: as tall as its content needs), never wider
+    or taller than the available screen, and keep every line of it whole from then on."""
+    screen = available_size(window)
+    window.resize(min(width, screen.width()), min(height, screen.height()))
+    keeper = _KeepsLinesWhole(window)
+    window.installEventFilter(keeper)
+    window._keeps_lines_whole = keeper
+    hold_lines(window)
