@@ -217,6 +217,19 @@ def totals(cases: Iterable[BundleCase]) -> Totals:
     return Totals(len(counted), sums, ordered)
 
 
+CLAIMED_LABEL = "合计申报（医院垫付）"
+
+
+def fund_lines(grand: Totals) -> list[tuple[str, Decimal]]:
+    """The report's 按资金 lines: each fund claimed, the claimed total, then (where there is
+    one) the hospital's own reduction, named as not claimed."""
+    lines = [(FUND_NAMES[fund], amount) for fund, amount in grand.by_fund.items()]
+    lines.append((CLAIMED_LABEL, grand.sums["advanced"]))
+    if grand.sums["hospital_reduction"]:
+        lines.append((FUND_NAMES[HOSPITAL_FUND], grand.sums["hospital_reduction"]))
+    return lines
+
+
 def totals_by(cases: Iterable[BundleCase], key) -> dict[str, Totals]:
     groups: dict[str, list[BundleCase]] = defaultdict(list)
     for case in cases:

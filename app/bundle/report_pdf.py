@@ -15,11 +15,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app import fonts
-from app.bundle.cases import BundleCase, Totals, totals, totals_by
+from app.bundle.cases import BundleCase, Totals, fund_lines, totals, totals_by
 from app.bundle.indicators import monthly_indicators
 from app.money import ONE, ZERO, fmt
 from app.printing import typeset
-from app.vocabulary import FUND_NAMES, HOSPITAL_FUND
 
 PAGE_W, PAGE_H = landscape(A4)
 LEFT, RIGHT, TOP, BOTTOM = 14 * mm, PAGE_W - 14 * mm, PAGE_H - 14 * mm, 16 * mm
@@ -140,11 +139,7 @@ def _summary(pages: _Pages, title: str, groups: dict[str, Totals], grand: Totals
 def _funds(pages: _Pages, grand: Totals) -> None:
     """What the hospital claims back, fund by fund; its own reduction apart, not claimed."""
     pages.title("按资金申报（医院减免由医院自担，不在申报金额内）")
-    rows = [(FUND_NAMES[fund], amount) for fund, amount in grand.by_fund.items()]
-    rows.append(("合计申报（医院垫付）", grand.sums["advanced"]))
-    if grand.sums["hospital_reduction"]:
-        rows.append((FUND_NAMES[HOSPITAL_FUND], grand.sums["hospital_reduction"]))
-    for name, amount in rows:
+    for name, amount in fund_lines(grand):
         pages.row([(name, LEFT, "left"), (fmt(amount), SUMMARY_X[2], "right")])
     pages.y -= ROW / 2
 

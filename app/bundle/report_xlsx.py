@@ -10,12 +10,20 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from app.bundle.cases import MONEY_FIELDS, BundleCase, Totals, totals, totals_by
+from app.bundle.cases import (
+    CLAIMED_LABEL,
+    MONEY_FIELDS,
+    BundleCase,
+    Totals,
+    fund_lines,
+    totals,
+    totals_by,
+)
 from app.bundle.indicators import monthly_indicators
 from app.bundle.zipfiles import normalise_office_file
 from app.money import ZERO
 from app.sheet_cells import append_row
-from app.vocabulary import FUND_NAMES, HOSPITAL_FUND
+from app.vocabulary import FUND_NAMES
 
 MONEY_FORMAT = "#,##0.00"
 DETAIL_COLUMNS = (
@@ -49,7 +57,6 @@ DETAIL_MONEY = MONEY_FIELDS
 TOTALS_LABEL = "合计（不含作废）"
 SUMMARY_COLUMNS = ("笔数", "医疗总费用", "救助基数", "救助金额", "医院垫付（申报）")
 FUND_COLUMN = "申报：{}"
-CLAIMED_LABEL = "合计申报（医院垫付）"
 
 
 def _day(moment: datetime | None) -> str:
@@ -144,15 +151,11 @@ def _funds(sheet, grand: Totals) -> None:
     _header(sheet, ("资金", "申报金额"))
     sheet.column_dimensions["A"].width = 34
     sheet.column_dimensions["B"].width = 16
-    rows = [(FUND_NAMES[fund], amount) for fund, amount in grand.by_fund.items()]
-    rows.append((CLAIMED_LABEL, grand.sums["advanced"]))
-    for name, amount in rows:
+    for name, amount in fund_lines(grand):
         append_row(sheet, [name, amount])
         _money(sheet, sheet.max_row, 2, 1)
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    if grand.sums["hospital_reduction"]:
-        append_row(sheet, [FUND_NAMES[HOSPITAL_FUND], grand.sums["hospital_reduction"]])
-        _money(sheet, sheet.max_row, 2, 1)
+        if name == CLAIMED_LABEL:
+            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
 
 
 def _indicators(sheet, cases: list[BundleCase]) -> None:
