@@ -7,18 +7,22 @@ viewer and the exports never see a full number. ``verify_audit`` re-computes the
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import String, and_, cast, func, or_, select
 
+from app.audit_words import describe, entity_name
 from app.privacy import mask_text
-from app.services.settings import mask_pattern
+from app.services.access import ROLE_NAMES
+from app.services.settings import OPTIONS, mask_pattern
+from app.services.sites import CURRENT_SITE_KEY
 from app.sheet_cells import as_text, csv_row
 from db import Store
 from db.audit_chain import ChainReport, walk_chain
-from db.models import AuditEvent
+from db.models import Admission, AuditEvent, Person
 
 ACTION_NAMES = {
     "create": "新建",
@@ -61,6 +65,8 @@ class AuditRow:
     entity: str
     entity_id: str
     changes: str  # JSON text, ID numbers masked
+    object_number: str = ""  # what a clerk knows the object by (an admission's 住院号)
+    words: str = ""  # the changes in words (app.audit_words), ID numbers masked
 
     @property
     def action_name(self) -> str:
@@ -72,9 +78,9 @@ class AuditRow:
             f"{self.at:%Y-%m-%d %H:%M:%S}",
             self.clerk,
             self.action_name,
-            self.entity,
-            self.entity_id,
-            self.changes,
+            entity_name(self.entity),
+            self.object_number or self.entity_id,
+            self.words or self.changes,
         )
 
 
@@ -88,7 +94,7 @@ def query_audit(store: Store, wanted: AuditFilter = AuditFilter(), limit: int | 
     if wanted.entity:
         query = query.where(AuditEvent.entity == wanted.entity)
     if wanted.entity_id:
-        query = query.where(AuditEvent.entity_id == str(wanted.entity_id))
+        query = query.where(_about(wanted.entity_id))
     if wanted.since:
         query = query.where(AuditEvent.at >= datetime.combine(wanted.since, time()))
     if wanted.until:
@@ -99,7 +105,19 @@ def query_audit(store: Store, wanted: AuditFilter = AuditFilter(), limit: int | 
         query = query.limit(limit)
     pattern = mask_pattern(store)
     with store.read() as session:
-        return [
+        events = list(session.scalars(query))
+        known = _KnownObjects.read(session, events)
+    rows = []
+    for e in events:
+        changes = _changes(e.changes_json)
+        words = describe(
+            e.changes_json,
+            _setting_names(),
+            known.shown(changes),
+            known.value_names(changes),
+            entity=e.entity,
+        )
+        rows.append(
             AuditRow(
                 e.id,
                 e.at,
@@ -108,9 +126,123 @@ def query_audit(store: Store, wanted: AuditFilter = AuditFilter(), limit: int | 
                 e.entity,
                 mask_text(e.entity_id, pattern),
                 mask_text(e.changes_json, pattern),
+                mask_text(known.number(e.entity, e.entity_id, changes), pattern),
+                mask_text(words, pattern),
             )
-            for e in session.scalars(query)
-        ]
+        )
+    return rows
+
+
+def _changes(changes_json: str) -> dict:
+    try:
+        changes = json.loads(changes_json)
+    except ValueError:
+        return {}
+    return changes if isinstance(changes, dict) else {}
+
+
+def _setting_names() -> dict[str, str]:
+    names = {key: option.label for key, option in OPTIONS.items()}
+    names.update({option.row: option.label for option in OPTIONS.values() if option.row})
+    names[CURRENT_SITE_KEY] = "当前站点"
+    return names
+
+
+def _about(wanted: str):
+    """Events about the object a supervisor typed: its code, or an admission's 住院号."""
+    admissions = (
+        select(cast(Admission.id, String))
+        .where(func.upper(Admission.admission_number) == wanted.strip().upper())
+        .scalar_subquery()
+    )
+    return or_(
+        AuditEvent.entity_id == wanted.strip(),
+        and_(AuditEvent.entity == "admission", AuditEvent.entity_id.in_(admissions)),
+    )
+
+
+@dataclass
+class _KnownObjects:
+    """What the events refer to by internal id or code, as a clerk knows it: an admission's
+    住院号 (and its policy, for the names of its documents), a person's name, a policy's title.
+    Read in two queries for all the events at once."""
+
+    admissions: dict[int, tuple[str, str]]  # id -> (住院号, policy id)
+    people: dict[int, str]
+
+    @classmethod
+    def read(cls, session, events) -> "_KnownObjects":
+        admission_ids, person_ids = set(), set()
+        for e in events:
+            if e.entity == "admission" and e.entity_id.isdigit():
+                admission_ids.add(int(e.entity_id))
+            if e.entity == "person" and e.entity_id.isdigit():
+                person_ids.add(int(e.entity_id))
+            if '"admission_id"' in e.changes_json or '"person_id"' in e.changes_json:
+                changes = _changes(e.changes_json)
+                if isinstance(changes.get("admission_id"), int):
+                    admission_ids.add(changes["admission_id"])
+                if isinstance(changes.get("person_id"), int):
+                    person_ids.add(changes["person_id"])
+        admissions = session.execute(
+            select(Admission.id, Admission.admission_number, Admission.policy_id).where(
+                Admission.id.in_(admission_ids)
+            )
+        ).all()
+        people = session.execute(
+            select(Person.id, Person.name).where(Person.id.in_(person_ids))
+        ).all()
+        return cls({a: (n, p) for a, n, p in admissions}, dict(people))
+
+    def _admission(self, changes: dict) -> tuple[str, str] | None:
+        admission_id = changes.get("admission_id")
+        return self.admissions.get(admission_id) if isinstance(admission_id, int) else None
+
+    def number(self, entity: str, entity_id: str, changes: dict) -> str:
+        if entity == "admission" and entity_id.isdigit() and int(entity_id) in self.admissions:
+            return f"住院号 {self.admissions[int(entity_id)][0]}"
+        if entity == "person" and entity_id.isdigit() and int(entity_id) in self.people:
+            return self.people[int(entity_id)]
+        if entity in ("checklist_item", "scan") and self._admission(changes):
+            return f"住院号 {self._admission(changes)[0]}"
+        return ""
+
+    def shown(self, changes: dict) -> dict[str, str]:
+        shown = {}
+        if self._admission(changes):
+            shown["admission_id"] = f"住院号 {self._admission(changes)[0]}"
+        person = changes.get("person_id")
+        if isinstance(person, int) and person in self.people:
+            shown["person_id"] = self.people[person]
+        return shown
+
+    def value_names(self, changes: dict) -> dict[str, dict[str, str]]:
+        policies = _policy_titles()
+        names = {"role": ROLE_NAMES, "policy": policies, "default_policy": policies}
+        admission = self._admission(changes)
+        if admission is not None:
+            names["document"] = _document_names(admission[1])
+        return names
+
+
+def _policy_titles() -> dict[str, str]:
+    from app.services.policies import installed_policies
+
+    return {pid: p.definition.title for pid, p in installed_policies().items()}
+
+
+def _document_names(policy_id: str) -> dict[str, str]:
+    """A policy's document codes and names (its newest version's, first stage naming each)."""
+    from app.services.policies import installed_policies
+
+    loaded = installed_policies().get(policy_id)
+    if loaded is None:
+        return {}
+    names: dict[str, str] = {}
+    for stage_documents in loaded.definition.versions[-1].documents.values():
+        for document in stage_documents:
+            names.setdefault(document.code, document.name)
+    return names
 
 
 def audit_csv(rows: list[AuditRow]) -> bytes:

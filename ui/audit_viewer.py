@@ -71,7 +71,7 @@ class AuditViewer(QDialog):
         self.clerk = QLineEdit(self)
         self.clerk.setPlaceholderText("经办人登录名，留空为全部")
         self.entity_id = QLineEdit(self)
-        self.entity_id.setPlaceholderText("病例：结算单号、登记编号等，留空为全部")
+        self.entity_id.setPlaceholderText("结算单号、住院号等，留空为全部")
         self.text = QLineEdit(self)
         self.text.setPlaceholderText("内容包含，如住院号、作废理由")
         self.action = QComboBox(self)

@@ -126,3 +126,17 @@ def test_verify_chain_shows_whole_then_broken(qtbot, viewer, desk):
     viewer.verify_button.click()
     qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert viewer.outcome.text().startswith("审计链有 1 处断点")
+
+
+def test_rows_read_in_words_with_the_admission_number(qtbot, viewer):
+    """Objects and fields by their Chinese names, the admission by its 住院号 (found typed in
+    lower case too), changes as values a clerk knows — no table keys, no JSON."""
+    viewer.entity_id.setText("zy-a01")
+    viewer.refresh()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+    assert cells(viewer.model, 4) == ["住院登记"]
+    assert cells(viewer.model, 5) == ["住院号 ZY-A01"]
+    [words] = cells(viewer.model, CHANGES)
+    assert "住院号：ZY-A01" in words
+    assert "人员：测试审" in words
+    assert "admission_number" not in words and "{" not in words
