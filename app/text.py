@@ -41,3 +41,26 @@ def required_text(value: object) -> str:
     if not text:
         raise TextError("不能为空")
     return text
+
+
+# Surnames read otherwise than the character's everyday reading (曾 zeng, not ceng).
+_SURNAME_READINGS = {
+    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha",
+    "区": "ou", "覃": "qin", "盖": "ge", "乐": "yue", "缪": "miao", "翟": "zhai",
+    "召": "shao", "尉": "yu", "员": "yun", "种": "chong", "秘": "bi", "繁": "po",
+}  # fmt: skip
+
+
+def name_spellings(name: str) -> tuple[str, str]:
+    """A name as a clerk types it on a Latin keyboard: (full pinyin, initials), lower case,
+    without tones or spaces, e.g. 张三 → ("zhangsan", "zs"); ü is written v (吕 → "lv").
+    Letters and digits in the name are kept; other characters are left out."""
+    from pypinyin import lazy_pinyin
+
+    name = (name or "").strip()
+    syllables = lazy_pinyin(name, errors=lambda chars: list(chars))
+    if len(name) > 1 and name[0] in _SURNAME_READINGS:
+        syllables[0] = _SURNAME_READINGS[name[0]]
+    syllables = ["".join(c for c in s.lower() if c.isascii() and c.isalnum()) for s in syllables]
+    syllables = [s for s in syllables if s]
+    return "".join(syllables), "".join(s[0] for s in syllables)

@@ -56,12 +56,26 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+def _spelled(part: int):
+    """A column default: the inserted name's pinyin (0) or initials (1), for searching by them."""
+
+    def default(context) -> str:
+        from app.text import name_spellings
+
+        return name_spellings(context.get_current_parameters()["name"])[part]
+
+    return default
+
+
 class Person(Base):
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(50), index=True)
+    # How a clerk types the name on a Latin keyboard (张三: zhangsan, zs); set on insert.
+    name_pinyin: Mapped[str] = mapped_column(String(200), index=True, default=_spelled(0))
+    name_initials: Mapped[str] = mapped_column(String(50), index=True, default=_spelled(1))
     sex: Mapped[str] = mapped_column(String(1))  # "M" / "F", as read from the ID number
     birth_date: Mapped[date] = mapped_column(Date)
     phone: Mapped[str | None] = mapped_column(String(32))

@@ -44,7 +44,7 @@ from ui.registration_form import DRAFT_KEY, RegistrationForm
 from ui.void_dialog import VoidDialog
 
 NOTICE_STYLE = "background: #fff3cd; color: #7a4d00; border: 1px solid #e0b000; padding: 6px;"
-SEARCH_HINT = "身份证号、姓名、住院号，或扫描结算单条码，回车查找（Ctrl+F）"
+SEARCH_HINT = "身份证号、姓名（或拼音、首字母）、住院号，或扫描结算单条码，回车查找（Ctrl+F）"
 
 
 class MainWindow(QMainWindow):

@@ -106,19 +106,22 @@ def find_person(session: Session, id_number: str) -> Person | None:
 
 
 def search_people(session: Session, text: str, limit: int = 50) -> list[Person]:
-    """People whose ID number is ``text`` or whose name starts with it."""
+    """People whose ID number is ``text``, whose name starts with it, or — for Latin letters,
+    in any case — whose name's pinyin or initials start with it ("zs", "ZHANGSAN": 张三)."""
     text = text.strip().upper()
     if not text:
         return []
-    # A range rather than LIKE: SQLite only uses the name index for a range comparison.
-    by_name = and_(Person.name >= text, Person.name < text + "\U0010ffff")
-    query = (
-        select(Person)
-        .where(or_(Person.id_number == text, by_name))
-        .order_by(Person.name, Person.id)
-        .limit(limit)
-    )
+    # A range rather than LIKE: SQLite only uses an index for a range comparison.
+    found = [Person.id_number == text, _starts(Person.name, text)]
+    if text.isascii() and text.isalpha():
+        spelled = text.lower()
+        found += [_starts(Person.name_initials, spelled), _starts(Person.name_pinyin, spelled)]
+    query = select(Person).where(or_(*found)).order_by(Person.name, Person.id).limit(limit)
     return list(session.scalars(query))
+
+
+def _starts(column, text: str):
+    return and_(column >= text, column < text + "\U0010ffff")
 
 
 def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:

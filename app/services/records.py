@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Admission, Settlement
@@ -30,10 +30,20 @@ def admission_settlements(session: Session, admission_id: int) -> list[Settlemen
 def find_admission(
     session: Session, admission_number: str, site_code: str | None = None
 ) -> Admission | None:
-    query = select(Admission).where(Admission.admission_number == admission_number.strip())
-    if site_code is not None:
-        query = query.where(Admission.site_code == site_code)
-    return session.scalar(query.order_by(Admission.id.desc()).limit(1))
+    """The admission with this 住院号 as typed, else with it in any case ("zy01" for ZY01)."""
+    number = admission_number.strip()
+    for same in (Admission.admission_number == number, _same_letters(number)):
+        query = select(Admission).where(same)
+        if site_code is not None:
+            query = query.where(Admission.site_code == site_code)
+        found = session.scalar(query.order_by(Admission.id.desc()).limit(1))
+        if found is not None:
+            return found
+    return None
+
+
+def _same_letters(number: str):
+    return func.upper(Admission.admission_number) == number.upper()
 
 
 def person_admissions(session: Session, person_id: int) -> list[Admission]:

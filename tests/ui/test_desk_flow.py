@@ -170,13 +170,23 @@ def test_whole_case_register_papers_settle_print_void(
     assert "已作废：目录外费用录错" in window.case_panel.settlements.text()
 
 
-@pytest.mark.parametrize("how", ["id_number", "admission_number", "name"])
+SEARCHES = {
+    "id_number": GOOD_ID,
+    "admission_number": "ZY-8123",
+    "admission_number_lower_case": "zy-8123",
+    "name": "测试庚",
+    "initials": "csg",
+    "pinyin_upper_case": "CESHIGENG",
+}
+
+
+@pytest.mark.parametrize("how", SEARCHES)
 def test_search_finds_the_case(qtbot, window, type_text, how):
     register(qtbot, window, type_text, admission_number="ZY-8123")
     window.show_work_list()
     settle(qtbot)
     assert window.case_panel.detail is None
-    text = {"id_number": GOOD_ID, "admission_number": "ZY-8123", "name": "测试庚"}[how]
+    text = SEARCHES[how]
     if text.isascii():
         qtbot.keyClicks(window.search, text)
     else:
