@@ -70,7 +70,7 @@ class _Pages:
             self.canvas,
             PAGE_W / 2,
             TOP - 10 * mm,
-            f"{head.policy_title}　{head.document_number}　站点 {head.site_code}　第 {self.page} 页",
+            f"{head.policy_title}　{head.document_number}　站点 {head.site_code}",
             8,
             align="center",
         )
@@ -81,21 +81,38 @@ class _Pages:
         if self.y - height < BOTTOM:
             self.new_page()
 
-    def title(self, text: str) -> None:
-        self.need(3 * ROW)
+    def title(self, text: str, keep_with: float = 2 * ROW) -> None:
+        """A section title, on the same page as the first ``keep_with`` of what follows it."""
+        self.need(ROW * 1.3 + keep_with)
         typeset.draw_text(self.canvas, LEFT, self.y, text, 11)
         self.y -= ROW * 1.3
 
-    def row(self, cells: list[tuple[str, float, str]], size: float = 8, bold: bool = False) -> None:
-        """``cells``: (text, right edge or left edge x, "left"/"right")."""
-        self.need(ROW)
-        for text, x, align in cells:
-            typeset.draw_text(
-                self.canvas, x, self.y, text, size + (0.5 if bold else 0), align=align
-            )
+    def row(
+        self,
+        cells: list[tuple[str, float, str]],
+        size: float = 8,
+        bold: bool = False,
+        widths: dict[int, float] | None = None,
+    ) -> None:
+        """``cells``: (text, right edge or left edge x, "left"/"right"). A cell whose index is
+        in ``widths`` wraps onto more lines within that width instead of being cut."""
+        size += 0.5 if bold else 0
+        lines = [
+            typeset.wrap(text, size, widths[i]) if widths and i in widths else [text]
+            for i, (text, _x, _align) in enumerate(cells)
+        ]
+        leading = size * 1.25
+        height = ROW + leading * (max(map(len, lines)) - 1)
+        self.need(height)
+        for cell_lines, (_text, x, align) in zip(lines, cells, strict=True):
+            for number, line in enumerate(cell_lines):
+                typeset.draw_text(
+                    self.canvas, x, self.y - number * leading, line, size, align=align
+                )
+        bottom = self.y - height + ROW - 1.6 * mm
         self.canvas.setLineWidth(0.2)
-        self.canvas.line(LEFT, self.y - 1.6 * mm, RIGHT, self.y - 1.6 * mm)
-        self.y -= ROW
+        self.canvas.line(LEFT, bottom, RIGHT, bottom)
+        self.y -= height
 
 
 SUMMARY_X = (
@@ -156,9 +173,10 @@ def _chart(pages: _Pages, cases: list[BundleCase]) -> None:
         if not case.voided:
             sums[(case.category_name, case.month)] += case.amounts["assistance"]
     height = 62 * mm
-    pages.title("各月救助金额（按救助类别）")
-    pages.need(height)
+    pages.title("各月救助金额（按救助类别）", keep_with=height)
     drawing = Drawing(170 * mm, height)
+    # Labels the chart draws itself use the shipped font: no PDF base font is referenced.
+    drawing.initialFontName = typeset.FONT_NAMES[fonts.LATIN]
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 16 * mm, 8 * mm, 140 * mm, height - 14 * mm
     # The chart is a picture: whole yuan as int (ReportLab's axis maths cannot take Decimal);
@@ -236,6 +254,14 @@ DETAIL = (
 )
 
 
+# 姓名 and 类别 wrap within their columns (靖江's longest category is 26 characters).
+DETAIL_WRAPPED = {
+    index: DETAIL[index + 1][1] - DETAIL[index][1] - 1.5 * mm
+    for index, (title, _x, _align) in enumerate(DETAIL)
+    if title in ("姓名", "类别")
+}
+
+
 def _detail(pages: _Pages, cases: list[BundleCase]) -> None:
     pages.title("结算明细")
     pages.row([(title, x, align) for title, x, align in DETAIL], bold=True)
@@ -246,7 +272,7 @@ def _detail(pages: _Pages, cases: list[BundleCase]) -> None:
             case.slip_number,
             case.person_name,
             case.id_number,
-            case.category_name[:6],
+            case.category_name,
             case.admission_number or "门诊",
             fmt(case.amounts["total"]),
             fmt(case.amounts["base"]),
@@ -255,7 +281,9 @@ def _detail(pages: _Pages, cases: list[BundleCase]) -> None:
             status,
         )
         pages.row(
-            [(text, x, align) for text, (_, x, align) in zip(values, DETAIL, strict=True)], size=7.5
+            [(text, x, align) for text, (_, x, align) in zip(values, DETAIL, strict=True)],
+            size=7.5,
+            widths=DETAIL_WRAPPED,
         )
 
 
@@ -272,13 +300,13 @@ def _year_end(pages: _Pages, cases: list[BundleCase]) -> None:
                 (case.category_name, LEFT + 75 * mm, "left"),
                 (f"基数 {fmt(case.amounts['base'])}", LEFT + 170 * mm, "right"),
                 (f"应发 {fmt(case.amounts['assistance'])}", LEFT + 215 * mm, "right"),
-            ]
+            ],
+            widths={2: 65 * mm},
         )
     pages.y -= ROW / 2
 
 
 def _signatures(pages: _Pages) -> None:
-    pages.need(4 * ROW)
     pages.y -= ROW
     for text, x in (
         ("定点医疗机构（盖章）：", LEFT),
@@ -303,9 +331,18 @@ def report_pdf(cases: list[BundleCase], heading: ReportHeading) -> bytes:
         _year_end(pages, cases)
         _detail(pages, cases)
         voided = sum(case.voided for case in cases)
+        pages.need(3 * ROW)  # the count and the signatures stay together on the last page
         pages.row([(f"共 {len(cases)} 笔，其中作废 {voided} 笔（作废不计入合计）", LEFT, "left")])
         _signatures(pages)
 
     return typeset.build_pdf(
-        landscape(A4), f"医疗救助资金结算报表 {heading.period}", heading.document_id, draw
+        landscape(A4),
+        f"医疗救助资金结算报表 {heading.period}",
+        heading.document_id,
+        draw,
+        page_numbers=_page_number,
     )
+
+
+def _page_number(canvas: Canvas, page: int, pages: int) -> None:
+    typeset.draw_text(canvas, PAGE_W / 2, 8 * mm, f"第 {page} 页 共 {pages} 页", 7, align="center")

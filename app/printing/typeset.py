@@ -31,20 +31,28 @@ def register_fonts() -> None:
 
 
 def build_pdf(
-    pagesize: tuple[float, float], title: str, document_id: str, draw: Callable[[Canvas], None]
+    pagesize: tuple[float, float],
+    title: str,
+    document_id: str,
+    draw: Callable[[Canvas], None],
+    page_numbers: Callable[[Canvas, int, int], None] | None = None,
 ) -> bytes:
     """Run ``draw`` on a fresh canvas and return the PDF. ``invariant`` fixes the dates and the
     file ID that ReportLab would otherwise take from the clock, so the bytes depend only on
-    what is drawn."""
+    what is drawn. ``page_numbers(canvas, page, pages)``, if given, draws on every page once
+    the number of pages is known (“第 N 页 共 M 页”)."""
     register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer,
+    options = dict(
         pagesize=pagesize,
         invariant=1,
         pageCompression=1,
         initialFontName=FONT_NAMES[fonts.LATIN],
     )
+    if page_numbers is None:
+        canvas = Canvas(buffer, **options)
+    else:
+        canvas = _CountedCanvas(buffer, page_numbers, **options)
     canvas.setTitle(title)
     canvas.setSubject(document_id)
     canvas.setAuthor(AUTHOR)
@@ -53,6 +61,30 @@ def build_pdf(
     draw(canvas)
     canvas.save()
     return buffer.getvalue()
+
+
+class _CountedCanvas(Canvas):
+    """Holds every page until the end, so each can be told how many there are (ReportLab's
+    own recipe: a page is its canvas state until ``save``)."""
+
+    def __init__(self, buffer, page_numbers: Callable[[Canvas, int, int], None], **options):
+        super().__init__(buffer, **options)
+        self._page_numbers = page_numbers
+        self._held_pages: list[dict] = []
+
+    def showPage(self) -> None:
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        if self._code:  # the last page, not yet shown
+            self.showPage()
+        total = len(self._held_pages)
+        for number, page in enumerate(self._held_pages, 1):
+            self.__dict__.update(page)
+            self._page_numbers(self, number, total)
+            Canvas.showPage(self)
+        Canvas.save(self)
 
 
 @lru_cache(maxsize=8192)
@@ -97,17 +129,26 @@ def fit_size(text: str, size: float, width: float, smallest: float = 5.0) -> flo
     return max(smallest, size * width / natural * 0.999)
 
 
+# Chinese line-breaking rules (GB/T 15834 usage): these never begin a line, and the opening
+# marks never end one.
+NOT_AT_LINE_START = frozenset("，。、；：？！）》」』】〕”’…—·,.;:?!)]}%")
+NOT_AT_LINE_END = frozenset("（《「『【〔“‘([{")
+
+
 def wrap(text: str, size: float, width: float) -> list[str]:
     """Break ``text`` into lines no wider than ``width``. Chinese breaks between any two
-    characters; a run of Latin letters or digits is kept whole where it fits on a line."""
+    characters, except that a closing mark (，。）…) never begins a line and an opening mark
+    (（《“…) never ends one: the character before moves down with it. A run of Latin letters or
+    digits is kept whole where it fits on a line."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, line_w = "", 0.0
         for token in _tokens(paragraph):
             token_w = text_width(token, size)
             if line and line_w + token_w > width:
-                lines.append(line.rstrip())
-                line = token.lstrip()
+                keep, carry = _break_before(line, token)
+                lines.append(keep.rstrip())
+                line = (carry + token).lstrip()
                 line_w = text_width(line, size)
             else:
                 line += token
@@ -119,6 +160,18 @@ def wrap(text: str, size: float, width: float) -> list[str]:
                 line_w = text_width(line, size)
         lines.append(line.rstrip())
     return lines
+
+
+def _break_before(line: str, token: str) -> tuple[str, str]:
+    """Where to break ``line`` when ``token`` does not fit after it: (what stays, what moves
+    down before ``token``), moving characters down while the break would leave a closing mark
+    at the next line's start or an opening mark at this line's end."""
+    keep, carry = line, ""
+    while len(keep) > 1 and (
+        (carry + token)[0] in NOT_AT_LINE_START or keep.rstrip()[-1:] in NOT_AT_LINE_END
+    ):
+        keep, carry = keep[:-1], keep[-1] + carry
+    return keep, carry
 
 
 def _tokens(text: str) -> Iterator[str]:
