@@ -19,7 +19,7 @@ from app.privacy import mask_text
 from app.services.access import ROLE_NAMES
 from app.services.settings import OPTIONS, mask_pattern
 from app.services.sites import CURRENT_SITE_KEY
-from app.sheet_cells import as_text, csv_row
+from app.sheet_cells import as_text, csv_row, print_setup
 from db import Store
 from db.audit_chain import ChainReport, walk_chain
 from db.models import Admission, AuditEvent, Person
@@ -273,6 +273,7 @@ def audit_xlsx(rows: list[AuditRow]) -> bytes:
             as_text(cell)
     for letter, width in zip("ABCDEFG", (8, 20, 12, 10, 16, 22, 80), strict=True):
         sheet.column_dimensions[letter].width = width
+    print_setup(sheet, "审计记录")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -46,3 +46,34 @@ def append_row(sheet, values: Iterable[object]) -> None:
     sheet.append(list(values))
     for cell in sheet[sheet.max_row]:
         as_text(cell)
+
+
+# Wider than an A4 portrait page at a readable size: such sheets print landscape.
+_PORTRAIT_WIDTH = 95  # Excel column-width units (characters)
+
+
+def print_setup(sheet, title: str, header_rows: int = 1) -> None:
+    """Make ``sheet`` print as the bureau files it: on A4, the used range as its print area,
+    the header rows repeated on every page, all columns on one page's width (as many pages
+    down as needed), landscape where the columns are wide, the title and “第 N 页 共 M 页” in
+    the header and footer. Call it once the sheet is filled."""
+    from openpyxl.utils import get_column_letter
+
+    widths = [
+        sheet.column_dimensions[get_column_letter(column)].width or 9
+        for column in range(1, sheet.max_column + 1)
+    ]
+    sheet.print_area = sheet.dimensions
+    if header_rows:
+        sheet.print_title_rows = f"1:{header_rows}"
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = "landscape" if sum(widths) > _PORTRAIT_WIDTH else "portrait"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddHeader.center.text = title
+    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"

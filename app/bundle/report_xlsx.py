@@ -22,7 +22,7 @@ from app.bundle.cases import (
 from app.bundle.indicators import monthly_indicators
 from app.bundle.zipfiles import normalise_office_file
 from app.money import ZERO
-from app.sheet_cells import append_row
+from app.sheet_cells import append_row, print_setup
 from app.vocabulary import FUND_NAMES
 
 MONEY_FORMAT = "#,##0.00"
@@ -220,6 +220,8 @@ def report_xlsx(cases: list[BundleCase], title: str, stamp: datetime) -> bytes:
     _indicators(book.create_sheet("监测指标"), cases)
     if any(case.settle_mode == "year_end" for case in cases):
         _year_end(book.create_sheet("年底救助名单"), cases)
+    for sheet in book.worksheets:
+        print_setup(sheet, f"{title}　{sheet.title}")
     book.properties.title = title
     book.properties.creator = "一站式即时结算窗口"
     buffer = io.BytesIO()

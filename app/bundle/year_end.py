@@ -11,7 +11,7 @@ from app.bundle.cases import BundleCase, collect_cases
 from app.bundle.period import ClaimPeriod
 from app.bundle.zipfiles import normalise_office_file
 from app.money import ZERO
-from app.sheet_cells import append_row
+from app.sheet_cells import append_row, print_setup
 from db.store import Store
 
 COLUMNS = ("结算单号", "结算时间", "姓名", "身份证号", "救助类别", "救助基数", "应发救助金额")
@@ -49,6 +49,7 @@ def year_end_xlsx(cases: list[BundleCase], year: int) -> bytes:
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=7):
         for cell in row:
             cell.number_format = "#,##0.00"
+    print_setup(sheet, sheet.title)
     buffer = io.BytesIO()
     book.save(buffer)
     stamp = max((case.settled_at for case in cases), default=datetime(year, 12, 31))
