@@ -4,16 +4,18 @@ and never counted in the totals."""
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from types import MappingProxyType
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.bundle.period import ClaimPeriod
 from app.money import ZERO, D
+from app.policy.schema import PolicyDef
 from app.vocabulary import (
     AMOUNT_FIELDS,
     ASSISTANCE_FUND,
@@ -80,6 +82,7 @@ class BundleCase:
     layers: tuple[tuple[str, Decimal], ...]
     scans: tuple[CaseScan, ...] = field(default=())
     funds: tuple[tuple[str, Decimal], ...] = ()
+    category_label: str = ""  # the category's name in the policy file, where known
 
     @property
     def month(self) -> str:
@@ -87,7 +90,8 @@ class BundleCase:
 
     @property
     def category_name(self) -> str:
-        return CATEGORY_NAMES.get(self.category, self.category)
+        """As the policy file names it (湖南: 特困人员), else the common name."""
+        return self.category_label or CATEGORY_NAMES.get(self.category, self.category)
 
     @property
     def visit_name(self) -> str:
@@ -98,10 +102,24 @@ class BundleCase:
         return SETTLE_MODE_NAMES.get(self.settle_mode or "", "不予救助")
 
 
+def policy_category_names(policy: PolicyDef) -> dict[str, str]:
+    """Each category code's name in the policy file (a later version's name wins)."""
+    return {
+        code: category.name
+        for version in policy.versions
+        for code, category in version.categories.items()
+    }
+
+
 def collect_cases(
-    session: Session, site_code: str, policy_id: str, period: ClaimPeriod
+    session: Session,
+    site_code: str,
+    policy_id: str,
+    period: ClaimPeriod,
+    category_names: Mapping[str, str] = MappingProxyType({}),
 ) -> list[BundleCase]:
-    """The period's settlements (by settlement time), oldest first, voided ones included."""
+    """The period's settlements (by settlement time), oldest first, voided ones included;
+    categories named by ``category_names`` (the policy file's, ``policy_category_names``)."""
     query = (
         select(Settlement, Person, Admission)
         .join(Person, Settlement.person_id == Person.id)
@@ -116,10 +134,11 @@ def collect_cases(
     )
     rows = session.execute(query).all()
     scans = _scans_by_admission(session, {admission.id for _, _, admission in rows if admission})
-    return [
+    cases = [
         _case(settlement, person, admission, scans.get(admission.id, ()) if admission else ())
         for settlement, person, admission in rows
     ]
+    return [replace(case, category_label=category_names.get(case.category, "")) for case in cases]
 
 
 def _scans_by_admission(

@@ -30,7 +30,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.bundle.cases import BundleCase, Totals, collect_cases, totals
+from app.bundle.cases import (
+    BundleCase,
+    Totals,
+    collect_cases,
+    policy_category_names,
+    totals,
+)
 from app.bundle.manifest import (
     MANIFEST,
     REPORT_XLSX,
@@ -123,7 +129,8 @@ def export_bundle(
             period = parse_period(period_text, claim_period_kind(loaded))
         except ValueError as exc:
             raise ServiceError("period", str(exc)) from None
-        cases = collect_cases(session, site.code, policy_id, period)
+        names = policy_category_names(loaded.definition)
+        cases = collect_cases(session, site.code, policy_id, period, names)
         if not cases:
             raise ServiceError(
                 "period",

@@ -179,6 +179,12 @@ class PaperDef(Cited):
     documents: PaperDocumentsDef | None = None
 
 
+class SlipDef(Cited):
+    """How the document calls the settlement slip (靖江 第二十四条(五): 精准医疗结算单)."""
+
+    title: str = Field(min_length=1)
+
+
 class VersionDef(Strict):
     effective_from: date
     effective_to: date | None = None
@@ -195,6 +201,7 @@ class VersionDef(Strict):
     deadlines: Seq(DeadlineDef) = ()
     documents: dict[DocumentStage, Seq(DocumentDef)] = {}
     paper: Seq(PaperDef) = ()
+    slip: SlipDef | None = None
     notes: str = ""
 
     def cap(self, code: str) -> CapDef:

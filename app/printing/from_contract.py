@@ -16,12 +16,17 @@ from app.vocabulary import SETTLE_MODE_NAMES, VISIT_NAMES
 
 def policy_ref(policy: PolicyDef, version: str | None, sha256: str = "") -> PolicyRef:
     """Title and 文号 from the policy; ``version`` is the result's ``policy_version``."""
+    named = next(
+        (v.slip for v in policy.versions if v.effective_from.isoformat() == version and v.slip),
+        None,
+    )
     return PolicyRef(
         policy_id=policy.id,
         title=policy.title,
         document_number=policy.document_number,
         version=version or "（无适用版本）",
         file_sha256=sha256,
+        slip_title=named.title if named else "",
     )
 
 

@@ -32,6 +32,7 @@ class PolicyRef:
     document_number: str
     version: str
     file_sha256: str = ""
+    slip_title: str = ""  # the slip's title in the policy file, where it names one
 
     @property
     def label(self) -> str:

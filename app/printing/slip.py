@@ -110,8 +110,13 @@ def render_slip(
                 _end_sheet(canvas, per_sheet, len(sheet) if preview else 0)
 
     pagesize = A5 if paper == "A5" else landscape(A4)
-    title = f"{TITLE}（{PREVIEW_MARK}）" if preview else TITLE
+    title = f"{_title(data)}（{PREVIEW_MARK}）" if preview else _title(data)
     return typeset.build_pdf(pagesize, title, data.document_id, draw)
+
+
+def _title(data: SlipData) -> str:
+    """The slip's title as the policy file names it, else the common one."""
+    return data.policy.slip_title or TITLE
 
 
 def _in_frame(canvas: Canvas, index: int, draw, *args):
@@ -145,7 +150,7 @@ def _draw_copy(
         typeset.labelled_box(
             canvas, LEFT, TOP + 3 * mm, f"补打（第{data.reprint_count}次）", 7.5, align="left"
         )
-    typeset.draw_text(canvas, FRAME_W / 2, TOP - 8 * mm, TITLE, 12.5, align="center")
+    typeset.draw_text(canvas, FRAME_W / 2, TOP - 8 * mm, _title(data), 12.5, align="center")
     hospital = data.site.hospital_name
     if data.site.hospital_code:
         hospital += f"（机构编码 {data.site.hospital_code}）"
@@ -169,7 +174,9 @@ def _draw_continuation(
     if not rows:
         return
     typeset.labelled_box(canvas, RIGHT, TOP + 3 * mm, f"{copy_label}（续页）", 7.5)
-    typeset.draw_text(canvas, FRAME_W / 2, TOP - 8 * mm, f"{TITLE}（续）", 12.5, align="center")
+    typeset.draw_text(
+        canvas, FRAME_W / 2, TOP - 8 * mm, f"{_title(data)}（续）", 12.5, align="center"
+    )
     typeset.draw_text(canvas, LEFT, TOP - 15 * mm, f"结算单号：{data.slip_number}", 9)
     _draw_clause_rows(canvas, rows, TOP - 19 * mm, SMALLEST_CLAUSE)
     typeset.footer(canvas, LEFT, RIGHT, 4 * mm, data.document_id, data.policy.label)

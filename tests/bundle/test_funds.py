@@ -115,3 +115,40 @@ def test_report_pdf_lists_funds_and_keeps_the_reduction_out(hunan_month, tmp_pat
     assert "财政兜底资金1075.00" in text
     assert "合计申报（医院垫付）59075.00" in text
     assert "医院减免（医院自担，不申报）1200.00" in text
+
+
+def test_categories_are_named_as_the_policy_file_names_them(tmp_path):
+    """湖南's file says 特困人员 where the common name is 特困供养人员: the bundle follows the file."""
+    policies = load_policies()
+    store = open_store(str(tmp_path / "desk.sqlite3"))
+    save_site(
+        store, code="HN01", name="示例县人民医院", facility="county", default_policy="hunan",
+        clerk="管理员",
+    )  # fmt: skip
+    admitted = datetime(2026, 5, 2, 9, 0)
+    form = admission(person(1, policy="hunan"), "ZY001", admitted, category="destitute")
+    done = register_admission(store, form, clerk="王", policies=policies, now=admitted)
+    tick_all(store, done.admission_id)
+    settle_discharge(
+        store,
+        DischargeInput(done.admission_id, admitted + timedelta(days=5), Amounts(total="9000.00")),
+        clerk="王",
+        policies=policies,
+        now=admitted + timedelta(days=5),
+    )
+    target = tmp_path / "usb"
+    target.mkdir()
+    report = export_bundle(store, policies, period_text="2026-05", target_dir=target)
+    store.close()
+    named = policies["hunan"].definition.versions[-1].categories["destitute"].name
+    assert named == "特困人员"
+    book = load_workbook(io.BytesIO((report.path / "report.xlsx").read_bytes()))
+    detail = list(book["明细"].iter_rows(values_only=True))
+    assert detail[1][detail[0].index("救助类别")] == named
+    summary = book["按类别汇总"].iter_rows(min_row=2, values_only=True)
+    assert next(summary)[0] == named
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(report.path / "report.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert named in text and "特困供养人员" not in text
