@@ -119,6 +119,9 @@ class ExportDialog(QDialog):
         elif report.previous == "changed":
             lines.append("与此前导出的同期申报包相比有变化：")
             lines += [f"  {change}" for change in report.changes]
+        if report.warnings:
+            lines.append(f"提醒：{len(report.warnings)} 笔结算缺少复印件（请补扫描或补留纸质件）：")
+            lines += [f"  {warning}" for warning in report.warnings]
         self.outcome.setPlainText("\n".join(lines))
 
     def failed(self, error: Exception) -> None:

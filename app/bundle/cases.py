@@ -83,6 +83,10 @@ class BundleCase:
     scans: tuple[CaseScan, ...] = field(default=())
     funds: tuple[tuple[str, Decimal], ...] = ()
     category_label: str = ""  # the category's name in the policy file, where known
+    # Copies the policy asks for: kept on paper only (listed in the bundle, handed in with
+    # it), and neither scanned nor kept (the export warns).
+    paper_copies: tuple[str, ...] = ()
+    copies_missing: tuple[str, ...] = ()
 
     @property
     def month(self) -> str:
@@ -133,12 +137,44 @@ def collect_cases(
         .order_by(Settlement.settled_at, Settlement.id)
     )
     rows = session.execute(query).all()
-    scans = _scans_by_admission(session, {admission.id for _, _, admission in rows if admission})
+    admission_ids = {admission.id for _, _, admission in rows if admission}
+    scans = _scans_by_admission(session, admission_ids)
+    copies = _unscanned_copies(session, admission_ids)
     cases = [
         _case(settlement, person, admission, scans.get(admission.id, ()) if admission else ())
         for settlement, person, admission in rows
     ]
-    return [replace(case, category_label=category_names.get(case.category, "")) for case in cases]
+    return [
+        replace(
+            case,
+            category_label=category_names.get(case.category, ""),
+            paper_copies=copies.get((admission.id, True), ()) if admission else (),
+            copies_missing=copies.get((admission.id, False), ()) if admission else (),
+        )
+        for case, (_, _, admission) in zip(cases, rows, strict=True)
+    ]
+
+
+def _unscanned_copies(
+    session: Session, admission_ids: set[int]
+) -> dict[tuple[int, bool], tuple[str, ...]]:
+    """(admission, kept on paper?) -> the names of the copies the checklist asks for that
+    have no scan: those kept on paper, and those neither scanned nor kept."""
+    if not admission_ids:
+        return {}
+    query = (
+        select(ChecklistItem)
+        .where(
+            ChecklistItem.admission_id.in_(admission_ids),
+            ChecklistItem.copy_required.is_(True),
+            ChecklistItem.scan_sha256.is_(None),
+        )
+        .order_by(ChecklistItem.admission_id, ChecklistItem.stage, ChecklistItem.id)
+    )
+    found: dict[tuple[int, bool], list[str]] = defaultdict(list)
+    for item in session.scalars(query):
+        found[(item.admission_id, bool(item.copy_kept))].append(item.name)
+    return {key: tuple(names) for key, names in found.items()}
 
 
 def _scans_by_admission(

@@ -15,6 +15,7 @@ Layout (folder ``<bundle id>/`` or ``<bundle id>.zip``)::
     report.pdf report.xlsx   救助资金结算报表
     cases/<slip number>/slip.pdf
     cases/<slip number>/<stage>-<checklist item>.<ext>   each attached scan
+    cases/<slip number>/paper-copies.txt   the copies kept on paper only, handed in with it
 
 Names are ASCII so any ZIP tool on any Windows shows them unmangled.
 """
@@ -78,6 +79,8 @@ class ExportReport:
     totals: Totals
     previous: str  # "none", "same" or "changed"
     changes: tuple[str, ...]
+    # Settled cases with a copy the policy asks for that is neither scanned nor kept on paper.
+    warnings: tuple[str, ...] = ()
 
 
 def default_slip_renderer(session: Session, slip_number: str) -> bytes:
@@ -212,7 +215,28 @@ def export_bundle(
         grand,
         previous,
         changes,
+        _missing_copies(cases),
     )
+
+
+def _missing_copies(cases: list[BundleCase]) -> tuple[str, ...]:
+    return tuple(
+        f"结算单 {case.slip_number}（{case.person_name}）："
+        f"{'、'.join(case.copies_missing)} 既未扫描也未留存纸质复印件"
+        for case in cases
+        if case.copies_missing and not case.voided
+    )
+
+
+def paper_copies_text(case: BundleCase) -> bytes:
+    """The list of a case's copies kept on paper only, for the bureau to match the paper to
+    the bundle (UTF-8 with a BOM and CRLF, so Windows Notepad shows it right)."""
+    lines = [
+        f"结算单 {case.slip_number}　{case.person_name}",
+        "以下复印件未扫描，纸质件由医院留存，随本申报包另行报送：",
+        *(f"{number}. {name}" for number, name in enumerate(case.paper_copies, 1)),
+    ]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
 def _case_files(
@@ -222,6 +246,8 @@ def _case_files(
     for case in cases:
         folder = f"cases/{case.slip_number}"
         files[f"{folder}/slip.pdf"] = render_slip(session, case.slip_number)
+        if case.paper_copies:
+            files[f"{folder}/paper-copies.txt"] = paper_copies_text(case)
         for scan in case.scans:
             source = scan_path(store.scans_dir, scan.sha256)
             try:

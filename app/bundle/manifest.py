@@ -59,6 +59,7 @@ def build_manifest(
                 "hospital_reduction": str(case.amounts["hospital_reduction"]),
                 "advanced": str(case.amounts["advanced"]),
                 "by_fund": {fund: str(amount) for fund, amount in case.funds},
+                "paper_copies": list(case.paper_copies),
             }
             for case in cases
         ],

@@ -104,11 +104,13 @@ class _Pages:
         leading = size * 1.25
         height = ROW + leading * (max(map(len, lines)) - 1)
         self.need(height)
-        for cell_lines, (_text, x, align) in zip(lines, cells, strict=True):
-            for number, line in enumerate(cell_lines):
-                typeset.draw_text(
-                    self.canvas, x, self.y - number * leading, line, size, align=align
-                )
+        # Line by line across the cells, so the row's first line reads as one line of text
+        # (verify-bundle reads the amounts back from it).
+        for number in range(max(map(len, lines))):
+            for cell_lines, (_text, x, align) in zip(lines, cells, strict=True):
+                if number < len(cell_lines):
+                    y = self.y - number * leading
+                    typeset.draw_text(self.canvas, x, y, cell_lines[number], size, align=align)
         bottom = self.y - height + ROW - 1.6 * mm
         self.canvas.setLineWidth(0.2)
         self.canvas.line(LEFT, bottom, RIGHT, bottom)

@@ -84,6 +84,8 @@ def run_export(args: argparse.Namespace) -> int:
         print("与此前导出的同期申报包相比有变化：")
         for change in report.changes:
             print(f"  {change}")
+    for warning in report.warnings:
+        print(f"提醒：{warning}", file=sys.stderr)
     return 0
 
 

@@ -371,3 +371,64 @@ def test_a_report_pdf_that_disagrees_with_the_xlsx_is_refused(quarter, tmp_path)
         problems
     )
     assert any(p.startswith("报表 PDF 与 XLSX 不符：合计（不含作废）救助金额") for p in problems)
+
+
+def test_copies_kept_on_paper_are_listed_per_case_and_missing_ones_warned(quarter, tmp_path):
+    """台儿庄 五(三)1: the claim carries the copies. Scanned ones are in the bundle; those kept on
+    paper only are listed per case (paper-copies.txt and the manifest); a copy neither
+    scanned nor kept is named in the export's warnings."""
+    from datetime import timedelta
+
+    from app.services import (
+        Amounts,
+        DischargeInput,
+        ItemUpdate,
+        Override,
+        checklist,
+        register_admission,
+        settle_discharge,
+        update_item,
+    )
+    from tests.store.helpers import admission, person
+
+    store, policies = quarter.store, quarter.policies
+    admitted = datetime(2026, 9, 20, 8, 0)
+    form = admission(person(40, policy="taierzhuang"), "ZY0040", admitted, facility="county")
+    done = register_admission(store, form, clerk="王", policies=policies, now=admitted)
+    with store.read() as session:
+        items = checklist(session, done.admission_id)
+    copies = [item for item in items if item.copy_required]
+    lacking = copies[0]
+    for item in items:
+        kept = item.id != lacking.id
+        update_item(store, item.id, ItemUpdate(original_sighted=True, copy_kept=kept), clerk="王")
+    late = settle_discharge(
+        store,
+        DischargeInput(done.admission_id, admitted + timedelta(days=3), Amounts(total="6000.00")),
+        clerk="王",
+        override=Override("李主任", "复印件次日补交"),
+        policies=policies,
+        now=admitted + timedelta(days=3),
+    )
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    report = export(quarter, usb)
+    assert verify_bundle(report.path).ok
+    assert report.warnings == (
+        f"结算单 {late.slip_number}（{form.person.name}）：{lacking.name} 既未扫描也未留存纸质复印件",
+    )
+    manifest = json.loads((report.path / "manifest.json").read_text("utf-8"))
+    listed = {s["slip_number"]: s["paper_copies"] for s in manifest["settlements"]}
+    first = quarter.slips[0]
+    with store.read() as session:
+        (settled,) = [s for s in session.scalars(select(Settlement)) if s.slip_number == first]
+        on_paper = [
+            item.name
+            for item in checklist(session, settled.admission_id)
+            if item.copy_required and item.scan_sha256 is None
+        ]
+    assert on_paper and listed[first] == on_paper
+    text = (report.path / "cases" / first / "paper-copies.txt").read_text("utf-8-sig")
+    assert all(name in text for name in on_paper)
+    assert "居民身份证" not in "".join(on_paper)  # the scanned ID card is in the bundle instead
+    assert listed[late.slip_number] == [c.name for c in copies if c.id != lacking.id]
