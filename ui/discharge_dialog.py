@@ -101,10 +101,15 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.disabling = QCheckBox("伤病造成残疾（意外、事故致残时勾选）", self)
         form.addRow("", self.disabling)
         self.form_error = ErrorLabel(self)
+        self.notice = QLabel(self)  # what was filled in for the clerk, e.g. after a void
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #1a5fb4;")
+        self.notice.hide()
 
         bill = QGroupBox("医院费用与医保结算（按结算单录入）", self)
         bill_layout = QVBoxLayout(bill)
         bill_layout.addWidget(self._header())
+        bill_layout.addWidget(self.notice)
         bill_layout.addLayout(form)
         bill_layout.addWidget(self.form_error)
         bill_layout.addWidget(self._override_box())
@@ -326,6 +331,13 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
 
     def _restore_draft(self) -> None:
         draft = self._drafts.load(self._draft_key) if self._drafts is not None else None
+        if not draft and self.case.voided_claim:
+            # Re-settling after a void starts from what the voided slip was settled with.
+            draft = self.case.voided_claim
+            self.notice.setText(
+                f"已按作废的结算单 {draft['slip_number']} 填入原金额，请核对、改正后再结算"
+            )
+            self.notice.show()
         if not draft:
             return
         for key, field in self.fields.items():

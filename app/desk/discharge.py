@@ -37,7 +37,33 @@ class DischargeDesk:
             referral_approved=self._referral_approved(admission_id),
             admission_id=admission_id,
             missing_documents=missing,
+            voided_claim=self._voided_claim(admission_id),
         )
+
+    def _voided_claim(self, admission_id: int) -> dict:
+        """What the last settlement of the admission was typed with, if it was voided and
+        nothing replaced it; {} otherwise."""
+        import json
+
+        from app.forms import AMOUNT_FIELDS
+        from app.services import admission_settlements
+        from db.models import Admission
+
+        with self.store.read() as session:
+            settlements = admission_settlements(session, admission_id)
+            last = settlements[-1] if settlements else None
+            if last is None or not last.voided:
+                return {}
+            claim = json.loads(last.claim_json)
+            discharged = session.get(Admission, admission_id).discharged_at
+        voided = {key: claim[key] for key in AMOUNT_FIELDS if claim.get(key)}
+        voided.update(
+            slip_number=last.slip_number,
+            cause=claim.get("cause"),
+            disabling=bool(claim.get("disabling")),
+            discharged_at=f"{discharged:%Y-%m-%d %H:%M}" if discharged else "",
+        )
+        return voided
 
     def _missing_documents(self, admission_id: int) -> tuple[str, ...]:
         from app.services.checklist import describe_missing, missing_items

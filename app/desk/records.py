@@ -134,3 +134,6 @@ class DischargeCase:
     admission_id: int | None = None
     year_to_date: dict = field(default_factory=dict)
     missing_documents: tuple[str, ...] = ()
+    # After a void: the voided settlement's slip number, amounts (strings), cause, disabling
+    # and discharge time ("yyyy-MM-dd HH:mm"), so re-settling starts from what was typed.
+    voided_claim: dict = field(default_factory=dict)

@@ -169,6 +169,20 @@ def test_whole_case_register_papers_settle_print_void(
     assert not window.void_action.isEnabled()
     assert "已作废：目录外费用录错" in window.case_panel.settlements.text()
 
+    # Settling again starts from the voided slip's amounts, said so, to be corrected.
+    window.discharge_action.trigger()
+    settle(qtbot)
+    again = window.discharge
+    assert again is not dialog
+    assert again.fields["total"].text() == "20000.00"
+    assert again.fields["out_of_catalog"].text() == "1000.00"
+    assert again.fields["basic_insurance"].text() == "12000.00"
+    assert slip in again.notice.text() and again.notice.isVisibleTo(again)
+    again.fields["out_of_catalog"].edit.clear()
+    qtbot.keyClicks(again.fields["out_of_catalog"].edit, "2000")
+    settle(qtbot)
+    assert again.breakdown.value("paid_at_window") == "4,200.00 元"  # (20000-2000-12000)x70%
+
 
 SEARCHES = {
     "id_number": GOOD_ID,
