@@ -409,8 +409,10 @@ class MainWindow(QMainWindow):
         self.register_action.setEnabled(ready)
         self.export_action.setEnabled(ready)
         self.discharge_action.setEnabled(bool(detail) and live is None)
-        for item in (self.print_action, self.pdf_action, self.void_action):
-            item.setEnabled(live is not None)
+        self.void_action.setEnabled(live is not None)
+        # A voided slip still prints (with its 作废 mark) for the file.
+        for item in (self.print_action, self.pdf_action):
+            item.setEnabled(self._printable_slip() is not None)
         # The forms a case prints are those its policy file lists ([[versions.paper]]).
         forms = self._forms_printed(detail.row) if (ready and detail) else ()
         self.referral_action.setEnabled(referral_paperwork(forms) is not None)
@@ -496,13 +498,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"结算单 {slip_number} 已作废，可重新结算。", 8000)
 
     # --- paper -----------------------------------------------------------------------------
-    def _live_slip(self) -> str | None:
+    def _printable_slip(self) -> str | None:
+        """The case's slip to print: the one in force, else the last one, voided."""
         detail = self.case_panel.detail
-        live = detail.live_settlement if detail else None
-        return live.slip_number if live else None
+        if detail is None or not detail.settlements:
+            return None
+        live = detail.live_settlement
+        return (live or detail.settlements[-1]).slip_number
 
     def print_current(self) -> None:
-        slip = self._live_slip()
+        slip = self._printable_slip()
         if slip:
             self.print_slip(slip)
 
@@ -565,7 +570,7 @@ class MainWindow(QMainWindow):
         )
 
     def save_current_pdf(self) -> None:
-        slip = self._live_slip()
+        slip = self._printable_slip()
         if not slip:
             return
         desk = self.desk

@@ -169,6 +169,14 @@ def test_whole_case_register_papers_settle_print_void(
     assert not window.void_action.isEnabled()
     assert "已作废：目录外费用录错" in window.case_panel.settlements.text()
 
+    # The voided slip still prints, with its 作废 mark.
+    assert window.print_action.isEnabled()
+    window.print_action.trigger()
+    qtbot.waitUntil(lambda: len(window.previewed) == 2 and ops.pending() == 0)
+    title, pdf = window.previewed[-1]
+    assert title == f"结算单 {slip}" and "作废" in pdf_text(pdf)
+    assert "作废" not in pdf_text(window.previewed[0][1])
+
     # Settling again starts from the voided slip's amounts, said so, to be corrected.
     window.discharge_action.trigger()
     settle(qtbot)
