@@ -7,6 +7,7 @@ and verification run off the GUI thread.
 
 from datetime import date
 
+from ui import folders
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
@@ -159,9 +160,13 @@ class AuditViewer(QDialog):
 
     def choose_export(self) -> None:
         path, _kind = QFileDialog.getSaveFileName(
-            self, "导出审计记录", "审计记录.xlsx", "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"
+            self,
+            "导出审计记录",
+            folders.start_in(self, "audit", "审计记录.xlsx"),
+            "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)",
         )
         if path:
+            folders.remember(self, "audit", path)
             self.export(path)
 
     def export(self, path: str) -> None:

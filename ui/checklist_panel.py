@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.desk.records import ChecklistLine
+from ui import folders
 from ui.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -123,8 +124,10 @@ class ChecklistPanel(QWidget):
         self._mark(item_id, **changes)
 
     def choose_scan(self, item_id: int) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择扫描件", "", SCAN_FILTER)
+        start = folders.start_in(self, "scans")
+        path, _ = QFileDialog.getOpenFileName(self, "选择扫描件", start, SCAN_FILTER)
         if path:
+            folders.remember(self, "scans", path)
             self._save(item_id, scan=Path(path))
 
     def dragEnterEvent(self, event) -> None:

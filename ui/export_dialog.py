@@ -4,6 +4,7 @@ only collects the choices and shows what happened."""
 
 from datetime import date
 
+from ui import folders
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
@@ -86,8 +87,10 @@ class ExportDialog(QDialog):
         self.period_hint.setText(PERIOD_HINTS.get(kind, ""))
 
     def choose_target(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择导出到的文件夹", self.target.text())
+        start = self.target.text() or folders.start_in(self, "bundles")
+        folder = QFileDialog.getExistingDirectory(self, "选择导出到的文件夹", start)
         if folder:
+            folders.remember(self, "bundles", folder, is_folder=True)
             self.target.setText(folder)
 
     def start_export(self) -> None:

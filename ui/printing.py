@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.printing.raster import PageImage, render_pages
+from ui import folders
 from ui.fitting import fit_to_screen
 from ui.qt import (
     QDialog,
@@ -39,9 +40,11 @@ PREVIEW_DPI = 150
 
 
 def save_pdf(parent: QWidget, pdf: bytes, suggested_name: str) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, "保存结算单 PDF", suggested_name, "PDF (*.pdf)")
+    start = folders.start_in(parent, "pdf", suggested_name)
+    path, _ = QFileDialog.getSaveFileName(parent, "保存结算单 PDF", start, "PDF (*.pdf)")
     if not path:
         return None
+    folders.remember(parent, "pdf", path)
     target = Path(path)
     if target.suffix.lower() != ".pdf":
         target = target.with_suffix(".pdf")
