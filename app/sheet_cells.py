@@ -52,18 +52,20 @@ def append_row(sheet, values: Iterable[object]) -> None:
 _PORTRAIT_WIDTH = 95  # Excel column-width units (characters)
 
 
-def print_setup(sheet, title: str, header_rows: int = 1) -> None:
+def print_setup(sheet, title: str, header_rows: int = 1, extra_rows: int = 0) -> None:
     """Make ``sheet`` print as the bureau files it: on A4, the used range as its print area,
     the header rows repeated on every page, all columns on one page's width (as many pages
     down as needed), landscape where the columns are wide, the title and “第 N 页 共 M 页” in
-    the header and footer. Call it once the sheet is filled."""
+    the header and footer; ``extra_rows`` below the cells also print (a chart anchored
+    there). Call it once the sheet is filled."""
     from openpyxl.utils import get_column_letter
 
     widths = [
         sheet.column_dimensions[get_column_letter(column)].width or 9
         for column in range(1, sheet.max_column + 1)
     ]
-    sheet.print_area = sheet.dimensions
+    last_column = get_column_letter(sheet.max_column)
+    sheet.print_area = f"A1:{last_column}{sheet.max_row + extra_rows}"
     if header_rows:
         sheet.print_title_rows = f"1:{header_rows}"
     setup = sheet.page_setup

@@ -46,6 +46,7 @@ FLOORS = {
     "app.privacy": 4,
     "app.printing": 4,
     "app.bundle": 4,
+    "app.whatif": 4,
     "app.sync": 4,
     "app.backup": 4,
     "app.store_guard": 4,

@@ -122,8 +122,9 @@ def read_policy_data(path: Path) -> dict:
     return tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
 
 
-def policy_from_data(data: dict, path: Path) -> PolicyDef:
-    """Validate a policy's parsed TOML; raise ``PolicyLoadError`` with every problem found."""
+def policy_from_data(data: dict, path: Path, expected_id: str | None = None) -> PolicyDef:
+    """Validate a policy's parsed TOML; raise ``PolicyLoadError`` with every problem found.
+    Its ``id`` must be ``expected_id``, by default the file's name."""
     name = _display_name(path)
     try:
         policy = PolicyDef.model_validate(data)
@@ -132,7 +133,7 @@ def policy_from_data(data: dict, path: Path) -> PolicyDef:
             PolicyError(name, _key_path(error["loc"]), _reason(error)) for error in exc.errors()
         ]
         raise PolicyLoadError(errors) from None
-    problems = check_policy(policy, path.stem)
+    problems = check_policy(policy, expected_id or path.stem)
     if problems:
         raise PolicyLoadError([PolicyError(name, key, reason) for key, reason in problems])
     return policy
@@ -141,6 +142,21 @@ def policy_from_data(data: dict, path: Path) -> PolicyDef:
 def load_policy_file(path: Path) -> LoadedPolicy:
     raw = path.read_bytes()
     definition = parse_policy_bytes(raw, path)
+    return LoadedPolicy(definition, path, hashlib.sha256(raw).hexdigest())
+
+
+def load_draft_file(path: Path) -> LoadedPolicy:
+    """A draft of a policy (what-if): checked like an installed file, except that its name
+    need not be its ``id`` (DRAFT.toml may hold the next version of lanxi)."""
+    raw = path.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = None
+    policy_id = data.get("id") if isinstance(data, dict) else None
+    if not isinstance(policy_id, str) or not policy_id:
+        return load_policy_file(path)  # the same messages as for an installed file
+    definition = policy_from_data(data, path, expected_id=policy_id)
     return LoadedPolicy(definition, path, hashlib.sha256(raw).hexdigest())
 
 
