@@ -185,6 +185,9 @@ class MainWindow(QMainWindow):
         self.export_action = action(manage, "导出申报包", "Ctrl+E", self.open_export)
         self.audit_action = action(manage, "审计记录", "Ctrl+Shift+A", self.open_audit_viewer)
         self.policy_action = action(manage, "政策条款", "F9", self.open_policy_viewer)
+        self.whatif_action = action(
+            manage, "政策测算", "Ctrl+Shift+T", self.open_what_if, on_bar=False
+        )
         self.settings_action = action(manage, "设置", "Ctrl+,", self.open_settings)
         QShortcut(QKeySequence("Escape"), self.search, activated=self.show_work_list)
 
@@ -406,6 +409,7 @@ class MainWindow(QMainWindow):
         live = detail.live_settlement if detail else None
         ready = self.desk is not None
         self.audit_action.setEnabled(ready and self.desk.may("supervisor"))
+        self.whatif_action.setEnabled(ready and self.desk.may("supervisor"))
         self.register_action.setEnabled(ready)
         self.export_action.setEnabled(ready)
         self.discharge_action.setEnabled(bool(detail) and live is None)
@@ -601,6 +605,14 @@ class MainWindow(QMainWindow):
             return
         self.audit_viewer = AuditViewer(self.desk, self)
         self.audit_viewer.show()
+
+    def open_what_if(self) -> None:
+        from ui.whatif_dialog import WhatIfDialog
+
+        if self.desk is None or not self.desk.may("supervisor"):
+            return
+        self.whatif_dialog = WhatIfDialog(self.desk, self)
+        self.whatif_dialog.open()
 
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog

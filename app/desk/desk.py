@@ -19,12 +19,22 @@ from app.desk.discharge import DischargeDesk
 from app.desk.paper import PaperDesk
 from app.desk.settings import SettingsDesk
 from app.desk.sync import SyncDesk
+from app.desk.whatif import WhatIfDesk
 
 if TYPE_CHECKING:
     from db import Store
 
 
-class Desk(CasesDesk, DischargeDesk, ClaimsDesk, PaperDesk, SyncDesk, SettingsDesk, DeskAccounts):
+class Desk(
+    CasesDesk,
+    DischargeDesk,
+    ClaimsDesk,
+    PaperDesk,
+    SyncDesk,
+    SettingsDesk,
+    DeskAccounts,
+    WhatIfDesk,
+):
     """The open store as the window and the CLI use it. Every write names ``clerk``: the
     signed-in user once someone has signed in (``DeskAccounts``)."""
 

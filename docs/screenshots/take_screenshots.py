@@ -66,7 +66,27 @@ def grab_sign_in_and_audit(app, window, desk) -> None:
     settle(app)
     viewer.grab().save(str(HERE / "audit_viewer.png"))
     viewer.hide()
+    grab_what_if(app, window, desk)
     desk.sign_in("张窗口", PASSWORD)
+
+
+def grab_what_if(app, window, desk) -> None:
+    """政策测算 with a draft that raises 兰溪's 低保 rate from 70% to 80%."""
+    from datetime import date
+
+    from ui.whatif_dialog import WhatIfDialog
+
+    policies = HERE.parent.parent / "policies"
+    draft = Path(tempfile.mkdtemp(prefix="desk-draft-")) / "兰溪草案2027.toml"
+    text = (policies / "lanxi.toml").read_text("utf-8")
+    draft.write_text(text.replace("rate = 0.70,", "rate = 0.80,", 1), "utf-8")
+    dialog = WhatIfDialog(desk, window, today=date.today())
+    dialog.draft.setText(str(draft))
+    dialog.show()
+    dialog.start()
+    settle(app)
+    dialog.grab().save(str(HERE / "whatif_dialog.png"))
+    dialog.hide()
 
 
 def main() -> int:

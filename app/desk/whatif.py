@@ -1,0 +1,48 @@
+"""What-if (测算) for a supervisor: the year replayed under a draft policy file, and its XLSX
+and PDF written to a folder. Read only: nothing in the store changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.whatif import WhatIf
+    from db import Store
+
+
+class WhatIfDesk:
+    store: Store
+
+    def what_if(self, draft_file: str | Path, year: int) -> WhatIf:
+        """``FieldError`` (field ``policy_file``) for a draft that does not load."""
+        from app.accounts.roles import require
+        from app.errors import FieldError
+        from app.policy import PolicyLoadError
+        from app.policy.loader import load_draft_file
+        from app.whatif import replay_year
+
+        require(self.user, "supervisor", "政策测算")
+        try:
+            draft = load_draft_file(Path(draft_file))
+        except PolicyLoadError as exc:
+            raise FieldError("policy_file", str(exc), "政策草案文件") from None
+        except OSError as exc:
+            raise FieldError(
+                "policy_file", f"读不到：{exc.strerror or exc}", "政策草案文件"
+            ) from None
+        return replay_year(self.store, draft, year)
+
+    def save_what_if(self, run: WhatIf, folder: str | Path) -> tuple[Path, Path]:
+        """what-if.xlsx and what-if.pdf in ``folder``, each written whole or not at all."""
+        from app.whatif.report_pdf import whatif_pdf
+        from app.whatif.report_xlsx import whatif_xlsx
+
+        written = []
+        for name, data in (("what-if.xlsx", whatif_xlsx(run)), ("what-if.pdf", whatif_pdf(run))):
+            target = Path(folder) / name
+            partial = target.with_name(name + ".part")
+            partial.write_bytes(data)
+            partial.replace(target)
+            written.append(target)
+        return written[0], written[1]
