@@ -25,6 +25,7 @@ ACTION_NAMES = {
     "change": "修改",
     "void": "作废",
     "override": "主管放行",
+    "late_copy": "结算后补交材料",
     "import": "导入",
     "print": "打印",
     "export": "导出",
