@@ -44,6 +44,8 @@ from ui.registration_form import DRAFT_KEY, RegistrationForm
 from ui.void_dialog import VoidDialog
 
 NOTICE_STYLE = "background: #fff3cd; color: #7a4d00; border: 1px solid #e0b000; padding: 6px;"
+DEMO_STYLE = "background: #b00020; color: white; font-weight: bold; padding: 0 6px;"
+TITLE = "一站式即时结算窗口 — 医疗救助"
 SEARCH_HINT = "身份证号、姓名、住院号，或扫描结算单条码，回车查找（Ctrl+F）"
 
 
@@ -62,7 +64,7 @@ class MainWindow(QMainWindow):
         self.sync_timer = QTimer(self)
         self.sync_timer.setInterval(60_000)
         self.sync_timer.timeout.connect(self.sync_if_due)
-        self.setWindowTitle("一站式即时结算窗口 — 医疗救助")
+        self.setWindowTitle(TITLE)
         screen = available_size(self)
         self.resize(min(1340, screen.width()), min(740, screen.height()))
 
@@ -193,6 +195,11 @@ class MainWindow(QMainWindow):
         self.status_site = QLabel("站点：—", self)
         self.status_clerk = QLabel("经办人：—", self)
         self.status_sync = QLabel("同步：—", self)
+        self.status_demo = QLabel("演示数据库", self)
+        self.status_demo.setStyleSheet(DEMO_STYLE)
+        self.status_demo.setToolTip("虚构数据，仅供培训试用；打印件均标“演示”，不会同步到中心")
+        self.status_demo.hide()
+        self.statusBar().addPermanentWidget(self.status_demo)
         # One busy indicator for every call to the desk (ui.ops): the window never waits.
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
@@ -219,6 +226,7 @@ class MainWindow(QMainWindow):
         self.model.mask = desk.mask_id
         self.drafts = DraftBox(desk.data_dir / "drafts")
         self.status_db.setText(f"数据库：{desk.target}")
+        self._show_demo(desk.is_demo())
         self._enable_case_actions()
         self.update_status()
         self._carry_sync_setting()
@@ -232,6 +240,11 @@ class MainWindow(QMainWindow):
         self.search.setFocus()  # a scanner's code lands in the search box
         self.sync_timer.start()
         self.desk_ready.emit()
+
+    def _show_demo(self, demo: bool) -> None:
+        """A demo store says so in the title bar and the status bar (its paper says 演示)."""
+        self.setWindowTitle(f"【演示】{TITLE}（演示数据库，数据均为虚构）" if demo else TITLE)
+        self.status_demo.setVisible(demo)
 
     def show_startup_notes(self, notes) -> None:
         """``app.desk.accounts.StartupNotes``: each changed policy file named, backup problems."""

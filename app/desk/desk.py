@@ -35,6 +35,7 @@ class Desk(CasesDesk, DischargeDesk, ClaimsDesk, PaperDesk, SyncDesk, SettingsDe
         self._site_code = site_code
         self.user = None
         self.now = datetime.now
+        self._demo: bool | None = None
 
     @classmethod
     def open(cls, target: str, clerk: str, site_code: str | None = None) -> Desk:
@@ -52,6 +53,14 @@ class Desk(CasesDesk, DischargeDesk, ClaimsDesk, PaperDesk, SyncDesk, SettingsDe
     @property
     def migration_message(self) -> str:
         return self.store.migration.message
+
+    def is_demo(self) -> bool:
+        """A demo store (fictitious records): the window says so, every paper says 演示."""
+        if self._demo is None:
+            from app.store_guard import is_demo_store
+
+            self._demo = is_demo_store(self.store)
+        return self._demo
 
     @property
     def policies(self):

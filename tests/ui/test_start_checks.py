@@ -206,7 +206,9 @@ def test_the_window_start_refuses_a_missing_database_and_creates_a_demo_only_whe
     from app.store_guard import is_demo_store
     from db import open_store
 
-    store = open_store(typo)
+    # The demo is its own store beside the one named: that one is never created by it.
+    assert not typo.exists()
+    store = open_store(tmp_path / "demo" / "desk.sqlite3")
     try:
         assert is_demo_store(store)
     finally:
