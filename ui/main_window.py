@@ -107,6 +107,11 @@ class MainWindow(QMainWindow):
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setStyleSheet(NOTICE_STYLE)
         self.notice.hide()
+        self.signoff_button = QPushButton("核准政策文件… (Ctrl+Shift+K)", self)
+        self.signoff_button.clicked.connect(self.open_policy_signoff)
+        self.signoff_button.hide()
+        self.startup_problems: list[str] = []
+        self.policy_warnings: list[str] = []
         self.idle_lock = None
 
         self.case_panel = CasePanel(self._mark_item, self)
@@ -142,7 +147,10 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 2)
         central = QWidget(self)
         layout = QVBoxLayout(central)
-        layout.addWidget(self.notice)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.signoff_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(notice_row)
         layout.addLayout(search_row)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
@@ -188,6 +196,9 @@ class MainWindow(QMainWindow):
         self.audit_action = action(manage, "审计记录", "Ctrl+Shift+A", self.open_audit_viewer)
         self.policy_action = action(manage, "政策条款", "F9", self.open_policy_viewer)
         self.settings_action = action(manage, "设置", "Ctrl+,", self.open_settings)
+        self.signoff_action = action(
+            manage, "政策文件核准", "Ctrl+Shift+K", self.open_policy_signoff, on_bar=False
+        )
         QShortcut(QKeySequence("Escape"), self.search, activated=self.show_work_list)
 
     def _build_status_bar(self) -> None:
@@ -227,6 +238,7 @@ class MainWindow(QMainWindow):
         self.drafts = DraftBox(desk.data_dir / "drafts")
         self.status_db.setText(f"数据库：{desk.target}")
         self._show_demo(desk.is_demo())
+        self._show_notice()  # the policy notice depends on who signed in
         self._enable_case_actions()
         self.update_status()
         self._carry_sync_setting()
@@ -248,14 +260,55 @@ class MainWindow(QMainWindow):
 
     def show_startup_notes(self, notes) -> None:
         """``app.desk.accounts.StartupNotes``: each changed policy file named, backup problems."""
-        lines = list(notes.problems)
-        if notes.policy_warnings:
-            lines.append("以下政策文件与管理员核准的清单不一致（请管理员核对后核准）：")
-            lines += [f"  · {line}" for line in notes.policy_warnings]
-        self.notice.setText("\n".join(lines))
-        self.notice.setVisible(bool(lines))
+        self.startup_problems = list(notes.problems)
+        self.policy_warnings = list(notes.policy_warnings)
+        self._show_notice()
         if notes.backup_note:
             self.statusBar().showMessage(notes.backup_note, 8000)
+
+    def _show_notice(self) -> None:
+        """Backup problems for all; the policy files waiting for sign-off as the banner an
+        administrator acts on, or, for anyone else, why settling under them is paused."""
+        lines = list(self.startup_problems)
+        user = self.desk.user if self.desk else None
+        admin = user is not None and self.desk.may("administrator")
+        if self.policy_warnings and admin:
+            lines.append(
+                "以下政策文件与管理员核准的清单不一致，请核对后核准或拒绝"
+                "（管理 → 政策文件核准，Ctrl+Shift+K）："
+            )
+        elif self.policy_warnings and user is not None:
+            lines.append(
+                "以下政策文件尚待管理员核准；文件已改动或被拒绝的，暂停按该政策结算"
+                "（结算时将被拒绝），请联系管理员登录核准："
+            )
+        if user is not None:
+            lines += [f"  · {line}" for line in self.policy_warnings]
+        self.notice.setText("\n".join(lines))
+        self.notice.setVisible(bool(lines))
+        self.signoff_button.setVisible(bool(self.policy_warnings) and admin)
+
+    def refresh_policy_notice(self) -> None:
+        """Read the files' state again (after a sign-off) and show the notice anew."""
+        desk = self.desk
+
+        def shown(reviews) -> None:
+            self.policy_warnings = [f"{r.file}（{r.id}）：{r.reason}" for r in reviews if r.pending]
+            self._show_notice()
+
+        self._run(desk.policy_review, shown, "读取政策文件状态")
+
+    def open_policy_signoff(self):
+        """政策文件核准 (administrators): approve the files, or refuse an edited one."""
+        from ui.policy_signoff import PolicySignoffDialog
+
+        if self.desk is None or not self.desk.may("administrator"):
+            return None
+        dialog = PolicySignoffDialog(self.desk, self)
+        dialog.changed.connect(self.refresh_policy_notice)
+        self.policy_signoff = dialog
+        dialog.open()
+        return dialog
 
     def watch_idle(self, minutes: int, clock=None, check_every_ms: int | None = None):
         """Lock the window after ``minutes`` without input (``ui.idle_lock``)."""
@@ -419,6 +472,7 @@ class MainWindow(QMainWindow):
         live = detail.live_settlement if detail else None
         ready = self.desk is not None
         self.audit_action.setEnabled(ready and self.desk.may("supervisor"))
+        self.signoff_action.setEnabled(ready and self.desk.may("administrator"))
         self.register_action.setEnabled(ready)
         self.export_action.setEnabled(ready)
         self.discharge_action.setEnabled(bool(detail) and live is None)

@@ -67,11 +67,12 @@ def test_start_checks_log_back_up_and_name_unapproved_policies(
     assert names and all(any(n in line for line in notes.policy_warnings) for n in names)
     assert desk.startup_checks().backup_note == ""  # one backup a day
 
-    window.show_startup_notes(notes)
+    window.show_startup_notes(notes)  # the clerk is signed in: why settling may be paused
     assert window.notice.isVisible()
     for name in names:
         assert name in window.notice.text()
-    assert "政策文件与管理员核准的清单不一致" in window.notice.text()
+    assert "暂停按该政策结算" in window.notice.text()
+    assert not window.signoff_button.isVisible()  # only an administrator sees the banner
 
 
 def test_an_edited_policy_file_is_named(desk, accounts, no_log_handlers, monkeypatch):
