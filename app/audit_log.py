@@ -31,9 +31,11 @@ ACTION_NAMES = {
     "export": "导出",
     "login": "登录",
     "login_failed": "登录失败",
+    "logout": "退出登录",
     "lockout": "锁定账户",
     "unlock": "解锁账户",
     "approve": "核准",
+    "refuse": "拒绝核准",
     "backup": "备份",
     "restore": "恢复",
 }

@@ -42,6 +42,7 @@ from ui.qt import (
 )
 from ui.registration_form import DRAFT_KEY, RegistrationForm
 from ui.void_dialog import VoidDialog
+from ui.window_accounts import WindowAccounts
 
 NOTICE_STYLE = "background: #fff3cd; color: #7a4d00; border: 1px solid #e0b000; padding: 6px;"
 DEMO_STYLE = "background: #b00020; color: white; font-weight: bold; padding: 0 6px;"
@@ -49,7 +50,7 @@ TITLE = "一站式即时结算窗口 — 医疗救助"
 SEARCH_HINT = "身份证号、姓名、住院号，或扫描结算单条码，回车查找（Ctrl+F）"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowAccounts, QMainWindow):
     desk_ready = Signal()
     printed = Signal(str)  # slip number, once its PDF is made
 
@@ -199,6 +200,12 @@ class MainWindow(QMainWindow):
         self.signoff_action = action(
             manage, "政策文件核准", "Ctrl+Shift+K", self.open_policy_signoff, on_bar=False
         )
+        who = menus.addMenu("账户(&Z)")
+        self.switch_action = action(who, "切换用户/退出登录", "Ctrl+L", self.switch_user, False)
+        self.password_action = action(who, "修改密码", None, self.open_change_password, False)
+        self.accounts_action = action(
+            who, "账户管理", "Ctrl+Shift+U", self.open_accounts, on_bar=False
+        )
         QShortcut(QKeySequence("Escape"), self.search, activated=self.show_work_list)
 
     def _build_status_bar(self) -> None:
@@ -287,28 +294,6 @@ class MainWindow(QMainWindow):
         self.notice.setText("\n".join(lines))
         self.notice.setVisible(bool(lines))
         self.signoff_button.setVisible(bool(self.policy_warnings) and admin)
-
-    def refresh_policy_notice(self) -> None:
-        """Read the files' state again (after a sign-off) and show the notice anew."""
-        desk = self.desk
-
-        def shown(reviews) -> None:
-            self.policy_warnings = [f"{r.file}（{r.id}）：{r.reason}" for r in reviews if r.pending]
-            self._show_notice()
-
-        self._run(desk.policy_review, shown, "读取政策文件状态")
-
-    def open_policy_signoff(self):
-        """政策文件核准 (administrators): approve the files, or refuse an edited one."""
-        from ui.policy_signoff import PolicySignoffDialog
-
-        if self.desk is None or not self.desk.may("administrator"):
-            return None
-        dialog = PolicySignoffDialog(self.desk, self)
-        dialog.changed.connect(self.refresh_policy_notice)
-        self.policy_signoff = dialog
-        dialog.open()
-        return dialog
 
     def watch_idle(self, minutes: int, clock=None, check_every_ms: int | None = None):
         """Lock the window after ``minutes`` without input (``ui.idle_lock``)."""
@@ -473,6 +458,9 @@ class MainWindow(QMainWindow):
         ready = self.desk is not None
         self.audit_action.setEnabled(ready and self.desk.may("supervisor"))
         self.signoff_action.setEnabled(ready and self.desk.may("administrator"))
+        self.accounts_action.setEnabled(ready and self.desk.may("administrator"))
+        self.switch_action.setEnabled(ready)
+        self.password_action.setEnabled(ready)
         self.register_action.setEnabled(ready)
         self.export_action.setEnabled(ready)
         self.discharge_action.setEnabled(bool(detail) and live is None)

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.desk.account_admin import AccountAdminDesk
 from app.desk.accounts import DeskAccounts
 from app.desk.cases import CasesDesk
 from app.desk.claims import ClaimsDesk
@@ -34,6 +35,7 @@ class Desk(
     SettingsDesk,
     DeskAccounts,
     PolicyDesk,
+    AccountAdminDesk,
 ):
     """The open store as the window and the CLI use it. Every write names ``clerk``: the
     signed-in user once someone has signed in (``DeskAccounts``)."""
