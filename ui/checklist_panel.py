@@ -26,7 +26,8 @@ from ui.qt import (
 
 SCAN_FILTER = "扫描件 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
 SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-COLUMNS = ("阶段", "材料（条款）", "原件已查验", "复印件已留存", "扫描件", "")
+# Short two-line headers and buttons: the document's name keeps the width on a 1024 screen.
+COLUMNS = ("阶段", "材料（条款）", "原件\n已查验", "复印件\n已留存", "扫描件", "")
 
 # mark(item_id, original_sighted=..., copy_kept=..., scan=...) saves one change.
 Mark = Callable[..., None]
@@ -91,7 +92,8 @@ class ChecklistPanel(QWidget):
             row, 2, self._tick(line, "original_sighted", line.original_required)
         )
         self.table.setCellWidget(row, 3, self._tick(line, "copy_kept", line.copy_required))
-        attach = QPushButton("已附加，更换…" if line.scan_sha256 else "附加扫描件…", self.table)
+        attach = QPushButton("已附加" if line.scan_sha256 else "附加…", self.table)
+        attach.setToolTip("更换扫描件" if line.scan_sha256 else "附加扫描件（图片或 PDF）")
         attach.setEnabled(not (self.settled and line.scan_sha256))
         attach.clicked.connect(lambda _=False, item=line.item_id: self.choose_scan(item))
         self.table.setCellWidget(row, 4, attach)

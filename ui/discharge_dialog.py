@@ -41,6 +41,7 @@ from ui.qt import (
     QScrollArea,
     QShortcut,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -325,6 +326,8 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             self.override_error.show_error(str(exc))
             self.supervisor_new_password.show()
             self.supervisor_new_password.password.edit.setFocus()
+            scroll, shown = self.findChild(QScrollArea), self.override_error
+            QTimer.singleShot(0, lambda: scroll.ensureWidgetVisible(shown))  # once laid out
         elif override and getattr(exc, "field", "") in APPROVAL_FIELDS:
             self.override_error.show_error(str(exc))
             self.supervisor_password.clear()

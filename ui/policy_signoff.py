@@ -64,7 +64,10 @@ class PolicySignoffDialog(QDialog):
         self.files.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.files.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Title and document number share what is left (elided, whole in the tooltip and below).
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.files.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.files.currentCellChanged.connect(lambda *_: self._show_selected())
         self.detail = QLabel("", self)
         self.detail.setWordWrap(True)
