@@ -243,6 +243,20 @@ class AccountsDialog(QDialog):
         )
 
 
+def _rules_and_buttons(dialog, text: str) -> tuple[QLabel, QDialogButtonBox]:
+    """A password dialog's rules text and buttons (``text`` runs ``dialog.save``, 取消 closes);
+    sets ``dialog.error`` and ``dialog.save_button``."""
+    rules = QLabel(RULES, dialog)
+    rules.setWordWrap(True)
+    dialog.error = ErrorLabel(dialog)
+    buttons = QDialogButtonBox(dialog)
+    dialog.save_button = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.accepted.connect(dialog.save)
+    buttons.rejected.connect(dialog.reject)
+    return rules, buttons
+
+
 class ResetPasswordDialog(QDialog):
     """An administrator sets someone's password; they must change it at the next sign-in."""
 
@@ -253,14 +267,7 @@ class ResetPasswordDialog(QDialog):
         self.setWindowTitle(f"重置密码 — {name}")
         self.new_password = NewPassword(lambda: name, self, label="新密码")
         self.new_password.again.edit.returnPressed.connect(self.save)
-        rules = QLabel(RULES, self)
-        rules.setWordWrap(True)
-        self.error = ErrorLabel(self)
-        buttons = QDialogButtonBox(self)
-        self.save_button = buttons.addButton("重置", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        rules, buttons = _rules_and_buttons(self, "重置")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"为 <b>{name}</b> 设置新密码（对方下次登录时须修改）：", self))
         layout.addWidget(self.new_password)
@@ -294,14 +301,7 @@ class ChangePasswordDialog(QDialog):
         self.old_password.edit.returnPressed.connect(self.new_password.password.edit.setFocus)
         self.new_password.password.edit.returnPressed.connect(self.new_password.again.edit.setFocus)
         self.new_password.again.edit.returnPressed.connect(self.save)
-        rules = QLabel(RULES, self)
-        rules.setWordWrap(True)
-        self.error = ErrorLabel(self)
-        buttons = QDialogButtonBox(self)
-        self.save_button = buttons.addButton("修改密码", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        rules, buttons = _rules_and_buttons(self, "修改密码")
         form = QFormLayout()
         form.addRow("原密码：", self.old_password)
         layout = QVBoxLayout(self)

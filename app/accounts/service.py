@@ -439,17 +439,7 @@ def set_active(
             raise AccountError("user", "不能停用自己正在使用的账户")
         if not active and _last_administrator(session, account):
             raise AccountError("user", "这是唯一的管理员账户，不能停用")
-        if account.active != active:
-            audit.record(
-                session,
-                clerk=admin.name,
-                action="change",
-                entity="clerk_account",
-                entity_id=account.name,
-                changes={"active": [account.active, active]},
-                at=now,
-            )
-            account.active = active
+        _change(session, admin, account, "active", active, now)
         return _info(account)
 
 
@@ -465,18 +455,27 @@ def set_role(
         account = _admin_account(session, admin, name)
         if role != account.role and _last_administrator(session, account):
             raise AccountError("role", "这是唯一的管理员账户，不能改为其他角色")
-        if role != account.role:
-            audit.record(
-                session,
-                clerk=admin.name,
-                action="change",
-                entity="clerk_account",
-                entity_id=account.name,
-                changes={"role": [account.role, role]},
-                at=now,
-            )
-            account.role = role
+        _change(session, admin, account, "role", role, now)
         return _info(account)
+
+
+def _change(
+    session: Session, admin: UserSession, account: ClerkAccount, key: str, value, now: datetime
+) -> None:
+    """Set one field of ``account`` to ``value``, audited (old → new) when it changes."""
+    old = getattr(account, key)
+    if old == value:
+        return
+    audit.record(
+        session,
+        clerk=admin.name,
+        action="change",
+        entity="clerk_account",
+        entity_id=account.name,
+        changes={key: [old, value]},
+        at=now,
+    )
+    setattr(account, key, value)
 
 
 def sign_out(store: Store, user: UserSession, *, now: datetime | None = None) -> None:

@@ -101,18 +101,9 @@ def approve_policies(
         files.update(signed)
         files = dict(sorted(files.items()))
         approved = {"approved_by": admin_name, "approved_at": now.isoformat(), "files": files}
-        setting = session.get(Setting, APPROVED_KEY)
-        text = json.dumps(approved, ensure_ascii=False, sort_keys=True)
-        if setting is None:
-            session.add(Setting(key=APPROVED_KEY, value=text))
-        else:
-            setting.value = text
+        _put(session, APPROVED_KEY, json.dumps(approved, ensure_ascii=False, sort_keys=True))
         for pid, body in texts.items():
-            kept = session.get(Setting, _text_key(pid))
-            if kept is None:
-                session.add(Setting(key=_text_key(pid), value=body))
-            else:
-                kept.value = body
+            _put(session, _text_key(pid), body)
         refused = _refusals(session)
         if any(pid in refused for pid in chosen):
             _save_refusals(session, {k: v for k, v in refused.items() if k not in chosen})
@@ -172,12 +163,16 @@ def _refusals(session: Session) -> dict:
 
 
 def _save_refusals(session: Session, refused: dict) -> None:
-    setting = session.get(Setting, REFUSED_KEY)
-    text = json.dumps(refused, ensure_ascii=False, sort_keys=True)
+    _put(session, REFUSED_KEY, json.dumps(refused, ensure_ascii=False, sort_keys=True))
+
+
+def _put(session: Session, key: str, value: str) -> None:
+    """Write one setting row (created the first time)."""
+    setting = session.get(Setting, key)
     if setting is None:
-        session.add(Setting(key=REFUSED_KEY, value=text))
+        session.add(Setting(key=key, value=value))
     else:
-        setting.value = text
+        setting.value = value
 
 
 def refusals(store: Store) -> dict:

@@ -33,15 +33,21 @@ def counts(path) -> dict[str, int]:
         store.close()
 
 
+def open_wizard(qtbot, real) -> tuple[FirstStartWizard, list]:
+    """The wizard for the real store at ``real``, and the list its opened desk lands in."""
+    wizard = FirstStartWizard(str(real))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    opened: list = []
+    wizard.opened.connect(opened.append)
+    return wizard, opened
+
+
 def test_the_demo_is_its_own_store_marked_demo_everywhere(qtbot, data_dir, settings):
     from ui.main_window import MainWindow
 
     real = data_dir / "desk.sqlite3"
-    wizard = FirstStartWizard(str(real))
-    qtbot.addWidget(wizard)
-    wizard.show()
-    opened = []
-    wizard.opened.connect(opened.append)
+    wizard, opened = open_wizard(qtbot, real)
     qtbot.mouseClick(wizard.demo_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert opened, wizard.choice_error.text()
@@ -84,11 +90,7 @@ def test_a_real_start_holds_the_site_and_the_administrator_and_nothing_fictitiou
     from app.demo import NotADemoDatabase, build_demo
 
     real = data_dir / "desk.sqlite3"
-    wizard = FirstStartWizard(str(real))
-    qtbot.addWidget(wizard)
-    wizard.show()
-    opened = []
-    wizard.opened.connect(opened.append)
+    wizard, opened = open_wizard(qtbot, real)
     qtbot.mouseClick(wizard.real_button, Qt.MouseButton.LeftButton)
     assert wizard.pages.currentIndex() == 1
     fill_real(qtbot, wizard, type_text, "tez 01")  # a bad site code: refused beside it
