@@ -154,6 +154,7 @@ def first_start(window, target: str, settings: QSettings, quit_app, opened):
         settings.setValue(options.CLERK.key, desk.user.name)
         window.attach(desk)
         window.watch_idle(desk.idle_lock_minutes())
+        window.refresh_policy_notice()  # the banner stays until every file is signed off
         window.open_policy_signoff()
 
     wizard.opened.connect(chosen)

@@ -135,3 +135,38 @@ def test_a_first_start_shows_the_wizard_and_creates_nothing_until_chosen(tmp_pat
     assert "first-start" in started.stdout.split()
     data = tmp_path / "home" / ".local" / "share" / "one-stop-desk"
     assert not (data / "desk.sqlite3").exists() and not (data / "demo").exists()
+
+
+def test_after_a_real_start_the_administrator_is_shown_the_policy_files(
+    qtbot, data_dir, settings, type_text
+):
+    """The start's glue (``ui.launch.first_start``): the real store arrives with its
+    administrator signed in, the window filled, and the policy files shown for sign-off."""
+    from ui.launch import first_start
+    from ui.main_window import MainWindow
+
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    quit_calls, demo_opened = [], []
+    wizard = first_start(
+        window,
+        str(data_dir / "desk.sqlite3"),
+        settings,
+        lambda: quit_calls.append(1),
+        demo_opened.append,
+    )
+    qtbot.mouseClick(wizard.real_button, Qt.MouseButton.LeftButton)
+    fill_real(qtbot, wizard, type_text, "TEZ01")
+    qtbot.mouseClick(wizard.create_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    try:
+        assert window.desk is not None and window.desk.user.name == ADMIN
+        assert not demo_opened and not quit_calls
+        dialog = window.policy_signoff
+        assert dialog.isVisible() and {r.state for r in dialog.reviews} == {"unapproved"}
+        assert window.signoff_button.isVisible()
+        assert settings.value("clerk/name") == ADMIN
+    finally:
+        window.idle_lock.stop()
+        window.desk.close()
