@@ -129,10 +129,18 @@ def _bill(index: int) -> Amounts:
 
 
 def _check_target(store: Store) -> None:
+    """Only a demo store, or one with nothing in it yet, takes demo records: a store started
+    for real (a site or an account, even with no person yet) never gets a fictitious row."""
+    from db.models import Site
+    from db.security_models import ClerkAccount
+
     with store.read() as session:
         marked = session.get(Setting, DEMO_MARK) is not None
-        people = session.scalar(select(func.count()).select_from(Person))
-    if people and not marked:
+        used = any(
+            session.scalar(select(func.count()).select_from(model))
+            for model in (Person, Site, ClerkAccount)
+        )
+    if used and not marked:
         raise NotADemoDatabase("该数据库已有真实数据，不是演示数据库；请用 --db 指定另一个文件")
 
 

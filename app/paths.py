@@ -33,6 +33,7 @@ APP_NAME = "one-stop-desk"
 DB_FILE_NAME = "desk.sqlite3"
 DB_ENV = "ONESTOP_DB"
 DB_CHOICE_FILE = "database.txt"
+DEMO_DIR_NAME = "demo"  # the demo store's own folder beside the real one
 
 
 def default_data_dir() -> Path:
@@ -90,3 +91,20 @@ def choose_database(target: str | None) -> None:
 def database_in(folder: str | Path) -> str:
     """The database file a data folder holds (``desk.sqlite3``)."""
     return str(Path(folder) / DB_FILE_NAME)
+
+
+def demo_database_for(target: str) -> str:
+    """The demo store kept beside the real one: ``<folder>/demo/desk.sqlite3`` for a real
+    store at ``<folder>/<name>``, so its scans, drafts and backups stay apart too. A server
+    database (a URL) has its demo in the user's data folder."""
+    if "://" in target and not target.startswith("sqlite:///"):
+        folder = default_data_dir()
+    else:
+        folder = Path(target.removeprefix("sqlite:///")).expanduser().parent
+    return str(folder / DEMO_DIR_NAME / DB_FILE_NAME)
+
+
+def is_default_database(target: str) -> bool:
+    """True when ``target`` is the default file (nothing named by --db, $ONESTOP_DB or
+    ``database.txt``): only there does a missing file mean a first start."""
+    return target == str(default_db_path())

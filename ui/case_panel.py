@@ -48,7 +48,7 @@ class CasePanel(QWidget):
             f"{INSURANCE_NAMES.get(detail.insurance, detail.insurance)}　"
             f"{FACILITY_NAMES.get(detail.facility, detail.facility)}"
         )
-        self.checklist.show_lines(detail.checklist, locked=detail.live_settlement is not None)
+        self.checklist.show_lines(detail.checklist, settled=detail.live_settlement is not None)
         lines = []
         for line in detail.settlements:
             state = (
@@ -61,4 +61,18 @@ class CasePanel(QWidget):
                 f"窗口支付 <b>{yuan(line.paid_at_window)}</b>　"
                 f"个人自付 {yuan(line.patient_pays)}　{state}"
             )
+            if line.override_by and not line.voided:
+                lines.append(override_state(detail, line))
         self.settlements.setText("<br>".join(lines) or "尚未结算。")
+
+
+def override_state(detail: CaseDetail, line) -> str:
+    """A settlement a supervisor let through: what is still missing, or that the papers
+    brought later (late copies) have settled it, by whom and when."""
+    said = f"主管放行：{line.override_by}（{line.override_reason}）"
+    missing = detail.missing_count
+    if missing:
+        return f"<span style='color:#b00020'>{said}，尚缺 {missing} 项材料，可在上方补交</span>"
+    late = detail.late_copies()
+    last = f"，最后补交：{late[-1].updated_by} {late[-1].updated_at:%Y-%m-%d %H:%M}" if late else ""
+    return f"<span style='color:#1b5e20'>{said}，放行材料已补齐{last}</span>"

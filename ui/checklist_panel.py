@@ -1,7 +1,8 @@
 """材料清单: each document the policy asks for, with original sighted / copy kept / scan.
 
 A scan is attached with the file dialog or by dropping an image or PDF on the item's row.
-Missing items are marked in red. Every tick is saved at once through ``mark``.
+Missing items are marked in red. Every tick is saved at once through ``mark``. Once the case
+is settled a missing paper can still be completed (a late copy), never taken back.
 """
 
 from collections.abc import Callable
@@ -26,7 +27,8 @@ from ui.qt import (
 
 SCAN_FILTER = "扫描件 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
 SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-COLUMNS = ("阶段", "材料（条款）", "原件已查验", "复印件已留存", "扫描件", "")
+# Short two-line headers and buttons: the document's name keeps the width on a 1024 screen.
+COLUMNS = ("阶段", "材料（条款）", "原件\n已查验", "复印件\n已留存", "扫描件", "")
 
 # mark(item_id, original_sighted=..., copy_kept=..., scan=...) saves one change.
 Mark = Callable[..., None]
@@ -37,7 +39,7 @@ class ChecklistPanel(QWidget):
         super().__init__(parent)
         self._mark = mark
         self.lines: list[ChecklistLine] = []
-        self.locked = False
+        self.settled = False
         self.summary = QLabel(self)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -59,9 +61,9 @@ class ChecklistPanel(QWidget):
         layout.addWidget(hint)
 
     # --- showing -------------------------------------------------------------------------
-    def show_lines(self, lines: list[ChecklistLine], locked: bool = False) -> None:
+    def show_lines(self, lines: list[ChecklistLine], settled: bool = False) -> None:
         self.lines = list(lines)
-        self.locked = locked
+        self.settled = settled
         self.table.setRowCount(len(self.lines))
         for row, line in enumerate(self.lines):
             self._fill_row(row, line)
@@ -70,6 +72,9 @@ class ChecklistPanel(QWidget):
         if not self.lines:
             self.summary.setText("本病例没有需要留存的材料。")
             self.summary.setStyleSheet("")
+        elif missing and settled:
+            self.summary.setText(f"已结算，材料缺 {missing} 项（标红）：补交后在此勾选或附加。")
+            self.summary.setStyleSheet("color: #b00020; font-weight: bold;")
         elif missing:
             self.summary.setText(f"材料缺 {missing} 项（标红），结算前须补齐或由主管放行。")
             self.summary.setStyleSheet("color: #b00020; font-weight: bold;")
@@ -88,8 +93,9 @@ class ChecklistPanel(QWidget):
             row, 2, self._tick(line, "original_sighted", line.original_required)
         )
         self.table.setCellWidget(row, 3, self._tick(line, "copy_kept", line.copy_required))
-        attach = QPushButton("已附加，更换…" if line.scan_sha256 else "附加扫描件…", self.table)
-        attach.setEnabled(not self.locked)
+        attach = QPushButton("已附加" if line.scan_sha256 else "附加…", self.table)
+        attach.setToolTip("更换扫描件" if line.scan_sha256 else "附加扫描件（图片或 PDF）")
+        attach.setEnabled(not (self.settled and line.scan_sha256))
         attach.clicked.connect(lambda _=False, item=line.item_id: self.choose_scan(item))
         self.table.setCellWidget(row, 4, attach)
         state = QTableWidgetItem("缺" if line.missing else "✓")
@@ -100,7 +106,9 @@ class ChecklistPanel(QWidget):
         box = QCheckBox("" if required else "无需", self.table)
         box.setObjectName(f"{key}_{line.item_id}")
         box.setChecked(bool(getattr(line, key)))
-        box.setEnabled(not self.locked and (required or bool(getattr(line, key))))
+        ticked = bool(getattr(line, key))
+        # Settled: only what is still missing may be ticked (a late copy), nothing untaken.
+        box.setEnabled(required and not ticked if self.settled else (required or ticked))
         box.toggled.connect(
             lambda checked, item=line.item_id, k=key: self._save(item, **{k: checked})
         )
@@ -131,11 +139,11 @@ class ChecklistPanel(QWidget):
             self._save(item_id, scan=Path(path))
 
     def dragEnterEvent(self, event) -> None:
-        if not self.locked and self._dropped_file(event) is not None:
+        if self._dropped_file(event) is not None:
             event.acceptProposedAction()
 
     def dragMoveEvent(self, event) -> None:
-        if not self.locked and self._dropped_file(event) is not None:
+        if self._dropped_file(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:

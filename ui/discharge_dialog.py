@@ -41,10 +41,12 @@ from ui.qt import (
     QScrollArea,
     QShortcut,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
 )
+from ui.sign_in import NewPassword
 from ui.unsaved import AsksBeforeClosing
 
 # Where a refused supervisor's approval points: a wrong password, an unknown name, a clerk.
@@ -191,9 +193,15 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.supervisor_password.setPlaceholderText("由主管本人输入")
         self.override_reason = QLineEdit(box)
         self.override_error = ErrorLabel(box)
+        # A supervisor still on the initial password sets a new one here, in the same dialog.
+        self.supervisor_new_password = NewPassword(
+            lambda: self.supervisor.text().strip(), box, label="主管新密码"
+        )
+        self.supervisor_new_password.hide()
         layout.addRow(self.missing_label)
         layout.addRow("审核主管：", self.supervisor)
         layout.addRow("主管密码：", self.supervisor_password)
+        layout.addRow(self.supervisor_new_password)
         layout.addRow("放行理由：", self.override_reason)
         layout.addRow(self.override_error)
         box.setVisible(bool(self.case.missing_documents))
@@ -295,6 +303,10 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
                 "password": self.supervisor_password.text(),
                 "reason": self.override_reason.text().strip(),
             }
+            if self.supervisor_new_password.isVisible():
+                if not self.supervisor_new_password.require():
+                    return
+                override["new_password"] = self.supervisor_new_password.text()
         self.override_error.show_error(None)
         moment = self.discharged_at.dateTime().toPython().replace(second=0, microsecond=0)
         claim = self.claim()
@@ -315,7 +327,13 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
 
     def _refused(self, exc: Exception, override: dict | None) -> None:
         self._update_confirm()
-        if override and getattr(exc, "field", "") in APPROVAL_FIELDS:
+        if override and getattr(exc, "field", "") == "new_password":
+            self.override_error.show_error(str(exc))
+            self.supervisor_new_password.show()
+            self.supervisor_new_password.password.edit.setFocus()
+            scroll, shown = self.findChild(QScrollArea), self.override_error
+            QTimer.singleShot(0, lambda: scroll.ensureWidgetVisible(shown))  # once laid out
+        elif override and getattr(exc, "field", "") in APPROVAL_FIELDS:
             self.override_error.show_error(str(exc))
             self.supervisor_password.clear()
         elif isinstance(exc, ValueError):

@@ -4,7 +4,10 @@ The window is shown first and the database opened behind it (SQLAlchemy, migrati
 with ``--demo-if-missing``, a new demo database are loaded off the GUI thread), so the clerk
 sees a window at once. A database file that is not there (a typo, a moved file, a share not
 mounted) or is empty is refused before anything is created: only ``--demo-if-missing`` (the
-README's ``./dev run``) makes a new store, a demo one. Off the GUI thread too:
+README's ``./dev run``) makes a new store, a demo one, in its own file beside the real one
+(``app.paths.demo_database_for``). With nothing at the default place and no
+``--demo-if-missing``, the first-start wizard (``ui.first_start``) offers the demo or a real
+store (site and first administrator, nothing fictitious). Off the GUI thread too:
 ``app.store_guard.check_store`` before opening (a damaged file, or one that lost committed
 records, is reported with the restore command, not opened), the masked log file, the daily
 backup and the policy files against the approved hash list. Then the clerk signs in (or, on a database with
@@ -20,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from app.paths import database_target, resources_dir
+from app.paths import database_target, is_default_database, resources_dir
 from app.store_guard import StoreRefused
 from ui import settings as options
 from ui.fonts import apply_application_font, register_fonts
@@ -107,9 +110,13 @@ def open_desk(target: str, clerk: str, site_code: str | None, *, demo_if_missing
     from app.store_guard import check_store
 
     if demo_if_missing and is_missing(target):
+        # The demo is its own store beside the real one: the real file is never created here.
         from app.demo import create_demo_store
+        from app.desk.first_start import demo_target
 
-        create_demo_store(target)
+        target = demo_target(target)
+        if is_missing(target):
+            create_demo_store(target)
     try:
         check_store(target)
     except StoreRefused as exc:
@@ -122,10 +129,39 @@ def start_desk(target: str, clerk: str, site_code: str | None, *, demo_if_missin
     desk = open_desk(target, clerk, site_code, demo_if_missing=demo_if_missing)
     try:
         desk.site()  # read here, off the GUI thread; the window asks for it often
+        desk.is_demo()
         return desk, desk.startup_checks()
     except Exception:
         desk.close()
         raise
+
+
+def first_start(window, target: str, settings: QSettings, quit_app, opened):
+    """No database yet at the default place: the wizard's two choices (``ui.first_start``).
+    The demo goes on like any store (``opened((desk, notes))``: sign-in next); the real store
+    arrives with its administrator signed in, who is shown the policy files to approve."""
+    from ui.first_start import FirstStartWizard
+    from ui.ops import run_in_background
+
+    wizard = FirstStartWizard(target, window)
+
+    def chosen(desk) -> None:
+        if desk.user is None:  # the demo: checks, then sign-in as on every start
+            run_in_background(
+                lambda: (desk, desk.startup_checks()), opened, window.show_open_failure
+            )
+            return
+        settings.setValue(options.CLERK.key, desk.user.name)
+        window.attach(desk)
+        window.watch_idle(desk.idle_lock_minutes())
+        window.refresh_policy_notice()  # the banner stays until every file is signed off
+        window.open_policy_signoff()
+
+    wizard.opened.connect(chosen)
+    wizard.rejected.connect(quit_app)
+    window.first_start_wizard = wizard
+    wizard.open()
+    return wizard
 
 
 def sign_in_then_attach(window, desk, settings: QSettings, quit_app):
@@ -156,7 +192,9 @@ def run(args) -> int:
     probe = os.environ.get(EXIT_WHEN_READY) == "1"
     target = window_database(args, settings)
     demo_if_missing = bool(getattr(args, "demo_if_missing", False))
-    refusal = refusal_before_start(target, demo_if_missing)
+    # Nothing at the default place and no demo asked for: a first start, not a typo.
+    wizard = not demo_if_missing and is_missing(target) and is_default_database(target)
+    refusal = None if wizard else refusal_before_start(target, demo_if_missing)
     if refusal is not None:
         print(f"未能打开数据库：{refusal}", file=sys.stderr, flush=True)
         if not probe and app.platformName() != "offscreen":  # someone is there to read it
@@ -194,8 +232,22 @@ def run(args) -> int:
 
     from ui.ops import run_in_background
 
+    if wizard:
+        first_start(window, target, settings, app.quit, opened)
+        if probe:
+            print("ready first-start", flush=True)
+            QTimer.singleShot(0, app.quit)
+        code = app.exec()
+        for desk in started_desks:
+            desk.close()
+        if window.desk is not None and window.desk not in started_desks:
+            window.desk.close()
+        return code
     if demo_if_missing and is_missing(target):
-        window.statusBar().showMessage(f"首次运行：正在创建演示数据库 {target} …")
+        from app.desk.first_start import demo_target
+
+        demo = demo_target(target)
+        window.statusBar().showMessage(f"首次运行：正在打开演示数据库 {demo} …")
     run_in_background(
         lambda: start_desk(target, clerk, None, demo_if_missing=demo_if_missing),
         opened,

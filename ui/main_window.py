@@ -42,12 +42,15 @@ from ui.qt import (
 )
 from ui.registration_form import DRAFT_KEY, RegistrationForm
 from ui.void_dialog import VoidDialog
+from ui.window_accounts import WindowAccounts
 
 NOTICE_STYLE = "background: #fff3cd; color: #7a4d00; border: 1px solid #e0b000; padding: 6px;"
+DEMO_STYLE = "background: #b00020; color: white; font-weight: bold; padding: 0 6px;"
+TITLE = "一站式即时结算窗口 — 医疗救助"
 SEARCH_HINT = "身份证号、姓名（或拼音、首字母）、住院号，或扫描结算单条码，回车查找（Ctrl+F）"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowAccounts, QMainWindow):
     desk_ready = Signal()
     printed = Signal(str)  # slip number, once its PDF is made
 
@@ -62,7 +65,7 @@ class MainWindow(QMainWindow):
         self.sync_timer = QTimer(self)
         self.sync_timer.setInterval(60_000)
         self.sync_timer.timeout.connect(self.sync_if_due)
-        self.setWindowTitle("一站式即时结算窗口 — 医疗救助")
+        self.setWindowTitle(TITLE)
         screen = available_size(self)
         self.resize(min(1340, screen.width()), min(740, screen.height()))
 
@@ -105,6 +108,11 @@ class MainWindow(QMainWindow):
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setStyleSheet(NOTICE_STYLE)
         self.notice.hide()
+        self.signoff_button = QPushButton("核准政策文件… (Ctrl+Shift+K)", self)
+        self.signoff_button.clicked.connect(self.open_policy_signoff)
+        self.signoff_button.hide()
+        self.startup_problems: list[str] = []
+        self.policy_warnings: list[str] = []
         self.idle_lock = None
 
         self.case_panel = CasePanel(self._mark_item, self)
@@ -140,7 +148,10 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 2)
         central = QWidget(self)
         layout = QVBoxLayout(central)
-        layout.addWidget(self.notice)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.signoff_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(notice_row)
         layout.addLayout(search_row)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
@@ -189,6 +200,15 @@ class MainWindow(QMainWindow):
             manage, "政策测算", "Ctrl+Shift+T", self.open_what_if, on_bar=False
         )
         self.settings_action = action(manage, "设置", "Ctrl+,", self.open_settings)
+        self.signoff_action = action(
+            manage, "政策文件核准", "Ctrl+Shift+K", self.open_policy_signoff, on_bar=False
+        )
+        who = menus.addMenu("账户(&Z)")
+        self.switch_action = action(who, "切换用户/退出登录", "Ctrl+L", self.switch_user, False)
+        self.password_action = action(who, "修改密码", None, self.open_change_password, False)
+        self.accounts_action = action(
+            who, "账户管理", "Ctrl+Shift+U", self.open_accounts, on_bar=False
+        )
         QShortcut(QKeySequence("Escape"), self.search, activated=self.show_work_list)
 
     def _build_status_bar(self) -> None:
@@ -196,6 +216,11 @@ class MainWindow(QMainWindow):
         self.status_site = QLabel("站点：—", self)
         self.status_clerk = QLabel("经办人：—", self)
         self.status_sync = QLabel("同步：—", self)
+        self.status_demo = QLabel("演示数据库", self)
+        self.status_demo.setStyleSheet(DEMO_STYLE)
+        self.status_demo.setToolTip("虚构数据，仅供培训试用；打印件均标“演示”，不会同步到中心")
+        self.status_demo.hide()
+        self.statusBar().addPermanentWidget(self.status_demo)
         # One busy indicator for every call to the desk (ui.ops): the window never waits.
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
@@ -222,6 +247,8 @@ class MainWindow(QMainWindow):
         self.model.mask = desk.mask_id
         self.drafts = DraftBox(desk.data_dir / "drafts")
         self.status_db.setText(f"数据库：{desk.target}")
+        self._show_demo(desk.is_demo())
+        self._show_notice()  # the policy notice depends on who signed in
         self._enable_case_actions()
         self.update_status()
         self._carry_sync_setting()
@@ -236,16 +263,40 @@ class MainWindow(QMainWindow):
         self.sync_timer.start()
         self.desk_ready.emit()
 
+    def _show_demo(self, demo: bool) -> None:
+        """A demo store says so in the title bar and the status bar (its paper says 演示)."""
+        self.setWindowTitle(f"【演示】{TITLE}（演示数据库，数据均为虚构）" if demo else TITLE)
+        self.status_demo.setVisible(demo)
+
     def show_startup_notes(self, notes) -> None:
         """``app.desk.accounts.StartupNotes``: each changed policy file named, backup problems."""
-        lines = list(notes.problems)
-        if notes.policy_warnings:
-            lines.append("以下政策文件与管理员核准的清单不一致（请管理员核对后核准）：")
-            lines += [f"  · {line}" for line in notes.policy_warnings]
-        self.notice.setText("\n".join(lines))
-        self.notice.setVisible(bool(lines))
+        self.startup_problems = list(notes.problems)
+        self.policy_warnings = list(notes.policy_warnings)
+        self._show_notice()
         if notes.backup_note:
             self.statusBar().showMessage(notes.backup_note, 8000)
+
+    def _show_notice(self) -> None:
+        """Backup problems for all; the policy files waiting for sign-off as the banner an
+        administrator acts on, or, for anyone else, why settling under them is paused."""
+        lines = list(self.startup_problems)
+        user = self.desk.user if self.desk else None
+        admin = user is not None and self.desk.may("administrator")
+        if self.policy_warnings and admin:
+            lines.append(
+                "以下政策文件与管理员核准的清单不一致，请核对后核准或拒绝"
+                "（管理 → 政策文件核准，Ctrl+Shift+K）："
+            )
+        elif self.policy_warnings and user is not None:
+            lines.append(
+                "以下政策文件尚待管理员核准；文件已改动或被拒绝的，暂停按该政策结算"
+                "（结算时将被拒绝），请联系管理员登录核准："
+            )
+        if user is not None:
+            lines += [f"  · {line}" for line in self.policy_warnings]
+        self.notice.setText("\n".join(lines))
+        self.notice.setVisible(bool(lines))
+        self.signoff_button.setVisible(bool(self.policy_warnings) and admin)
 
     def watch_idle(self, minutes: int, clock=None, check_every_ms: int | None = None):
         """Lock the window after ``minutes`` without input (``ui.idle_lock``)."""
@@ -410,6 +461,10 @@ class MainWindow(QMainWindow):
         ready = self.desk is not None
         self.audit_action.setEnabled(ready and self.desk.may("supervisor"))
         self.whatif_action.setEnabled(ready and self.desk.may("supervisor"))
+        self.signoff_action.setEnabled(ready and self.desk.may("administrator"))
+        self.accounts_action.setEnabled(ready and self.desk.may("administrator"))
+        self.switch_action.setEnabled(ready)
+        self.password_action.setEnabled(ready)
         self.register_action.setEnabled(ready)
         self.export_action.setEnabled(ready)
         self.discharge_action.setEnabled(bool(detail) and live is None)

@@ -38,16 +38,17 @@ def password_field(label: str, hint: str, parent: QWidget) -> CheckedLineEdit:
 class NewPassword(QWidget):
     """A new password typed twice; each rule it breaks is listed under it as it is typed."""
 
-    def __init__(self, user_name, parent: QWidget | None = None):
-        """``user_name()`` gives the name the password must not contain."""
+    def __init__(self, user_name, parent: QWidget | None = None, label: str = "密码"):
+        """``user_name()`` gives the name the password must not contain; ``label`` names the
+        field (e.g. 主管新密码 in the override box)."""
         super().__init__(parent)
         self._user_name = user_name
-        self.password = password_field("密码", "至少 10 个字符", self)
-        self.again = password_field("确认密码", "再输入一次", self)
+        self.password = password_field(label, "至少 10 个字符", self)
+        self.again = password_field(f"确认{label}", "再输入一次", self)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("密码：", self.password)
-        form.addRow("确认密码：", self.again)
+        form.addRow(f"{label}：", self.password)
+        form.addRow(f"确认{label}：", self.again)
         self.password.edited.connect(self.check)
         self.again.edited.connect(self.check)
 

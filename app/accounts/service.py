@@ -176,18 +176,34 @@ def login(store: Store, name: str, password: str, *, now: datetime | None = None
 
     A session with ``must_change_password`` may only be used to ``change_password``.
     """
+    return _check_password(store, name, password, now=now)
+
+
+def _check_password(
+    store: Store,
+    name: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    approving: str | None = None,
+) -> UserSession:
+    """``login``; with ``approving`` (the action in words) it is a second person's approval
+    of one action, audited as ``approve``, not as a sign-in (no last sign-in recorded)."""
     now = now or datetime.now()
     with store.write() as session:
         outcome = _authenticate(session, name, password, now)
         if isinstance(outcome, ClerkAccount):
-            outcome.last_login_at = now
+            if approving is None:
+                outcome.last_login_at = now
             audit.record(
                 session,
                 clerk=outcome.name,
-                action="login",
+                action="login" if approving is None else "approve",
                 entity="clerk_account",
                 entity_id=outcome.name,
-                changes={"role": outcome.role},
+                changes={"role": outcome.role}
+                if approving is None
+                else {"role": outcome.role, "approved": approving},
                 at=now,
             )
             outcome = _session_of(outcome, now)
@@ -206,8 +222,15 @@ def confirm_role(
     now: datetime | None = None,
 ) -> UserSession:
     """A second person's password at the window (a supervisor allowing a void or an override):
-    signs them in for this one action, counting failures like ``login``."""
-    user = login(store, name, password, now=now)
+    checked for this one action, counting failures like ``login``; the audit trail shows an
+    approval (``approve``, with ``doing``), not a sign-in."""
+    user = _check_password(store, name, password, now=now, approving=doing)
+    if user.must_change_password:
+        # Said of the new password: the window then asks for it in the same dialog.
+        raise AccountError(
+            "new_password",
+            f"{user.name} 尚未修改初始密码：请本人在此设置新密码，修改后即可{doing}",
+        )
     require(user, role, doing)
     return user
 
@@ -389,3 +412,82 @@ def idle_lock_minutes(store: Store) -> int:
     """Minutes without input after which the window locks (``security.idle_lock_minutes``,
     changed with ``app.services.settings.save``)."""
     return settings.idle_lock_minutes(store)
+
+
+def _last_administrator(session: Session, account: ClerkAccount) -> bool:
+    """True when ``account`` is the only active administrator left."""
+    if account.role != ADMINISTRATOR or not account.active:
+        return False
+    others = select(ClerkAccount.name).where(
+        ClerkAccount.role == ADMINISTRATOR,
+        ClerkAccount.active.is_(True),
+        ClerkAccount.name != account.name,
+    )
+    return session.scalar(others.limit(1)) is None
+
+
+def set_active(
+    store: Store, admin: UserSession, name: str, active: bool, *, now: datetime | None = None
+) -> AccountInfo:
+    """An administrator disables an account (it can no longer sign in or approve; its records
+    keep its name) or enables it again. Nobody disables themselves or the last administrator."""
+    now = now or datetime.now()
+    require(admin, ADMINISTRATOR, "停用账户" if not active else "启用账户")
+    with store.write() as session:
+        account = _admin_account(session, admin, name)
+        if not active and account.name == admin.name:
+            raise AccountError("user", "不能停用自己正在使用的账户")
+        if not active and _last_administrator(session, account):
+            raise AccountError("user", "这是唯一的管理员账户，不能停用")
+        _change(session, admin, account, "active", active, now)
+        return _info(account)
+
+
+def set_role(
+    store: Store, admin: UserSession, name: str, role: str, *, now: datetime | None = None
+) -> AccountInfo:
+    """An administrator changes an account's role (audited, old → new); the last active
+    administrator keeps theirs."""
+    now = now or datetime.now()
+    require(admin, ADMINISTRATOR, "修改角色")
+    role = _check_role_name(role)
+    with store.write() as session:
+        account = _admin_account(session, admin, name)
+        if role != account.role and _last_administrator(session, account):
+            raise AccountError("role", "这是唯一的管理员账户，不能改为其他角色")
+        _change(session, admin, account, "role", role, now)
+        return _info(account)
+
+
+def _change(
+    session: Session, admin: UserSession, account: ClerkAccount, key: str, value, now: datetime
+) -> None:
+    """Set one field of ``account`` to ``value``, audited (old → new) when it changes."""
+    old = getattr(account, key)
+    if old == value:
+        return
+    audit.record(
+        session,
+        clerk=admin.name,
+        action="change",
+        entity="clerk_account",
+        entity_id=account.name,
+        changes={key: [old, value]},
+        at=now,
+    )
+    setattr(account, key, value)
+
+
+def sign_out(store: Store, user: UserSession, *, now: datetime | None = None) -> None:
+    """Record that ``user`` signed out (or handed the window to someone else)."""
+    now = now or datetime.now()
+    with store.write() as session:
+        audit.record(
+            session,
+            clerk=user.name,
+            action="logout",
+            entity="clerk_account",
+            entity_id=user.name,
+            changes={"role": user.role},
+            at=now,
+        )

@@ -120,7 +120,9 @@ def export_bundle(
     With ``encrypt_password`` the bundle is one ZIP sealed with it (``<bundle>.zip.enc``).
     ``site_code`` names the site (a hospital with several); by default the current one. A
     period with no settlement at all is refused: nothing is written."""
-    with store.read() as session:
+    from app.printing.from_store import store_pages
+
+    with store.read() as session, store_pages(store):
         if site_code is not None and session.get(Site, site_code) is None:
             raise ServiceError("site", f"没有代码为“{site_code}”的站点")
         site = current_site(session, site_code)
@@ -153,7 +155,8 @@ def export_bundle(
             policy_version=version.effective_from.isoformat() if version else "（无适用版本）",
         )
     stamp = _data_stamp(cases, period)
-    files["report.pdf"] = report_pdf(cases, heading)
+    with store_pages(store):
+        files["report.pdf"] = report_pdf(cases, heading)
     files[REPORT_XLSX] = report_xlsx(cases, f"医疗救助资金结算报表 {period.label}", stamp)
     grand = totals(cases)
     header = {

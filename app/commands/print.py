@@ -106,8 +106,10 @@ def _print_document(args: argparse.Namespace, make) -> int:
     store = open_checked(args.db)
     if store is None:
         return 3
+    from app.printing.from_store import store_pages
+
     try:
-        with store.read() as session:
+        with store.read() as session, store_pages(store):
             pdf, after, message = make(session)
         _write(args.out, pdf)
         after(store)

@@ -86,10 +86,17 @@ class DeskAccounts:
 
         return self.user is not None and role_allows(self.user.role, role)
 
-    def confirm_supervisor(self, name: str, password: str, doing: str) -> UserSession:
-        """A supervisor's name and password for one action (a void, an override)."""
-        from app.accounts.service import confirm_role
+    def confirm_supervisor(
+        self, name: str, password: str, doing: str, new_password: str | None = None
+    ) -> UserSession:
+        """A supervisor's name and password for one action (a void, an override). A supervisor
+        who still has the initial password gives a ``new_password`` here: it is changed first
+        (audited as their own change), then the approval is checked with it."""
+        from app.accounts.service import change_password, confirm_role
 
+        if new_password:
+            change_password(self.store, name, password, new_password, now=self.now())
+            password = new_password
         return confirm_role(self.store, name, password, "supervisor", doing=doing, now=self.now())
 
     def idle_lock_minutes(self) -> int:

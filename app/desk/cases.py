@@ -159,6 +159,8 @@ class CasesDesk:
                     item.original_sighted,
                     item.copy_kept,
                     item.scan_sha256,
+                    item.updated_by or "",
+                    item.updated_at,
                 )
                 for item in checklist(session, admission_id)
             ]
@@ -173,6 +175,8 @@ class CasesDesk:
                         row.voided,
                         row.void_reason or "",
                         result,
+                        row.override_by or "",
+                        row.override_reason or "",
                     )
                 )
         return detail

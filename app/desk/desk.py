@@ -12,11 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.desk.account_admin import AccountAdminDesk
 from app.desk.accounts import DeskAccounts
 from app.desk.cases import CasesDesk
 from app.desk.claims import ClaimsDesk
 from app.desk.discharge import DischargeDesk
 from app.desk.paper import PaperDesk
+from app.desk.policies import PolicyDesk
 from app.desk.settings import SettingsDesk
 from app.desk.sync import SyncDesk
 from app.desk.whatif import WhatIfDesk
@@ -34,6 +36,8 @@ class Desk(
     SettingsDesk,
     DeskAccounts,
     WhatIfDesk,
+    PolicyDesk,
+    AccountAdminDesk,
 ):
     """The open store as the window and the CLI use it. Every write names ``clerk``: the
     signed-in user once someone has signed in (``DeskAccounts``)."""
@@ -45,6 +49,7 @@ class Desk(
         self._site_code = site_code
         self.user = None
         self.now = datetime.now
+        self._demo: bool | None = None
 
     @classmethod
     def open(cls, target: str, clerk: str, site_code: str | None = None) -> Desk:
@@ -62,6 +67,14 @@ class Desk(
     @property
     def migration_message(self) -> str:
         return self.store.migration.message
+
+    def is_demo(self) -> bool:
+        """A demo store (fictitious records): the window says so, every paper says 演示."""
+        if self._demo is None:
+            from app.store_guard import is_demo_store
+
+            self._demo = is_demo_store(self.store)
+        return self._demo
 
     @property
     def policies(self):

@@ -105,7 +105,10 @@ class DischargeDesk:
         if override:
             # A supervisor's password, not only a typed name, lets missing papers through.
             supervisor = self.confirm_supervisor(
-                override["supervisor"], override.get("password", ""), "放行缺少材料的结算"
+                override["supervisor"],
+                override.get("password", ""),
+                "放行缺少材料的结算",
+                override.get("new_password"),  # a supervisor's initial password, changed here
             )
             approved = Override(supervisor.name, override["reason"])
         from app.forms import AMOUNT_FIELDS

@@ -21,7 +21,8 @@ class PaperDesk:
 
         with self.store.read() as session:
             data = from_store.slip_data(session, slip_number)
-        return render_slip(data, paper=paper, preview=preview)
+        with from_store.store_pages(self.store):
+            return render_slip(data, paper=paper, preview=preview)
 
     def record_print(self, slip_number: str, paper: str = "A4") -> None:
         """Keep a print (or a saved PDF) in the audit trail: the next copy is marked 补打."""
@@ -40,9 +41,10 @@ class PaperDesk:
 
         with self.store.read() as session:
             data = from_store.referral_data(session, admission_number, site_code=None)
-        if isinstance(data, ReferralData):
-            return f"转诊单 {admission_number}", render_hunan_referral(data)
-        return f"转诊材料清单 {admission_number}", render_materials_sheet(data)
+        with from_store.store_pages(self.store):
+            if isinstance(data, ReferralData):
+                return f"转诊单 {admission_number}", render_hunan_referral(data)
+            return f"转诊材料清单 {admission_number}", render_materials_sheet(data)
 
     def application_pdf(self, admission_number: str) -> tuple[str, bytes]:
         """威海's 救助申请表 for a settled admission: (title, PDF)."""
@@ -51,4 +53,5 @@ class PaperDesk:
 
         with self.store.read() as session:
             data = from_store.application_data(session, admission_number, site_code=None)
-        return f"救助申请表 {admission_number}", render_weihai_application(data)
+        with from_store.store_pages(self.store):
+            return f"救助申请表 {admission_number}", render_weihai_application(data)

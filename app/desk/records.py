@@ -62,6 +62,8 @@ class ChecklistLine:
     original_sighted: bool
     copy_kept: bool
     scan_sha256: str | None
+    updated_by: str = ""
+    updated_at: datetime | None = None
 
     @property
     def missing(self) -> bool:
@@ -83,6 +85,8 @@ class SettlementLine:
     voided: bool
     void_reason: str
     result: dict
+    override_by: str = ""  # the supervisor who let missing papers through
+    override_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,22 @@ class CaseDetail:
     @property
     def live_settlement(self) -> SettlementLine | None:
         return next((s for s in reversed(self.settlements) if not s.voided), None)
+
+    @property
+    def missing_count(self) -> int:
+        return sum(1 for line in self.checklist if line.missing)
+
+    def late_copies(self) -> list[ChecklistLine]:
+        """Papers completed after the live settlement (late copies), oldest first."""
+        live = self.live_settlement
+        if live is None:
+            return []
+        late = [
+            line
+            for line in self.checklist
+            if line.updated_at is not None and line.updated_at >= live.settled_at
+        ]
+        return sorted(late, key=lambda line: line.updated_at)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,15 @@ PRINT_ACTION = "print"
 SEX_NAMES = {"M": "男", "F": "女"}
 
 
+def store_pages(store):
+    """A ``with`` block whose PDFs carry 演示 across every page when ``store`` is a demo
+    store (fictitious records must never pass for real paper); nothing otherwise."""
+    from app.printing.typeset import DEMO_MARK, marked_pages
+    from app.store_guard import is_demo_store
+
+    return marked_pages(DEMO_MARK if is_demo_store(store) else None)
+
+
 def print_count(session: Session, slip_number: str) -> int:
     """How many times the slip has been printed before (0: the next print is the first)."""
     events = audit.history(session, "settlement", slip_number)

@@ -7,6 +7,8 @@ and refuses a character neither has (see ``app.fonts``), so nothing is dropped s
 
 import io
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from reportlab.lib.units import mm
@@ -30,6 +32,44 @@ def register_fonts() -> None:
             pdfmetrics.registerFont(TTFont(name, str(fonts.font_path(which))))
 
 
+# A word stamped across every page made while it is set (演示 on paper from a demo store).
+_PAGE_MARK: ContextVar[str | None] = ContextVar("page_mark", default=None)
+DEMO_MARK = "演示"
+
+
+@contextmanager
+def marked_pages(mark: str | None) -> Iterator[None]:
+    """Every PDF built inside the block has ``mark`` across each page (None: no mark)."""
+    token = _PAGE_MARK.set(mark)
+    try:
+        yield
+    finally:
+        _PAGE_MARK.reset(token)
+
+
+class _MarkedCanvas(Canvas):
+    """A canvas that stamps its mark over each page as the page is finished."""
+
+    mark = DEMO_MARK
+
+    def showPage(self) -> None:  # ReportLab's name
+        width, height = self._pagesize
+        self.saveState()
+        self.setFillColorRGB(*RED)
+        self.setFillAlpha(0.18)
+        self.translate(width / 2, height / 2)
+        self.rotate(30)
+        size = min(width, height) / 4
+        draw_text(self, 0, -size / 3, self.mark, size, align="center")
+        self.restoreState()
+        self.saveState()
+        self.setFillColorRGB(*RED)
+        note = f"{self.mark}数据，不得用于结算或申报"
+        draw_text(self, width / 2, height - 5 * mm, note, 8, align="center")
+        self.restoreState()
+        super().showPage()
+
+
 def build_pdf(
     pagesize: tuple[float, float],
     title: str,
@@ -40,7 +80,8 @@ def build_pdf(
     """Run ``draw`` on a fresh canvas and return the PDF. ``invariant`` fixes the dates and the
     file ID that ReportLab would otherwise take from the clock, so the bytes depend only on
     what is drawn. ``page_numbers(canvas, page, pages)``, if given, draws on every page once
-    the number of pages is known (“第 N 页 共 M 页”)."""
+    the number of pages is known (“第 N 页 共 M 页”). Inside ``marked_pages`` each page
+    carries the mark."""
     register_fonts()
     buffer = io.BytesIO()
     options = dict(
@@ -49,10 +90,14 @@ def build_pdf(
         pageCompression=1,
         initialFontName=FONT_NAMES[fonts.LATIN],
     )
+    mark = _PAGE_MARK.get()
+    bases: tuple[type, ...] = (_MarkedCanvas,) if mark else ()
     if page_numbers is None:
-        canvas = Canvas(buffer, **options)
+        canvas_type = type("PageCanvas", (*bases, Canvas), {"mark": mark}) if mark else Canvas
+        canvas = canvas_type(buffer, **options)
     else:
-        canvas = _CountedCanvas(buffer, page_numbers, **options)
+        canvas_type = type("CountedCanvas", (*bases, _CountedCanvas), {"mark": mark or ""})
+        canvas = canvas_type(buffer, page_numbers, **options)
     canvas.setTitle(title)
     canvas.setSubject(document_id)
     canvas.setAuthor(AUTHOR)

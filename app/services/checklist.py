@@ -90,44 +90,59 @@ class ItemUpdate:
 
 
 def update_item(store: Store, item_id: int, update: ItemUpdate, *, clerk: str) -> ChecklistItem:
-    """Record originals sighted, copies kept and a scan for one checklist item (audited)."""
+    """Record originals sighted, copies kept and a scan for one checklist item (audited).
+
+    After settlement a paper can still be completed (a copy a supervisor let through, brought
+    the next day: audited as ``late_copy`` with the slip it completes) but never taken back."""
     with store.write() as session:
         item = session.get(ChecklistItem, item_id)
         if item is None:
             raise ServiceError("checklist_item", f"没有编号为 {item_id} 的材料")
-        if _settled(session, item.admission_id):
-            raise ServiceError("checklist_item", "该住院已结算，材料清单不能再修改")
+        slip_number = _settled(session, item.admission_id)
         changes: dict[str, list] = {}
         for key in ("original_sighted", "copy_kept"):
             value = getattr(update, key)
             if value is not None and bool(value) != getattr(item, key):
+                if slip_number and not value:
+                    raise ServiceError(
+                        "checklist_item",
+                        f"该住院已结算（结算单 {slip_number}），材料只能补交，不能取消勾选",
+                    )
                 changes[key] = [getattr(item, key), bool(value)]
                 setattr(item, key, bool(value))
         if update.scan is not None:
             scan = store_scan(session, store.scans_dir, update.scan)
             if scan.sha256 != item.scan_sha256:
+                if slip_number and item.scan_sha256:
+                    raise ServiceError(
+                        "checklist_item",
+                        f"该住院已结算（结算单 {slip_number}），已附加的扫描件不能更换",
+                    )
                 changes["scan_sha256"] = [item.scan_sha256, scan.sha256]
                 item.scan_sha256 = scan.sha256
         if changes:
             item.updated_at = datetime.now()
             item.updated_by = clerk
+            late = {"slip_number": slip_number} if slip_number else {}
             audit.record(
                 session,
                 clerk=clerk,
-                action="change",
+                action="late_copy" if slip_number else "change",
                 entity="checklist_item",
                 entity_id=item.id,
                 changes={
                     "admission_id": item.admission_id,
                     "document": item.document_code,
+                    **late,
                     **changes,
                 },
             )
     return item
 
 
-def _settled(session: Session, admission_id: int) -> bool:
-    query = select(Settlement.id).where(
+def _settled(session: Session, admission_id: int) -> str | None:
+    """The slip number of the admission's live settlement, None when it has none."""
+    query = select(Settlement.slip_number).where(
         Settlement.admission_id == admission_id, Settlement.voided.is_(False)
     )
-    return session.scalar(query.limit(1)) is not None
+    return session.scalar(query.limit(1))

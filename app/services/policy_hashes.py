@@ -9,8 +9,9 @@ store): an edited rule file is never silently used for money. Before any list ha
 approved nothing is refused, but every file is named as not yet approved.
 """
 
+import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,8 @@ from db import Store
 from db.models import Setting
 
 APPROVED_KEY = "policy_hashes"
+TEXT_KEY_PREFIX = "policy_text."  # + policy id: the file's text as last approved
+REFUSED_KEY = "policy_refused"
 
 
 @dataclass(frozen=True)
@@ -49,25 +52,61 @@ def approved_list(session: Session) -> dict | None:
     return approved
 
 
+def _text_key(policy_id: str) -> str:
+    return f"{TEXT_KEY_PREFIX}{policy_id}"[:64]
+
+
+def _signed_text(loaded: LoadedPolicy) -> str:
+    """The file's text as it is signed off, refused if it changed since it was loaded (the
+    hash approved must be the text kept for later comparison)."""
+    try:
+        data = loaded.path.read_bytes()
+    except OSError as exc:
+        raise ServiceError("policy", f"政策文件 {loaded.path.name} 无法读取：{exc}") from None
+    if hashlib.sha256(data).hexdigest() != loaded.sha256:
+        raise ServiceError(
+            "policy",
+            f"政策文件 {loaded.path.name} 在核对期间又被改动；请重新启动程序后再核准",
+        )
+    return data.decode("utf-8")
+
+
 def approve_policies(
-    store: Store, admin_name: str, policies: Mapping[str, LoadedPolicy], *, now=None
+    store: Store,
+    admin_name: str,
+    policies: Mapping[str, LoadedPolicy],
+    *,
+    now=None,
+    only: Collection[str] | None = None,
 ) -> dict:
-    """Sign off the hashes of ``policies`` as they are now (administrator only)."""
+    """Sign off the hashes of ``policies`` as they are now (administrator only); with
+    ``only``, just those files (the others keep what was approved for them). The text of
+    each file signed off is kept, so a later edit can be shown key by key (``policy_diff``)."""
     now = now or datetime.now()
-    files = {
-        policy_id: {"file": loaded.path.name, "sha256": loaded.sha256}
-        for policy_id, loaded in sorted(policies.items())
+    chosen = {pid: policies[pid] for pid in (only if only is not None else policies)}
+    texts = {pid: _signed_text(loaded) for pid, loaded in chosen.items()}
+    signed = {
+        policy_id: {
+            "file": loaded.path.name,
+            "sha256": loaded.sha256,
+            "approved_by": admin_name,
+            "approved_at": now.isoformat(),
+        }
+        for policy_id, loaded in sorted(chosen.items())
     }
-    approved = {"approved_by": admin_name, "approved_at": now.isoformat(), "files": files}
     with store.write() as session:
         check_role(session, admin_name, ADMINISTRATOR, doing="核准政策文件", field="clerk")
         before = approved_list(session)
-        setting = session.get(Setting, APPROVED_KEY)
-        text = json.dumps(approved, ensure_ascii=False, sort_keys=True)
-        if setting is None:
-            session.add(Setting(key=APPROVED_KEY, value=text))
-        else:
-            setting.value = text
+        files = dict(before["files"]) if (before and only is not None) else {}
+        files.update(signed)
+        files = dict(sorted(files.items()))
+        approved = {"approved_by": admin_name, "approved_at": now.isoformat(), "files": files}
+        _put(session, APPROVED_KEY, json.dumps(approved, ensure_ascii=False, sort_keys=True))
+        for pid, body in texts.items():
+            _put(session, _text_key(pid), body)
+        refused = _refusals(session)
+        if any(pid in refused for pid in chosen):
+            _save_refusals(session, {k: v for k, v in refused.items() if k not in chosen})
         audit.record(
             session,
             clerk=admin_name,
@@ -75,12 +114,124 @@ def approve_policies(
             entity="policy_hashes",
             entity_id=APPROVED_KEY,
             changes={
-                "files": files,
-                "before": before["files"] if before else None,
+                "files": signed,
+                "before": {pid: before["files"].get(pid) for pid in signed} if before else None,
             },
             at=now,
         )
     return approved
+
+
+def refuse_policy(
+    store: Store, admin_name: str, loaded: LoadedPolicy, reason: str, *, now=None
+) -> None:
+    """An administrator refuses an edited file: it stays unapproved (settling under it stays
+    refused) and the refusal, with who, when and why, is kept and audited."""
+    now = now or datetime.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("policy_refusal", "拒绝核准须填写理由")
+    with store.write() as session:
+        check_role(session, admin_name, ADMINISTRATOR, doing="拒绝政策文件", field="clerk")
+        refused = _refusals(session)
+        refused[loaded.id] = {
+            "file": loaded.path.name,
+            "sha256": loaded.sha256,
+            "refused_by": admin_name,
+            "refused_at": now.isoformat(),
+            "reason": reason,
+        }
+        _save_refusals(session, refused)
+        audit.record(
+            session,
+            clerk=admin_name,
+            action="refuse",
+            entity="policy_hashes",
+            entity_id=loaded.id,
+            changes={"file": loaded.path.name, "sha256": loaded.sha256, "reason": reason},
+            at=now,
+        )
+
+
+def _refusals(session: Session) -> dict:
+    setting = session.get(Setting, REFUSED_KEY)
+    try:
+        refused = json.loads(setting.value) if setting else {}
+    except ValueError:
+        return {}
+    return refused if isinstance(refused, dict) else {}
+
+
+def _save_refusals(session: Session, refused: dict) -> None:
+    _put(session, REFUSED_KEY, json.dumps(refused, ensure_ascii=False, sort_keys=True))
+
+
+def _put(session: Session, key: str, value: str) -> None:
+    """Write one setting row (created the first time)."""
+    setting = session.get(Setting, key)
+    if setting is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        setting.value = value
+
+
+def refusals(store: Store) -> dict:
+    """``{policy id: {"sha256", "refused_by", "refused_at", "reason"}}`` still standing."""
+    with store.read() as session:
+        return _refusals(session)
+
+
+def approved_text(store: Store, policy_id: str) -> str | None:
+    """The text of the policy file as it was last approved (None: not kept, or never)."""
+    with store.read() as session:
+        kept = session.get(Setting, _text_key(policy_id))
+        return kept.value if kept else None
+
+
+def flatten_policy(text: str) -> dict[str, str]:
+    """A policy file's keys and values, one line each: ``versions[1].caps[2].amount`` ->
+    ``"80000"`` (tables by dotted key, arrays of tables numbered from 1)."""
+    import tomllib
+
+    flat: dict[str, str] = {}
+
+    def walk(value, key: str) -> None:
+        if isinstance(value, dict):
+            for name, inner in value.items():
+                walk(inner, f"{key}.{name}" if key else name)
+        elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+            for index, item in enumerate(value, start=1):
+                walk(item, f"{key}[{index}]")
+        elif isinstance(value, list):
+            flat[key] = json.dumps(value, ensure_ascii=False, default=str)
+        elif isinstance(value, str):
+            flat[key] = value
+        else:
+            flat[key] = json.dumps(value, default=str).strip('"')
+
+    walk(tomllib.loads(text), "")
+    return flat
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """One key of a policy file: its value as approved and as it is now (None: absent)."""
+
+    key: str
+    approved: str | None
+    current: str | None
+
+
+def policy_diff(approved: str, current: str) -> list[KeyChange]:
+    """The keys whose values differ between two texts of a policy file, in the file's order
+    (keys only in the approved text last)."""
+    before, after = flatten_policy(approved), flatten_policy(current)
+    keys = list(after) + [key for key in before if key not in after]
+    return [
+        KeyChange(key, before.get(key), after.get(key))
+        for key in keys
+        if before.get(key) != after.get(key)
+    ]
 
 
 def _differences(policies: Mapping[str, LoadedPolicy], approved: dict | None) -> list:
@@ -97,8 +248,10 @@ def _differences(policies: Mapping[str, LoadedPolicy], approved: dict | None) ->
         if entry is None:
             changes.append(PolicyChange(pid, str(loaded.path), f"不在{signed}的清单中"))
         elif entry.get("sha256") != loaded.sha256:
+            by = entry.get("approved_by") or approved.get("approved_by")
+            at = str(entry.get("approved_at") or approved.get("approved_at"))[:16]
             changes.append(
-                PolicyChange(pid, str(loaded.path), f"文件内容已改动，与{signed}的不一致")
+                PolicyChange(pid, str(loaded.path), f"文件内容已改动，与{by} 于 {at} 核准的不一致")
             )
     for pid in sorted(set(files) - set(policies)):
         changes.append(PolicyChange(pid, files[pid].get("file", ""), f"{signed}的文件不见了"))
@@ -127,7 +280,8 @@ def check_against(approved: dict | None, loaded: LoadedPolicy) -> None:
             raise ServiceError(
                 "policy",
                 f"政策文件 {loaded.path.name}（{loaded.id}）{change.reason}，"
-                "不能用它结算；请管理员核对后重新核准（python -m app policy approve）",
+                "不能用它结算；请管理员核对后重新核准（窗口：管理 → 政策文件核准；"
+                "或 python -m app policy approve）",
             )
 
 

@@ -127,7 +127,7 @@ def test_window_starts_offscreen_and_exits(frozen, tmp_path):
     lines = done.stdout.split()
     # the window was shown, then the (new, demo) database checked, opened and sign-in asked
     assert "shown" in lines and "ready" in lines
-    assert env_db.exists()
+    assert (env_db.parent / "demo" / "desk.sqlite3").exists() and not env_db.exists()
 
 
 def test_slip_preview_renders_with_no_poppler_on_the_machine(frozen, tmp_path):

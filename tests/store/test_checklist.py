@@ -99,3 +99,27 @@ def test_outside_cases_also_list_the_out_of_area_claim_papers(store, make_site, 
         i.document_code for i in _items(store, done.admission_id) if i.stage == "out_of_area"
     ]
     assert out_of_area == [d.code for d in version.documents["out_of_area"]]
+
+
+def test_a_late_copy_completes_a_settled_case_but_nothing_is_taken_back(store, make_site):
+    """Issue 15, point 5: after a supervisor's override, the missing copy is recorded later
+    (audited ``late_copy`` with the slip); unticking a settled case's paper is refused."""
+    from app.services import Amounts, DischargeInput, Override, settle_discharge
+
+    make_site()
+    done = register_admission(store, admission(person(8)), clerk="王", now=NOW)
+    row = settle_discharge(
+        store,
+        DischargeInput(done.admission_id, datetime(2026, 3, 6, 10), Amounts(total="1000.00")),
+        clerk="王",
+        override=Override("李主管", "复印件次日补交"),
+        now=datetime(2026, 3, 6, 11),
+    )
+    first = _items(store, done.admission_id)[0]
+    update_item(store, first.id, ItemUpdate(original_sighted=True, copy_kept=True), clerk="赵")
+    with store.read() as session:
+        late = history(session, "checklist_item", first.id)[-1]
+    assert (late.action, late.clerk) == ("late_copy", "赵") and row.slip_number in late.changes_json
+    with pytest.raises(ServiceError, match="只能补交"):
+        update_item(store, first.id, ItemUpdate(copy_kept=False), clerk="赵")
+    assert _items(store, done.admission_id)[0].copy_kept

@@ -67,11 +67,12 @@ def test_start_checks_log_back_up_and_name_unapproved_policies(
     assert names and all(any(n in line for line in notes.policy_warnings) for n in names)
     assert desk.startup_checks().backup_note == ""  # one backup a day
 
-    window.show_startup_notes(notes)
+    window.show_startup_notes(notes)  # the clerk is signed in: why settling may be paused
     assert window.notice.isVisible()
     for name in names:
         assert name in window.notice.text()
-    assert "政策文件与管理员核准的清单不一致" in window.notice.text()
+    assert "暂停按该政策结算" in window.notice.text()
+    assert not window.signoff_button.isVisible()  # only an administrator sees the banner
 
 
 def test_an_edited_policy_file_is_named(desk, accounts, no_log_handlers, monkeypatch):
@@ -206,7 +207,9 @@ def test_the_window_start_refuses_a_missing_database_and_creates_a_demo_only_whe
     from app.store_guard import is_demo_store
     from db import open_store
 
-    store = open_store(typo)
+    # The demo is its own store beside the one named: that one is never created by it.
+    assert not typo.exists()
+    store = open_store(tmp_path / "demo" / "desk.sqlite3")
     try:
         assert is_demo_store(store)
     finally:

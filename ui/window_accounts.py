@@ -1,0 +1,102 @@
+"""The main window's account and sign-off actions, mixed into ``ui.main_window.MainWindow``:
+sign out and switch user (Ctrl+L), 修改密码, 账户管理 (administrators, Ctrl+Shift+U) and
+政策文件核准 (administrators, Ctrl+Shift+K). Each dialog reaches the desk off the GUI thread.
+"""
+
+from app.desk import Desk
+from ui import settings as options
+
+
+class WindowAccounts:
+    """Needs the window's ``desk``, ``settings``, ``_run``, ``attach``, ``watch_idle`` and the
+    widgets ``detach`` empties."""
+
+    def refresh_policy_notice(self) -> None:
+        """Read the files' state again (after a sign-off) and show the notice anew."""
+        desk = self.desk
+
+        def shown(reviews) -> None:
+            self.policy_warnings = [f"{r.file}（{r.id}）：{r.reason}" for r in reviews if r.pending]
+            self._show_notice()
+
+        self._run(desk.policy_review, shown, "读取政策文件状态")
+
+    def open_policy_signoff(self):
+        """政策文件核准 (administrators): approve the files, or refuse an edited one."""
+        from ui.policy_signoff import PolicySignoffDialog
+
+        if self.desk is None or not self.desk.may("administrator"):
+            return None
+        dialog = PolicySignoffDialog(self.desk, self)
+        dialog.changed.connect(self.refresh_policy_notice)
+        self.policy_signoff = dialog
+        dialog.open()
+        return dialog
+
+    def switch_user(self) -> None:
+        """Ctrl+L: the user signs out (forms with input ask first, as on closing); the window
+        empties and asks the next user to sign in. Closing that dialog closes the program."""
+        desk = self.desk
+        if desk is None:
+            return
+        for form in (self.registration, self.discharge):
+            if form is not None and form.isVisible():
+                form.reject()
+                if form.isVisible():
+                    return
+        self._run(desk.sign_out, lambda _none: self.ask_sign_in(desk), "退出登录")
+
+    def ask_sign_in(self, desk: Desk):
+        """Empty the window, then the sign-in dialog; the next user gets the window."""
+        from ui.sign_in import LoginDialog
+
+        self.detach()
+        dialog = LoginDialog(desk, self, "")
+
+        def signed_in(user) -> None:
+            self.settings.setValue(options.CLERK.key, user.name)
+            self.attach(desk)
+            self.watch_idle(desk.idle_lock_minutes())
+
+        dialog.signed_in.connect(signed_in)
+        dialog.rejected.connect(self.close)
+        self.sign_in_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def detach(self) -> None:
+        """Nobody signed in: no list, no case, no dialog left open on the previous user."""
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+            self.idle_lock = None
+        self.sync_timer.stop()
+        for name in ("audit_viewer", "settings_dialog", "policy_signoff", "accounts_dialog"):
+            dialog = getattr(self, name, None)
+            if dialog is not None and dialog.isVisible():
+                dialog.close()
+        self.desk = None
+        self.handled_today.clear()
+        self.model.set_rows([])
+        self.case_panel.show_case(None)
+        self.list_title.setText("请登录")
+        self.status_clerk.setText("经办人：未登录")
+        self._show_notice()
+        self._enable_case_actions()
+
+    def open_change_password(self) -> None:
+        from ui.accounts_page import ChangePasswordDialog
+
+        if self.desk is None or self.desk.user is None:
+            return
+        dialog = ChangePasswordDialog(self.desk, self)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage("密码已修改。", 8000))
+        self.password_dialog = dialog
+        dialog.open()
+
+    def open_accounts(self) -> None:
+        from ui.accounts_page import AccountsDialog
+
+        if self.desk is None or not self.desk.may("administrator"):
+            return
+        self.accounts_dialog = AccountsDialog(self.desk, self)
+        self.accounts_dialog.open()
