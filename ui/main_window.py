@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.drafts: DraftBox | None = None
         self.registration: RegistrationForm | None = None
         self.discharge: DischargeDialog | None = None
+        self.outpatient = None  # ui.outpatient_dialog.OutpatientDialog while open
         self.handled_today: set[int] = set()  # admissions this window worked on today
         self.sync_timer = QTimer(self)
         self.sync_timer.setInterval(60_000)
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
         case = menus.addMenu("办理(&B)")
         self.register_action = action(case, "入院登记", "F2", self.open_registration)
         self.discharge_action = action(case, "出院结算", "F5", self.open_discharge)
+        self.outpatient_action = action(case, "门诊结算", "F6", self.open_outpatient)
         self.void_action = action(case, "作废", "Ctrl+Shift+V", self.open_void)
         case.addSeparator()
         self.search_action = action(case, "查找", "Ctrl+F", self.focus_search, on_bar=False)
@@ -407,8 +409,10 @@ class MainWindow(QMainWindow):
         ready = self.desk is not None
         self.audit_action.setEnabled(ready and self.desk.may("supervisor"))
         self.register_action.setEnabled(ready)
+        self.outpatient_action.setEnabled(ready)
         self.export_action.setEnabled(ready)
-        self.discharge_action.setEnabled(bool(detail) and live is None)
+        outpatient = bool(detail) and detail.row.kind == "outpatient"
+        self.discharge_action.setEnabled(bool(detail) and live is None and not outpatient)
         for item in (self.print_action, self.pdf_action, self.void_action):
             item.setEnabled(live is not None)
         # The forms a case prints are those its policy file lists ([[versions.paper]]).
@@ -477,6 +481,39 @@ class MainWindow(QMainWindow):
         self._replace_row(admission_id)
         self.statusBar().showMessage(f"已结算，结算单号 {slip_number}，正在生成结算单…", 8000)
         self.print_slip(slip_number)
+
+    def open_outpatient(self) -> None:
+        """门诊结算 (F6): the site policy's outpatient screen; settled, the slip is printed."""
+        from ui.outpatient_dialog import OutpatientDialog
+
+        desk = self.desk
+        if desk is None:
+            return
+
+        def show(setup) -> None:
+            self.outpatient = OutpatientDialog(
+                setup,
+                preview=desk.outpatient_preview,
+                confirm=desk.settle_outpatient,
+                lookup=lambda number, day: (
+                    desk.known_name(number),
+                    desk.roster_answer(number, day),
+                ),
+                parent=self,
+            )
+            self.outpatient.settled.connect(self._outpatient_settled)
+            self.outpatient.open()
+
+        self._run(desk.outpatient_setup, show, "打开门诊结算")
+
+    def _outpatient_settled(self, slip_number: str) -> None:
+        desk = self.desk
+
+        def found(rows: list[CaseRow]) -> None:
+            if rows:
+                self._settled(rows[0].admission_id, slip_number)
+
+        self._run(lambda: desk.search(slip_number), found, "读取门诊结算")
 
     def open_void(self) -> None:
         detail = self.case_panel.detail
@@ -616,7 +653,7 @@ class MainWindow(QMainWindow):
     # --- closing -----------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         """A form with unsaved input asks first (its own question); the window waits for it."""
-        for form in (self.registration, self.discharge):
+        for form in (self.registration, self.discharge, self.outpatient):
             if form is not None and form.isVisible():
                 form.reject()
                 if form.isVisible():
