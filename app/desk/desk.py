@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from app.desk.accounts import DeskAccounts
 from app.desk.cases import CasesDesk
 from app.desk.claims import ClaimsDesk
+from app.desk.daily_close import DailyCloseDesk
 from app.desk.discharge import DischargeDesk
 from app.desk.outpatient import OutpatientDesk
 from app.desk.paper import PaperDesk
@@ -30,6 +31,7 @@ class Desk(
     DischargeDesk,
     OutpatientDesk,
     ClaimsDesk,
+    DailyCloseDesk,
     PaperDesk,
     SyncDesk,
     SettingsDesk,
