@@ -185,6 +185,9 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         manage = menus.addMenu("管理(&G)")
         self.export_action = action(manage, "导出申报包", "Ctrl+E", self.open_export)
+        self.daily_close_action = action(
+            manage, "日结/交班", "Ctrl+Shift+D", self.open_daily_close, on_bar=False
+        )
         self.audit_action = action(manage, "审计记录", "Ctrl+Shift+A", self.open_audit_viewer)
         self.policy_action = action(manage, "政策条款", "F9", self.open_policy_viewer)
         self.settings_action = action(manage, "设置", "Ctrl+,", self.open_settings)
@@ -411,6 +414,7 @@ class MainWindow(QMainWindow):
         self.register_action.setEnabled(ready)
         self.outpatient_action.setEnabled(ready)
         self.export_action.setEnabled(ready)
+        self.daily_close_action.setEnabled(ready)
         outpatient = bool(detail) and detail.row.kind == "outpatient"
         self.discharge_action.setEnabled(bool(detail) and live is None and not outpatient)
         for item in (self.print_action, self.pdf_action, self.void_action):
@@ -625,6 +629,14 @@ class MainWindow(QMainWindow):
 
         self.export_dialog = ExportDialog(self.desk, self)
         self.export_dialog.open()
+
+    def open_daily_close(self) -> None:
+        from ui.daily_close_dialog import DailyCloseDialog
+
+        if self.desk is None:
+            return
+        self.daily_close_dialog = DailyCloseDialog(self.desk, self.print_document, self)
+        self.daily_close_dialog.open()
 
     def open_audit_viewer(self) -> None:
         from ui.audit_viewer import AuditViewer
