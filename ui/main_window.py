@@ -44,6 +44,10 @@ from ui.registration_form import DRAFT_KEY, RegistrationForm
 from ui.void_dialog import VoidDialog
 
 NOTICE_STYLE = "background: #fff3cd; color: #7a4d00; border: 1px solid #e0b000; padding: 6px;"
+REMINDER_STYLE = "background: #fdecea; color: #7a1f12; border: 1px solid #e0a09a; padding: 4px;"
+REMINDER_LEVELS = {"overdue": "【已逾期】", "due": "【即将到期】", "notice": "【提示】"}
+# Lines shown above the list at most; the rest are counted, and all are in the tool tip.
+REMINDER_LINES = 4
 SEARCH_HINT = "身份证号、姓名、住院号，或扫描结算单条码，回车查找（Ctrl+F）"
 
 
@@ -107,6 +111,13 @@ class MainWindow(QMainWindow):
         self.notice.setStyleSheet(NOTICE_STYLE)
         self.notice.hide()
         self.idle_lock = None
+        # Filing deadlines, the claim period, large expenses: above the list (app.reminders).
+        self.reminder_box = QLabel(self)
+        self.reminder_box.setWordWrap(True)
+        self.reminder_box.setTextFormat(Qt.TextFormat.PlainText)
+        self.reminder_box.setStyleSheet(REMINDER_STYLE)
+        self.reminder_box.hide()
+        self.reminders: list = []
 
         self.case_panel = CasePanel(self._mark_item, self)
 
@@ -132,6 +143,7 @@ class MainWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(list_head)
+        left_layout.addWidget(self.reminder_box)
         left_layout.addLayout(filter_row)
         left_layout.addWidget(self.table, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -355,6 +367,22 @@ class MainWindow(QMainWindow):
         self.back_button.hide()
         self.search.clear()
         self._run(lambda: desk.work_list(handled), self._show_work_rows, "读取在院列表")
+        self.refresh_reminders()
+
+    def refresh_reminders(self) -> None:
+        desk = self.desk
+        if desk is not None:
+            self._run(desk.reminders, self._show_reminders, "读取提醒")
+
+    def _show_reminders(self, reminders: list) -> None:
+        self.reminders = reminders
+        lines = [f"{REMINDER_LEVELS.get(r.level, '')}{r.text}" for r in reminders]
+        shown = lines[:REMINDER_LINES]
+        if len(lines) > REMINDER_LINES:
+            shown.append(f"……另有 {len(lines) - REMINDER_LINES} 条提醒（鼠标停留查看全部）")
+        self.reminder_box.setText("\n".join(shown))
+        self.reminder_box.setToolTip("\n".join(lines))
+        self.reminder_box.setVisible(bool(lines))
 
     def _show_work_rows(self, rows: list[CaseRow]) -> None:
         self.model.set_rows(rows)

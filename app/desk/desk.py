@@ -19,6 +19,7 @@ from app.desk.daily_close import DailyCloseDesk
 from app.desk.discharge import DischargeDesk
 from app.desk.outpatient import OutpatientDesk
 from app.desk.paper import PaperDesk
+from app.desk.reminders import RemindersDesk
 from app.desk.settings import SettingsDesk
 from app.desk.sync import SyncDesk
 
@@ -33,6 +34,7 @@ class Desk(
     ClaimsDesk,
     DailyCloseDesk,
     PaperDesk,
+    RemindersDesk,
     SyncDesk,
     SettingsDesk,
     DeskAccounts,
