@@ -157,11 +157,13 @@ def _large_expenses(session, site_code, policies, today: date) -> list[Reminder]
                 Settlement.policy_id == policy_id,
                 Settlement.voided.is_(False),
                 Settlement.year == today.year,
-                Settlement.total >= rule.amount,
             )
             .order_by(Settlement.settled_at.desc())
         )
         for row, person in session.execute(query):
+            # Compared as Decimal here: SQLite keeps money as text, where "860.00" > "50000".
+            if row.total < rule.amount:
+                continue
             found.append(
                 Reminder(
                     "large_expense",

@@ -32,6 +32,7 @@ class DailyCloseDialog(QDialog):
         self.desk = desk
         self._print_pdf = print_pdf
         self.close_record = None
+        self._asked = 0  # the newest close asked for
         self.setWindowTitle("日结/交班")
         user = desk.user
         self.day = QDateEdit(QDate.currentDate(), self)
@@ -83,9 +84,18 @@ class DailyCloseDialog(QDialog):
         day, clerk = self.chosen()
         desk = self.desk
         self.summary.setText("正在读取…")
-        run_in_background(
-            lambda: desk.daily_close(day, clerk), self._show, self._refused, owner=self
-        )
+        self._asked += 1
+        asked = self._asked
+
+        def shown(close) -> None:
+            if asked == self._asked:  # an answer to an earlier choice is dropped
+                self._show(close)
+
+        def refused(error: Exception) -> None:
+            if asked == self._asked:
+                self._refused(error)
+
+        run_in_background(lambda: desk.daily_close(day, clerk), shown, refused, owner=self)
 
     def _show(self, close) -> None:
         self.close_record = close

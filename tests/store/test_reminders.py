@@ -88,6 +88,17 @@ def test_large_expense_warning_for_the_supervisor(store, make_site):
         clerk="王",
         now=NOW,
     )
+    # 860.00 is below 50000 although its text sorts after "50000.00" (SQLite keeps money as text).
+    small = OutpatientInput(
+        person=person(6),
+        visit_date=date(2026, 11, 2),
+        visit="outpatient_general",
+        category="destitute",
+        insurance="resident",
+        amounts=Amounts("860.00"),
+        off_roster_reason="名册尚未下发",
+    )
+    settle_outpatient(store, small, clerk="王", now=NOW)
     found = [r for r in _reminders(store, "LX01") if r.kind == "large_expense"]
     assert len(found) == 1 and found[0].for_supervisor
     assert "四(二)" in found[0].text and "60000.00" in found[0].text
