@@ -298,3 +298,23 @@ def export_audit(store: Store, out: Path, wanted: AuditFilter = AuditFilter()) -
 def verify_audit(store: Store) -> ChainReport:
     with store.engine.connect() as connection:
         return walk_chain(connection)
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The audit chain's last link: its position and hash ("" and 0 before the first event)."""
+
+    seq: int
+    hash: str
+
+    @property
+    def hash_prefix(self) -> str:
+        return self.hash[:16]
+
+
+def chain_head(session) -> ChainHead:
+    """Where the audit chain ends now, as a daily close prints it (position, hash)."""
+    from db.security_models import AuditChainState
+
+    state = session.get(AuditChainState, 1)
+    return ChainHead(state.last_seq, state.last_hash) if state else ChainHead(0, "")

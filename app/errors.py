@@ -42,6 +42,8 @@ FIELD_NAMES = {
     "referral_to": "转入医院",
     "off_roster_reason": "未在名册的登记理由",
     "discharged_at": "出院时间",
+    "visit_date": "就诊日期",
+    "out": "输出文件",
     "cancel_reason": "撤销登记理由",
     "date": "结算日期",
     "total": "医疗总费用",

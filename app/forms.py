@@ -16,7 +16,14 @@ from app.identity import IdentityError, parse_resident_id
 from app.money import MAX_AMOUNT, AmountError, parse_amount
 from app.policy.schema import VersionDef
 from app.text import TextError, clean_text, required_text
-from app.vocabulary import AMOUNT_FIELDS, CATEGORY_NAMES, INSURANCE_NAMES, INSURANCES, VISITS
+from app.vocabulary import (
+    AMOUNT_FIELDS,
+    CATEGORY_NAMES,
+    INSURANCE_NAMES,
+    INSURANCES,
+    VISIT_NAMES,
+    VISITS,
+)
 
 # A clock a few minutes fast at the ward must not block a registration or a discharge.
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -215,3 +222,74 @@ def _one_per_field(errors: list[FieldError]) -> list[FieldError]:
             seen.add(error.field)
             kept.append(error)
     return kept
+
+
+@dataclass
+class OutpatientVisitInput:
+    """One outpatient visit settled at the window (门诊结算). Empty policy/facility: the
+    site's defaults. ``papers`` maps a document code of the policy's ``outpatient`` stage to
+    (original sighted, copy kept)."""
+
+    person: PersonInput
+    visit_date: date
+    visit: str
+    category: str
+    insurance: str
+    diagnosis: str
+    amounts: Amounts
+    papers: dict[str, tuple[bool, bool]]
+    facility: str | None = None
+    policy: str | None = None
+    department: str = "门诊"
+    cause: str | None = None
+    disabling: bool = False
+    off_roster_reason: str | None = None
+
+
+def outpatient_visits(version: VersionDef) -> dict[str, object]:
+    """The visits the policy version assists from its outpatient pool (code → VisitDef)."""
+    return {code: visit for code, visit in version.visits.items() if visit.pool == "outpatient"}
+
+
+def outpatient_errors(version: VersionDef, form: OutpatientVisitInput) -> list[FieldError]:
+    """What the policy says about an outpatient visit: one of its outpatient visits, the
+    diagnosis where it assists only some illnesses, who and which insurance."""
+    errors = []
+    visits = outpatient_visits(version)
+    visit = visits.get(form.visit)
+    if visit is None:
+        names = "、".join(VISIT_NAMES.get(code, code) for code in visits) or "无"
+        errors.append(FieldError("visit", f"本政策的门诊救助就诊类型为：{names}"))
+    elif visit.diagnosis_required and not (form.diagnosis or "").strip():
+        errors.append(
+            FieldError(
+                "diagnosis",
+                f"{visit.text or '该就诊类型'}须填写诊断（{visit.clause}）",
+            )
+        )
+    errors += [
+        error
+        for error in eligibility_errors(version, _AsAdmission(form), form.category, "")
+        if error.field != "visit"
+    ]
+    if not isinstance(form.visit_date, date) or isinstance(form.visit_date, datetime):
+        errors.append(FieldError("visit_date", "应为日期"))
+    return _one_per_field(errors)
+
+
+@dataclass
+class _AsAdmission:
+    """The fields ``eligibility_errors`` reads, from an outpatient visit (no referral)."""
+
+    form: OutpatientVisitInput
+
+    @property
+    def insurance(self) -> str:
+        return self.form.insurance
+
+    @property
+    def visit(self) -> str:
+        return self.form.visit
+
+    referral_approved = False
+    referral_number = None

@@ -47,7 +47,12 @@ Cause = Literal[
     "mass_emergency",
 ]
 ClaimPeriod = Literal["quarter", "month"]
-DocumentStage = Literal["admission", "discharge", "referral", "out_of_area", "quarterly_claim"]
+# What an admission row records: a stay in hospital, or one outpatient visit settled at the
+# window (its 就诊日期 in ``admitted_at``, no 住院号 of the hospital's own).
+AdmissionKind = Literal["inpatient", "outpatient"]
+DocumentStage = Literal[
+    "admission", "discharge", "referral", "out_of_area", "quarterly_claim", "outpatient"
+]
 # The forms a policy may print (its ``[[versions.paper]]``), each drawn by the renderer registered
 # under that name in app/printing/forms.py. The settlement slip is not among them: every
 # settlement prints one.
@@ -73,6 +78,7 @@ POOLS: tuple[str, ...] = get_args(Pool)
 CAUSES: tuple[str, ...] = get_args(Cause)
 FUNDS: tuple[str, ...] = get_args(Fund)
 PAPER_FORMS: tuple[str, ...] = get_args(PaperForm)
+ADMISSION_KINDS: tuple[str, ...] = get_args(AdmissionKind)
 
 CATEGORY_NAMES = {
     "destitute": "特困供养人员",
@@ -143,6 +149,7 @@ DOCUMENT_STAGE_NAMES = {
     "referral": "转诊",
     "out_of_area": "区外就医结报",
     "quarterly_claim": "定期申报",
+    "outpatient": "门诊救助",
 }
 CLAIM_PERIOD_NAMES = {"quarter": "季度", "month": "月度"}
 PAPER_FORM_NAMES = {"referral": "转诊单", "application": "救助申请表", "materials": "材料清单"}

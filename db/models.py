@@ -153,6 +153,9 @@ class Admission(Base):
     category: Mapped[str] = mapped_column(String(32))
     policy_id: Mapped[str] = mapped_column(String(32))
     visit: Mapped[str] = mapped_column(String(32))
+    # "inpatient", or "outpatient": one outpatient visit settled at the window, its visit date
+    # in admitted_at/discharged_at (app.vocabulary.ADMISSION_KINDS).
+    kind: Mapped[str] = mapped_column(String(16), default="inpatient", server_default="inpatient")
     referral_approved: Mapped[bool] = mapped_column(Boolean)
     referral_number: Mapped[str | None] = mapped_column(String(64))
     referral_from: Mapped[str | None] = mapped_column(String(100))

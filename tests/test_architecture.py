@@ -51,6 +51,8 @@ FLOORS = {
     "app.backup": 4,
     "app.store_guard": 4,
     "app.demo": 4,
+    "app.daily_close": 4,
+    "app.reminders": 4,
     # the application layer: one method per user action
     "app.desk": 5,
     # faces

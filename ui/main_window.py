@@ -47,6 +47,10 @@ from ui.window_accounts import WindowAccounts
 NOTICE_STYLE = "background: #fff3cd; color: #7a4d00; border: 1px solid #e0b000; padding: 6px;"
 DEMO_STYLE = "background: #b00020; color: white; font-weight: bold; padding: 0 6px;"
 TITLE = "一站式即时结算窗口 — 医疗救助"
+REMINDER_STYLE = "background: #fdecea; color: #7a1f12; border: 1px solid #e0a09a; padding: 4px;"
+REMINDER_LEVELS = {"overdue": "【已逾期】", "due": "【即将到期】", "notice": "【提示】"}
+# Lines shown above the list at most; the rest are counted, and all are in the tool tip.
+REMINDER_LINES = 4
 SEARCH_HINT = "身份证号、姓名（或拼音、首字母）、住院号，或扫描结算单条码，回车查找（Ctrl+F）"
 
 
@@ -61,6 +65,7 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.drafts: DraftBox | None = None
         self.registration: RegistrationForm | None = None
         self.discharge: DischargeDialog | None = None
+        self.outpatient = None  # ui.outpatient_dialog.OutpatientDialog while open
         self.handled_today: set[int] = set()  # admissions this window worked on today
         self.sync_timer = QTimer(self)
         self.sync_timer.setInterval(60_000)
@@ -114,6 +119,13 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.startup_problems: list[str] = []
         self.policy_warnings: list[str] = []
         self.idle_lock = None
+        # Filing deadlines, the claim period, large expenses: above the list (app.reminders).
+        self.reminder_box = QLabel(self)
+        self.reminder_box.setWordWrap(True)
+        self.reminder_box.setTextFormat(Qt.TextFormat.PlainText)
+        self.reminder_box.setStyleSheet(REMINDER_STYLE)
+        self.reminder_box.hide()
+        self.reminders: list = []
 
         self.case_panel = CasePanel(self._mark_item, self)
 
@@ -139,6 +151,7 @@ class MainWindow(WindowAccounts, QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(list_head)
+        left_layout.addWidget(self.reminder_box)
         left_layout.addLayout(filter_row)
         left_layout.addWidget(self.table, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -179,6 +192,7 @@ class MainWindow(WindowAccounts, QMainWindow):
         case = menus.addMenu("办理(&B)")
         self.register_action = action(case, "入院登记", "F2", self.open_registration)
         self.discharge_action = action(case, "出院结算", "F5", self.open_discharge)
+        self.outpatient_action = action(case, "门诊结算", "F6", self.open_outpatient)
         self.void_action = action(case, "作废", "Ctrl+Shift+V", self.open_void)
         case.addSeparator()
         self.search_action = action(case, "查找", "Ctrl+F", self.focus_search, on_bar=False)
@@ -194,6 +208,9 @@ class MainWindow(WindowAccounts, QMainWindow):
         bar.addSeparator()
         manage = menus.addMenu("管理(&G)")
         self.export_action = action(manage, "导出申报包", "Ctrl+E", self.open_export)
+        self.daily_close_action = action(
+            manage, "日结/交班", "Ctrl+Shift+D", self.open_daily_close, on_bar=False
+        )
         self.audit_action = action(manage, "审计记录", "Ctrl+Shift+A", self.open_audit_viewer)
         self.policy_action = action(manage, "政策条款", "F9", self.open_policy_viewer)
         self.whatif_action = action(
@@ -404,6 +421,22 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.back_button.hide()
         self.search.clear()
         self._run(lambda: desk.work_list(handled), self._show_work_rows, "读取在院列表")
+        self.refresh_reminders()
+
+    def refresh_reminders(self) -> None:
+        desk = self.desk
+        if desk is not None:
+            self._run(desk.reminders, self._show_reminders, "读取提醒")
+
+    def _show_reminders(self, reminders: list) -> None:
+        self.reminders = reminders
+        lines = [f"{REMINDER_LEVELS.get(r.level, '')}{r.text}" for r in reminders]
+        shown = lines[:REMINDER_LINES]
+        if len(lines) > REMINDER_LINES:
+            shown.append(f"……另有 {len(lines) - REMINDER_LINES} 条提醒（鼠标停留查看全部）")
+        self.reminder_box.setText("\n".join(shown))
+        self.reminder_box.setToolTip("\n".join(lines))
+        self.reminder_box.setVisible(bool(lines))
 
     def _show_work_rows(self, rows: list[CaseRow]) -> None:
         self.model.set_rows(rows)
@@ -466,8 +499,11 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.switch_action.setEnabled(ready)
         self.password_action.setEnabled(ready)
         self.register_action.setEnabled(ready)
+        self.outpatient_action.setEnabled(ready)
         self.export_action.setEnabled(ready)
-        self.discharge_action.setEnabled(bool(detail) and live is None)
+        self.daily_close_action.setEnabled(ready)
+        outpatient = bool(detail) and detail.row.kind == "outpatient"
+        self.discharge_action.setEnabled(bool(detail) and live is None and not outpatient)
         self.void_action.setEnabled(live is not None)
         # A voided slip still prints (with its 作废 mark) for the file.
         for item in (self.print_action, self.pdf_action):
@@ -538,6 +574,39 @@ class MainWindow(WindowAccounts, QMainWindow):
         self._replace_row(admission_id)
         self.statusBar().showMessage(f"已结算，结算单号 {slip_number}，正在生成结算单…", 8000)
         self.print_slip(slip_number)
+
+    def open_outpatient(self) -> None:
+        """门诊结算 (F6): the site policy's outpatient screen; settled, the slip is printed."""
+        from ui.outpatient_dialog import OutpatientDialog
+
+        desk = self.desk
+        if desk is None:
+            return
+
+        def show(setup) -> None:
+            self.outpatient = OutpatientDialog(
+                setup,
+                preview=desk.outpatient_preview,
+                confirm=desk.settle_outpatient,
+                lookup=lambda number, day: (
+                    desk.known_name(number),
+                    desk.roster_answer(number, day),
+                ),
+                parent=self,
+            )
+            self.outpatient.settled.connect(self._outpatient_settled)
+            self.outpatient.open()
+
+        self._run(desk.outpatient_setup, show, "打开门诊结算")
+
+    def _outpatient_settled(self, slip_number: str) -> None:
+        desk = self.desk
+
+        def found(rows: list[CaseRow]) -> None:
+            if rows:
+                self._settled(rows[0].admission_id, slip_number)
+
+        self._run(lambda: desk.search(slip_number), found, "读取门诊结算")
 
     def open_void(self) -> None:
         detail = self.case_panel.detail
@@ -653,6 +722,14 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.export_dialog = ExportDialog(self.desk, self)
         self.export_dialog.open()
 
+    def open_daily_close(self) -> None:
+        from ui.daily_close_dialog import DailyCloseDialog
+
+        if self.desk is None:
+            return
+        self.daily_close_dialog = DailyCloseDialog(self.desk, self.print_document, self)
+        self.daily_close_dialog.open()
+
     def open_audit_viewer(self) -> None:
         from ui.audit_viewer import AuditViewer
 
@@ -688,7 +765,7 @@ class MainWindow(WindowAccounts, QMainWindow):
     # --- closing -----------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         """A form with unsaved input asks first (its own question); the window waits for it."""
-        for form in (self.registration, self.discharge):
+        for form in (self.registration, self.discharge, self.outpatient):
             if form is not None and form.isVisible():
                 form.reject()
                 if form.isVisible():

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "sync",
     "settings",
     "whatif",
+    "daily_close",
 )
 
 

@@ -128,6 +128,7 @@ class CasesDesk:
             slip_number=last.slip_number if last else "",
             voided=bool(last and last.voided),
             paid_at_window=result_of(last)["paid_at_window"] if last else "",
+            kind=admission.kind,
         )
 
     def case(self, admission_id: int) -> CaseDetail:

@@ -16,9 +16,12 @@ from app.desk.account_admin import AccountAdminDesk
 from app.desk.accounts import DeskAccounts
 from app.desk.cases import CasesDesk
 from app.desk.claims import ClaimsDesk
+from app.desk.daily_close import DailyCloseDesk
 from app.desk.discharge import DischargeDesk
+from app.desk.outpatient import OutpatientDesk
 from app.desk.paper import PaperDesk
 from app.desk.policies import PolicyDesk
+from app.desk.reminders import RemindersDesk
 from app.desk.settings import SettingsDesk
 from app.desk.sync import SyncDesk
 from app.desk.whatif import WhatIfDesk
@@ -30,8 +33,11 @@ if TYPE_CHECKING:
 class Desk(
     CasesDesk,
     DischargeDesk,
+    OutpatientDesk,
     ClaimsDesk,
+    DailyCloseDesk,
     PaperDesk,
+    RemindersDesk,
     SyncDesk,
     SettingsDesk,
     DeskAccounts,

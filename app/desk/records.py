@@ -34,9 +34,14 @@ class CaseRow:
     slip_number: str = ""
     voided: bool = False
     paid_at_window: str = ""
+    kind: str = "inpatient"  # or "outpatient": one visit settled at the window (门诊结算)
 
     @property
     def status(self) -> str:
+        if self.kind == "outpatient":
+            if self.slip_number and not self.voided:
+                return "门诊已结算"
+            return "门诊已作废" if self.voided else "门诊"
         if self.discharged_at is None:
             return "在院"
         if self.slip_number and not self.voided:

@@ -73,6 +73,9 @@ class CategoryDef(Cited):
 
 class VisitDef(Cited):
     pool: Pool
+    # The policy assists this visit only for some illnesses (chronic, emergency …), so the
+    # outpatient screen asks for the diagnosis, citing the visit's clause.
+    diagnosis_required: bool = False
 
 
 class InsuranceDef(Cited):
@@ -162,6 +165,12 @@ class ClaimPeriodDef(Cited):
     period: ClaimPeriod
 
 
+class LargeExpenseDef(Cited):
+    """A case whose total cost reaches ``amount`` (yuan) is flagged to the supervisor."""
+
+    amount: Amount
+
+
 class PaperDocumentsDef(Strict):
     """Which of the version's ``documents`` a form lists: those of ``stages`` (each code once,
     in file order), and with ``clause`` only those whose clause starts with it, by clause."""
@@ -198,6 +207,7 @@ class VersionDef(Strict):
     rules: Seq(RuleDef) = Field(min_length=1)
     settle: SettleDef
     claim_period: ClaimPeriodDef
+    large_expense: LargeExpenseDef | None = None
     deadlines: Seq(DeadlineDef) = ()
     documents: dict[DocumentStage, Seq(DocumentDef)] = {}
     paper: Seq(PaperDef) = ()

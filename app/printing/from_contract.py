@@ -74,6 +74,7 @@ def slip_from_contract(
     voided: bool = False,
     void_reason: str = "",
     reprint_count: int = 0,
+    visit_date: date | None = None,
 ) -> SlipData:
     """A ``SlipData`` from a stored claim and result (contract dicts, money as strings)."""
     version = result.get("policy_version")
@@ -87,6 +88,7 @@ def slip_from_contract(
         site=site,
         patient=patient,
         visit=VISIT_NAMES.get(claim["visit"], claim["visit"]),
+        visit_date=visit_date,
         admission_number=admission_number,
         department=department,
         diagnosis=diagnosis,

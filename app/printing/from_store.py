@@ -114,6 +114,10 @@ def slip_data(session: Session, slip_number: str, *, policies: Policies | None =
     admission: Admission | None = (
         session.get(Admission, row.admission_id) if row.admission_id else None
     )
+    # An outpatient visit (its own record, or none at all) prints its visit date instead of
+    # the stay: no 住院号, no admission and discharge dates, no days.
+    outpatient = admission is None or admission.kind == "outpatient"
+    stay = None if outpatient else admission
     return slip_from_contract(
         claim=claim,
         result=result,
@@ -123,11 +127,12 @@ def slip_data(session: Session, slip_number: str, *, policies: Policies | None =
         slip_number=row.slip_number,
         site=_site(session, row.site_code),
         patient=_patient(row.person, _category_name(version, claim["category"])),
-        admission_number=admission.admission_number if admission else "",
+        admission_number=stay.admission_number if stay else "",
         department=admission.department if admission else "",
         diagnosis=admission.diagnosis if admission else "",
-        admitted_on=admission.admitted_at.date() if admission else None,
-        discharged_on=row.claim_date if admission else None,
+        admitted_on=stay.admitted_at.date() if stay else None,
+        discharged_on=row.claim_date if stay else None,
+        visit_date=row.claim_date if outpatient else None,
         clerk=row.settled_by,
         settled_at=row.settled_at,
         voided=row.voided,

@@ -85,6 +85,8 @@ class SlipData:
 
     Attributes:
       admission_number: 住院号, or "" for an outpatient settlement.
+      visit_date: 就诊日期 of an outpatient settlement (its slip prints no 住院号 nor days), or
+        None for a stay in hospital.
       assistance_before: assistance this person already had this year in the pools this
         settlement's cap covers, before this settlement.
       cap_remaining: what is left under the annual cap after this settlement, or None;
@@ -132,6 +134,7 @@ class SlipData:
     year_pools: tuple[str, ...] = ()
     advanced: Decimal | None = None
     hospital_reduction: Decimal = Decimal(0)
+    visit_date: date | None = None
 
     @property
     def advanced_by_hospital(self) -> Decimal:

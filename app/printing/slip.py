@@ -277,6 +277,12 @@ def _draw_person_table(canvas: Canvas, data: SlipData, y: float) -> float:
     y = _draw_row(
         canvas, y, [("身份证号", person.id_number, 49 * mm), ("就诊类型", data.visit, 55 * mm)]
     )
+    if data.visit_date is not None:
+        visited = data.visit_date.isoformat()
+        y = _draw_row(
+            canvas, y, [("就诊日期", visited, 49 * mm), ("科室", data.department, 55 * mm)]
+        )
+        return _draw_row(canvas, y, [("诊断", data.diagnosis, 119 * mm)])
     y = _draw_row(
         canvas, y, [("住院号", data.admission_number, 49 * mm), ("科室", data.department, 55 * mm)]
     )

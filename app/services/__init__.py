@@ -5,6 +5,7 @@ Bad input raises ``ServiceError(field, message)`` before anything is saved.
 
 from app.services.checklist import ItemUpdate, checklist, missing_items, update_item
 from app.services.errors import ServiceError
+from app.services.outpatient import settle_outpatient_visit
 from app.services.people import PersonInput, find_person, search_people, status_history
 from app.services.records import (
     admission_settlements,
@@ -65,6 +66,7 @@ __all__ = [
     "search_people",
     "settle_discharge",
     "settle_outpatient",
+    "settle_outpatient_visit",
     "status_history",
     "update_item",
     "void_settlement",

@@ -19,6 +19,8 @@ from db.models import Admission, ChecklistItem, Settlement
 
 def stages_for(admission: Admission) -> tuple[str, ...]:
     """Stages whose papers an admission's settlement needs."""
+    if admission.kind == "outpatient":
+        return ("outpatient",)
     if admission.facility == "outside":
         return ("admission", "referral", "out_of_area", "discharge")
     if admission.referral_approved or admission.referral_number:

@@ -104,6 +104,10 @@ def settle_discharge(
             raise ServiceError("admission", f"没有编号为 {form.admission_id} 的住院登记")
         if admission.cancelled_at is not None:
             raise ServiceError("admission", f"住院号 {admission.admission_number} 的登记已撤销")
+        if admission.kind == "outpatient":
+            raise ServiceError(
+                "admission", "这是门诊结算记录，不能办理出院结算；门诊请用“门诊结算”"
+            )
         if form.discharged_at < admission.admitted_at:
             raise ServiceError(
                 "discharged_at",
@@ -253,6 +257,7 @@ def _record(
     override: Override | None,
     missing: list[str],
     off_roster_reason: str | None = None,
+    slip_number: str | None = None,
 ) -> Settlement:
     # Lock the person so two windows cannot both count the same year-to-date (PostgreSQL);
     # SQLite's write transaction already runs alone.
@@ -270,7 +275,7 @@ def _record(
         raise ServiceError(exc.field, exc.message) from None
     result = settle(loaded.definition, parsed_claim, parsed_ytd)
     output = result.to_json()
-    slip_number = next_slip_number(session, site.code, now.year)
+    slip_number = slip_number or next_slip_number(session, site.code, now.year)
     row = Settlement(
         slip_number=slip_number,
         site_code=site.code,
