@@ -661,3 +661,222 @@ def read_bank_file(path: Path) -> list[BankResult]:
             BankResult(row["报销单号"], outcome == "成功", (row.get("失败原因") or "").strip())
         )
     return results
+
+
+# --- 威海 year end ---------------------------------------------------------------------------
+def year_end_route(version: VersionDef) -> AfterDischargeDef | None:
+    return next((r for r in version.after_discharge if r.kind == "year_end"), None)
+
+
+def year_end_claims(
+    store: Store,
+    policy_id: str,
+    year: int,
+    *,
+    clerk: str,
+    site_code: str | None = None,
+    policies: Policies | None = None,
+    calendar: Calendar | None = None,
+    now: datetime | None = None,
+) -> list[PaidLaterClaim]:
+    """One year-end claim per person: the sum of what the window computed for each of the
+    person's stays settled ``year_end`` in ``year`` (each already under the year's caps, in
+    order). A person who already has one for the year is left as they are."""
+    from db.models import Settlement
+
+    now = now or datetime.now()
+    calendar = calendar or county_calendar()
+    with store.write() as session:
+        site = current_site(session, site_code)
+        loaded = find_policy(policies, policy_id)
+        version = loaded.definition.version_on(date(year, 12, 31))
+        route = None if version is None else year_end_route(version)
+        if route is None:
+            raise ServiceError("policy", f"政策“{loaded.id}”{year}年没有年底统一救助")
+        query = (
+            select(Settlement)
+            .where(
+                Settlement.site_code == site.code,
+                Settlement.policy_id == loaded.id,
+                Settlement.year == year,
+                Settlement.voided.is_(False),
+                Settlement.eligible.is_(True),
+            )
+            .order_by(Settlement.claim_date, Settlement.id)
+        )
+        by_person: dict[int, list] = {}
+        for row in session.scalars(query):
+            if json.loads(row.result_json).get("settle_mode") == "year_end":
+                by_person.setdefault(row.person_id, []).append(row)
+        made = []
+        for person_id, rows in by_person.items():
+            done = session.scalar(
+                select(PaidLaterClaim.id).where(
+                    PaidLaterClaim.person_id == person_id,
+                    PaidLaterClaim.policy_id == loaded.id,
+                    PaidLaterClaim.year == year,
+                    PaidLaterClaim.kind == "year_end",
+                    PaidLaterClaim.status != RETURNED,
+                )
+            )
+            if done is not None:
+                continue
+            results = [json.loads(row.result_json) for row in rows]
+            payable = sum((payable_of(result) for result in results), ZERO)
+            if payable <= ZERO:
+                continue
+            last_claim = json.loads(rows[-1].claim_json)
+            account = session.scalar(
+                select(PaidLaterClaim)
+                .where(PaidLaterClaim.person_id == person_id, PaidLaterClaim.card_number != "")
+                .order_by(PaidLaterClaim.id.desc())
+                .limit(1)
+            )
+            review_due = calendar.add_workdays(
+                now.date(), route.publicity_days + route.review_working_days
+            )
+            claim = PaidLaterClaim(
+                claim_number=_next_number(session, site.code, "BX", now.year, PaidLaterClaim),
+                site_code=site.code,
+                person_id=person_id,
+                policy_id=loaded.id,
+                policy_version=results[-1]["policy_version"],
+                policy_sha256=loaded.sha256,
+                kind="year_end",
+                status=RECEIVED,
+                year=year,
+                category=last_claim["category"],
+                insurance=last_claim["insurance"],
+                facility=last_claim["facility"],
+                hospital="全年住院合并计算",
+                admitted_on=rows[0].claim_date,
+                discharged_on=rows[-1].claim_date,
+                referral_number=None,
+                referral_approved=False,
+                total=sum((row.total for row in rows), ZERO),
+                base=sum((row.base for row in rows), ZERO),
+                assistance=sum((row.assistance for row in rows), ZERO),
+                payable=payable,
+                claim_json=json.dumps(
+                    {"settlements": [row.slip_number for row in rows]}, ensure_ascii=False
+                ),
+                result_json=json.dumps(
+                    {
+                        "settle_mode": "year_end",
+                        "clause": route.clause,
+                        "settlements": [
+                            {"slip": row.slip_number, "payable": str(payable_of(result))}
+                            for row, result in zip(rows, results, strict=True)
+                        ],
+                    },
+                    ensure_ascii=False,
+                ),
+                materials_json="[]",
+                account_name=account.account_name if account else "",
+                bank=account.bank if account else "",
+                card_number=account.card_number if account else "",
+                received_at=now,
+                received_by=clerk,
+                review_due=review_due,
+                pay_due=calendar.add_workdays(review_due, route.pay_working_days),
+            )
+            session.add(claim)
+            session.flush()
+            audit.record(
+                session,
+                clerk=clerk,
+                action="create",
+                entity="paid_later_claim",
+                entity_id=claim.claim_number,
+                changes={
+                    "kind": "year_end",
+                    "year": year,
+                    "settlements": [row.slip_number for row in rows],
+                    "payable": payable,
+                },
+                at=now,
+            )
+            made.append(claim)
+        return made
+
+
+def publicity_data(
+    session: Session, policy_id: str, year: int, *, policies: Policies | None = None, today=None
+):
+    """The 公示 list of a year's year-end claims (not returned), names masked as the policy's
+    ``mask_name`` says."""
+    from app.printing.receipt import PublicityData, PublicityRow, mask_name
+    from app.vocabulary import CATEGORY_NAMES
+
+    loaded = find_policy(policies, policy_id)
+    version = loaded.definition.version_on(date(year, 12, 31))
+    route = None if version is None else year_end_route(version)
+    if route is None:
+        raise ServiceError("policy", f"政策“{loaded.id}”{year}年没有年底统一救助")
+    query = (
+        select(PaidLaterClaim)
+        .where(
+            PaidLaterClaim.policy_id == loaded.id,
+            PaidLaterClaim.year == year,
+            PaidLaterClaim.kind == "year_end",
+            PaidLaterClaim.status != RETURNED,
+        )
+        .order_by(PaidLaterClaim.claim_number)
+    )
+    rows = []
+    total = ZERO
+    for claim in session.scalars(query):
+        name = claim.person.name
+        category = version.categories.get(claim.category)
+        rows.append(
+            PublicityRow(
+                mask_name(name) if route.mask_name else name,
+                category.name if category else CATEGORY_NAMES.get(claim.category, claim.category),
+                str(claim.payable),
+            )
+        )
+        total += claim.payable
+    return PublicityData(
+        title=route.name,
+        year=year,
+        office=route.office,
+        clause=route.clause,
+        days=route.publicity_days,
+        rows=tuple(rows),
+        total=str(total),
+        printed_on=today or date.today(),
+    )
+
+
+def receipt_data(
+    session: Session, claim: PaidLaterClaim, *, policies: Policies | None = None, mask=None
+):
+    """What the 受理回执 prints for ``claim``."""
+    from app.printing.receipt import ReceiptData
+    from app.privacy import mask_id
+    from db.models import Site
+
+    loaded = find_policy(policies, claim.policy_id)
+    version = loaded.definition.version_on(claim.discharged_on)
+    route = None if version is None else route_for(version, claim.facility, claim.category)
+    site = session.get(Site, claim.site_code)
+    return ReceiptData(
+        claim_number=claim.claim_number,
+        site_name=site.name,
+        name=claim.person.name,
+        id_number=(mask or mask_id)(claim.person.id_number),
+        kind=KIND_NAMES[claim.kind],
+        route=f"{route.name}，{route.clause}" if route else KIND_NAMES[claim.kind],
+        office=route.office if route else site.name,
+        hospital=claim.hospital,
+        admitted_on=claim.admitted_on,
+        discharged_on=claim.discharged_on,
+        materials=tuple(f"{m['name']}（{m['clause']}）" for m in json.loads(claim.materials_json)),
+        payable=str(claim.payable),
+        received_at=claim.received_at,
+        received_by=claim.received_by,
+        review_due=claim.review_due,
+        pay_due=claim.pay_due,
+        bank=claim.bank,
+        card_tail=claim.card_number[-4:],
+    )
