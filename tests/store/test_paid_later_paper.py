@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from app.bundle.payment_batch import csv_total, write_batch
+from app.printing.paid_later import publicity_data, receipt_data
 from app.printing.receipt import render_publicity, render_receipt
 from app.services import Amounts, DischargeInput, register_admission, settle_discharge
 from app.services.paid_later import (
@@ -18,8 +19,6 @@ from app.services.paid_later import (
     create_batch,
     get_batch,
     get_claim,
-    publicity_data,
-    receipt_data,
     review_claim,
     set_bank_account,
     year_end_claims,
