@@ -211,3 +211,60 @@ def test_a_weihai_year_end_list_from_the_window_settlements(store, make_site, tm
         )
     batch = create_batch(store, clerk=CLERK, site_code="WH01")
     assert batch.total == sum((c.payable for c in made), Decimal(0))
+
+
+def test_claim_bundles_carry_the_claims_paid_in_the_period_apart_per_fund(
+    store, make_site, tmp_path, policies
+):
+    import json as _json
+
+    from openpyxl import load_workbook
+
+    from app.bundle.export import export_bundle
+    from app.bundle.manifest import verify_bundle
+    from app.services.paid_later import BankResult, mark_results
+
+    claim = _jingjiang_claim(store, make_site)
+    review_claim(store, claim.claim_number, supervisor=SUPERVISOR, approve=True)
+    batch = create_batch(store, clerk=CLERK, now=datetime(2026, 3, 18, 9))
+    mark_results(
+        store,
+        batch.batch_number,
+        [BankResult(claim.claim_number, True)],
+        clerk=CLERK,
+        now=datetime(2026, 4, 2, 10),
+    )
+    # a window settlement of the same site in March and in April (靖江 claims by month)
+    for number, day in (("ZY1", 3), ("ZY2", 4)):
+        who = person(30 + day, "jingjiang")
+        form = admission(who, number=number, admitted_at=datetime(2026, day, 1, 8))
+        admission_id = register_admission(
+            store, form, clerk=CLERK, now=datetime(2026, day, 1, 8)
+        ).admission_id
+        tick_all(store, admission_id)
+        settle_discharge(
+            store,
+            DischargeInput(
+                admission_id, datetime(2026, day, 5, 9), Amounts("5000.00", "0", "3000.00")
+            ),
+            clerk=CLERK,
+            now=datetime(2026, day, 5, 10),
+        )
+    march = export_bundle(store, policies, period_text="2026-03", target_dir=tmp_path)
+    manifest = _json.loads((march.path / "manifest.json").read_text("utf-8"))
+    assert "paid_later" not in manifest  # received in March, paid in April
+    april = export_bundle(store, policies, period_text="2026-04", target_dir=tmp_path)
+    manifest = _json.loads((april.path / "manifest.json").read_text("utf-8"))
+    later = manifest["paid_later"]
+    assert (later["count"], later["total"]) == (1, "5600.00")
+    assert later["by_fund"] == {"medical_assistance": "5600.00"}
+    assert later["claims"][0]["claim_number"] == claim.claim_number
+    # the window's own totals do not include it
+    assert manifest["totals"]["count"] == 1
+    assert manifest["totals"]["assistance"] == str(april.totals.sums["assistance"])
+    assert Decimal(manifest["totals"]["assistance"]) < Decimal("5600.00")
+    sheet = load_workbook(april.path / "paid_later.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[2][0] == claim.claim_number and rows[-1][0] == "合计"
+    assert Decimal(str(rows[-1][-1])) == Decimal("5600.00")
+    assert verify_bundle(april.path).problems == ()
