@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.forms import Amounts, PersonInput
@@ -277,7 +278,11 @@ def receive_claim(
             pay_due=calendar.add_workdays(review_due, route.pay_working_days),
         )
         session.add(row)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:
+            # Another window took in the same stay (or the same number) at the same moment.
+            raise ServiceError("admitted_on", "该次住院刚由另一窗口受理，不能重复受理") from None
         audit.record(
             session,
             clerk=clerk,
