@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self.register_action = action(case, "入院登记", "F2", self.open_registration)
         self.discharge_action = action(case, "出院结算", "F5", self.open_discharge)
         self.void_action = action(case, "作废", "Ctrl+Shift+V", self.open_void)
+        self.claims_action = action(case, "事后报销", "F7", self.open_post_discharge, on_bar=False)
         case.addSeparator()
         self.search_action = action(case, "查找", "Ctrl+F", self.focus_search, on_bar=False)
         papers = menus.addMenu("打印(&P)")
@@ -201,8 +202,12 @@ class MainWindow(QMainWindow):
         self.busy.hide()
         activity.busy.connect(self.busy.setVisible)
         self.statusBar().addPermanentWidget(self.busy)
+        # 事后报销 due today / overdue, shown on the main list from the start (F7 opens them).
+        self.status_claims = QLabel("", self)
+        self.status_claims.setStyleSheet("color: #b00020;")
         for label in (self.status_db, self.status_site, self.status_clerk, self.status_sync):
             self.statusBar().addPermanentWidget(label)
+        self.statusBar().insertPermanentWidget(0, self.status_claims)
 
     def _run(self, work, done, what: str) -> None:
         """``work()`` off the GUI thread, then ``done(result)`` on it; a failure is shown."""
@@ -230,6 +235,7 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().clearMessage()
         self.search.setFocus()  # a scanner's code lands in the search box
+        self.update_claims_due()
         self.sync_timer.start()
         self.desk_ready.emit()
 
@@ -596,6 +602,28 @@ class MainWindow(QMainWindow):
             return
         self.audit_viewer = AuditViewer(self.desk, self)
         self.audit_viewer.show()
+
+    def open_post_discharge(self) -> None:
+        from ui.post_discharge import PostDischargeView
+
+        if self.desk is None:
+            return
+        self.post_discharge = PostDischargeView(self.desk, self)
+        self.post_discharge.finished.connect(self.update_claims_due)
+        self.post_discharge.show()
+
+    def update_claims_due(self) -> None:
+        from ui.post_discharge import due_notice
+
+        if self.desk is None:
+            return
+        desk = self.desk
+        run_in_background(
+            desk.claims_due,
+            lambda counts: self.status_claims.setText(due_notice(*counts)),
+            lambda _error: None,
+            owner=self,
+        )
 
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog

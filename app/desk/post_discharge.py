@@ -155,14 +155,25 @@ class PostDischargeDesk:
         )
         return self._reread(claim.claim_number)
 
-    def review_claim(self, number: str, approve: bool, reason: str | None = None) -> ClaimRow:
-        """审核 by the signed-in user, who must be a supervisor."""
+    def review_claim(
+        self,
+        number: str,
+        approve: bool,
+        reason: str | None = None,
+        supervisor: str | None = None,
+        password: str | None = None,
+    ) -> ClaimRow:
+        """审核 by a supervisor: one who types their name and password here (as for a void),
+        or else the signed-in user, who must then be a supervisor."""
         from app.services.paid_later import review_claim
 
+        reviewer = self.clerk
+        if supervisor:
+            reviewer = self.confirm_supervisor(supervisor, password or "", "审核事后报销").name
         review_claim(
             self.store,
             number,
-            supervisor=self.clerk,
+            supervisor=reviewer,
             approve=approve,
             reason=reason,
             now=self.now(),
