@@ -243,6 +243,14 @@ def receive_claim(
             referral = not stay.referral_approved and "转诊" in (result["reason"] or "")
             key = "referral_approved" if referral else "category"
             raise ServiceError(key, f"不予救助：{result['reason']}")
+        # Whatever the window's settle step says, this one is paid afterwards, by bank card.
+        result["steps"].append(
+            {
+                "clause": route.clause,
+                "text": f"{route.name}：出院后向{route.office}申请，审核后打卡支付，不在窗口垫付",
+                "amount": str(payable_of(result)),
+            }
+        )
         review_due = calendar.add_workdays(now.date(), route.review_working_days)
         row = PaidLaterClaim(
             claim_number=_next_number(session, site.code, "BX", now.year, PaidLaterClaim),

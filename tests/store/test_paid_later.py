@@ -100,7 +100,8 @@ def test_a_jingjiang_city_stay_from_intake_to_a_paid_bank_line(
     assert (claim.review_due, claim.pay_due) == (date(2026, 3, 17), date(2026, 3, 24))
     result = json.loads(claim.result_json)
     assert result["settle_mode"] == "office"
-    assert [s["clause"] for s in result["steps"]][-1] == "第二十三条"
+    assert [s["clause"] for s in result["steps"]][-2:] == ["第二十三条", "第二十三条"]
+    assert "打卡支付" in result["steps"][-1]["text"]
     # the same calculator and contract as the window
     assert settle_json(json.loads(claim.claim_json), policies)["assistance"] == "5600.00"
     materials = json.loads(claim.materials_json)
