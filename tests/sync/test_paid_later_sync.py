@@ -52,3 +52,33 @@ def test_a_claim_reaches_the_centre_and_follows_its_status(
     assert run_once(window, central_folder).ok
     assert ingest(central_store, central_folder).problems == []
     assert _central_claim(central_store, claim.claim_number)[0] == "paid"
+
+
+def test_the_centre_counts_claims_in_the_year_to_date_it_publishes(
+    make_window, central_store, central_folder
+):
+    import json
+
+    from app.sync.central_publish import year_to_date_lines
+
+    window = make_window("LX01")
+    who = person(2)
+    claim = intake(
+        window,
+        who,
+        policy="lanxi",
+        facility="county",
+        materials=("invoice", "discharge_summary", "cost_list"),
+        category="destitute",
+        now=datetime(2026, 3, 13, 10),
+    )
+    assert run_once(window, central_folder).ok
+    assert ingest(central_store, central_folder).problems == []
+    with central_store.read() as session:
+        lines = [json.loads(line) for line in year_to_date_lines(session, [2026])]
+    [line] = [x for x in lines if x["id_number"] == who.id_number]
+    assert (line["site"], line["pool"], line["assistance"]) == (
+        "LX01",
+        "inpatient",
+        str(claim.assistance),
+    )
