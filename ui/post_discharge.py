@@ -314,6 +314,10 @@ class IntakeDialog(EnterMovesOn, QDialog):
         self.discharged = _date_edit(self)
         self.referral_approved = QCheckBox("转诊已批准", self)
         self.materials = QListWidget(self)
+        self.scans: dict = {}  # document code -> the scanned file chosen for it
+        self.scan_button = QPushButton("为选中材料附扫描件…", self)
+        self.scan_button.setAutoDefault(False)
+        self.scan_button.clicked.connect(self.attach_scan)
         self.route = QLabel(self)
         self.route.setWordWrap(True)
         self.error = ErrorLabel(self)
@@ -351,6 +355,7 @@ class IntakeDialog(EnterMovesOn, QDialog):
         listing = QVBoxLayout(papers)
         listing.addWidget(self.route)
         listing.addWidget(self.materials, 1)
+        listing.addWidget(self.scan_button)
 
         columns = QGridLayout()
         columns.addWidget(person, 0, 0, 2, 1)
@@ -402,6 +407,23 @@ class IntakeDialog(EnterMovesOn, QDialog):
             owner=self,
         )
 
+    def attach_scan(self) -> None:
+        item = self.materials.currentItem()
+        if item is None:
+            self.error.show_error("请先在材料清单中选中一项，再附扫描件")
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择扫描件", "", "扫描件 (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)"
+        )
+        if not path:
+            return
+        from pathlib import Path
+
+        self.scans[item.data(Qt.ItemDataRole.UserRole)] = Path(path)
+        item.setCheckState(Qt.CheckState.Checked)
+        if not item.text().endswith("（已附扫描件）"):
+            item.setText(f"{item.text()}（已附扫描件）")
+
     def ticked(self) -> tuple[str, ...]:
         return tuple(
             self.materials.item(i).data(Qt.ItemDataRole.UserRole)
@@ -435,6 +457,7 @@ class IntakeDialog(EnterMovesOn, QDialog):
             ),
             bank=BankAccount(text["account_name"], text["bank"], text["card_number"]),
             materials=self.ticked(),
+            scans=dict(self.scans),
         )
 
     def save(self) -> None:

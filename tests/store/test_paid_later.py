@@ -352,3 +352,37 @@ def test_review_needs_a_supervisor(store, make_site):
         review_claim(store, claim.claim_number, supervisor="经办员乙", approve=True)
     assert refused.value.field == "supervisor" and "主管" in str(refused.value)
     review_claim(store, claim.claim_number, supervisor="管理员甲", approve=True)
+
+
+def test_scans_are_attached_to_the_materials_they_show(store, make_site, tmp_path):
+    make_site(code="JJ01", policy="jingjiang", facility="grassroots")
+    scan = tmp_path / "发票.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"invoice scan")
+    form = IntakeInput(
+        stay=StayInput(
+            person(10, "jingjiang"),
+            "靖江市人民医院",
+            "county",
+            date(2026, 3, 2),
+            date(2026, 3, 12),
+            "minimum_living",
+            "resident",
+        ),
+        amounts=Amounts("20000.00", "0", "12000.00"),
+        bank=bank("测试10"),
+        materials=JINGJIANG_REFERRAL,
+        scans={"invoice": scan},
+    )
+    claim = receive_claim(store, form, clerk=CLERK, calendar=CALENDAR, now=datetime(2026, 3, 13))
+    materials = {m["code"]: m for m in json.loads(claim.materials_json)}
+    assert materials["invoice"]["scan"] is not None and materials["id_card"]["scan"] is None
+    assert (store.scans_dir / materials["invoice"]["scan"][:2]).is_dir()
+    with pytest.raises(ServiceError) as wrong:
+        receive_claim(
+            store,
+            IntakeInput(form.stay, form.amounts, form.bank, form.materials, {"x": scan}),
+            clerk=CLERK,
+            calendar=CALENDAR,
+            now=datetime(2026, 3, 13),
+        )
+    assert wrong.value.field == "scan"

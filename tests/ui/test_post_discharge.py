@@ -71,6 +71,12 @@ def test_intake_review_batch_and_bank_in_the_window(
     settled()
     assert "材料不全" in intake.error.text()
     _tick_all(intake)
+    scan = tmp_path / "发票.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"invoice")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(scan), "扫描件"))
+    intake.materials.setCurrentRow(0)
+    intake.attach_scan()
+    assert intake.materials.item(0).text().endswith("（已附扫描件）")
     intake.save()
     settled()
     assert not intake.isVisible()
