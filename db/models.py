@@ -319,7 +319,6 @@ class PaidLaterClaim(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     return_reason: Mapped[str | None] = mapped_column(Text)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime)
-    claimed_bundle: Mapped[str | None] = mapped_column(String(64))
 
     person: Mapped[Person] = relationship()
 

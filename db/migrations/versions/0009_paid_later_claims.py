@@ -57,7 +57,6 @@ def upgrade() -> None:
         sa.Column("reviewed_by", sa.String(length=64), nullable=True),
         sa.Column("return_reason", sa.Text(), nullable=True),
         sa.Column("paid_at", sa.DateTime(), nullable=True),
-        sa.Column("claimed_bundle", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["person_id"], ["person.id"], name=op.f("fk_paid_later_claim_person_id_person")
         ),
