@@ -275,3 +275,104 @@ class AuditEvent(Base):
     changes_json: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+
+
+class PaidLaterClaim(Base):
+    """事后报销: a stay whose assistance is paid after discharge (a referred or out-of-area stay
+    brought to the window, a 手工结报, or a year-end sum), from intake to the bank. Amounts
+    as computed at intake (claim, result and steps as a settlement keeps them); status:
+    received → approved | returned → batched → paid (a failed bank line: approved again)."""
+
+    __tablename__ = "paid_later_claim"
+    __table_args__ = (
+        # One live claim per stay: a returned claim may be brought again.
+        Index(
+            "uq_paid_later_claim_live_stay",
+            "person_id",
+            "policy_id",
+            "hospital",
+            "admitted_on",
+            "discharged_on",
+            unique=True,
+            sqlite_where=text("status <> 'returned'"),
+            postgresql_where=text("status <> 'returned'"),
+        ),
+        Index("ix_paid_later_claim_person_year", "person_id", "policy_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_number: Mapped[str] = mapped_column(String(32), unique=True)
+    site_code: Mapped[str] = mapped_column(ForeignKey("site.code"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    policy_id: Mapped[str] = mapped_column(String(32))
+    policy_version: Mapped[str | None] = mapped_column(String(32))
+    policy_sha256: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(32))
+    insurance: Mapped[str] = mapped_column(String(16))
+    facility: Mapped[str] = mapped_column(String(16))
+    hospital: Mapped[str] = mapped_column(String(100))
+    admitted_on: Mapped[date] = mapped_column(Date)
+    discharged_on: Mapped[date] = mapped_column(Date)
+    referral_number: Mapped[str | None] = mapped_column(String(64))
+    referral_approved: Mapped[bool] = mapped_column(Boolean)
+    total: Mapped[Decimal] = mapped_column(Money)
+    base: Mapped[Decimal] = mapped_column(Money)
+    assistance: Mapped[Decimal] = mapped_column(Money)
+    payable: Mapped[Decimal] = mapped_column(Money)
+    claim_json: Mapped[str] = mapped_column(Text)
+    result_json: Mapped[str] = mapped_column(Text)
+    materials_json: Mapped[str] = mapped_column(Text)
+    account_name: Mapped[str] = mapped_column(String(50))
+    bank: Mapped[str] = mapped_column(String(100))
+    card_number: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    received_by: Mapped[str] = mapped_column(String(64))
+    review_due: Mapped[date] = mapped_column(Date)
+    pay_due: Mapped[date] = mapped_column(Date)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    person: Mapped[Person] = relationship()
+
+
+class PaymentBatch(Base):
+    """代发清单: approved claims sent to the bank together."""
+
+    __tablename__ = "payment_batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_number: Mapped[str] = mapped_column(String(32), unique=True)
+    site_code: Mapped[str] = mapped_column(ForeignKey("site.code"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer)
+    total: Mapped[Decimal] = mapped_column(Money)
+
+    lines: Mapped[list["PaymentLine"]] = relationship(order_by="PaymentLine.id")
+
+
+class PaymentLine(Base):
+    """One claim in a batch, with the account it was sent to and what the bank answered
+    (``result``: pending, paid, failed)."""
+
+    __tablename__ = "payment_line"
+    __table_args__ = (UniqueConstraint("batch_id", "claim_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batch.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("paid_later_claim.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    account_name: Mapped[str] = mapped_column(String(50))
+    bank: Mapped[str] = mapped_column(String(100))
+    card_number: Mapped[str] = mapped_column(String(32))
+    result: Mapped[str] = mapped_column(String(8))
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    marked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    marked_by: Mapped[str | None] = mapped_column(String(64))
+
+    claim: Mapped[PaidLaterClaim] = relationship()

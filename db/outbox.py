@@ -1,7 +1,8 @@
 """The outbox: every change that matters to the county, queued in the transaction that makes it.
 
 ``capture_changes(sessionmaker)`` hooks a store's writing sessions. After each flush it notes
-which people, beneficiary statuses, admissions, checklist items and settlements were inserted
+which people, beneficiary statuses, admissions, checklist items, settlements and claims paid
+after discharge were inserted
 or updated; just before the commit it serialises each of them once, in its final state, to JSON
 (money as strings, dates as ISO text, local integer keys replaced by natural ones: ID number,
 site + 住院号, slip number) and inserts them as ``outbox`` rows numbered from the single
@@ -30,6 +31,7 @@ from db.models import (
     AuditEvent,
     BeneficiaryStatus,
     ChecklistItem,
+    PaidLaterClaim,
     Person,
     Scan,
     Settlement,
@@ -44,6 +46,7 @@ ENTITIES = {
     Admission: "admission",
     ChecklistItem: "checklist_item",
     Settlement: "settlement",
+    PaidLaterClaim: "paid_later_claim",
 }
 MODELS = {name: model for model, name in ENTITIES.items()}
 _ORDER = {name: index for index, name in enumerate(ENTITIES.values())}
@@ -159,7 +162,7 @@ def columns_of(obj) -> dict:
 def record(session: Session, kind: str, op: str, row) -> dict:
     """The outbox record of one row: its columns and the natural keys of what it refers to."""
     refs: dict[str, object] = {}
-    if kind in ("beneficiary_status", "admission", "settlement"):
+    if kind in ("beneficiary_status", "admission", "settlement", "paid_later_claim"):
         refs["person"] = columns_of(session.get(Person, row.person_id))
     if kind == "beneficiary_status":
         refs["from_roster"] = row.roster_import_id is not None

@@ -194,6 +194,7 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.discharge_action = action(case, "出院结算", "F5", self.open_discharge)
         self.outpatient_action = action(case, "门诊结算", "F6", self.open_outpatient)
         self.void_action = action(case, "作废", "Ctrl+Shift+V", self.open_void)
+        self.claims_action = action(case, "事后报销", "F7", self.open_post_discharge, on_bar=False)
         case.addSeparator()
         self.search_action = action(case, "查找", "Ctrl+F", self.focus_search, on_bar=False)
         papers = menus.addMenu("打印(&P)")
@@ -246,8 +247,12 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.busy.hide()
         activity.busy.connect(self.busy.setVisible)
         self.statusBar().addPermanentWidget(self.busy)
+        # 事后报销 due today / overdue, shown on the main list from the start (F7 opens them).
+        self.status_claims = QLabel("", self)
+        self.status_claims.setStyleSheet("color: #b00020;")
         for label in (self.status_db, self.status_site, self.status_clerk, self.status_sync):
             self.statusBar().addPermanentWidget(label)
+        self.statusBar().insertPermanentWidget(0, self.status_claims)
 
     def _run(self, work, done, what: str) -> None:
         """``work()`` off the GUI thread, then ``done(result)`` on it; a failure is shown."""
@@ -277,6 +282,7 @@ class MainWindow(WindowAccounts, QMainWindow):
         else:
             self.statusBar().clearMessage()
         self.search.setFocus()  # a scanner's code lands in the search box
+        self.update_claims_due()
         self.sync_timer.start()
         self.desk_ready.emit()
 
@@ -745,6 +751,28 @@ class MainWindow(WindowAccounts, QMainWindow):
             return
         self.whatif_dialog = WhatIfDialog(self.desk, self)
         self.whatif_dialog.open()
+
+    def open_post_discharge(self) -> None:
+        from ui.post_discharge import PostDischargeView
+
+        if self.desk is None:
+            return
+        self.post_discharge = PostDischargeView(self.desk, self)
+        self.post_discharge.finished.connect(self.update_claims_due)
+        self.post_discharge.show()
+
+    def update_claims_due(self) -> None:
+        from ui.post_discharge import due_notice
+
+        if self.desk is None:
+            return
+        desk = self.desk
+        run_in_background(
+            desk.claims_due,
+            lambda counts: self.status_claims.setText(due_notice(*counts)),
+            lambda _error: None,
+            owner=self,
+        )
 
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog

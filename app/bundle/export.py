@@ -16,6 +16,7 @@ Layout (folder ``<bundle id>/`` or ``<bundle id>.zip``)::
     cases/<slip number>/slip.pdf
     cases/<slip number>/<stage>-<checklist item>.<ext>   each attached scan
     cases/<slip number>/paper-copies.txt   the copies kept on paper only, handed in with it
+    paid_later.xlsx          事后报销 the bank paid in the period, per fund (app.bundle.paid_later)
 
 Names are ASCII so any ZIP tool on any Windows shows them unmangled.
 """
@@ -45,6 +46,9 @@ from app.bundle.manifest import (
     manifest_bytes,
     open_bundle,
 )
+from app.bundle.paid_later import XLSX as PAID_LATER_XLSX
+from app.bundle.paid_later import paid_in_period, paid_later_xlsx
+from app.bundle.paid_later import summary as paid_later_summary
 from app.bundle.period import ClaimPeriod, parse_period
 from app.bundle.report_pdf import ReportHeading, report_pdf
 from app.bundle.report_xlsx import report_xlsx
@@ -144,6 +148,11 @@ def export_bundle(
             )
         bundle_id = f"{site.code}-{policy_id}-{period.label}"
         files = _case_files(session, store, cases, render_slip)
+        later = paid_in_period(session, site.code, policy_id, period)
+        later_summary = paid_later_summary(later) if later else None
+        if later:
+            title = f"事后报销（按支付日期）{period.label}"
+            files[PAID_LATER_XLSX] = paid_later_xlsx(later, title)
         version = loaded.definition.version_on(period.last)
         heading = ReportHeading(
             site_name=site.name,
@@ -175,6 +184,8 @@ def export_bundle(
             "last": period.last.isoformat(),
         },
     }
+    if later_summary is not None:
+        header["paid_later"] = later_summary
     manifest = build_manifest(header, files, cases, grand)
     files[MANIFEST] = manifest_bytes(manifest)
     reconcile_claims(store)

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "settings",
     "whatif",
     "daily_close",
+    "claims",
 )
 
 

@@ -1,7 +1,7 @@
 """The application layer: one method per user action, for the window and the command line.
 
 ``Desk`` is the open store, the site and the signed-in user; its areas live in their own
-modules (cases, discharge, claims, paper, sync, accounts). No Qt here and no money: each method
+modules (cases, discharge, claims, paper, sync, accounts, post_discharge). No Qt here and no money: each method
 calls one service (or look-up) and hands back plain records. The store and SQLAlchemy are
 imported when the desk is opened, after the window is already on screen.
 """
@@ -21,6 +21,7 @@ from app.desk.discharge import DischargeDesk
 from app.desk.outpatient import OutpatientDesk
 from app.desk.paper import PaperDesk
 from app.desk.policies import PolicyDesk
+from app.desk.post_discharge import PostDischargeDesk
 from app.desk.reminders import RemindersDesk
 from app.desk.settings import SettingsDesk
 from app.desk.sync import SyncDesk
@@ -44,6 +45,7 @@ class Desk(
     WhatIfDesk,
     PolicyDesk,
     AccountAdminDesk,
+    PostDischargeDesk,
 ):
     """The open store as the window and the CLI use it. Every write names ``clerk``: the
     signed-in user once someone has signed in (``DeskAccounts``)."""

@@ -4,6 +4,7 @@ Each check yields ``(key_path, reason)`` so the loader can report every problem 
 """
 
 from collections.abc import Iterator
+from datetime import date
 from itertools import pairwise
 
 from app.policy.schema import PolicyDef, RuleDef, VersionDef
@@ -74,6 +75,22 @@ def _check_version(version: VersionDef, path: str) -> Iterator[Problem]:
             if codes.count(item.code) > 1:
                 yield (f"{path}.documents.{stage}[{k}].code", f"材料代码“{item.code}”重复")
     yield from _check_paper(version, path)
+    yield from _check_after_discharge(version, path)
+
+
+def _check_after_discharge(version: VersionDef, path: str) -> Iterator[Problem]:
+    for i, route in enumerate(version.after_discharge):
+        where = f"{path}.after_discharge[{i}]"
+        if route.stage is not None and not version.documents.get(route.stage):
+            yield (f"{where}.stage", f"环节“{route.stage}”在 documents 中没有材料")
+        for category in route.categories:
+            if category not in version.categories:
+                yield (f"{where}.categories", f"类别“{category}”未在 categories 中定义")
+        if route.apply_by is not None:
+            try:
+                date(2001, route.apply_by.month, route.apply_by.day)
+            except ValueError:
+                yield (f"{where}.apply_by", "月、日不是有效日期")
 
 
 def _check_paper(version: VersionDef, path: str) -> Iterator[Problem]:

@@ -161,6 +161,35 @@ class DeadlineDef(Cited):
     facilities: Seq(Facility) = ()
 
 
+class ApplyByDef(Strict):
+    """The last day to apply: ``month``/``day`` of the ``years_after``-th year after the
+    stay's discharge (兰溪 三(二)3: 次年6月底 is years_after 1, month 6, day 30)."""
+
+    years_after: int = Field(ge=0, le=5)
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+
+
+class AfterDischargeDef(Cited):
+    """Assistance paid after discharge (事后报销): which stays (``facilities`` /
+    ``categories``, empty = any), the documents stage ticked at intake, and its deadlines in
+    working days: reviewed within ``review_working_days`` of intake, paid within
+    ``pay_working_days`` of the review's due date. ``kind`` ``year_end``: paid once a year
+    after ``publicity_days`` of 公示 (names masked to the surname when ``mask_name``)."""
+
+    kind: Literal["referred", "out_of_area", "manual", "year_end"]
+    name: str = Field(min_length=1)
+    office: str = Field(min_length=1)
+    stage: DocumentStage | None = None
+    facilities: Seq(Facility) = ()
+    categories: Seq(Category) = ()
+    review_working_days: int = Field(gt=0, le=60)
+    pay_working_days: int = Field(gt=0, le=60)
+    apply_by: ApplyByDef | None = None
+    publicity_days: int = Field(default=0, ge=0, le=30)
+    mask_name: bool = True
+
+
 class ClaimPeriodDef(Cited):
     period: ClaimPeriod
 
@@ -212,6 +241,7 @@ class VersionDef(Strict):
     documents: dict[DocumentStage, Seq(DocumentDef)] = {}
     paper: Seq(PaperDef) = ()
     slip: SlipDef | None = None
+    after_discharge: Seq(AfterDischargeDef) = ()
     notes: str = ""
 
     def cap(self, code: str) -> CapDef:

@@ -14,7 +14,7 @@ from app.money import ZERO, D
 from app.policy import LoadedPolicy
 from app.settlement import PoolToDate, YearToDate, layer_codes
 from app.vocabulary import POOLS
-from db.models import Person, Settlement
+from db.models import PaidLaterClaim, Person, Settlement
 from db.sync_models import PaidElsewhere
 
 
@@ -40,6 +40,9 @@ def year_to_date(session: Session, person_id: int, policy_id: str, year: int) ->
         assistance[pool] += pool_assistance
         for layer in json.loads(result_json).get("layers", ()):
             layers[pool][layer["code"]] += D(layer["amount"])
+    # Claims paid after discharge (事后报销) share the caps: each live one counts like a
+    # settlement (a year-end sum does not: its settlements are already counted).
+    _add_paid_later(session, person_id, policy_id, year, base, assistance, layers)
     # Sync (issue 7): also count what other sites paid, from the centre's year-to-date file.
     _add_paid_elsewhere(session, person_id, policy_id, year, base, assistance, layers)
     return YearToDate(
@@ -48,6 +51,33 @@ def year_to_date(session: Session, person_id: int, policy_id: str, year: int) ->
             for pool in ("inpatient", "outpatient")
         }
     )
+
+
+def _add_paid_later(
+    session: Session,
+    person_id: int,
+    policy_id: str,
+    year: int,
+    base: dict[str, Decimal],
+    assistance: dict[str, Decimal],
+    layers: dict[str, dict[str, Decimal]],
+) -> None:
+    query = select(PaidLaterClaim.result_json).where(
+        PaidLaterClaim.person_id == person_id,
+        PaidLaterClaim.policy_id == policy_id,
+        PaidLaterClaim.year == year,
+        PaidLaterClaim.status != "returned",
+        PaidLaterClaim.kind != "year_end",
+    )
+    for (result_json,) in session.execute(query):
+        result = json.loads(result_json)
+        if not result["eligible"] or result["pool"] is None:
+            continue
+        pool = result["pool"]
+        base[pool] += D(result["base"])
+        assistance[pool] += D(result["assistance"])
+        for layer in result.get("layers", ()):
+            layers[pool][layer["code"]] += D(layer["amount"])
 
 
 def _add_paid_elsewhere(

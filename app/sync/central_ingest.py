@@ -27,6 +27,7 @@ from db.models import (
     Admission,
     BeneficiaryStatus,
     ChecklistItem,
+    PaidLaterClaim,
     Person,
     Scan,
     Setting,
@@ -248,6 +249,7 @@ class _Applier:
         self.admissions: dict[tuple[str, str], Admission] = {}
         self.items: dict[tuple[int, str, str], ChecklistItem] = {}
         self.settlements: dict[str, Settlement] = {}
+        self.paid_later: dict[str, PaidLaterClaim] = {}
         # An admission discharged or cancelled since the last flush: it must be written
         # before a readmission of the same person is, or the open-admission index refuses it.
         self.admission_closed = False
@@ -356,3 +358,19 @@ class _Applier:
             raise RecordError(f"结算单 {row['slip_number']} 尚未导入")
         for key, value in row.items():
             setattr(found, key, value)
+
+    def paid_later_claim(self, op: str, row: dict, refs: dict) -> None:
+        person = self._person_of(refs)
+        number = row["claim_number"]
+        found = self.paid_later.get(number) or self.session.scalar(
+            select(PaidLaterClaim).where(PaidLaterClaim.claim_number == number)
+        )
+        if found is None:
+            if op == "update":
+                raise RecordError(f"事后报销 {number} 尚未导入")
+            found = PaidLaterClaim(person=person, **row)
+            self.session.add(found)
+        else:
+            for key, value in row.items():
+                setattr(found, key, value)
+        self.paid_later[number] = found

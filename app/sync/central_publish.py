@@ -27,7 +27,7 @@ from app.sync.pull import YEAR_TO_DATE_FILE, YEAR_TO_DATE_FORMAT
 from app.sync.sealing import seal
 from app.vocabulary import CATEGORY_NAMES
 from db import Store
-from db.models import BeneficiaryStatus, Person, Settlement
+from db.models import BeneficiaryStatus, PaidLaterClaim, Person, Settlement
 
 ROSTER_FILE = "central-roster.csv"
 ROSTER_HEADER = ("身份证号", "姓名", "类别", "证件类型", "证件号码", "有效期起", "有效期止")
@@ -112,6 +112,33 @@ def year_to_date_lines(session, years: list[int]) -> list[str]:
         entry[0] += base
         entry[1] += assistance
         for layer in json.loads(result_json).get("layers", ()):
+            entry[2][layer["code"]] += D(layer["amount"])
+    # Claims paid after discharge count towards the caps like settlements (not a year-end
+    # sum: its settlements are counted already).
+    later = (
+        select(
+            Person.id_number,
+            PaidLaterClaim.year,
+            PaidLaterClaim.policy_id,
+            PaidLaterClaim.site_code,
+            PaidLaterClaim.result_json,
+        )
+        .join(Person, Person.id == PaidLaterClaim.person_id)
+        .where(
+            PaidLaterClaim.status != "returned",
+            PaidLaterClaim.kind != "year_end",
+            PaidLaterClaim.year.in_(years),
+        )
+    )
+    for number, year, policy, site, result_json in session.execute(later):
+        result = json.loads(result_json)
+        if not result.get("eligible") or result.get("pool") is None:
+            continue
+        key = (number, year, policy, result["pool"], site)
+        entry = sums.setdefault(key, [ZERO, ZERO, defaultdict(lambda: ZERO)])
+        entry[0] += D(result["base"])
+        entry[1] += D(result["assistance"])
+        for layer in result.get("layers", ()):
             entry[2][layer["code"]] += D(layer["amount"])
     return [
         json.dumps(

@@ -1,0 +1,150 @@
+"""``python -m app claims list|show|approve|batch|paid`` on a real SQLite store: a claim taken
+in at the window is approved by a signed-in supervisor, batched, failed by the bank, batched
+again and paid."""
+
+import io
+
+import pytest
+
+from app.accounts.service import create_user, login
+from app.cli import main
+from app.services import save_site
+from db import open_store
+from tests.store.helpers import person
+from tests.store.test_paid_later import JINGJIANG_REFERRAL
+from tests.store.test_paid_later import intake as service_intake
+
+SUPERVISOR_PW = "Qz7#kLm2pXw9"
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "desk.sqlite3"
+    store = open_store(path)
+    save_site(
+        store,
+        code="JJ01",
+        name="靖江某镇卫生院",
+        facility="grassroots",
+        default_policy="jingjiang",
+        clerk="管理员",
+    )
+    claim = service_intake(
+        store,
+        person(1, "jingjiang"),
+        policy="jingjiang",
+        facility="county",
+        materials=JINGJIANG_REFERRAL,
+    )
+    create_user(store, None, "管理员甲", "administrator", SUPERVISOR_PW)
+    admin = login(store, "管理员甲", SUPERVISOR_PW)
+    create_user(store, admin, "主管乙", "supervisor", "Wx8$mNb3qLz7")
+    store.close()
+    assert claim.claim_number == "JJ01-BX2026-000001"
+    return str(path)
+
+
+def run(capsys, monkeypatch, *argv, stdin=""):
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_claims_from_the_command_line(db, tmp_path, capsys, monkeypatch):
+    number = "JJ01-BX2026-000001"
+    code, out, _ = run(capsys, monkeypatch, "claims", "list", "--db", db)
+    assert code == 0 and number in out and "已受理待审核" in out
+
+    code, out, _ = run(capsys, monkeypatch, "claims", "show", number, "--db", db)
+    assert code == 0 and "第十九条(二)" in out and "第二十四条(一)" in out
+
+    # a wrong password, then the supervisor's
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        "claims",
+        "approve",
+        number,
+        "--user",
+        "管理员甲",
+        "--password-stdin",
+        "--db",
+        db,
+        stdin="wrong\n",
+    )
+    assert code == 2 and number not in err
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "claims",
+        "approve",
+        number,
+        "--user",
+        "管理员甲",
+        "--password-stdin",
+        "--db",
+        db,
+        stdin=f"{SUPERVISOR_PW}\n",
+    )
+    assert code == 0 and "已审核待支付" in out
+
+    target = tmp_path / "usb"
+    target.mkdir()
+    code, out, _ = run(capsys, monkeypatch, "claims", "batch", "--to", str(target), "--db", db)
+    assert code == 0 and "JJ01-DF2026-000001" in out and "5600.00" in out
+    assert (target / "代发清单-JJ01-DF2026-000001" / "代发清单-JJ01-DF2026-000001.xlsx").is_file()
+
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "claims",
+        "paid",
+        "JJ01-DF2026-000001",
+        "--claim",
+        number,
+        "--failed",
+        "账户已销户",
+        "--db",
+        db,
+    )
+    assert code == 0 and "failed" in out
+    code, out, err = run(capsys, monkeypatch, "claims", "batch", "--to", str(target), "--db", db)
+    assert code == 0 and "JJ01-DF2026-000002" in out
+    answer = tmp_path / "bank.csv"
+    answer.write_text(f"报销单号,结果,失败原因\n{number},成功,\n", encoding="utf-8")
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "claims",
+        "paid",
+        "JJ01-DF2026-000002",
+        "--file",
+        str(answer),
+        "--db",
+        db,
+    )
+    assert code == 0 and "paid" in out
+    code, out, _ = run(capsys, monkeypatch, "claims", "list", "--status", "paid", "--db", db)
+    assert number in out
+
+    # nothing approved is left: a clear refusal, exit 2
+    code, _, err = run(capsys, monkeypatch, "claims", "batch", "--to", str(target), "--db", db)
+    assert code == 2 and "代发清单为空" in err
+
+
+def test_an_unknown_user_cannot_approve(db, capsys, monkeypatch):
+    code, _, _ = run(
+        capsys,
+        monkeypatch,
+        "claims",
+        "approve",
+        "JJ01-BX2026-000001",
+        "--user",
+        "无此人",
+        "--password-stdin",
+        "--db",
+        db,
+        stdin="whatever\n",
+    )
+    assert code == 2

@@ -1,0 +1,84 @@
+"""The centre sees claims paid after discharge: intake, review and payment at a window reach
+the central store through the usual packages (claims keyed by their number)."""
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from app.services.paid_later import (
+    BankResult,
+    create_batch,
+    mark_results,
+    review_claim,
+)
+from app.sync import ingest, run_once
+from db.models import PaidLaterClaim
+from tests.store.helpers import person
+from tests.store.test_paid_later import intake
+
+
+def _central_claim(store, number):
+    with store.read() as session:
+        row = session.scalar(select(PaidLaterClaim).where(PaidLaterClaim.claim_number == number))
+        return None if row is None else (row.status, row.payable, row.person.id_number)
+
+
+def test_a_claim_reaches_the_centre_and_follows_its_status(
+    make_window, central_store, central_folder
+):
+    window = make_window("LX01")
+    who = person(1)
+    claim = intake(
+        window,
+        who,
+        policy="lanxi",
+        facility="county",
+        materials=("invoice", "discharge_summary", "cost_list"),
+        category="destitute",
+        admitted=date(2026, 3, 2),
+        discharged=date(2026, 3, 12),
+        now=datetime(2026, 3, 13, 10),
+    )
+    assert run_once(window, central_folder).ok
+    assert ingest(central_store, central_folder).problems == []
+    assert _central_claim(central_store, claim.claim_number) == (
+        "received",
+        claim.payable,
+        who.id_number,
+    )
+    review_claim(window, claim.claim_number, supervisor="李主管", approve=True)
+    batch = create_batch(window, clerk="王")
+    mark_results(window, batch.batch_number, [BankResult(claim.claim_number, True)], clerk="王")
+    assert run_once(window, central_folder).ok
+    assert ingest(central_store, central_folder).problems == []
+    assert _central_claim(central_store, claim.claim_number)[0] == "paid"
+
+
+def test_the_centre_counts_claims_in_the_year_to_date_it_publishes(
+    make_window, central_store, central_folder
+):
+    import json
+
+    from app.sync.central_publish import year_to_date_lines
+
+    window = make_window("LX01")
+    who = person(2)
+    claim = intake(
+        window,
+        who,
+        policy="lanxi",
+        facility="county",
+        materials=("invoice", "discharge_summary", "cost_list"),
+        category="destitute",
+        now=datetime(2026, 3, 13, 10),
+    )
+    assert run_once(window, central_folder).ok
+    assert ingest(central_store, central_folder).problems == []
+    with central_store.read() as session:
+        lines = [json.loads(line) for line in year_to_date_lines(session, [2026])]
+    [line] = [x for x in lines if x["id_number"] == who.id_number]
+    assert (line["site"], line["pool"], line["assistance"]) == (
+        "LX01",
+        "inpatient",
+        str(claim.assistance),
+    )
