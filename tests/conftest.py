@@ -17,6 +17,23 @@ def own_data_folder(tmp_path_factory, monkeypatch):
     return home / "one-stop-desk"
 
 
+@pytest.fixture
+def os_keyring(tmp_path, monkeypatch):
+    """An OS secret store for this test and the commands it runs (``tests.file_keyring``);
+    without it keyring finds no backend here, as on a headless server. Yields the entries."""
+    import keyring
+
+    from tests.file_keyring import FileKeyring
+
+    monkeypatch.setenv("TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.file_keyring.FileKeyring")
+    previous = keyring.get_keyring()
+    backend = FileKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
 @pytest.fixture(scope="session")
 def policies():
     from app.policy import load_policies

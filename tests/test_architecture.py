@@ -31,6 +31,7 @@ FLOORS = {
     "app.text": 0,
     "app.sheet_cells": 0,
     "app.store_marks": 0,
+    "app.secret_store": 0,
     # models, engine, sessions, migrations: no rules
     "db": 1,
     # policies/*.toml loaded and checked into immutable rule objects

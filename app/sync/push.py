@@ -47,14 +47,14 @@ def inbox_for(central: Path, site_code: str) -> Path:
     return central / "inbox" / site_code
 
 
-def push(store: Store, central: Path, now: datetime) -> PushResult:
+def push(store: Store, central: Path, now: datetime, password: str | None = None) -> PushResult:
     """Send every queued change; ``SyncError`` (queue kept) if the folder cannot take them,
     or if this is a demo store (its fictitious people must never reach the county)."""
     if is_demo_store(store):
         raise SyncError("这是演示数据库（虚构人员），不向中心发送任何数据；请用正式数据库同步")
     with store.read() as session:
         site = current_site(session).code
-        password = sync_password(session)
+        password = sync_password(session, password)
     window = window_id(store)
     if not central.is_dir():
         raise SyncError(f"无法访问中心文件夹 {central}（共享盘是否已连接？）")
@@ -66,7 +66,7 @@ def push(store: Store, central: Path, now: datetime) -> PushResult:
     # Staging files this window left when killed mid-write; only it writes these names.
     files.remove_partials(inbox, prefix=f"{site}-{window}-")
     # Never reuse a number that left: after a restored backup the database may not know them.
-    notes = sent_log.catch_up(store, window, site, inbox)
+    notes = sent_log.catch_up(store, window, site, inbox, password)
     sent: list[str] = []
     changes = 0
     while (package := claim_package(store, site, window, now)) is not None:

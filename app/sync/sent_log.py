@@ -19,8 +19,9 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.services.sync_secret import kept_password
 from app.sync.package import PackageError, PackageName, decode, parse_name
-from app.sync.sealing import open_sealed, sync_password
+from app.sync.sealing import open_sealed
 from db import Store
 from db.models import Site, SlipCounter
 from db.sync_models import OutboxEntry, OutboxState, SyncPackage
@@ -110,12 +111,14 @@ def _from_inbox(
                 sent.records[record["seq"]] = {k: v for k, v in record.items() if k != "seq"}
 
 
-def catch_up(store: Store, window: str, site: str, inbox: Path | None) -> list[str]:
+def catch_up(
+    store: Store, window: str, site: str, inbox: Path | None, password: str | None = None
+) -> list[str]:
     """Continue after every number that left this window; returns what was done (Chinese),
     empty when the database already knew them all."""
     sent = read_sent(store, window)
     with store.read() as session:
-        password = sync_password(session)
+        password = password or kept_password(session)
         lowest = session.scalar(select(func.min(OutboxEntry.seq)))
     if inbox is not None:
         _from_inbox(inbox, site, window, sent, lowest, password)
