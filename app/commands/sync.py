@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import add_db_option
-from app.commands.signin import add_password_stdin_option
+from app.commands.signin import add_account_options
 
 
 def register(subparsers) -> None:
@@ -26,7 +26,7 @@ def register(subparsers) -> None:
         "（Windows 凭据管理器等；本机没有时不保存，每次同步都要给出）",
     )
     sync.add_argument("--forget-password", action="store_true", help="不再加密同步文件")
-    add_password_stdin_option(sync)
+    add_account_options(sync)
     add_db_option(sync)
     sync.set_defaults(func=run_sync)
 
@@ -80,7 +80,8 @@ def run_sync(args: argparse.Namespace) -> int:
     import time
     from datetime import datetime
 
-    from app.commands.signin import ask_password, open_checked
+    from app.commands.signin import ask_password, open_checked, signed_desk
+    from app.services.access import CLERK, SUPERVISOR
     from app.sync import run_if_due, run_once, set_central_folder, status
     from app.sync.sealing import password_needed
 
@@ -88,6 +89,12 @@ def run_sync(args: argparse.Namespace) -> int:
     if store is None:
         return 3
     try:
+        # Changing what is remembered (folder, password) is a supervisor's, as on 设置 → 同步.
+        changes = args.remember or args.password_file or args.forget_password
+        if not args.status or changes:
+            role, doing = (SUPERVISOR, "修改同步设置") if changes else (CLERK, "同步")
+            if signed_desk(store, args, role, doing, clerk="命令行") is None:
+                return args.refused
         if args.remember:
             if args.central is None:
                 print("--remember 需要同时给出 --central", file=sys.stderr)
