@@ -13,7 +13,8 @@ Where no backend exists (keyring's fail or null backend: a headless Linux server
 - the sync password is not kept anywhere: it is asked (or read from ``--password-file``) each
   time it is needed;
 - the audit key is kept in a key file in the user's data folder, outside the database and its
-  backups: ``keys/<store id>.key``, created with permissions 0600 in a 0700 folder. Anyone who
+  backups: ``keys/<store id>.key`` (or in the folder ``$ONESTOP_KEYS`` names), created with
+  permissions 0600 in a 0700 folder. Anyone who
   can read that file can re-key the chain, but the anchors sent with every sync package (and
   printed on the daily close) still expose a rewritten chain.
 """
@@ -136,9 +137,14 @@ class AuditKey:
         return key
 
 
+KEYS_ENV = "ONESTOP_KEYS"
+
+
 def key_file(store_id: str) -> Path:
-    """Where the audit key is kept on a computer without a secret store backend."""
-    return default_data_dir() / KEY_FOLDER / f"{store_id}.key"
+    """Where the audit key is kept on a computer without a secret store backend: ``keys/`` in
+    the user's data folder, or the folder ``$ONESTOP_KEYS`` names (a service account's own)."""
+    folder = os.environ.get(KEYS_ENV, "").strip()
+    return (Path(folder) if folder else default_data_dir() / KEY_FOLDER) / f"{store_id}.key"
 
 
 def load_audit_key(store_id: str) -> AuditKey | None:

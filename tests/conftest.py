@@ -7,6 +7,22 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def audit_key_folder(tmp_path_factory):
+    """Audit key files (``app.secret_store``, where no OS secret store exists, as here) in one
+    folder for the whole run, set before any store is made: stores a module's fixture makes
+    are opened again from tests with their own data folders, and by commands run as children.
+    """
+    folder = tmp_path_factory.mktemp("audit-keys")
+    previous = os.environ.get("ONESTOP_KEYS")
+    os.environ["ONESTOP_KEYS"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("ONESTOP_KEYS", None)
+    else:
+        os.environ["ONESTOP_KEYS"] = previous
+
+
 @pytest.fixture(autouse=True)
 def own_data_folder(tmp_path_factory, monkeypatch):
     """The user's data folder (platformdirs follows XDG_DATA_HOME) is a temporary one and

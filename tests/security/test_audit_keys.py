@@ -22,7 +22,10 @@ def _site(store):
               default_policy="lanxi", clerk="管理员")  # fmt: skip
 
 
-def test_without_a_secret_store_the_key_is_a_file_only_its_owner_reads(tmp_path, own_data_folder):
+def test_without_a_secret_store_the_key_is_a_file_only_its_owner_reads(
+    tmp_path, own_data_folder, monkeypatch
+):
+    monkeypatch.delenv("ONESTOP_KEYS")  # the default place: the user's data folder
     path = tmp_path / "desk.sqlite3"
     store = open_store(path)
     _site(store)
@@ -39,7 +42,7 @@ def test_with_a_secret_store_the_key_is_kept_there(tmp_path, own_data_folder, os
     _site(store)
     key = store.audit_key
     store.close()
-    assert not (own_data_folder / "keys").exists()
+    assert not secret_store.key_file(key.store_id).exists()
     assert key.text() in os_keyring._entries().values()
     assert secret_store.load_audit_key(key.store_id) == key
 
@@ -50,8 +53,8 @@ def test_a_copy_on_another_computer_needs_the_key_imported(tmp_path, monkeypatch
     _site(store)
     store.close()
 
-    def cli(*args, home):
-        env = {**os.environ, "XDG_DATA_HOME": str(home)}
+    def cli(*args, keys):
+        env = {**os.environ, "ONESTOP_KEYS": str(keys)}
         return subprocess.run(
             [sys.executable, "-m", "app", *args, "--db", str(copy)],
             capture_output=True, text=True, timeout=120, env=env,
@@ -63,23 +66,23 @@ def test_a_copy_on_another_computer_needs_the_key_imported(tmp_path, monkeypatch
     exported = tmp_path / "audit.key"
     assert (
         cli(
-            "audit", "key", "export", "--out", str(exported), home=os.environ["XDG_DATA_HOME"]
+            "audit", "key", "export", "--out", str(exported), keys=os.environ["ONESTOP_KEYS"]
         ).returncode
         == 0
     )
     assert stat.S_IMODE(exported.stat().st_mode) == 0o600
 
     other = tmp_path / "other-computer"
-    unchecked = cli("audit", "verify", home=other)
+    unchecked = cli("audit", "verify", keys=other)
     assert unchecked.returncode == 1 and "本机没有这个数据库的审计密钥" in unchecked.stderr
-    monkeypatch.setenv("XDG_DATA_HOME", str(other))
+    monkeypatch.setenv("ONESTOP_KEYS", str(other))
     elsewhere = open_store(copy)
     with pytest.raises(AuditKeyMissing, match="什么也没有保存"):
         _site_changed(elsewhere)
     elsewhere.close()
 
-    assert cli("audit", "key", "import", str(exported), home=other).returncode == 0
-    checked = cli("audit", "verify", home=other)
+    assert cli("audit", "key", "import", str(exported), keys=other).returncode == 0
+    checked = cli("audit", "verify", keys=other)
     assert checked.returncode == 0, checked.stderr
     elsewhere = open_store(copy)
     _site_changed(elsewhere)

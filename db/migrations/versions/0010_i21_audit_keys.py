@@ -74,5 +74,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_audit_anchor_window_id"), table_name="audit_anchor")
     op.drop_table("audit_anchor")
-    with op.batch_alter_table("audit_chain") as batch_op:
-        batch_op.drop_column("version")
+    # In place (SQLite 3.35+): a batch rebuild would drop the table's insert-only triggers.
+    op.execute("ALTER TABLE audit_chain DROP COLUMN version")
