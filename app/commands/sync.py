@@ -89,8 +89,10 @@ def run_sync(args: argparse.Namespace) -> int:
     if store is None:
         return 3
     try:
-        # Changing what is remembered (folder, password) is a supervisor's, as on 设置 → 同步.
-        changes = args.remember or args.password_file or args.forget_password
+        # Changing what is remembered (folder, password) is a supervisor's, as on 设置 → 同步;
+        # where no secret store keeps it, a sealed store's password is given for this run only.
+        for_this_run = bool(args.password_file) and _given_each_time(store)
+        changes = args.remember or args.forget_password or (args.password_file and not for_this_run)
         if not args.status or changes:
             role, doing = (SUPERVISOR, "修改同步设置") if changes else (CLERK, "同步")
             if signed_desk(store, args, role, doing, clerk="命令行") is None:
@@ -101,7 +103,15 @@ def run_sync(args: argparse.Namespace) -> int:
                 return 2
             set_central_folder(store, args.central.resolve())
         given = None
-        if args.password_file or args.forget_password:
+        if for_this_run:
+            from app.encryption import EncryptionError, read_password_file
+
+            try:
+                given = read_password_file(args.password_file)
+            except EncryptionError as exc:
+                print(f"同步密码：{exc}", file=sys.stderr)
+                return 2
+        elif args.password_file or args.forget_password:
             from app.encryption import EncryptionError, read_password_file
             from app.secret_store import SecretStoreError
             from app.sync.sealing import set_sync_password
@@ -149,6 +159,15 @@ def run_sync(args: argparse.Namespace) -> int:
         return 0
     finally:
         store.close()
+
+
+def _given_each_time(store) -> bool:
+    """Sync files are sealed and this computer has no secret store to keep the password."""
+    from app import secret_store
+    from app.services.sync_secret import is_sealed
+
+    with store.read() as session:
+        return is_sealed(session) and not secret_store.available()
 
 
 def _password(args: argparse.Namespace) -> str | None:

@@ -128,11 +128,14 @@ def test_without_a_secret_store_sealing_asks_at_every_sync(
     sent = list((central_folder / "inbox").rglob("*.gz"))
     assert sent and all(is_encrypted(p.read_bytes()) for p in sent)
     database = window.engine.url.database
+    fresh = make_window("LX02")
+    fresh_database = fresh.engine.url.database
     window.close()
+    fresh.close()
 
-    def sync(*args, stdin=""):
+    def sync(*args, stdin="", db=database):
         return subprocess.run(
-            [sys.executable, "-m", "app", "sync", "--db", database, *args],
+            [sys.executable, "-m", "app", "sync", "--db", db, *args],
             input=stdin,
             capture_output=True,
             text=True,
@@ -141,10 +144,14 @@ def test_without_a_secret_store_sealing_asks_at_every_sync(
 
     good = tmp_path / "bureau.txt"
     good.write_text(PASSWORD + "\n", "utf-8")
-    told = sync("--password-file", str(good), "--status")
+    told = sync("--password-file", str(good), "--status", db=fresh_database)
     assert told.returncode == 0 and "同步密码不保存" in told.stdout
-    asked = sync("--once", "--central", str(central_folder), "--password-stdin", stdin=PASSWORD)
+    central = ("--once", "--central", str(central_folder))
+    asked = sync(*central, "--password-stdin", stdin=PASSWORD)
     assert asked.returncode == 0, asked.stderr
-    missing = sync("--once", "--central", str(central_folder), "--password-stdin")
+    from_file = sync(*central, "--password-file", str(good))  # for this run only
+    assert from_file.returncode == 0 and "同步文件将加密" not in from_file.stdout
+    missing = sync(*central, "--password-stdin")
     assert missing.returncode == 2 and "同步密码" in missing.stderr
-    assert PASSWORD.encode() not in Path(database).read_bytes()
+    for path in (database, fresh_database):
+        assert PASSWORD.encode() not in Path(path).read_bytes()
