@@ -2,7 +2,8 @@
 
 ``query_audit`` returns rows with every ID number in them masked by the site's pattern; the
 viewer and the exports never see a full number. ``verify_audit`` re-computes the hash chain
-(``db.audit_chain``) and names the first edited or deleted event.
+(``db.audit_chain``) and names the first edited or deleted event; ``audit_head`` is the head
+the daily close prints.
 """
 
 import csv
@@ -21,7 +22,7 @@ from app.services.settings import OPTIONS, mask_pattern
 from app.services.sites import CURRENT_SITE_KEY
 from app.sheet_cells import as_text, csv_row, print_setup
 from db import Store
-from db.audit_chain import ChainReport, walk_chain
+from db.audit_chain import Anchor, ChainHead, ChainReport, chain_head, walk_chain
 from db.models import Admission, AuditEvent, Person
 
 ACTION_NAMES = {
@@ -295,26 +296,16 @@ def export_audit(store: Store, out: Path, wanted: AuditFilter = AuditFilter()) -
     return len(rows)
 
 
-def verify_audit(store: Store) -> ChainReport:
+def verify_audit(store: Store, anchors: tuple[Anchor, ...] = ()) -> ChainReport:
+    """Re-compute the chain with this computer's audit key and compare it with ``anchors``
+    (heads kept outside the store: sync packages, the sent log, the daily close)."""
+    key = store.audit_key
     with store.engine.connect() as connection:
-        return walk_chain(connection)
+        return walk_chain(connection, key, anchors)
 
 
-@dataclass(frozen=True)
-class ChainHead:
-    """The audit chain's last link: its position and hash ("" and 0 before the first event)."""
-
-    seq: int
-    hash: str
-
-    @property
-    def hash_prefix(self) -> str:
-        return self.hash[:16]
-
-
-def chain_head(session) -> ChainHead:
-    """Where the audit chain ends now, as a daily close prints it (position, hash)."""
-    from db.security_models import AuditChainState
-
-    state = session.get(AuditChainState, 1)
-    return ChainHead(state.last_seq, state.last_hash) if state else ChainHead(0, "")
+def audit_head(store: Store) -> ChainHead:
+    """The chain's head (position and digest), for the daily close to print: given back to
+    ``audit verify --anchor SEQ:DIGEST`` it shows whether the chain was rewritten since."""
+    with store.engine.connect() as connection:
+        return chain_head(connection)

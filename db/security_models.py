@@ -32,8 +32,10 @@ class ClerkAccount(Base):
 
 
 class AuditChainLink(Base):
-    """One audit event's place in the chain and its hash: SHA-256 of the previous link's hash
-    followed by the event's canonical content. Insert-only (database triggers).
+    """One audit event's place in the chain and its hash: HMAC-SHA256 (``version`` 2, keyed
+    with the store's audit key, which is not in the database) or plain SHA-256 (``version`` 1,
+    links made before keys existed) of the previous link's hash followed by the event's
+    canonical content. Insert-only (database triggers).
 
     ``seq`` follows commit order (taken from ``AuditChainState`` just before COMMIT), which on a
     shared PostgreSQL database need not be the events' id order. ``event_id`` has no foreign
@@ -45,6 +47,9 @@ class AuditChainLink(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     event_id: Mapped[int] = mapped_column(Integer, unique=True)
     hash: Mapped[str] = mapped_column(String(64))
+    # No Python-side default: revision 0004 seals old events through this table before the
+    # column exists (revision 0010).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class AuditChainState(Base):
@@ -56,3 +61,20 @@ class AuditChainState(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_seq: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditAnchor(Base):
+    """At the centre: a window's audit chain head as a sync package carried it (position and
+    link hash), kept for every package. ``problem`` says why the chain this package reported
+    no longer extends the window's previous anchor (None when it does)."""
+
+    __tablename__ = "audit_anchor"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    window_id: Mapped[str] = mapped_column(String(32), index=True)
+    site_code: Mapped[str] = mapped_column(String(10))
+    package_id: Mapped[str] = mapped_column(String(80))
+    seq: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    problem: Mapped[str | None] = mapped_column(String(500))

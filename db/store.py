@@ -9,10 +9,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.paths import APP_NAME, DB_FILE_NAME, default_data_dir, default_db_path
+from app.secret_store import AuditKey, load_audit_key
 from db.audit_chain import seal_audit_events
 from db.engine import is_url, make_engine
 from db.migrate import MigrationReport, upgrade
 from db.outbox import capture_changes
+
+STORE_ID_SETTING = "store_id"
 
 __all__ = ["APP_NAME", "DB_FILE_NAME", "Store", "default_data_dir", "default_db_path", "open_store"]
 
@@ -34,8 +37,47 @@ class Store:
             bind=self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
         )
         capture_changes(self._writer)  # sync outbox: queue changes in the same transaction
-        seal_audit_events(self._writer)  # audit hash chain, sealed just before COMMIT
+        # audit hash chain, sealed just before COMMIT with the key kept outside the database
+        seal_audit_events(self._writer, self._key_for)
         self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self._store_id: str | None = None
+        self._audit_key: AuditKey | None = None
+
+    @property
+    def store_id(self) -> str:
+        """The store's random name (``setting`` row ``store_id``, made by revision 0010): what
+        its secrets are filed under in the OS's secret store. Not a secret."""
+        if self._store_id is None:
+            with self.engine.connect() as connection:
+                self._read_store_id(connection)
+        return self._store_id or ""
+
+    def _read_store_id(self, connection) -> None:
+        from sqlalchemy import select
+
+        from db.models import Setting
+
+        self._store_id = connection.execute(
+            select(Setting.value).where(Setting.key == STORE_ID_SETTING)
+        ).scalar()
+
+    @property
+    def audit_key(self) -> AuditKey | None:
+        """This store's audit chain key from the OS's secret store (or its key file); None when
+        this computer does not have it."""
+        if self._audit_key is None and self.store_id:
+            self._audit_key = load_audit_key(self.store_id)
+        return self._audit_key
+
+    def _key_for(self, connection) -> AuditKey | None:
+        # Inside a writing transaction: read through its own connection.
+        if self._store_id is None:
+            self._read_store_id(connection)
+        return self.audit_key
+
+    def forget_secrets(self) -> None:
+        """Read the store id and key again (after a key import)."""
+        self._store_id = self._audit_key = None
 
     @property
     def scans_dir(self) -> Path:

@@ -33,6 +33,7 @@ FLOORS = {
     "app.store_marks": 0,
     "app.audit_words": 0,
     "app.workdays": 0,
+    "app.secret_store": 0,
     # models, engine, sessions, migrations: no rules
     "db": 1,
     # policies/*.toml loaded and checked into immutable rule objects

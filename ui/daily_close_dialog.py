@@ -117,7 +117,7 @@ class DailyCloseDialog(QDialog):
         )
         lines.append(f"结算单 {close.slip_count} 张：{runs or '无'}")
         lines.append(f"缺号：{'、'.join(close.gaps)}" if close.gaps else "结算单号连续，无缺号")
-        lines.append(f"审计链最后一条：第 {close.chain.seq} 条，{close.chain.hash_prefix}…")
+        lines.append(f"审计链末端（核对用）：{close.chain.text()}")
         self.summary.setText("\n".join(lines))
 
     def _refused(self, error: Exception) -> None:

@@ -1,11 +1,16 @@
 """``python -m app backup [--to DIR]`` and ``python -m app restore FILE``: the SQLite store's
-online backup (rotated: 7 daily, 4 weekly) and its restore after an integrity check."""
+online backup (rotated: 7 daily, 4 weekly) and its restore after an integrity check.
+
+Once the store has accounts, a backup runs as a signed-in account (a scheduled one reads
+``--credentials FILE``) and a restore needs an administrator: of the database in place, or of
+the backup itself when the database in place cannot be opened (the usual reason to restore).
+"""
 
 import argparse
 from pathlib import Path
 
 from app.commands.common import add_db_option
-from app.commands.signin import fail
+from app.commands.signin import add_account_options, fail
 
 
 def register(subparsers) -> None:
@@ -13,6 +18,7 @@ def register(subparsers) -> None:
     backup.add_argument(
         "--to", type=Path, metavar="DIR", help="备份文件夹（默认：数据库旁的 backups）"
     )
+    add_account_options(backup)
     add_db_option(backup)
     backup.set_defaults(func=run_backup)
 
@@ -20,6 +26,7 @@ def register(subparsers) -> None:
         "restore", help="从备份恢复数据库（先做完整性检查，原文件另存）"
     )
     restore.add_argument("file", type=Path, metavar="备份文件")
+    add_account_options(restore)
     add_db_option(restore)
     restore.set_defaults(func=run_restore)
 
@@ -27,6 +34,7 @@ def register(subparsers) -> None:
 def run_backup(args: argparse.Namespace) -> int:
     from app.backup import BackupError, backup_now, rotate, sqlite_path
     from app.paths import database_target
+    from app.services.access import CLERK
     from app.store_guard import StoreRefused, check_store
 
     target = database_target(args.db)
@@ -38,6 +46,9 @@ def run_backup(args: argparse.Namespace) -> int:
         check_store(target)
     except StoreRefused as exc:
         return fail(str(exc), 3)
+    refused = _signed_in(target, args, CLERK, "备份数据库")
+    if refused is not None:
+        return refused
     try:
         made = backup_now(target, args.to)
     except BackupError as exc:
@@ -49,12 +60,56 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_restore(args: argparse.Namespace) -> int:
-    from app.backup import BackupError, restore
-    from app.paths import database_target
+def _signed_in(target, args: argparse.Namespace, role: str, doing: str) -> int | None:
+    """None once the account ``args`` name has signed in to ``target`` with ``role``; else
+    the exit code, after saying why."""
+    from app.commands.signin import signed_desk
+    from db import open_store
+
+    store = open_store(target)
+    try:
+        desk = signed_desk(store, args, role, doing, clerk="命令行")
+    finally:
+        store.close()
+    return None if desk is not None else args.refused
+
+
+def _restore_signed_in(args: argparse.Namespace, target: str) -> int | None:
+    """An administrator of the database in place; of the backup (a copy of it, so the file
+    restored is not touched) when the database in place cannot be opened."""
+    import shutil
+    import tempfile
+
+    from app.backup import integrity_problem, store_facts
+    from app.services.access import ADMINISTRATOR
+    from app.store_guard import StoreRefused, check_store
 
     try:
-        report = restore(args.file, database_target(args.db))
+        check_store(target)
+    except StoreRefused:
+        problem = integrity_problem(args.file)
+        if problem is None and not store_facts(args.file).is_store:
+            problem = "不是本程序的数据库"
+        if problem is not None:
+            return fail(f"备份文件 {args.file} 不能用：{problem}")
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "backup.sqlite3"
+            shutil.copy2(args.file, copy)
+            return _signed_in(copy, args, ADMINISTRATOR, "从备份恢复数据库")
+    return _signed_in(target, args, ADMINISTRATOR, "从备份恢复数据库")
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from app.backup import BackupError, restore, sqlite_path
+    from app.paths import database_target
+
+    target = database_target(args.db)
+    if sqlite_path(target) is not None and args.file.is_file():
+        refused = _restore_signed_in(args, target)
+        if refused is not None:
+            return refused
+    try:
+        report = restore(args.file, target)
     except BackupError as exc:
         return fail(str(exc), 2 if "PostgreSQL" in str(exc) else 1)
     print(f"已从 {report.from_backup} 恢复数据库 {report.restored}")

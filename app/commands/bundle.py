@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import add_db_option
-from app.commands.signin import add_password_file_option, bureau_password
+from app.commands.signin import add_account_options, add_password_file_option, bureau_password
 
 
 def register(subparsers) -> None:
@@ -21,7 +21,9 @@ def register(subparsers) -> None:
     export.add_argument("--policy", help="政策编号（默认：本院默认政策）")
     export.add_argument("--site", metavar="CODE", help="站点代码（一院多站点时；默认：当前站点）")
     export.add_argument("--zip", action="store_true", help="写成一个 ZIP 文件（默认：文件夹）")
-    export.add_argument("--clerk", default="system", help="经办人（记入审计）")
+    add_account_options(export)
+    # --clerk, the older name: now the account that signs in, never a name taken on trust.
+    export.add_argument("--clerk", dest="user", help=argparse.SUPPRESS)
     export.add_argument(
         "--encrypt", action="store_true", help="用医保局持有的密码加密，写成 <申报包>.zip.enc"
     )
@@ -44,22 +46,26 @@ def register(subparsers) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from app.bundle.safe_write import TargetError
-    from app.commands.signin import open_checked
-    from app.desk import Desk
+    from app.commands.signin import open_checked, signed_desk
     from app.encryption import EncryptionError
     from app.services import ServiceError
+    from app.services.access import CLERK
     from app.vocabulary import FUND_NAMES
 
+    store = open_checked(args.db)
+    if store is None:
+        return 3
+    # The same application layer as the window's 导出申报包, as the signed-in account.
+    desk = signed_desk(store, args, CLERK, "导出申报包", clerk="system")
+    if desk is None:
+        store.close()
+        return args.refused
     password = None
     if args.encrypt:
         password = bureau_password(args, confirm=True)
         if password is None:
+            store.close()
             return 2
-    store = open_checked(args.db)
-    if store is None:
-        return 3
-    # The same application layer as the window's 导出申报包.
-    desk = Desk(store, str(args.db or ""), args.clerk)
     try:
         report = desk.export_bundle(
             args.period, args.to, args.policy, args.zip, password, site=args.site

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import add_db_option
+from app.commands.signin import add_account_options
 from app.printing.records import SLIP_COPY_NAMES, slip_copy_label
 
 # ReportLab, the store and the services load only when a print command runs (see
@@ -43,7 +44,8 @@ def register(subparsers) -> None:
     slip.add_argument(
         "--preview", action="store_true", help="仅预览：印有“预览”、不含条码，不计入打印次数"
     )
-    slip.add_argument("--clerk", default="命令行", help="经办人（记入审计记录）")
+    add_account_options(slip)  # a print is recorded: by the signed-in account
+    slip.add_argument("--clerk", dest="user", help=argparse.SUPPRESS)  # the older name
     slip.set_defaults(func=run_slip)
 
     for name, help_text, func in (
@@ -96,18 +98,26 @@ def _write_png_pages(path: Path, pdf: bytes) -> None:
         partial.replace(target)
 
 
-def _print_document(args: argparse.Namespace, make) -> int:
+def _print_document(args: argparse.Namespace, make, *, recorded: bool = False) -> int:
     """Open the store, ``make(session) -> (pdf, after, message)``, write the file, then
-    run ``after(store)`` (recording a print) and say what was written. Refusals exit 1."""
-    from app.commands.signin import open_checked
+    run ``after(store)`` (recording a print) and say what was written. Refusals exit 1.
+    A ``recorded`` print runs as a signed-in account (``args.clerk`` is set to it)."""
+    from app.commands.signin import open_checked, signed_desk
     from app.fonts import MissingGlyphError
     from app.services import ServiceError
+    from app.services.access import CLERK
 
     store = open_checked(args.db)
     if store is None:
         return 3
     from app.printing.from_store import store_pages
 
+    if recorded:
+        desk = signed_desk(store, args, CLERK, "打印结算单", clerk="命令行")
+        if desk is None:
+            store.close()
+            return args.refused
+        args.clerk = desk.clerk
     try:
         with store.read() as session, store_pages(store):
             pdf, after, message = make(session)
@@ -143,7 +153,7 @@ def run_slip(args: argparse.Namespace) -> int:
         mark = f"（补打第 {data.reprint_count} 次）" if data.reprint_count else ""
         return pdf, record, f"结算单 {data.slip_number}{mark} "
 
-    return _print_document(args, make)
+    return _print_document(args, make, recorded=not args.preview)
 
 
 def run_referral(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import add_db_option
+from app.commands.signin import add_account_options
 
 
 def register(subparsers) -> None:
@@ -21,9 +22,11 @@ def register(subparsers) -> None:
         "--password-file",
         type=Path,
         metavar="FILE",
-        help="记住主管部门给的同步密码（文件第一行），此后上传的变更包加密",
+        help="主管部门给的同步密码（文件第一行）：此后同步文件加密，密码存入系统密码库"
+        "（Windows 凭据管理器等；本机没有时不保存，每次同步都要给出）",
     )
     sync.add_argument("--forget-password", action="store_true", help="不再加密同步文件")
+    add_account_options(sync)
     add_db_option(sync)
     sync.set_defaults(func=run_sync)
 
@@ -77,39 +80,76 @@ def run_sync(args: argparse.Namespace) -> int:
     import time
     from datetime import datetime
 
-    from app.commands.signin import open_checked
+    from app.commands.signin import ask_password, open_checked, signed_desk
+    from app.services.access import CLERK, SUPERVISOR
     from app.sync import run_if_due, run_once, set_central_folder, status
+    from app.sync.sealing import password_needed
 
     store = open_checked(args.db)
     if store is None:
         return 3
     try:
+        # Changing what is remembered (folder, password) is a supervisor's, as on 设置 → 同步;
+        # where no secret store keeps it, a sealed store's password is given for this run only.
+        for_this_run = bool(args.password_file) and _given_each_time(store)
+        changes = args.remember or args.forget_password or (args.password_file and not for_this_run)
+        if not args.status or changes:
+            role, doing = (SUPERVISOR, "修改同步设置") if changes else (CLERK, "同步")
+            if signed_desk(store, args, role, doing, clerk="命令行") is None:
+                return args.refused
         if args.remember:
             if args.central is None:
                 print("--remember 需要同时给出 --central", file=sys.stderr)
                 return 2
             set_central_folder(store, args.central.resolve())
-        if args.password_file or args.forget_password:
+        given = None
+        if for_this_run:
             from app.encryption import EncryptionError, read_password_file
+
+            try:
+                given = read_password_file(args.password_file)
+            except EncryptionError as exc:
+                print(f"同步密码：{exc}", file=sys.stderr)
+                return 2
+        elif args.password_file or args.forget_password:
+            from app.encryption import EncryptionError, read_password_file
+            from app.secret_store import SecretStoreError
             from app.sync.sealing import set_sync_password
 
             try:
                 password = read_password_file(args.password_file) if args.password_file else None
-                set_sync_password(store, password)
-            except EncryptionError as exc:
+                kept = set_sync_password(store, password)
+            except (EncryptionError, SecretStoreError) as exc:
                 print(f"同步密码：{exc}", file=sys.stderr)
                 return 2
-            print("同步文件将加密" if password else "同步文件不再加密")
+            given = password
+            if not password:
+                print("同步文件不再加密")
+            elif kept:
+                print("同步文件将加密（同步密码存入本机的系统密码库，不在数据库中）")
+            else:
+                print(
+                    "同步文件将加密；本机没有可用的系统密码库，同步密码不保存："
+                    "以后每次同步请用 --password-file 给出，或在提示时输入"
+                )
         if args.status:
             _print_status(status(store))
             return 0
+        if given is None and password_needed(store):
+            given = ask_password(args, "医保局同步密码（同步文件须加密）：")
+            if given is None:
+                return 2
         if args.once:
-            report = run_once(store, args.central)
+            report = run_once(store, args.central, password=given)
             _print_report(report)
             return 0 if report.ok else 1
         print("按设置的间隔同步，按 Ctrl+C 停止")
         while True:
-            report = run_once(store, args.central) if args.central else run_if_due(store)
+            report = (
+                run_once(store, args.central, password=given)
+                if args.central
+                else run_if_due(store, password=given)
+            )
             if report is not None:
                 print(f"[{datetime.now():%H:%M:%S}]", end=" ")
                 _print_report(report)
@@ -119,6 +159,15 @@ def run_sync(args: argparse.Namespace) -> int:
         return 0
     finally:
         store.close()
+
+
+def _given_each_time(store) -> bool:
+    """Sync files are sealed and this computer has no secret store to keep the password."""
+    from app import secret_store
+    from app.services.sync_secret import is_sealed
+
+    with store.read() as session:
+        return is_sealed(session) and not secret_store.available()
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -155,7 +204,9 @@ def run_ingest(args: argparse.Namespace) -> int:
         print(f"已清除中断写入留下的临时文件 {len(report.cleaned)} 个")
     for problem in report.problems:
         print(f"  {problem}", file=sys.stderr)
-    return 1 if report.problems else 0
+    for broken in report.audit_breaks:
+        print(f"  审计链被改写：{broken}", file=sys.stderr)
+    return 1 if report.problems or report.audit_breaks else 0
 
 
 def run_publish(args: argparse.Namespace) -> int:

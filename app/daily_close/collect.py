@@ -8,10 +8,10 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.audit_log import ChainHead, chain_head
 from app.bundle.cases import BundleCase, Totals, _case, fund_lines, totals
 from app.printing.from_store import PRINT_ACTION
 from app.services.errors import ServiceError
+from db.audit_chain import ChainHead, chain_head
 from db.models import Admission, AuditEvent, Person, Settlement, Site
 
 _SEQUENCE = re.compile(r"^(?P<prefix>.+-\d{4}-)(?P<sequence>\d+)$")
@@ -140,7 +140,7 @@ def collect_daily_close(
         by_policy=tuple(by_policy),
         runs=_runs([case.slip_number for case in cases]),
         gaps=_gaps(session, site_code, start, after),
-        chain=chain_head(session),
+        chain=chain_head(session.connection()),
         made_at=now or datetime.now(),
     )
 

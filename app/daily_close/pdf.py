@@ -171,9 +171,7 @@ def _voids_and_reprints(pages: _Pages, close: DailyClose) -> None:
 def _chain_and_signatures(pages: _Pages, close: DailyClose) -> None:
     chain = close.chain
     pages.title("七、审计记录")
-    pages.row(
-        [(f"审计链最后一条：第 {chain.seq} 条，哈希 {chain.hash_prefix or '—'}…", LEFT, "left")]
-    )
+    pages.row([(f"审计链末端（核对用：audit verify --anchor）：{chain.text()}", LEFT, "left")])
     pages.need(4 * ROW)
     pages.y -= ROW * 1.5
     for text, x in (

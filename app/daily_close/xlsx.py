@@ -128,7 +128,7 @@ def daily_close_xlsx(close: DailyClose) -> bytes:
             ],
         )
     append_row(voids, [])
-    append_row(voids, ["审计链最后一条", close.chain.seq, close.chain.hash_prefix])
+    append_row(voids, ["审计链末端（audit verify --anchor）", close.chain.text()])
 
     book.properties.title = f"{TITLE} {close.day}"
     book.properties.creator = "一站式即时结算窗口"

@@ -80,6 +80,18 @@ class DeskAccounts:
         self.user = user
         self.clerk = user.name  # every service call names the signed-in user
 
+    def act_as(self, role: str, doing: str) -> None:
+        """Check, on the signed-in account (never a typed name), that its role allows
+        ``role``; ``AccessDenied`` if not. A store with no account yet has no one to sign in
+        and is not checked."""
+        from app.accounts.roles import require
+        from app.services.access import accounts_exist
+
+        with self.store.read() as session:
+            if not accounts_exist(session):
+                return
+        require(self.user, role, doing)
+
     def may(self, role: str) -> bool:
         """Whether the signed-in user's role allows ``role`` (to enable an action)."""
         from app.services.access import role_allows

@@ -34,9 +34,11 @@ class ClaimsDesk:
     ):
         """Write a claim period's bundle safely to ``target`` (sealed with the bureau's
         ``password`` if given) for ``site`` (default: the current site); from the window,
-        off the GUI thread."""
+        off the GUI thread. The signed-in account must be a clerk or above: the export marks
+        its settlements claimed."""
         from app.bundle.export import export_bundle
 
+        self.act_as("clerk", "导出申报包")
         return export_bundle(
             self.store,
             self.policies,

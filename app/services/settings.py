@@ -2,7 +2,7 @@
 
 Each ``Option`` is typed (bool, int, str, choice, path, secret), has a Chinese label, a default,
 the role that may change it, and is audited when it changes (a secret's value never is). Values
-live in the ``setting`` table; the four ``site.*`` options are the current site's row
+live in the ``setting`` table (the sync password in the OS's secret store instead); the four ``site.*`` options are the current site's row
 (``app.services.sites``). The window's settings pages, ``python -m app settings`` and the
 other services all go through ``get`` / ``values`` / ``save``.
 
@@ -29,6 +29,7 @@ from app.services.access import (
 )
 from app.services.errors import ServiceError
 from app.services.sites import check_site, current_site, put_site
+from app.services.sync_secret import kept_password, put_sync_password
 from app.vocabulary import FACILITY_NAMES
 from db import Store
 from db.models import Setting
@@ -123,7 +124,8 @@ OPTIONS: dict[str, Option] = {
             "sync.interval_minutes", "同步间隔", INT, SYNC_INTERVAL_DEFAULT, CLERK,
             row="sync.interval_minutes", low=1, high=24 * 60, unit="分钟",
         ),
-        Option("sync.password", "同步密码", SECRET, "", SUPERVISOR, row="sync_password",
+        # Kept in the OS's secret store, never in the setting table (app.services.sync_secret).
+        Option("sync.password", "同步密码", SECRET, "", SUPERVISOR, row="",
                check=_sync_password_problem),
         Option(
             "security.idle_lock_minutes", "闲置锁屏时间", INT, IDLE_LOCK_DEFAULT, SUPERVISOR,
@@ -209,7 +211,9 @@ def _stored(option: Option, text: str | None) -> object:
 def _read(session: Session, site_code: str | None = None) -> dict[str, object]:
     found = {key: o.default for key, o in OPTIONS.items()}
     for key, o in OPTIONS.items():
-        if o.row:
+        if o.kind == SECRET:
+            found[key] = kept_password(session) or ""
+        elif o.row:
             row = session.get(Setting, o.row)
             found[key] = _stored(o, row.value if row is not None else None)
     try:
@@ -294,15 +298,11 @@ def save(
 
 
 def _write(session: Session, o: Option, old: object, new: object, clerk: str, at) -> None:
-    row = session.get(Setting, o.row)
     text = "" if new is None else str(new).lower() if o.kind == BOOL else str(new)
-    if o.kind in (PATH, SECRET) and not text:
-        if row is not None:
-            session.delete(row)  # unset: readers see "not set", as before
-    elif row is None:
-        session.add(Setting(key=o.row, value=text))
+    if o.kind == SECRET:
+        _keep_secret(session, o, text)
     else:
-        row.value = text
+        _put_row(session, o, text)
     change = SECRET_CHANGED if o.kind == SECRET else [shown(o, old), shown(o, new)]
     audit.record(
         session,
@@ -313,6 +313,34 @@ def _write(session: Session, o: Option, old: object, new: object, clerk: str, at
         changes={o.key: change},
         at=at,
     )
+
+
+def _put_row(session: Session, o: Option, text: str) -> None:
+    row = session.get(Setting, o.row)
+    if o.kind == PATH and not text:
+        if row is not None:
+            session.delete(row)  # unset: readers see "not set", as before
+    elif row is None:
+        session.add(Setting(key=o.row, value=text))
+    else:
+        row.value = text
+
+
+def _keep_secret(session: Session, o: Option, text: str) -> None:
+    """The sync password into the OS's secret store; refused where this computer has none (the
+    command line's ``sync --password-file`` then gives it at each sync)."""
+    from app import secret_store
+
+    if text and not secret_store.available():
+        raise SettingError(
+            o,
+            "本机没有可用的系统密码库（如 Windows 凭据管理器），不能保存；"
+            "请在命令行同步时给出（sync --once --password-file 文件）",
+        )
+    try:
+        put_sync_password(session, text or None)
+    except secret_store.SecretStoreError as exc:
+        raise SettingError(o, str(exc)) from None
 
 
 def role_name(key: str) -> str:

@@ -6,7 +6,9 @@ is never taken in twice and a crash mid-way leaves it for the next run. A packag
 number does not follow the last one taken in waits, with the window's later ones, until the
 missing package arrives. A package the database refuses (or that cannot be read) is set aside
 with its reason: nothing of it is kept, its window's later packages wait behind it, the other
-windows go on, and the next run tries it again. Staging files (``.…partial-…``) are never read; those left longer
+windows go on, and the next run tries it again. Each package's audit chain head is kept
+(``audit_anchor``) and a window whose chain no longer extends its last anchor is named
+(``IngestReport.audit_breaks``). Staging files (``.…partial-…``) are never read; those left longer
 than ``stale_after`` by a killed writer are removed.
 """
 
@@ -35,6 +37,7 @@ from db.models import (
     Site,
 )
 from db.outbox import MODELS, RecordError, decode_row, paused
+from db.security_models import AuditAnchor
 from db.sync_models import IngestedPackage, OutboxEntry, OutboxState, WindowProgress
 
 STALE_PARTIAL = timedelta(hours=1)
@@ -47,7 +50,8 @@ class IngestError(Exception):
 @dataclass
 class IngestReport:
     """What one ingest run did; ``problems`` name the file (and line) and what to do;
-    ``set_aside`` lists the packages that could not go in (retried by the next run)."""
+    ``set_aside`` lists the packages that could not go in (retried by the next run);
+    ``audit_breaks`` names each window whose audit chain no longer extends its last anchor."""
 
     packages: list[str] = field(default_factory=list)
     changes: int = 0
@@ -55,6 +59,7 @@ class IngestReport:
     problems: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)
     cleaned: list[str] = field(default_factory=list)
+    audit_breaks: list[str] = field(default_factory=list)
 
 
 def ingest(
@@ -91,7 +96,7 @@ def ingest(
                 break
             try:
                 package = decode(open_sealed(path.read_bytes(), password, path.name), path.name)
-                taken = _take_in(store, package, path.name, now)
+                taken, broken = _take_in(store, package, path.name, now)
             except (OSError, PackageError, RecordError, ValueError) as exc:
                 reason = str(exc)
             except (IntegrityError, DataError) as exc:
@@ -107,6 +112,8 @@ def ingest(
                     f"下次导入时重试），该窗口的此包及其后 {waiting - 1} 个包暂不导入"
                 )
                 break
+            if broken:
+                report.audit_breaks.append(f"{path.parent.name}/{path.name}：{broken}")
             if taken:
                 report.packages.append(path.name)
                 report.changes += len(package.records)
@@ -161,15 +168,19 @@ def _scan(inbox: Path, report: IngestReport, stale_after: timedelta) -> dict:
     return found
 
 
-def _take_in(store: Store, package: Package, file_name: str, now: datetime) -> bool:
-    """Apply one package in one transaction; False if it was taken in meanwhile."""
+def _take_in(
+    store: Store, package: Package, file_name: str, now: datetime
+) -> tuple[bool, str | None]:
+    """Apply one package in one transaction, with its audit anchor; False if it was taken in
+    meanwhile. The second value says how the window's audit chain broke, if it did."""
     name = package.name
     try:
         with paused(), store.write() as session:
             progress = session.get(WindowProgress, name.window, with_for_update=True)
             done = progress.last_seq if progress else 0
             if done != name.first_seq - 1:
-                return False  # another ingest took it in since this one looked
+                return False, None  # another ingest took it in since this one looked
+            broken = _keep_anchor(session, package, now)
             _sites(session, package.header.get("sites") or [])
             _apply_all(session, package.records)
             session.add(
@@ -201,9 +212,52 @@ def _take_in(store: Store, package: Package, file_name: str, now: datetime) -> b
         # Two ingests took in a new window's first package at once: one of them wins.
         with store.read() as session:
             if session.get(IngestedPackage, name.package_id) is not None:
-                return False
+                return False, None
         raise
-    return True
+    return True, broken
+
+
+def _keep_anchor(session: Session, package: Package, now: datetime) -> str | None:
+    """Keep the window's audit head from ``package`` and compare the chain it reports with the
+    window's last anchor: the digest at that position must be the one anchored then. Returns
+    why not (Chinese), or None. The package's changes go in either way: they are what the
+    window holds; the break is for someone to look into."""
+    audit = package.header.get("audit_chain")
+    if not isinstance(audit, dict) or not isinstance(audit.get("head"), list):
+        return None  # a package from a version before anchors
+    name = package.name
+    head_seq, head_digest = audit["head"]
+    earlier = {int(seq): str(digest) for seq, digest in audit.get("earlier") or []}
+    last = session.scalars(
+        select(AuditAnchor)
+        .where(AuditAnchor.window_id == name.window)
+        .order_by(AuditAnchor.id.desc())
+        .limit(1)
+    ).first()
+    problem = None
+    if last is not None:
+        where = f"窗口 {name.window}（站点 {name.site}）的审计链"
+        since = f"上次锚点（链位置 {last.seq}，变更包 {last.package_id}）"
+        if head_seq < last.seq:
+            problem = f"{where}只到链位置 {head_seq}，短于{since}：链尾的记录被删除"
+        elif head_seq == last.seq and head_digest != last.digest:
+            problem = f"{where}在{since}处的哈希已变：审计记录被改动后重算了哈希链"
+        elif head_seq > last.seq and last.seq not in earlier:
+            problem = f"{where}没有给出{since}处的哈希，无法确认审计记录未被改写"
+        elif head_seq > last.seq and earlier[last.seq] != last.digest:
+            problem = f"{where}在{since}处的哈希已变：审计记录被改动后重算了哈希链"
+    session.add(
+        AuditAnchor(
+            window_id=name.window,
+            site_code=name.site,
+            package_id=name.package_id,
+            seq=int(head_seq),
+            digest=str(head_digest),
+            recorded_at=now,
+            problem=problem,
+        )
+    )
+    return problem
 
 
 def _apply_all(session: Session, records: list[dict]) -> None:

@@ -54,11 +54,11 @@ class YearToDateRow:
     layers: dict[str, Decimal]
 
 
-def pull(store: Store, central: Path) -> PullResult:
+def pull(store: Store, central: Path, password: str | None = None) -> PullResult:
     folder = central / "outbox"
     problems: list[str] = []
     with store.read() as session:
-        password = sync_password(session)
+        password = sync_password(session, password)
     rosters = _pull_rosters(store, folder / "rosters", problems, password)
     rows = _pull_year_to_date(store, folder / YEAR_TO_DATE_FILE, problems, password)
     return PullResult(tuple(rosters), rows, tuple(problems))

@@ -3,7 +3,8 @@
 Each step can be cut short by a crash and simply run again:
 
 1. In one transaction, take the oldest package made but not yet sent, or make one from the
-   oldest queued changes (at most ``MAX_CHANGES``), recording its id and range.
+   oldest queued changes (at most ``MAX_CHANGES``), recording its id and range. Its header
+   carries the audit chain's head (``audit_anchor``).
 2. Write its file under a staging name, fsync, read back, rename (``files.write_file``). A file
    already there under the final name is a complete earlier attempt and is kept.
 3. In one transaction, mark the package sent and remove its changes from the outbox.
@@ -25,6 +26,7 @@ from app.sync.package import PackageError, PackageName, change_line, decode, enc
 from app.sync.sealing import open_sealed, seal, sync_password
 from app.sync.state import unsent_packages, window_id
 from db import Store
+from db.audit_chain import chain_head, link_digests
 from db.models import Site
 from db.outbox import columns_of
 from db.sync_models import OutboxEntry, SyncPackage
@@ -47,14 +49,14 @@ def inbox_for(central: Path, site_code: str) -> Path:
     return central / "inbox" / site_code
 
 
-def push(store: Store, central: Path, now: datetime) -> PushResult:
+def push(store: Store, central: Path, now: datetime, password: str | None = None) -> PushResult:
     """Send every queued change; ``SyncError`` (queue kept) if the folder cannot take them,
     or if this is a demo store (its fictitious people must never reach the county)."""
     if is_demo_store(store):
         raise SyncError("这是演示数据库（虚构人员），不向中心发送任何数据；请用正式数据库同步")
     with store.read() as session:
         site = current_site(session).code
-        password = sync_password(session)
+        password = sync_password(session, password)
     window = window_id(store)
     if not central.is_dir():
         raise SyncError(f"无法访问中心文件夹 {central}（共享盘是否已连接？）")
@@ -66,13 +68,13 @@ def push(store: Store, central: Path, now: datetime) -> PushResult:
     # Staging files this window left when killed mid-write; only it writes these names.
     files.remove_partials(inbox, prefix=f"{site}-{window}-")
     # Never reuse a number that left: after a restored backup the database may not know them.
-    notes = sent_log.catch_up(store, window, site, inbox)
+    notes = sent_log.catch_up(store, window, site, inbox, password)
     sent: list[str] = []
     changes = 0
     while (package := claim_package(store, site, window, now)) is not None:
         name, data = package
         try:
-            publish_package(inbox, name, data, password)
+            data = publish_package(inbox, name, data, password)
         except (files.TargetError, OSError) as exc:
             raise SyncError(f"{exc}。变更仍在本机队列中，稍后自动重试") from exc
         mark_sent(store, name.package_id, now)
@@ -127,33 +129,50 @@ def claim_package(
         header = {
             "created_at": row.created_at.isoformat(),
             "sites": [columns_of(s) for s in session.scalars(select(Site).order_by(Site.code))],
+            "audit_chain": audit_anchor(session, sent_log.sent_anchors(store, window)),
         }
         data, digest = encode(name, header, [change_line(seq, body) for seq, body in entries])
         row.body_sha256 = digest
     return name, data
 
 
+def audit_anchor(session, earlier: list[tuple[int, str]]) -> dict:
+    """The audit chain's head, anchored outside the store in the package, and the chain's
+    digest now at each head earlier packages carried: the centre keeps every window's heads
+    and names a window whose chain no longer passes through its last one."""
+    connection = session.connection()
+    head = chain_head(connection)
+    now = link_digests(connection, [seq for seq, _ in earlier])
+    return {
+        "head": [head.seq, head.digest],
+        "earlier": [[seq, now[seq]] for seq, _ in earlier if seq in now],
+    }
+
+
 def publish_package(
     inbox: Path, name: PackageName, data: bytes, password: str | None = None
-) -> None:
+) -> bytes:
     """Put the package in the inbox (sealed when a password is set), unless a complete
     earlier attempt is already there; ``SyncError`` if a package of that name is there with
-    other changes (never reported as sent)."""
+    other changes (never reported as sent). Returns the unsealed bytes now in the inbox (the
+    earlier attempt's header, with its audit head, where one was there)."""
     final = inbox / name.file_name
     if final.is_file():
         try:
-            there = decode(open_sealed(final.read_bytes(), password, name.file_name), final.name)
+            plain = open_sealed(final.read_bytes(), password, name.file_name)
+            there = decode(plain, final.name)
         except (PackageError, OSError):
             there = None  # not readable as a package: write ours over it
         if there is not None:
             ours = decode(data, name.file_name)
             if there.header.get("body_sha256") == ours.header["body_sha256"]:
-                return
+                return plain
             raise SyncError(
                 f"中心文件夹中已有同名变更包 {final.name}，但内容与本机的不同"
                 "（序号已被使用过）；未发送，变更仍在本机队列中，请联系信息科核对"
             )
     files.write_file(inbox, name.file_name, seal(data, password))
+    return data
 
 
 def mark_sent(store: Store, package_id: str, now: datetime) -> None:

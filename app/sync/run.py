@@ -9,6 +9,7 @@ from app.services.errors import ServiceError
 from app.sync import state
 from app.sync.pull import pull
 from app.sync.push import SyncError, push
+from app.sync.sealing import PasswordNeeded
 from db import Store
 
 # The UI's timer and a "sync now" click must not run two pushes of one window at once.
@@ -43,9 +44,14 @@ class SyncReport:
 
 
 def run_once(
-    store: Store, central_dir: Path | str | None = None, *, now: datetime | None = None
+    store: Store,
+    central_dir: Path | str | None = None,
+    *,
+    now: datetime | None = None,
+    password: str | None = None,
 ) -> SyncReport:
     """Push and pull once against ``central_dir`` (default: the ``central_folder`` setting).
+    ``password``: the bureau's, for this run (else the one kept in the OS's secret store).
 
     Safe to call from a worker thread; never raises for an unreachable folder: the error is
     in the report and in ``status(store)``, with the next attempt time backed off.
@@ -58,9 +64,9 @@ def run_once(
         if central is None:
             return _failed(store, now, "尚未设置中心文件夹（设置→同步，或 --central）")
         try:
-            pushed = push(store, central, now)
-            pulled = pull(store, central)
-        except (SyncError, ServiceError) as exc:
+            pushed = push(store, central, now, password)
+            pulled = pull(store, central, password)
+        except (SyncError, ServiceError, PasswordNeeded) as exc:
             return _failed(store, now, str(exc))
         except OSError as exc:  # the share vanished between steps
             return _failed(store, now, f"中心文件夹 {central} 读写出错：{exc}")
@@ -80,12 +86,14 @@ def run_once(
         _RUNNING.release()
 
 
-def run_if_due(store: Store, *, now: datetime | None = None) -> SyncReport | None:
+def run_if_due(
+    store: Store, *, now: datetime | None = None, password: str | None = None
+) -> SyncReport | None:
     """For the UI's timer: run unless the back-off says wait; None if not due."""
     now = now or datetime.now()
     if not state.status(store).due(now):
         return None
-    return run_once(store, now=now)
+    return run_once(store, now=now, password=password)
 
 
 def _failed(store: Store, now: datetime, error: str) -> SyncReport:

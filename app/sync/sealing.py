@@ -1,4 +1,5 @@
-"""Sync files sealed with the bureau's password: change packages, rosters and year-to-date
+"""Sync files sealed with the bureau's password (kept in the OS's secret store, or given at each
+run: ``app.services.sync_secret``): change packages, rosters and year-to-date
 files on the shared drive are AES-256-GCM encrypted (``app.encryption``) when a password is
 set, so a copied share or a lost stick does not spill a roster.
 
@@ -6,14 +7,19 @@ A sealed file keeps its name; ``open_sealed`` recognises it by its header, so wi
 centre can switch to encryption without renaming anything, and a resend is still one package.
 """
 
-from sqlalchemy.orm import Session
-
 from app.encryption import EncryptionError, decrypt, encrypt, is_encrypted
+from app.services.sync_secret import PasswordNeeded, put_sync_password, sync_password
 from app.sync.package import PackageError
-from db.models import Setting
 from db.store import Store
 
-PASSWORD_SETTING = "sync_password"
+__all__ = [
+    "PasswordNeeded",
+    "open_sealed",
+    "password_needed",
+    "seal",
+    "set_sync_password",
+    "sync_password",
+]
 
 
 def seal(data: bytes, password: str | None) -> bytes:
@@ -32,21 +38,19 @@ def open_sealed(data: bytes, password: str | None, file_name: str) -> bytes:
         raise PackageError(f"{file_name}：{exc}") from None
 
 
-def sync_password(session: Session) -> str | None:
-    row = session.get(Setting, PASSWORD_SETTING)
-    return row.value if row and row.value else None
-
-
-def set_sync_password(store: Store, password: str | None) -> None:
-    """Keep (or with None forget) the password this window seals its sync files with."""
+def set_sync_password(store: Store, password: str | None) -> bool:
+    """Seal this window's sync files with ``password`` (None: stop sealing). The password goes
+    to the OS's secret store, never the database; returns whether it was kept there (False:
+    this computer has none, so it is asked at each sync)."""
     if password is not None:
         encrypt(b"", password)  # refuses a password that is too short, with its reason
     with store.write() as session:
-        row = session.get(Setting, PASSWORD_SETTING)
-        if password is None:
-            if row is not None:
-                session.delete(row)
-        elif row is None:
-            session.add(Setting(key=PASSWORD_SETTING, value=password))
-        else:
-            row.value = password
+        return put_sync_password(session, password)
+
+
+def password_needed(store: Store) -> bool:
+    """Whether a sync run must be given the password: files are sealed and none is kept."""
+    from app.services.sync_secret import is_sealed, kept_password
+
+    with store.read() as session:
+        return is_sealed(session) and kept_password(session) is None

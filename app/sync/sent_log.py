@@ -1,8 +1,8 @@
 """What has left this window, kept outside the database so a restored backup cannot forget it.
 
 ``sync-sent.json`` in the data folder (beside the SQLite file, untouched by ``restore``) holds,
-per window id, the highest outbox sequence number sent and, per site and year, the highest slip
-number sent. Push updates it after each package is in the central folder. ``catch_up`` compares
+per window id, the highest outbox sequence number sent, per site and year the highest slip
+number sent, and the last audit chain heads sent (anchors ``audit verify`` checks). Push updates it after each package is in the central folder. ``catch_up`` compares
 it, and this window's packages in the central inbox (which cover a crash between the two), with
 the database: when the database is behind (a backup was restored), the outbox and slip counters
 continue after the numbers sent, queued changes the centre already has are dropped, and new
@@ -19,13 +19,15 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.services.sync_secret import kept_password
 from app.sync.package import PackageError, PackageName, decode, parse_name
-from app.sync.sealing import open_sealed, sync_password
+from app.sync.sealing import open_sealed
 from db import Store
 from db.models import Site, SlipCounter
 from db.sync_models import OutboxEntry, OutboxState, SyncPackage
 
 FILE_NAME = "sync-sent.json"
+KEPT_ANCHORS = 10  # the last audit heads sent, per window
 _SLIP = re.compile(r"^([A-Z][A-Z0-9]{1,9})-(\d{4})-(\d+)$")
 
 
@@ -78,7 +80,9 @@ def record_sent(store: Store, name: PackageName, data: bytes) -> None:
     windows = log.setdefault("windows", {})
     sent = read_sent(store, name.window)
     sent.add(name, decode(data, name.file_name).records)
-    windows[name.window] = {"site": name.site, "last_seq": sent.last_seq, "slips": sent.slips}
+    entry = {"site": name.site, "last_seq": sent.last_seq, "slips": sent.slips}
+    entry["audit_anchors"] = _anchors_after(windows.get(name.window) or {}, data, name)
+    windows[name.window] = entry
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.with_name(f".{path.name}.partial")
     with open(staging, "w", encoding="utf-8") as handle:
@@ -86,6 +90,26 @@ def record_sent(store: Store, name: PackageName, data: bytes) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(staging, path)
+
+
+def _anchors_after(entry: dict, data: bytes, name: PackageName) -> list[list]:
+    """The window's last audit heads sent (position, digest), this package's added."""
+    anchors = [list(a) for a in entry.get("audit_anchors") or []]
+    head = (decode(data, name.file_name).header.get("audit_chain") or {}).get("head")
+    if head and (not anchors or anchors[-1] != list(head)):
+        anchors.append(list(head))
+    return anchors[-KEPT_ANCHORS:]
+
+
+def sent_anchors(store: Store, window: str | None = None) -> list[tuple[int, str]]:
+    """The audit heads this data folder's window(s) sent in sync packages, oldest first: kept
+    outside the database, for the next package and for ``audit verify``."""
+    windows = _read(log_path(store)).get("windows") or {}
+    found = []
+    for name, entry in windows.items():
+        if window is None or name == window:
+            found += [(int(seq), str(digest)) for seq, digest in entry.get("audit_anchors") or []]
+    return sorted(set(found))
 
 
 def _from_inbox(
@@ -110,12 +134,14 @@ def _from_inbox(
                 sent.records[record["seq"]] = {k: v for k, v in record.items() if k != "seq"}
 
 
-def catch_up(store: Store, window: str, site: str, inbox: Path | None) -> list[str]:
+def catch_up(
+    store: Store, window: str, site: str, inbox: Path | None, password: str | None = None
+) -> list[str]:
     """Continue after every number that left this window; returns what was done (Chinese),
     empty when the database already knew them all."""
     sent = read_sent(store, window)
     with store.read() as session:
-        password = sync_password(session)
+        password = password or kept_password(session)
         lowest = session.scalar(select(func.min(OutboxEntry.seq)))
     if inbox is not None:
         _from_inbox(inbox, site, window, sent, lowest, password)

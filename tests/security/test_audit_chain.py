@@ -24,7 +24,7 @@ def _day(store, make_site):
 
 def _verify(store):
     with store.engine.connect() as connection:
-        return walk_chain(connection)
+        return walk_chain(connection, store.audit_key)
 
 
 def _event_ids(store) -> list[int]:

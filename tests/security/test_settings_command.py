@@ -76,7 +76,7 @@ def test_set_needs_a_user_whose_role_allows_it(db, monkeypatch, capsys):
     assert code == 0 and out.strip() == "已修改同步间隔：10 → 20"
 
 
-def test_a_secret_is_asked_not_given_on_the_command_line(db, monkeypatch, capsys):
+def test_a_secret_is_asked_not_given_on_the_command_line(db, monkeypatch, capsys, os_keyring):
     call = lambda *a, stdin="": run(monkeypatch, capsys, "settings", "set", *a, "--db", db,  # noqa: E731
                                     stdin=stdin)  # fmt: skip
     code, _, err = call("sync.password", "Bureau#2026secret")

@@ -89,7 +89,8 @@ def test_the_whole_window_close_adds_up_to_the_days_settlements(store, day_of_wo
         ("LX01-2026-000006", "LX01-2026-000006", 1),
     )
     assert close.gaps == ("LX01-2026-000005",)
-    assert close.chain.seq > 0 and len(close.chain.hash_prefix) == 16
+    assert close.chain.seq > 0 and len(close.chain.digest) == 64
+    assert close.chain.text() == f"{close.chain.seq}:{close.chain.digest}"
 
 
 def test_a_clerks_close_has_only_their_work(store, day_of_work):
@@ -121,7 +122,7 @@ def test_the_close_on_paper_and_in_a_workbook(store, day_of_work, tmp_path):
         assert "日结单" in text and "2026-05-02" in text
         assert "1,700.00" in text or "1700.00" in text
         assert "LX01-2026-000005" in text  # the gap is named
-        assert "审计链最后一条" in text
+        assert f"审计链末端（核对用：audit verify --anchor）：{close.chain.text()}" in text
     book = load_workbook(io.BytesIO(daily_close_xlsx(close)))
     detail = book["结算明细"]
     rows = list(detail.iter_rows(values_only=True))

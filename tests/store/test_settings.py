@@ -114,12 +114,15 @@ def test_sync_reads_what_the_service_stored(store):
     assert sync_status(store).central_folder is None
 
 
-def test_a_secret_is_audited_without_its_value(store):
+def test_a_secret_is_audited_without_its_value(store, os_keyring):
     with pytest.raises(SettingError, match=r"^同步密码："):
         site_settings.save(store, "s", {"sync.password": "short"})
     site_settings.save(store, "s", {"sync.password": "Bureau#2026secret"})
     with store.read() as session:
-        assert session.get(Setting, "sync_password").value == "Bureau#2026secret"
+        assert session.get(Setting, "sync_password") is None  # in the OS's secret store
+        values = [row.value for row in session.scalars(select(Setting))]
+    assert "Bureau#2026secret" not in values
+    assert site_settings.get(store, "sync.password") == "Bureau#2026secret"
     assert site_settings.shown(site_settings.option("sync.password"), "x") == "已设置"
     events = _audit(store, "sync.password")
     assert events == [("s", {"sync.password": site_settings.SECRET_CHANGED})]

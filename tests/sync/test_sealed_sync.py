@@ -15,7 +15,7 @@ PASSWORD = "医保局-同步-2026"
 
 
 def test_sealed_packages_need_the_password_and_still_carry_the_cap(
-    one_central_store, central_folder, make_window
+    one_central_store, central_folder, make_window, os_keyring
 ):
     first, second = make_window("LX01"), make_window("LX02")
     for window in (first, second):
@@ -59,7 +59,7 @@ def test_a_window_without_the_password_reports_the_sealed_files(
     assert any("已加密" in problem for problem in report.problems)
 
 
-def test_command_line_remembers_and_checks_the_password(make_window, tmp_path):
+def test_command_line_remembers_and_checks_the_password(make_window, tmp_path, os_keyring):
     import subprocess
     import sys
 
@@ -79,7 +79,8 @@ def test_command_line_remembers_and_checks_the_password(make_window, tmp_path):
         )
 
     done = sync("--password-file", str(good))
-    assert done.returncode == 0 and "同步文件将加密" in done.stdout
+    assert done.returncode == 0 and "同步文件将加密" in done.stdout and "系统密码库" in done.stdout
+    assert PASSWORD in os_keyring._entries().values()
     refused = sync("--password-file", str(short))
     assert refused.returncode == 2 and "至少 8 个字符" in refused.stderr
     assert "同步文件不再加密" in sync("--forget-password").stdout
