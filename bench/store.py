@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from stdnum.cn import ric
 
 from app.services import find_admission, find_person, search_people, year_to_date
+from app.text import name_spellings
 from db import open_store
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
@@ -57,10 +58,12 @@ def fill(path: Path, people: int) -> None:
         if number in seen:
             continue
         seen.add(number)
+        spelled = name_spellings(name(index))
         rows.append(
             (
                 number,
                 name(index),
+                *spelled,
                 "M" if int(number[16]) % 2 else "F",
                 f"{number[6:10]}-{number[10:12]}-{number[12:14]}",
                 NOW,
@@ -68,8 +71,8 @@ def fill(path: Path, people: int) -> None:
             )
         )
     raw.executemany(
-        "INSERT INTO person(id_number, name, sex, birth_date, created_at, created_by) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO person(id_number, name, name_pinyin, name_initials, sex, birth_date,"
+        " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     person_ids = [row[0] for row in raw.execute("SELECT id FROM person ORDER BY id")]
