@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "backup",
     "sync",
     "settings",
+    "import_insurance",
 )
 
 

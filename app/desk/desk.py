@@ -16,6 +16,7 @@ from app.desk.accounts import DeskAccounts
 from app.desk.cases import CasesDesk
 from app.desk.claims import ClaimsDesk
 from app.desk.discharge import DischargeDesk
+from app.desk.insurance import InsuranceDesk
 from app.desk.paper import PaperDesk
 from app.desk.settings import SettingsDesk
 from app.desk.sync import SyncDesk
@@ -24,7 +25,16 @@ if TYPE_CHECKING:
     from db import Store
 
 
-class Desk(CasesDesk, DischargeDesk, ClaimsDesk, PaperDesk, SyncDesk, SettingsDesk, DeskAccounts):
+class Desk(
+    CasesDesk,
+    DischargeDesk,
+    ClaimsDesk,
+    PaperDesk,
+    SyncDesk,
+    SettingsDesk,
+    DeskAccounts,
+    InsuranceDesk,
+):
     """The open store as the window and the CLI use it. Every write names ``clerk``: the
     signed-in user once someone has signed in (``DeskAccounts``)."""
 
