@@ -119,6 +119,7 @@ class DischargeDesk:
                 amounts,
                 claim.get("cause"),
                 disabling=bool(claim.get("disabling")),
+                imported=claim.get("imported") or None,
             ),
             clerk=self.clerk,
             override=approved,

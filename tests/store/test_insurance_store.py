@@ -117,3 +117,28 @@ def test_the_days_differences_flag_a_fen_with_its_layer(
     assert "医保平台已付医疗救助资金 2799.99 元" in flagged
     assert "本院计算（医疗救助）2800.00 元" in flagged
     assert "有差异 1 笔" in out
+
+
+def test_the_settlements_audit_names_imported_figures_and_the_clerks_changes(store, make_site):
+    import json
+
+    make_site()
+    registered = register_admission(store, admission(person(1)), clerk="王", now=NOW)
+    tick_all(store, registered.admission_id)
+    imported = {"total": "9000.00", "basic_insurance": "5000.00", "out_of_catalog": "0.00"}
+    row = settle_discharge(
+        store,
+        DischargeInput(
+            registered.admission_id,
+            datetime(2026, 3, 6, 10),
+            Amounts(total="9000.00", basic_insurance="4999.00"),
+            imported=imported,
+        ),
+        clerk="王",
+        now=datetime(2026, 3, 6, 11),
+    )
+    with store.read() as session:
+        (event,) = history(session, "settlement", row.slip_number)
+        changes = json.loads(event.changes_json)
+    assert changes["imported_figures"] == imported
+    assert changes["changed_from_import"] == {"basic_insurance": ["5000.00", "4999.00"]}
