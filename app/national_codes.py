@@ -46,11 +46,12 @@ def national_codes(
     insurance: str,
     visit: str,
     region_code: str | None = None,
+    category: str | None = None,
     own: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, str]:
-    """The national codes of one claim: ``insutype``, ``med_type`` and ``admdvs`` (the region),
-    each only where there is one. ``own`` is a policy's ``[national_codes]`` table (a county's
-    codes for its categories and the rest), which wins over the national defaults."""
+    """The national codes of one claim: ``insutype``, ``med_type``, ``admdvs`` (the region)
+    and ``category`` (the county's own code for it), each only where there is one. ``own`` is
+    a policy's ``[national_codes]`` table, which wins over the national defaults."""
     own = own or {}
     codes = {}
     insutype = own.get("insutype", {}).get(insurance) or INSUTYPE.get(insurance)
@@ -61,9 +62,31 @@ def national_codes(
         codes["med_type"] = med_type
     if region_code:
         codes["admdvs"] = region_code
+    if category and own.get("category", {}).get(category):
+        codes["category"] = own["category"][category]
     return codes
 
 
 def fund_pay_type(fund: str, own: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """The fund's 基金支付类型, or "" when it has none."""
     return (own or {}).get("fund_pay_type", {}).get(fund) or FUND_PAY_TYPE.get(fund, "")
+
+
+def contract_codes(policy, claim: Mapping[str, object], layers: list[Mapping]) -> dict:
+    """The ``national_codes`` object of the ``settle`` result: the claim's codes, and the
+    ``fund_pay_type`` of each layer (by the layer's code) whose fund has one. ``policy`` is the
+    policy definition (``region_code``, ``national_codes``)."""
+    own = policy.national_codes.model_dump()
+    codes: dict[str, object] = national_codes(
+        insurance=str(claim.get("insurance", "")),
+        visit=str(claim.get("visit", "")),
+        region_code=policy.region_code,
+        category=str(claim.get("category", "")),
+        own=own,
+    )
+    codes["fund_pay_type"] = {
+        layer["code"]: code
+        for layer in layers
+        if (code := fund_pay_type(str(layer.get("fund", "")), own))
+    }
+    return codes
