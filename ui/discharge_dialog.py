@@ -66,7 +66,7 @@ Confirm = Callable[[dict, dict | None, datetime], str]
 StoredFigures = Callable[[], object | None]
 FileFigures = Callable[[str], object]
 INSURANCE_FILTER = "医保结算文件 (*.json *.csv);;所有文件 (*)"
-IMPORTED_MARK = "<span style='color:#26a269'>【已导入】</span>"
+IMPORTED_MARK = "<span style='color:#26a269'>已导入</span>"
 
 
 class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
@@ -435,15 +435,16 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self._changed()
 
     def _mark_imported(self) -> None:
+        # The mark goes on a second line of the label so the label column keeps its width.
         for key, row_label in self._row_labels.items():
             text = f"{FIELD_NAMES[key]}（元）："
             if key in self.imported:
                 if self.fields[key].text().strip() == self.imported[key]:
-                    text = f"{FIELD_NAMES[key]}（元）{IMPORTED_MARK}："
+                    text += f"<br>{IMPORTED_MARK}"
                 else:
-                    text = (
-                        f"{FIELD_NAMES[key]}（元）<span style='color:#c64600'>"
-                        f"【已改，导入值 {self.imported[key]}】</span>："
+                    text += (
+                        "<br><span style='color:#c64600'>"
+                        f"已改（导入值 {self.imported[key]}）</span>"
                     )
             row_label.setText(text)
 
