@@ -26,6 +26,7 @@ ENTITY_NAMES = {
     "checklist_item": "材料清单",
     "clerk_account": "账户",
     "roster_import": "名册导入",
+    "insurance_import": "医保结算导入",
     "setting": "设置",
     "site": "站点",
     "policy_hashes": "政策文件核准",
@@ -64,6 +65,8 @@ _CHANGE_NAMES = {
     "paper": "单据",
     "scan_sha256": "扫描件",
     "sha256": "文件摘要",
+    "imported_figures": "导入的医保结算金额",
+    "changed_from_import": "改动的导入金额（导入值→结算值）",
 }
 
 _VALUE_NAMES = {

@@ -376,3 +376,23 @@ class PaymentLine(Base):
     marked_by: Mapped[str | None] = mapped_column(String(64))
 
     claim: Mapped[PaidLaterClaim] = relationship()
+
+
+class InsuranceImport(Base):
+    """The insurance platform's figures for an admission, imported from its settlement file
+    (``python -m app import-insurance``); the latest one is what the discharge form offers."""
+
+    __tablename__ = "insurance_import"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    admission_id: Mapped[int] = mapped_column(ForeignKey("admission.id"), index=True)
+    import_date: Mapped[date] = mapped_column(Date, index=True)  # the day it belongs to
+    settlement_id: Mapped[str] = mapped_column(String(64))  # the platform's setl_id, or ""
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    line: Mapped[int] = mapped_column(Integer)
+    amounts_json: Mapped[str] = mapped_column(Text)  # our amounts (strings, yuan)
+    funds_json: Mapped[str] = mapped_column(Text)  # what the platform paid per fund of ours
+    figures_json: Mapped[str] = mapped_column(Text)  # every platform figure read
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_by: Mapped[str] = mapped_column(String(64))

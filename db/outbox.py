@@ -26,6 +26,7 @@ from sqlalchemy import Date, DateTime, event, insert, inspect, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.money import D
+from app.national_codes import fund_pay_type, national_codes
 from db.models import (
     Admission,
     AuditEvent,
@@ -175,7 +176,24 @@ def record(session: Session, kind: str, op: str, row) -> dict:
         }
     if kind == "checklist_item" and row.scan_sha256:
         refs["scan"] = columns_of(session.get(Scan, row.scan_sha256))
-    return {"entity": kind, "op": op, "row": columns_of(row), "refs": refs}
+    found = {"entity": kind, "op": op, "row": columns_of(row), "refs": refs}
+    if kind in ("admission", "settlement"):
+        found["national_codes"] = _national_codes(kind, row)
+    return found
+
+
+def _national_codes(kind: str, row) -> dict:
+    """The national codes beside the row's own (app.national_codes): 险种 and 医疗类别, and for
+    a settlement the 基金支付类型 of each layer. The region travels in the package header."""
+    if kind == "admission":
+        return national_codes(insurance=row.insurance, visit=row.visit)
+    claim = json.loads(row.claim_json)
+    codes: dict = national_codes(insurance=str(claim.get("insurance", "")), visit=row.visit)
+    layers = json.loads(row.result_json).get("layers", [])
+    codes["fund_pay_type"] = {
+        layer["code"]: code for layer in layers if (code := fund_pay_type(layer.get("fund", "")))
+    }
+    return codes
 
 
 class RecordError(ValueError):

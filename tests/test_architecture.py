@@ -34,6 +34,7 @@ FLOORS = {
     "app.audit_words": 0,
     "app.workdays": 0,
     "app.secret_store": 0,
+    "app.national_codes": 0,
     # models, engine, sessions, migrations: no rules
     "db": 1,
     # policies/*.toml loaded and checked into immutable rule objects
@@ -41,6 +42,7 @@ FLOORS = {
     # the pure calculator over a policy; what the forms send and the checks needing no store
     "app.settlement": 3,
     "app.forms": 3,
+    "app.insurance_import": 3,
     # one transaction each; files out to USB sticks and shares; paper
     "app.services": 4,
     "app.accounts": 4,

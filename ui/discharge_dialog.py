@@ -11,6 +11,7 @@ from datetime import datetime
 from app.desk.records import DischargeCase
 from app.errors import FIELD_NAMES
 from app.forms import AMOUNT_FIELDS, Amounts, amount_errors, parse_amounts
+from app.insurance_import import compare
 from app.vocabulary import (
     CATEGORY_NAMES,
     CAUSE_NAMES,
@@ -18,6 +19,7 @@ from app.vocabulary import (
     INSURANCE_NAMES,
     VISIT_NAMES,
 )
+from ui import folders
 from ui.breakdown import Breakdown
 from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
@@ -30,6 +32,7 @@ from ui.qt import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -38,6 +41,7 @@ from ui.qt import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QShortcut,
     Qt,
@@ -59,6 +63,12 @@ _HINTS = {
 
 Preview = Callable[[dict], dict]
 Confirm = Callable[[dict, dict | None, datetime], str]
+# The insurance platform's figures (app.services.insurance_import.ImportedFigures): those kept
+# in the store for the case, or None; and those of a file the clerk picks.
+StoredFigures = Callable[[], object | None]
+FileFigures = Callable[[str], object]
+INSURANCE_FILTER = "医保结算文件 (*.json *.csv);;所有文件 (*)"
+IMPORTED_MARK = "<span style='color:#26a269'>已导入</span>"
 
 
 class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
@@ -73,9 +83,17 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         confirm: Confirm,
         drafts: DraftBox | None = None,
         parent: QWidget | None = None,
+        stored_figures: StoredFigures | None = None,
+        file_figures: FileFigures | None = None,
     ):
         super().__init__(parent)
         self.case = case
+        self._stored_figures = stored_figures
+        self._file_figures = file_figures
+        # What the platform's import filled in (field -> text) and paid per fund of ours.
+        self.imported: dict[str, str] = {}
+        self.platform_funds: dict[str, str] = {}
+        self._row_labels: dict[str, QLabel] = {}
         self._preview = preview
         self._confirm = confirm
         self._drafts = drafts
@@ -94,7 +112,9 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             field = CheckedLineEdit(label, _HINTS.get(key, "没有可不填（按 0 计）"), self)
             field.setObjectName(f"field_{key}")
             self.fields[key] = field
-            form.addRow(f"{label}（元）：", field)
+            row_label = QLabel(f"{label}（元）：", self)
+            self._row_labels[key] = row_label
+            form.addRow(row_label, field)
         self.cause = QComboBox(self)
         self.cause.addItem("无（普通疾病）", None)
         for code, name in CAUSE_NAMES.items():
@@ -111,6 +131,12 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         bill = QGroupBox("医院费用与医保结算（按结算单录入）", self)
         bill_layout = QVBoxLayout(bill)
         bill_layout.addWidget(self._header())
+        self.import_button = QPushButton("导入医保结算 (Ctrl+I)", self)
+        self.import_button.setToolTip("从医保平台的结算结果（JSON/CSV）填入金额，核对后再确认结算")
+        self.import_button.clicked.connect(self.import_insurance)
+        self.import_button.setVisible(stored_figures is not None or file_figures is not None)
+        QShortcut(QKeySequence("Ctrl+I"), self, activated=self.import_insurance)
+        bill_layout.addWidget(self.import_button)
         bill_layout.addWidget(self.notice)
         bill_layout.addLayout(form)
         bill_layout.addWidget(self.form_error)
@@ -119,7 +145,13 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
 
         result = QGroupBox("医疗救助计算（随输入即时计算）", self)
         self.breakdown = Breakdown(result)
-        QVBoxLayout(result).addWidget(self.breakdown)
+        # What the insurance platform already paid from our funds, beside our calculation.
+        self.platform_label = QLabel(result)
+        self.platform_label.setWordWrap(True)
+        self.platform_label.hide()
+        result_layout = QVBoxLayout(result)
+        result_layout.addWidget(self.breakdown)
+        result_layout.addWidget(self.platform_label)
 
         self.buttons = QDialogButtonBox(self)
         self.confirm_button = self.buttons.addButton(
@@ -243,6 +275,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         return claim
 
     def _changed(self, *_args) -> None:
+        self._mark_imported()
         self._save_draft()
         self.recalculate()
 
@@ -275,6 +308,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             self.breakdown.clear("输入有误，无法计算。")
             return
         self.breakdown.show_result(result)
+        self._show_platform(result)
 
     def _show_claim_error(self, exc: ValueError) -> None:
         key = getattr(exc, "field", "")
@@ -310,6 +344,9 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.override_error.show_error(None)
         moment = self.discharged_at.dateTime().toPython().replace(second=0, microsecond=0)
         claim = self.claim()
+        if self.imported:
+            # The settlement's audit entry names the imported figures and each one changed.
+            claim["imported"] = dict(self.imported)
         # The supervisor's password hash and the settling transaction run off the GUI thread.
         self.confirm_button.setEnabled(False)
         run_in_background(
@@ -368,3 +405,84 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.disabling.setChecked(draft.get("disabling") is True)
         self.supervisor.setText(str(draft.get("supervisor") or ""))
         self.override_reason.setText(str(draft.get("override_reason") or ""))
+
+    # --- the insurance platform's figures ------------------------------------------------
+    def import_insurance(self) -> None:
+        """Fill the bill from the figures imported for this admission, else from a file."""
+        if not self.import_button.isVisible() or not self.import_button.isEnabled():
+            return
+        self.import_button.setEnabled(False)
+        if self._stored_figures is None:
+            self._figures_found(None)
+            return
+        run_in_background(self._stored_figures, self._figures_found, self._import_refused)
+
+    def _figures_found(self, figures) -> None:
+        if figures is not None:
+            self.fill_imported(figures)
+            return
+        if self._file_figures is None:
+            self.import_button.setEnabled(True)
+            QMessageBox.information(self, "导入医保结算", "本住院尚无导入的医保结算结果。")
+            return
+        start = folders.start_in(self, "insurance")
+        path, _ = QFileDialog.getOpenFileName(self, "选择医保结算文件", start, INSURANCE_FILTER)
+        if not path:
+            self.import_button.setEnabled(True)
+            return
+        folders.remember(self, "insurance", path)
+        read = self._file_figures
+        run_in_background(lambda: read(path), self.fill_imported, self._import_refused)
+
+    def _import_refused(self, exc: Exception) -> None:
+        self.import_button.setEnabled(True)
+        QMessageBox.warning(self, "未能导入医保结算", str(exc))
+
+    def fill_imported(self, figures) -> None:
+        """Put the platform's amounts in the fields, each marked 已导入; nothing is settled."""
+        self.import_button.setEnabled(True)
+        self.imported = {k: v for k, v in figures.amounts.items() if k in self.fields}
+        self.platform_funds = dict(figures.funds)
+        for key, value in self.imported.items():
+            self.fields[key].setText(value)
+        self.notice.setText(
+            f"已从医保结算（{figures.file_name}，{figures.import_date}）填入标有“已导入”的金额，"
+            "请核对后按“确认结算”"
+        )
+        self.notice.show()
+        self._changed()
+
+    def _mark_imported(self) -> None:
+        # The mark goes on a second line of the label so the label column keeps its width.
+        for key, row_label in self._row_labels.items():
+            text = f"{FIELD_NAMES[key]}（元）："
+            if key in self.imported:
+                if self.fields[key].text().strip() == self.imported[key]:
+                    text += f"<br>{IMPORTED_MARK}"
+                else:
+                    text += (
+                        "<br><span style='color:#c64600'>"
+                        f"已改（导入值 {self.imported[key]}）</span>"
+                    )
+            row_label.setText(text)
+
+    def imported_mark(self, key: str) -> str:
+        """The mark beside a field as the clerk reads it ("已导入", "已改…" or "")."""
+        text = self._row_labels[key].text()
+        for mark in ("已导入", "已改"):
+            if mark in text:
+                return mark
+        return ""
+
+    def _show_platform(self, result: dict) -> None:
+        if not self.platform_funds:
+            self.platform_label.hide()
+            return
+        lines = []
+        for fund in compare(self.platform_funds, result):
+            sentence = fund.sentence()
+            if fund.differs:
+                sentence = f"<span style='color:#b00020'>⚠ {sentence}（{fund.layers}）</span>"
+            lines.append(sentence)
+        self.platform_label.setText("医保平台结算对照：<br>" + "<br>".join(lines))
+        self.platform_label.show()

@@ -572,6 +572,8 @@ class MainWindow(WindowAccounts, QMainWindow):
             confirm=lambda claim, override, moment: desk.settle(case, claim, override, moment),
             drafts=self.drafts,
             parent=self,
+            stored_figures=lambda: desk.insurance_figures(case.admission_id),
+            file_figures=lambda path: desk.insurance_figures_from_file(path, case),
         )
         self.discharge.settled.connect(lambda slip: self._settled(case.admission_id, slip))
         self.discharge.open()

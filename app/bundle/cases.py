@@ -87,6 +87,7 @@ class BundleCase:
     # it), and neither scanned nor kept (the export warns).
     paper_copies: tuple[str, ...] = ()
     copies_missing: tuple[str, ...] = ()
+    insurance: str = ""  # the contract's insurance code, for the national 险种 code
 
     @property
     def month(self) -> str:
@@ -225,6 +226,7 @@ def _case(
         layers=tuple((layer["name"], D(layer["amount"])) for layer in result.get("layers", [])),
         scans=scans,
         funds=_advanced_by_fund(result),
+        insurance=str(claim.get("insurance") or ""),
     )
 
 

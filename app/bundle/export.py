@@ -166,7 +166,9 @@ def export_bundle(
     stamp = _data_stamp(cases, period)
     with store_pages(store):
         files["report.pdf"] = report_pdf(cases, heading)
-    files[REPORT_XLSX] = report_xlsx(cases, f"医疗救助资金结算报表 {period.label}", stamp)
+    files[REPORT_XLSX] = report_xlsx(
+        cases, f"医疗救助资金结算报表 {period.label}", stamp, policy=loaded.definition
+    )
     grand = totals(cases)
     header = {
         "bundle_id": bundle_id,

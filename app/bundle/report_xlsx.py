@@ -22,6 +22,7 @@ from app.bundle.cases import (
 from app.bundle.indicators import monthly_indicators
 from app.bundle.zipfiles import normalise_office_file
 from app.money import ZERO
+from app.national_codes import fund_pay_type, national_codes
 from app.sheet_cells import append_row, print_setup
 from app.vocabulary import FUND_NAMES
 
@@ -57,6 +58,16 @@ DETAIL_MONEY = MONEY_FIELDS
 TOTALS_LABEL = "合计（不含作废）"
 SUMMARY_COLUMNS = ("笔数", "医疗总费用", "救助基数", "救助金额", "医院垫付（申报）")
 FUND_COLUMN = "申报：{}"
+# The national codes beside ours (app.national_codes), after the fund columns so the columns
+# above keep their places: 险种, 医疗类别, the site's region, the policy's code for the category,
+# and the 基金支付类型 of each fund the case advanced from.
+NATIONAL_COLUMNS = (
+    ("险种代码 insutype", "insutype"),
+    ("医疗类别代码 med_type", "med_type"),
+    ("行政区划 admdvs", "admdvs"),
+    ("人员类别代码（本县）", "category"),
+    ("基金支付类型 fund_pay_type", "fund_pay_type"),
+)
 
 
 def _day(moment: datetime | None) -> str:
@@ -75,14 +86,32 @@ def _money(sheet, row: int, first_column: int, count: int) -> None:
         sheet.cell(row=row, column=column).number_format = MONEY_FORMAT
 
 
-def _detail(sheet, cases: list[BundleCase], grand: Totals) -> None:
+def _national(case: BundleCase, policy) -> list[str]:
+    if policy is None:
+        return [""] * len(NATIONAL_COLUMNS)
+    own = policy.national_codes.model_dump()
+    codes = national_codes(
+        insurance=case.insurance,
+        visit=case.visit,
+        region_code=policy.region_code,
+        category=case.category,
+        own=own,
+    )
+    codes["fund_pay_type"] = "；".join(
+        code for fund, _amount in case.funds if (code := fund_pay_type(fund, own))
+    )
+    return [codes.get(key, "") for _title, key in NATIONAL_COLUMNS]
+
+
+def _detail(sheet, cases: list[BundleCase], grand: Totals, policy=None) -> None:
     funds = list(grand.by_fund)
     fund_titles = [FUND_COLUMN.format(FUND_NAMES[fund]) for fund in funds]
-    _header(sheet, [*(title for title, _ in DETAIL_COLUMNS), *fund_titles])
+    national_titles = [title for title, _key in NATIONAL_COLUMNS] if policy is not None else []
+    _header(sheet, [*(title for title, _ in DETAIL_COLUMNS), *fund_titles, *national_titles])
     for index, (_, width) in enumerate(DETAIL_COLUMNS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     fund_column = len(DETAIL_COLUMNS) + 1
-    for index in range(fund_column, fund_column + len(funds)):
+    for index in range(fund_column, fund_column + len(funds) + len(national_titles)):
         sheet.column_dimensions[get_column_letter(index)].width = 16
     for number, case in enumerate(cases, 1):
         status = f"作废：{case.void_reason or ''}" if case.voided else "正常"
@@ -103,6 +132,7 @@ def _detail(sheet, cases: list[BundleCase], grand: Totals) -> None:
                 case.settle_mode_name,
                 status,
                 *(dict(case.funds).get(fund, ZERO) for fund in funds),
+                *(_national(case, policy) if policy is not None else ()),
             ],
         )
         _money(sheet, sheet.max_row, 11, len(DETAIL_MONEY))
@@ -196,13 +226,14 @@ def _year_end(sheet, cases: list[BundleCase]) -> None:
             _money(sheet, sheet.max_row, 5, 2)
 
 
-def report_xlsx(cases: list[BundleCase], title: str, stamp: datetime) -> bytes:
-    """The report workbook; ``stamp`` (when the data was last changed) is its only date."""
+def report_xlsx(cases: list[BundleCase], title: str, stamp: datetime, policy=None) -> bytes:
+    """The report workbook; ``stamp`` (when the data was last changed) is its only date.
+    With the ``policy`` definition, the detail carries the national codes (``NATIONAL_COLUMNS``)."""
     grand = totals(cases)
     book = Workbook()
     detail = book.active
     detail.title = "明细"
-    _detail(detail, cases, grand)
+    _detail(detail, cases, grand, policy)
     _summary(
         book.create_sheet("按类别汇总"),
         "救助类别",

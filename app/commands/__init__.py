@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "whatif",
     "daily_close",
     "claims",
+    "import_insurance",
 )
 
 

@@ -18,6 +18,7 @@ from app.desk.cases import CasesDesk
 from app.desk.claims import ClaimsDesk
 from app.desk.daily_close import DailyCloseDesk
 from app.desk.discharge import DischargeDesk
+from app.desk.insurance import InsuranceDesk
 from app.desk.outpatient import OutpatientDesk
 from app.desk.paper import PaperDesk
 from app.desk.policies import PolicyDesk
@@ -46,6 +47,7 @@ class Desk(
     PolicyDesk,
     AccountAdminDesk,
     PostDischargeDesk,
+    InsuranceDesk,
 ):
     """The open store as the window and the CLI use it. Every write names ``clerk``: the
     signed-in user once someone has signed in (``DeskAccounts``)."""

@@ -122,6 +122,7 @@ class DischargeDesk:
                 amounts,
                 claim.get("cause"),
                 disabling=bool(claim.get("disabling")),
+                imported=claim.get("imported") or None,
             ),
             clerk=self.clerk,
             override=approved,

@@ -252,11 +252,27 @@ class VersionDef(Strict):
         return next((paper for paper in self.paper if paper.form == form), None)
 
 
+NationalCode = Annotated[str, Field(pattern=r"^[0-9A-Za-z]{1,12}$")]
+
+
+class NationalCodesDef(Strict):
+    """A county's own national codes (``[national_codes]``), over app.national_codes'
+    defaults: 险种, 医疗类别 and 基金支付类型 by our code, and its codes for its categories."""
+
+    insutype: dict[Insurance, NationalCode] = {}
+    med_type: dict[Visit, NationalCode] = {}
+    fund_pay_type: dict[Fund, NationalCode] = {}
+    category: dict[Category, NationalCode] = {}
+
+
 class PolicyDef(Strict):
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
     document_number: str = Field(min_length=1)
     region: str = Field(min_length=1)
+    # The site's 6-digit GB/T 2260 administrative division (exports carry it as admdvs).
+    region_code: str = Field(default="", pattern=r"^([0-9]{6})?$")
+    national_codes: NationalCodesDef = NationalCodesDef()
     issuer: str = ""
     source: str = ""
     example_parameters: str = ""

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.forms import FUTURE_TOLERANCE, Amounts, amount_errors
+from app.money import AmountError, parse_amount
 from app.policy import LoadedPolicy
 from app.services import audit
 from app.services.access import SUPERVISOR, check_role
@@ -39,6 +40,9 @@ class DischargeInput:
     amounts: Amounts
     cause: str | None = None
     disabling: bool = False
+    # The insurance platform's figures the form was filled with (field -> yuan string), if any:
+    # the settlement's audit entry names them and each one the clerk changed.
+    imported: dict[str, str] | None = None
 
 
 @dataclass
@@ -158,7 +162,32 @@ def settle_discharge(
             now=now,
             override=override if missing else None,
             missing=missing,
+            imported=_imported_changes(form.imported, amounts),
         )
+
+
+def _imported_changes(imported: dict[str, str] | None, amounts: dict[str, Decimal]) -> dict:
+    """What the audit keeps of imported figures: them, and [imported, settled] for each the
+    clerk changed (an empty field counts as 0)."""
+    if not imported:
+        return {}
+    figures = {}
+    for key, value in imported.items():
+        if key not in Amounts.__dataclass_fields__:
+            raise ServiceError("imported", f"“{key}”不是结算金额")
+        try:
+            figures[key] = parse_amount(value)
+        except AmountError as exc:
+            raise ServiceError(key, f"导入的金额有误：{exc.reason}") from None
+    changed = {
+        key: [str(value), str(amounts.get(key, Decimal(0)))]
+        for key, value in figures.items()
+        if key in imported and value != amounts.get(key, Decimal(0))
+    }
+    return {
+        "imported_figures": {key: imported[key] for key in sorted(imported)},
+        "changed_from_import": changed,
+    }
 
 
 def settle_outpatient(
@@ -258,6 +287,7 @@ def _record(
     missing: list[str],
     off_roster_reason: str | None = None,
     slip_number: str | None = None,
+    imported: dict | None = None,
 ) -> Settlement:
     # Lock the person so two windows cannot both count the same year-to-date (PostgreSQL);
     # SQLite's write transaction already runs alone.
@@ -320,6 +350,7 @@ def _record(
             "assistance": result.assistance,
             "paid_at_window": result.paid_at_window,
             "off_roster_reason": off_roster_reason,
+            **(imported or {}),
         },
         at=now,
     )

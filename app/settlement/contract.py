@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable, Mapping
 
+from app.national_codes import contract_codes
 from app.policy.loader import LoadedPolicy
 from app.settlement.calculator import check_year_to_date, settle
 from app.settlement.claim import ClaimError, parse_request
@@ -80,4 +81,8 @@ def settle_json(
     if check_policy is not None:
         check_policy(loaded)
     check_year_to_date(loaded.definition, claim, year_to_date)
-    return settle(loaded.definition, claim, year_to_date).to_json()
+    result = settle(loaded.definition, claim, year_to_date).to_json()
+    # Beside our codes, the national ones (app.national_codes); every other key is unchanged.
+    request = data if isinstance(data, Mapping) else {}
+    result["national_codes"] = contract_codes(loaded.definition, request, result["layers"])
+    return result

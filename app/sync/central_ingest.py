@@ -280,7 +280,8 @@ def _apply_all(session: Session, records: list[dict]) -> None:
 
 def _sites(session: Session, sites: list[dict]) -> None:
     for values in sites:
-        row = decode_row(Site, values)
+        # admdvs is the national region code sent beside the site's columns, not one of them.
+        row = decode_row(Site, {k: v for k, v in values.items() if k != "admdvs"})
         site = session.get(Site, row["code"])
         if site is None:
             session.add(Site(**row))

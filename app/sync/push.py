@@ -128,7 +128,10 @@ def claim_package(
         ).all()
         header = {
             "created_at": row.created_at.isoformat(),
-            "sites": [columns_of(s) for s in session.scalars(select(Site).order_by(Site.code))],
+            "sites": [
+                {**columns_of(s), "admdvs": _region_code(s.default_policy)}
+                for s in session.scalars(select(Site).order_by(Site.code))
+            ],
             "audit_chain": audit_anchor(session, sent_log.sent_anchors(store, window)),
         }
         data, digest = encode(name, header, [change_line(seq, body) for seq, body in entries])
@@ -181,3 +184,11 @@ def mark_sent(store: Store, package_id: str, now: datetime) -> None:
             update(SyncPackage).where(SyncPackage.package_id == package_id).values(sent_at=now)
         )
         session.execute(delete(OutboxEntry).where(OutboxEntry.package_id == package_id))
+
+
+def _region_code(policy_id: str) -> str:
+    """The site's GB/T 2260 region (national code ``admdvs``) from its default policy, or ""."""
+    from app.services.policies import installed_policies
+
+    loaded = installed_policies().get(policy_id)
+    return loaded.definition.region_code if loaded else ""

@@ -141,6 +141,31 @@ def main() -> int:
         dialog.fields[key].setText(text)
     settle(app)
     dialog.grab().save(str(HERE / "discharge_dialog.png"))
+    # 导入医保结算: the platform's figures filled in and marked, one corrected, its 医疗救助
+    # one fen from ours.
+    from datetime import date
+
+    from app.services.insurance_import import ImportedFigures
+
+    dialog.fill_imported(
+        ImportedFigures(
+            admission_id=open_row.admission_id,
+            import_date=date.today(),
+            file_name="setl-20260506.json",
+            amounts={
+                "total": "52000.00",
+                "out_of_catalog": "2000.00",
+                "basic_insurance": "30000.00",
+                "critical_illness": "5000.00",
+                "other_compensation": "0.00",
+            },
+            funds={"medical_assistance": "10499.99"},
+        )
+    )
+    dialog.fields["out_of_catalog"].setText("2100.00")
+    settle(app)
+    dialog.grab().save(str(HERE / "discharge_dialog_imported.png"))
+    dialog.imported = {}
     for field in dialog.fields.values():
         field.setText("")
     dialog.close()
