@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from app.commands.common import add_db_option
+from app.commands.signin import add_account_options
 
 EXIT_REFUSED = 2
 EXIT_STORE = 3
@@ -30,15 +31,17 @@ def register(subparsers) -> None:
         action="store_true",
         help="列出当日导入的医保平台救助金额与本院结算的差异（≥0.01 元标出）",
     )
-    parser.add_argument("--clerk", default="system", help="经办人（记入审计）")
+    add_account_options(parser)
+    # --clerk, as first written: now the account that signs in, never a name taken on trust.
+    parser.add_argument("--clerk", dest="user", help=argparse.SUPPRESS)
     add_db_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.commands.signin import open_checked
-    from app.desk import Desk
+    from app.commands.signin import open_checked, signed_desk
     from app.errors import FieldError
+    from app.services.access import CLERK
 
     if args.file is None and not args.differences:
         print("请给出医保结算文件，或用 --differences 列出当日差异", file=sys.stderr)
@@ -47,7 +50,15 @@ def run(args: argparse.Namespace) -> int:
     store = open_checked(args.db)
     if store is None:
         return EXIT_STORE
-    desk = Desk(store, str(args.db or ""), args.clerk)
+    if args.file is not None:  # importing writes: as a signed-in account
+        desk = signed_desk(store, args, CLERK, "导入医保结算", clerk="system")
+    else:
+        from app.desk import Desk
+
+        desk = Desk(store, str(args.db or ""), "system")
+    if desk is None:
+        store.close()
+        return args.refused
     try:
         if args.file is not None:
             try:

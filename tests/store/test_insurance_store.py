@@ -142,3 +142,35 @@ def test_the_settlements_audit_names_imported_figures_and_the_clerks_changes(sto
         changes = json.loads(event.changes_json)
     assert changes["imported_figures"] == imported
     assert changes["changed_from_import"] == {"basic_insurance": ["5000.00", "4999.00"]}
+
+
+def test_importing_runs_as_a_signed_in_account(
+    store, store_target, make_site, tmp_path, monkeypatch, capsys
+):
+    """Once accounts exist, an import needs someone to sign in; an unknown name writes
+    nothing but the refused sign-in, and the audit names who imported."""
+    import io
+
+    from app.accounts.service import change_password, create_user, login
+
+    make_site()
+    _two_admissions(store)
+    admin = create_user(store, None, "admin", "administrator", "Keeper#2026okay")
+    create_user(store, login(store, "admin", "Keeper#2026okay"), "clerk1", "clerk", "First#2026x")
+    change_password(store, "clerk1", "First#2026x", "Window#2026desk")
+    path = tmp_path / "setl.json"
+    path.write_bytes(json_file((setlinfo(), [])))
+
+    assert _import(store_target, path) == 2  # nobody named
+    monkeypatch.setattr("sys.stdin", io.StringIO("whatever\n"))
+    assert _import(store_target, path, "--user", "不存在", "--password-stdin") == 1
+    assert count(store, InsuranceImport) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("Window#2026desk\n"))
+    assert _import(store_target, path, "--user", "clerk1", "--password-stdin") == 0
+    assert count(store, InsuranceImport) == 1
+    import hashlib
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    with store.read() as session:
+        (event,) = history(session, "insurance_import", digest)
+        assert event.clerk == "clerk1" and admin.name == "admin"
