@@ -17,10 +17,13 @@ from ui.qt import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
+    QMessageBox,
     QPushButton,
     Qt,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +33,7 @@ SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 # Short two-line headers and buttons: the document's name keeps the width on a 1024 screen.
 COLUMNS = ("阶段", "材料（条款）", "原件\n已查验", "复印件\n已留存", "扫描件", "")
 
-# mark(item_id, original_sighted=..., copy_kept=..., scan=...) saves one change.
+# mark(item_id, original_sighted=..., copy_kept=..., scan=..., remove_scan=...) saves one change.
 Mark = Callable[..., None]
 
 
@@ -93,14 +96,47 @@ class ChecklistPanel(QWidget):
             row, 2, self._tick(line, "original_sighted", line.original_required)
         )
         self.table.setCellWidget(row, 3, self._tick(line, "copy_kept", line.copy_required))
-        attach = QPushButton("已附加" if line.scan_sha256 else "附加…", self.table)
-        attach.setToolTip("更换扫描件" if line.scan_sha256 else "附加扫描件（图片或 PDF）")
-        attach.setEnabled(not (self.settled and line.scan_sha256))
-        attach.clicked.connect(lambda _=False, item=line.item_id: self.choose_scan(item))
-        self.table.setCellWidget(row, 4, attach)
+        self.table.setCellWidget(row, 4, self._scan_button(line))
         state = QTableWidgetItem("缺" if line.missing else "✓")
         state.setForeground(Qt.GlobalColor.red if line.missing else Qt.GlobalColor.darkGreen)
         self.table.setItem(row, 5, state)
+
+    def _scan_button(self, line: ChecklistLine) -> QWidget:
+        """附加… for an item without a scan; 已附加 ▾ with 查看 / 更换… / 移除 for one with a scan
+        (a settled case's scan is only viewed)."""
+        item = line.item_id
+        if not line.scan_sha256:
+            attach = QPushButton("附加…", self.table)
+            attach.setToolTip("附加扫描件（图片或 PDF）")
+            attach.clicked.connect(lambda _=False: self.choose_scan(item))
+            return attach
+        button = QToolButton(self.table)
+        button.setText("已附加")
+        button.setToolTip("查看、更换或移除扫描件")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        view = menu.addAction("查看")
+        view.triggered.connect(lambda: self.view_scan(line.scan_sha256, line.name))
+        replace = menu.addAction("更换…")
+        replace.triggered.connect(lambda: self.choose_scan(item))
+        remove = menu.addAction("移除")
+        remove.triggered.connect(lambda: self.remove_scan(item))
+        for action in (replace, remove):
+            action.setEnabled(not self.settled)
+        button.setMenu(menu)
+        button.setObjectName(f"scan_{item}")
+        return button
+
+    def remove_scan(self, item_id: int) -> None:
+        line = next(line for line in self.lines if line.item_id == item_id)
+        answer = QMessageBox.question(
+            self, "移除扫描件", f"移除“{line.name}”的扫描件？（记入审计，文件仍保留备查）"
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._save(item_id, remove_scan=True)
+
+    def view_scan(self, sha256: str, title: str) -> None:
+        """Set by the window: show the scan (the panel holds no store)."""
 
     def _tick(self, line: ChecklistLine, key: str, required: bool) -> QWidget:
         box = QCheckBox("" if required else "无需", self.table)

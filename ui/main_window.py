@@ -128,6 +128,7 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.reminders: list = []
 
         self.case_panel = CasePanel(self._mark_item, self)
+        self.case_panel.checklist.view_scan = self.view_scan
 
         self._build_layout()
         self._build_actions()
@@ -522,6 +523,16 @@ class MainWindow(WindowAccounts, QMainWindow):
     def _forms_printed(self, row: CaseRow) -> tuple[str, ...]:
         loaded = self.desk.policies.get(row.policy_id)
         return forms_printed(loaded.definition, row.admitted_at.date()) if loaded else ()
+
+    def view_scan(self, sha256: str, title: str) -> None:
+        from ui.scan_viewer import ScanViewer
+
+        def show(found: tuple[bytes, str]) -> None:
+            self.scan_viewer = ScanViewer(title, *found, parent=self)
+            self.scan_viewer.open()
+
+        desk = self.desk
+        self._run(lambda: desk.scan_file(sha256), show, "打开扫描件")
 
     def _mark_item(self, item_id: int, **changes) -> None:
         """Save one tick or scan off the GUI thread (a scan is hashed), then show the case."""

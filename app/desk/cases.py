@@ -15,6 +15,7 @@ from app.desk.records import (
     SettlementLine,
     SiteInfo,
 )
+from app.errors import FieldError
 from app.vocabulary import CATEGORY_NAMES
 
 if TYPE_CHECKING:
@@ -227,8 +228,24 @@ class CasesDesk:
         original_sighted: bool | None = None,
         copy_kept: bool | None = None,
         scan: Path | None = None,
+        remove_scan: bool = False,
     ) -> None:
         from app.services import ItemUpdate, update_item
 
-        update = ItemUpdate(original_sighted=original_sighted, copy_kept=copy_kept, scan=scan)
+        update = ItemUpdate(original_sighted, copy_kept, scan, remove_scan)
         update_item(self.store, item_id, update, clerk=self.clerk)
+
+    def scan_file(self, sha256: str) -> tuple[bytes, str]:
+        """An attached scan's bytes and media type ("image/png", "application/pdf" …), to view."""
+        from app.services.scans import scan_path
+        from db.models import Scan
+
+        with self.store.read() as session:
+            row = session.get(Scan, sha256)
+            if row is None:
+                raise FieldError("scan", f"没有这份扫描件（{sha256[:12]}…）")
+            kind = row.media_type
+        try:
+            return scan_path(self.store.scans_dir, sha256).read_bytes(), kind
+        except OSError:
+            raise FieldError("scan", "扫描件文件丢失（数据目录中的 scans 文件夹）") from None

@@ -89,6 +89,7 @@ class ItemUpdate:
     original_sighted: bool | None = None
     copy_kept: bool | None = None
     scan: Path | None = None
+    remove_scan: bool = False  # take an attached scan off (before settlement only)
 
 
 def update_item(store: Store, item_id: int, update: ItemUpdate, *, clerk: str) -> ChecklistItem:
@@ -122,6 +123,15 @@ def update_item(store: Store, item_id: int, update: ItemUpdate, *, clerk: str) -
                     )
                 changes["scan_sha256"] = [item.scan_sha256, scan.sha256]
                 item.scan_sha256 = scan.sha256
+        elif update.remove_scan and item.scan_sha256:
+            if slip_number:
+                raise ServiceError(
+                    "checklist_item",
+                    f"该住院已结算（结算单 {slip_number}），已附加的扫描件不能移除",
+                )
+            # The file stays in the content-addressed scan folder (the audit names it).
+            changes["scan_sha256"] = [item.scan_sha256, None]
+            item.scan_sha256 = None
         if changes:
             item.updated_at = datetime.now()
             item.updated_by = clerk
