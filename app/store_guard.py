@@ -115,8 +115,9 @@ def lost_records_problem(path: Path) -> str | None:
 # --- the doorway ---------------------------------------------------------------------------
 
 
-def check_store(target: str | Path, *, integrity: bool = True) -> None:
-    """Raise ``StoreRefused`` unless ``target`` may be opened and written: see the module."""
+def check_store(target: str | Path, *, integrity: bool = True, quick: bool = False) -> None:
+    """Raise ``StoreRefused`` unless ``target`` may be opened and written: see the module.
+    ``quick``: SQLite's ``quick_check`` instead of the full ``integrity_check``."""
     path = _sqlite_path(target)
     if path is None:
         return
@@ -124,7 +125,7 @@ def check_store(target: str | Path, *, integrity: bool = True) -> None:
     if problem is None and integrity:
         from app.backup import check_database
 
-        problem = check_database(path)
+        problem = check_database(path, quick=quick)
     if problem is None:
         problem = lost_records_problem(path)
     if problem is not None:

@@ -20,6 +20,10 @@ STORE_ID_SETTING = "store_id"
 __all__ = ["APP_NAME", "DB_FILE_NAME", "Store", "default_data_dir", "default_db_path", "open_store"]
 
 
+class WritingStopped(RuntimeError):
+    """A check found the database unsound after it was opened: nothing more is written."""
+
+
 @dataclass
 class Store:
     """An open database: sessions for services, the folder for scans, and what opening migrated.
@@ -42,6 +46,11 @@ class Store:
         self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)
         self._store_id: str | None = None
         self._audit_key: AuditKey | None = None
+        self.stopped: str | None = None  # why writing stopped (a check found the file unsound)
+
+    def stop_writing(self, reason: str) -> None:
+        """From now on every ``write()`` is refused with ``reason`` (reading goes on)."""
+        self.stopped = reason
 
     @property
     def store_id(self) -> str:
@@ -89,6 +98,8 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
+        if self.stopped is not None:
+            raise WritingStopped(f"已停止写入数据库：{self.stopped}")
         with self._writer() as session, session.begin():
             yield session
 

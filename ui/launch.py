@@ -118,10 +118,12 @@ def open_desk(target: str, clerk: str, site_code: str | None, *, demo_if_missing
         if is_missing(target):
             create_demo_store(target)
     try:
-        check_store(target)
+        check_store(target, quick=True)  # the full check runs once the window is ready
     except StoreRefused as exc:
         raise DatabaseDamaged(str(exc)) from None
-    return Desk.open(target, clerk, site_code)
+    desk = Desk.open(target, clerk, site_code)
+    desk.start_steps.append("quick_check")
+    return desk
 
 
 def start_desk(target: str, clerk: str, site_code: str | None, *, demo_if_missing: bool = False):
@@ -175,6 +177,7 @@ def sign_in_then_attach(window, desk, settings: QSettings, quit_app):
         settings.setValue(options.CLERK.key, user.name)  # offered at the next sign-in
         window.attach(desk)
         window.watch_idle(desk.idle_lock_minutes())
+        window.run_after_start_checks()
 
     dialog.signed_in.connect(signed_in)
     dialog.rejected.connect(quit_app)

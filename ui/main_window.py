@@ -292,6 +292,23 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.setWindowTitle(f"【演示】{TITLE}（演示数据库，数据均为虚构）" if demo else TITLE)
         self.status_demo.setVisible(demo)
 
+    def run_after_start_checks(self) -> None:
+        """The full integrity check and the daily backup, off the GUI thread, once the window
+        is ready: the clerk works meanwhile; a damaged file is said at once (writing stops)."""
+        desk = self.desk
+        desk.start_steps.append("ready")
+
+        def done(notes) -> None:
+            if notes.backup_note:
+                self.statusBar().showMessage(notes.backup_note, 8000)
+            if notes.problems:
+                self.startup_problems = [*self.startup_problems, *notes.problems]
+                self._show_notice()
+                if any(line.startswith("已停止写入") for line in notes.problems):
+                    QMessageBox.critical(self, "数据库有问题", "\n".join(notes.problems))
+
+        run_in_background(desk.after_start_checks, done, lambda _error: None, owner=self)
+
     def show_startup_notes(self, notes) -> None:
         """``app.desk.accounts.StartupNotes``: each changed policy file named, backup problems."""
         self.startup_problems = list(notes.problems)

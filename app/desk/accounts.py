@@ -148,21 +148,18 @@ class DeskAccounts:
 
     # --- at start (off the GUI thread) -----------------------------------------------------
     def startup_checks(self) -> StartupNotes:
-        """The masked log file, the daily backup and the policy files against the approved
-        list. Nothing here stops the window: each problem becomes a line to show."""
-        from app.backup import BackupError, backup_if_due
+        """What is cheap and certain before the window is ready: the masked log file and the
+        policy files against the approved list (the quick check ran as the store opened; the
+        full check and the backup come after, ``after_start_checks``). Nothing here stops the
+        window: each problem becomes a line to show."""
         from app.bundle.export import reconcile_claims
         from app.privacy import setup_logging
         from app.services.policy_hashes import policy_changes
 
+        self.start_steps.append("startup_checks")
         problems: list[str] = []
+        backup_note = ""
         log_file = setup_logging(self.store.data_dir)
-        try:
-            made = backup_if_due(self.store, now=self.now())
-            backup_note = f"今日备份：{made}" if made else ""
-        except (BackupError, OSError) as exc:
-            backup_note = ""
-            problems.append(f"自动备份未完成：{exc}")
         warnings = tuple(
             f"{Path(change.path).name}（{change.id}）：{change.reason}"
             for change in policy_changes(self.policies, self.store)
@@ -170,3 +167,20 @@ class DeskAccounts:
         # A claim bundle an export was killed on: claimed exactly if it landed on its target.
         problems += reconcile_claims(self.store)
         return StartupNotes(warnings, backup_note, log_file, tuple(problems))
+
+    def after_start_checks(self) -> StartupNotes:
+        """Once the window is ready, in the background: the full integrity check (a damaged
+        file stops every write at once, and says so) and the daily backup."""
+        from app.backup import BackupError, backup_if_due, check_database
+
+        self.start_steps.append("integrity_check")
+        problem = check_database(self.target) if self.target else None
+        if problem is not None:
+            self.store.stop_writing(problem)
+            return StartupNotes(problems=(f"已停止写入：{problem}",))
+        self.start_steps.append("backup")
+        try:
+            made = backup_if_due(self.store, now=self.now())
+        except (BackupError, OSError) as exc:
+            return StartupNotes(problems=(f"自动备份未完成：{exc}",))
+        return StartupNotes(backup_note=f"今日备份：{made}" if made else "")

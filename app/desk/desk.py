@@ -59,6 +59,9 @@ class Desk(
         self._site_code = site_code
         self.user = None
         self.now = datetime.now
+        # The order the start ran its steps in (quick_check, startup_checks, ready,
+        # integrity_check, backup): the full check and the backup never before "ready".
+        self.start_steps: list[str] = []
         self._demo: bool | None = None
 
     @classmethod

@@ -60,12 +60,14 @@ def test_start_checks_log_back_up_and_name_unapproved_policies(
 ):
     notes = desk.startup_checks()
     assert notes.log_file == desk.data_dir / "logs" / "desk.log"
-    assert notes.backup_note.startswith("今日备份：")
+    # The backup waits until the window is ready (after_start_checks), once a day.
+    assert notes.backup_note == "" and not list(desk.data_dir.glob("backups/desk-*.sqlite3"))
+    assert desk.after_start_checks().backup_note.startswith("今日备份：")
     assert list((desk.data_dir / "backups").glob("desk-*.sqlite3"))
+    assert desk.after_start_checks().backup_note == ""  # one backup a day
     # No list approved yet: every policy file is named.
     names = {loaded.path.name for loaded in desk.policies.values()}
     assert names and all(any(n in line for line in notes.policy_warnings) for n in names)
-    assert desk.startup_checks().backup_note == ""  # one backup a day
 
     window.show_startup_notes(notes)  # the clerk is signed in: why settling may be paused
     assert window.notice.isVisible()
@@ -214,3 +216,40 @@ def test_the_window_start_refuses_a_missing_database_and_creates_a_demo_only_whe
         assert is_demo_store(store)
     finally:
         store.close()
+
+
+def test_the_start_runs_no_full_check_nor_backup_before_the_window_is_ready(
+    db_path, desk, accounts, no_log_handlers, monkeypatch
+):
+    """The start checks what is cheap (quick_check, the policy list); the full integrity
+    check and the backup run after "ready", and a problem they find stops writing at once."""
+    import app.backup as backup
+    from db.store import WritingStopped
+    from ui.launch import start_desk
+
+    desk.close()
+    full_checks = []
+    real = backup.integrity_problem
+
+    def counted(path, *, quick=False):
+        full_checks.append(quick)
+        return real(path, quick=quick)
+
+    monkeypatch.setattr(backup, "integrity_problem", counted)
+    started, _notes = start_desk(str(db_path), "测试经办", None)
+    try:
+        assert started.start_steps == ["quick_check", "startup_checks"]
+        assert full_checks == [True]  # only the quick check so far
+        assert not list(started.data_dir.glob("backups/desk-*.sqlite3"))
+        started.start_steps.append("ready")  # what the window records once it is ready
+        later = started.after_start_checks()
+        assert started.start_steps[2:] == ["ready", "integrity_check", "backup"]
+        assert full_checks[:2] == [True, False] and later.backup_note.startswith("今日备份：")
+
+        monkeypatch.setattr(backup, "integrity_problem", lambda path, quick=False: "页损坏")
+        damaged = started.after_start_checks()
+        assert damaged.problems and "页损坏" in damaged.problems[0]
+        with pytest.raises(WritingStopped, match="页损坏"):
+            started.save_site("LX01", "兰溪市人民医院（测试）", "county", "lanxi")
+    finally:
+        started.close()
