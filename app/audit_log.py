@@ -9,13 +9,14 @@ the daily close prints.
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import String, and_, cast, func, or_, select
 
 from app.audit_words import describe, entity_name
+from app.paths import write_whole
 from app.privacy import mask_text
 from app.services.access import ROLE_NAMES
 from app.services.settings import OPTIONS, mask_pattern
@@ -110,13 +111,14 @@ def query_audit(store: Store, wanted: AuditFilter = AuditFilter(), limit: int | 
     pattern = mask_pattern(store)
     with store.read() as session:
         events = list(session.scalars(query))
-        known = _KnownObjects.read(session, events)
+        parsed = [_changes(e.changes_json) for e in events]
+        known = _KnownObjects.read(session, events, parsed)
+    setting_names = _setting_names()
     rows = []
-    for e in events:
-        changes = _changes(e.changes_json)
+    for e, changes in zip(events, parsed, strict=True):
         words = describe(
             e.changes_json,
-            _setting_names(),
+            setting_names,
             known.shown(changes),
             known.value_names(changes),
             entity=e.entity,
@@ -173,21 +175,21 @@ class _KnownObjects:
 
     admissions: dict[int, tuple[str, str]]  # id -> (住院号, policy id)
     people: dict[int, str]
+    policy_titles: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, dict[str, str]] = field(default_factory=dict)  # by policy id
 
     @classmethod
-    def read(cls, session, events) -> "_KnownObjects":
+    def read(cls, session, events, parsed: list[dict]) -> "_KnownObjects":
         admission_ids, person_ids = set(), set()
-        for e in events:
+        for e, changes in zip(events, parsed, strict=True):
             if e.entity == "admission" and e.entity_id.isdigit():
                 admission_ids.add(int(e.entity_id))
             if e.entity == "person" and e.entity_id.isdigit():
                 person_ids.add(int(e.entity_id))
-            if '"admission_id"' in e.changes_json or '"person_id"' in e.changes_json:
-                changes = _changes(e.changes_json)
-                if isinstance(changes.get("admission_id"), int):
-                    admission_ids.add(changes["admission_id"])
-                if isinstance(changes.get("person_id"), int):
-                    person_ids.add(changes["person_id"])
+            if isinstance(changes.get("admission_id"), int):
+                admission_ids.add(changes["admission_id"])
+            if isinstance(changes.get("person_id"), int):
+                person_ids.add(changes["person_id"])
         admissions = session.execute(
             select(Admission.id, Admission.admission_number, Admission.policy_id).where(
                 Admission.id.in_(admission_ids)
@@ -196,7 +198,7 @@ class _KnownObjects:
         people = session.execute(
             select(Person.id, Person.name).where(Person.id.in_(person_ids))
         ).all()
-        return cls({a: (n, p) for a, n, p in admissions}, dict(people))
+        return cls({a: (n, p) for a, n, p in admissions}, dict(people), _policy_titles())
 
     def _admission(self, changes: dict) -> tuple[str, str] | None:
         admission_id = changes.get("admission_id")
@@ -221,11 +223,14 @@ class _KnownObjects:
         return shown
 
     def value_names(self, changes: dict) -> dict[str, dict[str, str]]:
-        policies = _policy_titles()
-        names = {"role": ROLE_NAMES, "policy": policies, "default_policy": policies}
+        titles = self.policy_titles
+        names = {"role": ROLE_NAMES, "policy": titles, "default_policy": titles}
         admission = self._admission(changes)
         if admission is not None:
-            names["document"] = _document_names(admission[1])
+            policy_id = admission[1]
+            if policy_id not in self.documents:
+                self.documents[policy_id] = _document_names(policy_id)
+            names["document"] = self.documents[policy_id]
         return names
 
 
@@ -290,9 +295,7 @@ def export_audit(store: Store, out: Path, wanted: AuditFilter = AuditFilter()) -
     if suffix not in (".csv", ".xlsx"):
         raise ValueError(f"导出文件应以 .csv 或 .xlsx 结尾：{out.name}")
     data = audit_csv(rows) if suffix == ".csv" else audit_xlsx(rows)
-    partial = out.with_name(out.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(out)
+    write_whole(out, data)
     return len(rows)
 
 

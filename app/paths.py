@@ -108,3 +108,13 @@ def is_default_database(target: str) -> bool:
     """True when ``target`` is the default file (nothing named by --db, $ONESTOP_DB or
     ``database.txt``): only there does a missing file mean a first start."""
     return target == str(default_db_path())
+
+
+def write_whole(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` whole or not at all: into ``<name>.part`` beside it, then
+    renamed over it, so a crash never leaves a half-written file under the name."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return path

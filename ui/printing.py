@@ -12,6 +12,7 @@ barcode) and sends the slip's own pages to the printer only when the clerk print
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.paths import write_whole
 from app.printing.raster import PageImage, render_pages
 from ui import folders
 from ui.fitting import fit_to_screen
@@ -48,10 +49,7 @@ def save_pdf(parent: QWidget, pdf: bytes, suggested_name: str) -> Path | None:
     target = Path(path)
     if target.suffix.lower() != ".pdf":
         target = target.with_suffix(".pdf")
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(pdf)
-    partial.replace(target)
-    return target
+    return write_whole(target, pdf)
 
 
 def as_qimage(page: PageImage) -> QImage:

@@ -4,7 +4,7 @@ desk (``app.whatif``); this dialog only collects the choices and shows them."""
 
 from datetime import date
 
-from app.vocabulary import FUND_NAMES
+from app.whatif import summary_lines
 from ui import folders
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
@@ -22,29 +22,6 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-
-
-def summary_lines(run) -> list[str]:
-    """What the dialog (and a test) reads: the year's totals as the desk computed them."""
-    lines = [
-        f"{run.year} 年 {run.policy_title}：{len(run.cases)} 笔结算按草案重算（数据库不作改动）",
-        f"救助合计：现行 {run.today.assistance} 元，草案 {run.draft.assistance} 元，"
-        f"差额 {run.difference:+} 元",
-    ]
-    for fund, name in FUND_NAMES.items():
-        today, drafted = run.today.by_fund.get(fund), run.draft.by_fund.get(fund)
-        if today or drafted:
-            lines.append(f"  其中 {name}：现行 {today} 元，草案 {drafted} 元")
-    lines += [
-        f"患者自付合计：现行 {run.today.patient_pays} 元，草案 {run.draft.patient_pays} 元",
-        f"达到封顶线人数：现行 {len(run.today.capped)} 人，草案 {len(run.draft.capped)} 人",
-        "变化最大的结算：",
-        *(
-            f"  {c.slip_number} {c.person_name}：{c.today} → {c.draft}（{c.difference:+}）"
-            for c in run.largest_changes(10)
-        ),
-    ]
-    return lines
 
 
 class WhatIfDialog(QDialog):

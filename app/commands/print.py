@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.commands.common import add_db_option
 from app.commands.signin import add_account_options
+from app.paths import write_whole
 from app.printing.records import SLIP_COPY_NAMES, slip_copy_label
 
 # ReportLab, the store and the services load only when a print command runs (see
@@ -81,9 +82,7 @@ def _write(out: str, pdf: bytes) -> None:
     if path.suffix.lower() == ".png":
         _write_png_pages(path, pdf)
         return
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(pdf)
-    partial.replace(path)
+    write_whole(path, pdf)
 
 
 def _write_png_pages(path: Path, pdf: bytes) -> None:
@@ -93,9 +92,7 @@ def _write_png_pages(path: Path, pdf: bytes) -> None:
     pages = render_pages(pdf, PNG_DPI)
     for number, page in enumerate(pages, 1):
         target = path if len(pages) == 1 else path.with_name(f"{path.stem}-{number}.png")
-        partial = target.with_name(target.name + ".part")
-        partial.write_bytes(png_bytes(page, PNG_DPI))
-        partial.replace(target)
+        write_whole(target, png_bytes(page, PNG_DPI))
 
 
 def _print_document(args: argparse.Namespace, make, *, recorded: bool = False) -> int:

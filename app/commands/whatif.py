@@ -27,10 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from app.commands.signin import fail, open_checked
     from app.policy import PolicyLoadError
     from app.policy.loader import load_draft_file
-    from app.vocabulary import FUND_NAMES
-    from app.whatif import replay_year
-    from app.whatif.report_pdf import whatif_pdf
-    from app.whatif.report_xlsx import whatif_xlsx
+    from app.whatif import replay_year, summary_lines, write_reports
 
     try:
         draft = load_draft_file(args.policy_file)
@@ -49,21 +46,8 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     if not run_.cases:
         return fail(f"{args.year} 年没有政策“{draft.id}”下的结算，无可测算", 1)
-    print(f"{args.year} 年 {run_.policy_title}：{len(run_.cases)} 笔结算按草案重算")
-    print(
-        f"救助合计：现行 {run_.today.assistance} 元，草案 {run_.draft.assistance} 元，"
-        f"差额 {run_.difference:+} 元"
-    )
-    for fund, name in FUND_NAMES.items():
-        today, drafted = run_.today.by_fund.get(fund), run_.draft.by_fund.get(fund)
-        if today or drafted:
-            print(f"  其中 {name}：现行 {today} 元，草案 {drafted} 元")
-    print(f"患者自付合计：现行 {run_.today.patient_pays} 元，草案 {run_.draft.patient_pays} 元")
-    print(f"达到封顶线人数：现行 {len(run_.today.capped)} 人，草案 {len(run_.draft.capped)} 人")
+    print("\n".join(summary_lines(run_)))
     if args.out is not None:
-        for name, data in (("what-if.xlsx", whatif_xlsx(run_)), ("what-if.pdf", whatif_pdf(run_))):
-            partial = args.out / f"{name}.part"  # never a half-written file under the name
-            partial.write_bytes(data)
-            partial.replace(args.out / name)
-        print(f"已写出：{args.out / 'what-if.xlsx'}、{args.out / 'what-if.pdf'}")
+        xlsx, pdf = write_reports(run_, args.out)
+        print(f"已写出：{xlsx}、{pdf}")
     return 0

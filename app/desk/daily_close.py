@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.paths import write_whole
+
 if TYPE_CHECKING:
     from app.daily_close import DailyClose
     from db import Store
@@ -57,7 +59,5 @@ class DailyCloseDesk:
             raise ServiceError("out", "输出文件应以 .pdf 或 .xlsx 结尾")
         close = self.daily_close(day, clerk)
         data = daily_close_pdf(close) if suffix == ".pdf" else daily_close_xlsx(close)
-        partial = out.with_name(out.name + ".part")
-        partial.write_bytes(data)
-        partial.replace(out)
+        write_whole(out, data)
         return close

@@ -35,14 +35,6 @@ class WhatIfDesk:
 
     def save_what_if(self, run: WhatIf, folder: str | Path) -> tuple[Path, Path]:
         """what-if.xlsx and what-if.pdf in ``folder``, each written whole or not at all."""
-        from app.whatif.report_pdf import whatif_pdf
-        from app.whatif.report_xlsx import whatif_xlsx
+        from app.whatif import write_reports
 
-        written = []
-        for name, data in (("what-if.xlsx", whatif_xlsx(run)), ("what-if.pdf", whatif_pdf(run))):
-            target = Path(folder) / name
-            partial = target.with_name(name + ".part")
-            partial.write_bytes(data)
-            partial.replace(target)
-            written.append(target)
-        return written[0], written[1]
+        return write_reports(run, folder)
