@@ -1,13 +1,15 @@
-"""The settlement slip (城乡医疗救助"一站式"即时结算单), one copy per A5 portrait frame.
+"""The settlement slip (城乡医疗救助"一站式"即时结算单), one copy per frame.
 
 Paper ``A5``: each copy on its own A5 page. Paper ``A4``: both copies side by side on one A4
-landscape sheet with a cut line between them. Frames are laid out in millimetres from the
-frame's bottom-left corner.
+landscape sheet with a cut line between them. The 241 mm continuous paper of dot-matrix
+printers takes a wide frame (241 mm by about 140 mm) in two columns: ``241x140`` one copy per
+form, ``241x279`` both copies one above the other with a cut line between them. Every frame
+prints the same fields; frames are laid out in points from the frame's bottom-left corner, and
+no ink comes within ``MARGIN_MM`` of any edge of the sheet.
 """
 
 from collections.abc import Sequence
 
-from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -16,6 +18,7 @@ from app.money import fmt
 from app.printing import typeset
 from app.printing.capital import capital_figures
 from app.printing.code128 import code128_width, draw_code128
+from app.printing.paper_sizes import paper_problem
 from app.printing.records import (
     HOSPITAL_COPY,
     PATIENT_COPY,
@@ -23,11 +26,13 @@ from app.printing.records import (
     SlipData,
     slip_copy_label,
 )
+from app.printing.slip_sheets import FRAME_H, FRAME_W, SHEETS, Frame, Sheet, stamp_area
+
+__all__ = ["FRAME_H", "FRAME_W", "PREVIEW_MARK", "TITLE", "render_slip", "slip_texts"]
 from app.vocabulary import POOL_NAMES
 
 TITLE = "城乡医疗救助“一站式”即时结算单"
-FRAME_W, FRAME_H = A5
-LEFT, RIGHT, TOP = 7 * mm, FRAME_W - 7 * mm, FRAME_H - 7 * mm
+FOOTER_Y = 5.9 * mm  # the footer's 6 pt letters hang 0.5 mm under its baseline
 LABEL_W = 15 * mm
 ROW_H = 5.5 * mm
 AMOUNT_ROW_H = 5 * mm
@@ -41,8 +46,8 @@ BARCODE_MODULE = 72 / 75
 BARCODE_HEIGHT = 10.5 * mm
 NUMBER_BLOCK_H = BARCODE_HEIGHT + 3.5 * mm  # the bars and the number printed under them
 SMALLEST_CLAUSE = 6.0
-SEAL_W, SEAL_H = 36 * mm, 22 * mm
-SEAL_BOTTOM = 8 * mm
+SEAL_W, SEAL_H = 36 * mm, 21 * mm
+SEAL_BOTTOM = 9 * mm  # clear of the footer under it
 PREVIEW_MARK = "预览"
 
 
@@ -80,7 +85,9 @@ def render_slip(
     *,
     preview: bool = False,
 ) -> bytes:
-    """The slip as PDF bytes. ``paper`` is "A4" (copies side by side) or "A5" (a page each);
+    """The slip as PDF bytes. ``paper`` is "A4" (copies side by side), "A5" (a page each),
+    "241x140" (continuous paper, a form each) or "241x279" (continuous, copies one above the
+    other), as ``app.printing.paper_sizes.SLIP_PAPERS`` names them;
     ``copies`` picks and orders the copies (``PATIENT_COPY``, ``HOSPITAL_COPY``), each keeping
     its own number (第一联 患者留存, 第二联 医院留存).
 
@@ -88,30 +95,32 @@ def render_slip(
     barcode, so a screenshot or a stray print of it is never taken for a slip.
 
     Raises ``MissingGlyphError`` naming the field of a character the fonts cannot draw."""
-    if paper not in ("A4", "A5"):
-        raise ValueError(f"纸张应为 A4 或 A5：{paper}")
+    problem = paper_problem(paper)
+    if problem:
+        raise ValueError(f"纸张{problem}")
     if not copies or any(copy not in SLIP_COPY_NAMES for copy in copies):
         raise ValueError(f"联次应为 {', '.join(SLIP_COPY_NAMES)}：{copies}")
     check_fields(slip_texts(data))
     labels = [slip_copy_label(copy) for copy in copies]
 
-    def draw(canvas: Canvas) -> None:
-        per_sheet = 1 if paper == "A5" else 2
-        for start in range(0, len(labels), per_sheet):
-            sheet = labels[start : start + per_sheet]
-            overflow = [
-                _in_frame(canvas, i, _draw_copy, data, label, preview)
-                for i, label in enumerate(sheet)
-            ]
-            _end_sheet(canvas, per_sheet, len(sheet) if preview else 0)
-            if any(overflow):
-                for index, (label, rest) in enumerate(zip(sheet, overflow, strict=True)):
-                    _in_frame(canvas, index, _draw_continuation, data, label, rest)
-                _end_sheet(canvas, per_sheet, len(sheet) if preview else 0)
+    sheet = SHEETS[paper]
 
-    pagesize = A5 if paper == "A5" else landscape(A4)
+    def draw(canvas: Canvas) -> None:
+        per_sheet = len(sheet.origins)
+        for start in range(0, len(labels), per_sheet):
+            on_sheet = labels[start : start + per_sheet]
+            overflow = [
+                _in_frame(canvas, sheet, i, _draw_copy, data, label, preview)
+                for i, label in enumerate(on_sheet)
+            ]
+            _end_sheet(canvas, sheet, len(on_sheet) if preview else 0)
+            if any(overflow):
+                for index, (label, rest) in enumerate(zip(on_sheet, overflow, strict=True)):
+                    _in_frame(canvas, sheet, index, _draw_continuation, data, label, rest)
+                _end_sheet(canvas, sheet, len(on_sheet) if preview else 0)
+
     title = f"{_title(data)}（{PREVIEW_MARK}）" if preview else _title(data)
-    return typeset.build_pdf(pagesize, title, data.document_id, draw)
+    return typeset.build_pdf(sheet.size, title, data.document_id, draw)
 
 
 def _title(data: SlipData) -> str:
@@ -119,73 +128,85 @@ def _title(data: SlipData) -> str:
     return data.policy.slip_title or TITLE
 
 
-def _in_frame(canvas: Canvas, index: int, draw, *args):
-    """Run ``draw`` in the index-th A5 frame of the sheet (side by side on A4 landscape)."""
+def _in_frame(canvas: Canvas, sheet: Sheet, index: int, draw, *args):
+    """Run ``draw(canvas, *args, frame, origin_x)`` in the sheet's index-th frame."""
+    x, y = sheet.origins[index]
     canvas.saveState()
-    canvas.translate(index * FRAME_W, 0)
+    canvas.translate(x, y)
     try:
-        return draw(canvas, *args, origin_x=index * FRAME_W)
+        return draw(canvas, *args, frame=sheet.frame, origin_x=x)
     finally:
         canvas.restoreState()
 
 
-def _end_sheet(canvas: Canvas, per_sheet: int, stamped: int) -> None:
-    """Close the sheet: the cut line between two frames, then 预览 across the first
+def _end_sheet(canvas: Canvas, sheet: Sheet, stamped: int) -> None:
+    """Close the sheet: the cut line between its frames, then 预览 across the first
     ``stamped`` frames (a preview's copies and their 续页), over everything drawn."""
-    if per_sheet == 2:
-        typeset.dashed_line(canvas, FRAME_W, 4 * mm, FRAME_W, FRAME_H - 4 * mm)
-    for index in range(stamped):
+    if sheet.cut is not None:
+        typeset.dashed_line(canvas, *sheet.cut)
+    left, bottom, width, height = stamp_area(sheet.frame)
+    for x, y in sheet.origins[:stamped]:
         typeset.diagonal_stamp(
-            canvas, index * FRAME_W, 0, FRAME_W, FRAME_H, PREVIEW_MARK, typeset.GREY
+            canvas, x + left, y + bottom, width, height, PREVIEW_MARK, typeset.GREY
         )
     canvas.showPage()
 
 
 def _draw_copy(
-    canvas: Canvas, data: SlipData, copy_label: str, preview: bool, origin_x: float
+    canvas: Canvas, data: SlipData, copy_label: str, preview: bool, frame: Frame, origin_x: float
 ) -> list:
     """One copy in a frame; returns the clause lines that did not fit (for a 续 page)."""
-    typeset.labelled_box(canvas, RIGHT, TOP + 3 * mm, copy_label, 7.5)
+    f, top = frame, frame.top
+    typeset.labelled_box(canvas, f.notes_right, top + 3 * mm, copy_label, 7.5)
     if data.reprint_count:
         typeset.labelled_box(
-            canvas, LEFT, TOP + 3 * mm, f"补打（第{data.reprint_count}次）", 7.5, align="left"
+            canvas, f.left, top + 3 * mm, f"补打（第{data.reprint_count}次）", 7.5, align="left"
         )
-    typeset.draw_text(canvas, FRAME_W / 2, TOP - 8 * mm, _title(data), 12.5, align="center")
+    typeset.draw_text(canvas, f.width / 2, top - 8 * mm, _title(data), 12.5, align="center")
     hospital = data.site.hospital_name
     if data.site.hospital_code:
         hospital += f"（机构编码 {data.site.hospital_code}）"
-    typeset.draw_text(canvas, FRAME_W / 2, TOP - 13.5 * mm, hospital, 8.5, align="center")
-    y = _draw_number_block(canvas, data, TOP - 16 * mm, origin_x, preview)
-    y = _draw_person_table(canvas, data, y - 2 * mm)
-    y = _draw_amounts(canvas, data, y - 2.5 * mm)
-    y = _draw_year_and_mode(canvas, data, y - 4 * mm)
-    overflow = _draw_clauses(canvas, data, y - 1.5 * mm, SEAL_BOTTOM + SEAL_H + 1 * mm)
-    _draw_signatures(canvas, data)
-    typeset.footer(canvas, LEFT, RIGHT, 4 * mm, data.document_id, data.policy.label)
+    typeset.draw_text(canvas, f.width / 2, top - 13.5 * mm, hospital, 8.5, align="center")
+    y = _draw_number_block(canvas, data, f, top - 16 * mm, origin_x, preview)
+    y = _draw_person_table(canvas, data, f, y - 2 * mm)
+    y = _draw_amounts(canvas, data, f, y - 2.5 * mm)
+    # A wide frame's notes start beside the number block; a portrait frame's under the tables.
+    notes_top = top - 19 * mm if f.two_columns else y - 4 * mm
+    y = _draw_year_and_mode(canvas, data, f, notes_top)
+    overflow = _draw_clauses(canvas, data, f, y - 1 * mm, SEAL_BOTTOM + SEAL_H + 0.5 * mm)
+    _draw_signatures(canvas, data, f)
+    typeset.footer(canvas, f.left, f.notes_right, FOOTER_Y, data.document_id, data.policy.label)
     if data.voided:
-        typeset.void_stamp(canvas, 0, 0, FRAME_W, FRAME_H)
+        typeset.void_stamp(canvas, *stamp_area(f))
     return overflow
 
 
 def _draw_continuation(
-    canvas: Canvas, data: SlipData, copy_label: str, rows: list, origin_x: float
+    canvas: Canvas, data: SlipData, copy_label: str, rows: list, frame: Frame, origin_x: float
 ) -> None:
-    """The clause lines that did not fit, on a page of their own, marked as its copy's 续页."""
+    """The clause lines that did not fit, on a page of their own, marked as its copy's 续页
+    (in two columns in a wide frame, where the lines were wrapped to the notes column)."""
     if not rows:
         return
-    typeset.labelled_box(canvas, RIGHT, TOP + 3 * mm, f"{copy_label}（续页）", 7.5)
+    f, top = frame, frame.top
+    typeset.labelled_box(canvas, f.notes_right, top + 3 * mm, f"{copy_label}（续页）", 7.5)
     typeset.draw_text(
-        canvas, FRAME_W / 2, TOP - 8 * mm, f"{_title(data)}（续）", 12.5, align="center"
+        canvas, f.width / 2, top - 8 * mm, f"{_title(data)}（续）", 12.5, align="center"
     )
-    typeset.draw_text(canvas, LEFT, TOP - 15 * mm, f"结算单号：{data.slip_number}", 9)
-    _draw_clause_rows(canvas, rows, TOP - 19 * mm, SMALLEST_CLAUSE)
-    typeset.footer(canvas, LEFT, RIGHT, 4 * mm, data.document_id, data.policy.label)
+    typeset.draw_text(canvas, f.left, top - 15 * mm, f"结算单号：{data.slip_number}", 9)
+    bottom = FOOTER_Y + 4 * mm
+    if f.two_columns:
+        width = f.notes_right - f.notes_left
+        rows = _draw_clause_rows(canvas, rows, f.left, f.left + width, top - 19 * mm,
+                                 SMALLEST_CLAUSE, bottom)  # fmt: skip
+    _draw_clause_rows(canvas, rows, f.notes_left, f.notes_right, top - 19 * mm, SMALLEST_CLAUSE)
+    typeset.footer(canvas, f.left, f.notes_right, FOOTER_Y, data.document_id, data.policy.label)
     if data.voided:
-        typeset.void_stamp(canvas, 0, 0, FRAME_W, FRAME_H)
+        typeset.void_stamp(canvas, *stamp_area(f))
 
 
 def _draw_number_block(
-    canvas: Canvas, data: SlipData, top: float, origin_x: float, preview: bool
+    canvas: Canvas, data: SlipData, f: Frame, top: float, origin_x: float, preview: bool
 ) -> float:
     """The slip number in words and as a barcode (its quiet zones kept clear of any text);
     a preview leaves the barcode out and says so in its place."""
@@ -193,7 +214,7 @@ def _draw_number_block(
     width = code128_width(data.slip_number, BARCODE_MODULE)
     bars_bottom = top - height + 3 * mm
     # Start the symbol on the module grid of the page, so every bar edge falls on a pixel edge.
-    left = (RIGHT - width + origin_x) // BARCODE_MODULE * BARCODE_MODULE - origin_x
+    left = (f.right - width + origin_x) // BARCODE_MODULE * BARCODE_MODULE - origin_x
     if preview:
         canvas.saveState()
         canvas.setFillColorRGB(*typeset.GREY)
@@ -205,19 +226,20 @@ def _draw_number_block(
     typeset.draw_text(
         canvas, left + width / 2, top - height + 0.5 * mm, data.slip_number, SMALL, align="center"
     )
-    text_w = RIGHT - LEFT - width
+    text_w = f.right - f.left - width
     number = f"结算单号：{data.slip_number}"
-    typeset.draw_text(canvas, LEFT, top - 4 * mm, number, typeset.fit_size(number, 9, text_w))
+    typeset.draw_text(canvas, f.left, top - 4 * mm, number, typeset.fit_size(number, 9, text_w))
     stamp = f"结算时间：{data.settled_at.strftime('%Y-%m-%d %H:%M')}"
-    typeset.draw_text(canvas, LEFT, top - 8 * mm, stamp, BODY)
+    typeset.draw_text(canvas, f.left, top - 8 * mm, stamp, BODY)
     clerk = f"经办人：{data.clerk}"
-    typeset.draw_text(canvas, LEFT, top - 11.5 * mm, clerk, typeset.fit_size(clerk, BODY, text_w))
+    size = typeset.fit_size(clerk, BODY, text_w)
+    typeset.draw_text(canvas, f.left, top - 11.5 * mm, clerk, size)
     if data.voided:
         canvas.saveState()
         canvas.setFillColorRGB(*typeset.RED)
         reason = f"本结算已作废：{data.void_reason}" if data.void_reason else "本结算已作废"
-        size = typeset.fit_size(reason, 8.5, RIGHT - LEFT)
-        typeset.draw_text(canvas, LEFT, top - height - 3.5 * mm, reason, size)
+        size = typeset.fit_size(reason, 8.5, f.right - f.left)
+        typeset.draw_text(canvas, f.left, top - height - 3.5 * mm, reason, size)
         canvas.restoreState()
         return top - height - 4.5 * mm
     return top - height
@@ -251,8 +273,8 @@ def _cell(
     typeset.draw_text(canvas, anchor, baseline, text, size, align=align)
 
 
-def _draw_row(canvas: Canvas, y: float, cells: list[tuple[str, str, float]]) -> float:
-    x = LEFT
+def _draw_row(canvas: Canvas, f: Frame, y: float, cells: list[tuple[str, str, float]]) -> float:
+    x = f.left
     for label, value, value_w in cells:
         _cell(canvas, x, y, LABEL_W, ROW_H, label, BODY, align="center", shade=True)
         _cell(canvas, x + LABEL_W, y, value_w, ROW_H, value, BODY)
@@ -260,13 +282,14 @@ def _draw_row(canvas: Canvas, y: float, cells: list[tuple[str, str, float]]) -> 
     return y - ROW_H
 
 
-def _draw_person_table(canvas: Canvas, data: SlipData, y: float) -> float:
+def _draw_person_table(canvas: Canvas, data: SlipData, f: Frame, y: float) -> float:
     person = data.patient
     admitted = data.admitted_on.isoformat() if data.admitted_on else ""
     discharged = data.discharged_on.isoformat() if data.discharged_on else ""
     days = "" if data.stay_days is None else f"{data.stay_days} 天"
     y = _draw_row(
         canvas,
+        f,
         y,
         [
             ("姓名", person.name, 30 * mm),
@@ -275,19 +298,23 @@ def _draw_person_table(canvas: Canvas, data: SlipData, y: float) -> float:
         ],
     )
     y = _draw_row(
-        canvas, y, [("身份证号", person.id_number, 49 * mm), ("就诊类型", data.visit, 55 * mm)]
+        canvas, f, y, [("身份证号", person.id_number, 49 * mm), ("就诊类型", data.visit, 55 * mm)]
     )
     if data.visit_date is not None:
         visited = data.visit_date.isoformat()
         y = _draw_row(
-            canvas, y, [("就诊日期", visited, 49 * mm), ("科室", data.department, 55 * mm)]
+            canvas, f, y, [("就诊日期", visited, 49 * mm), ("科室", data.department, 55 * mm)]
         )
-        return _draw_row(canvas, y, [("诊断", data.diagnosis, 119 * mm)])
+        return _draw_row(canvas, f, y, [("诊断", data.diagnosis, 119 * mm)])
     y = _draw_row(
-        canvas, y, [("住院号", data.admission_number, 49 * mm), ("科室", data.department, 55 * mm)]
+        canvas,
+        f,
+        y,
+        [("住院号", data.admission_number, 49 * mm), ("科室", data.department, 55 * mm)],
     )
     y = _draw_row(
         canvas,
+        f,
         y,
         [
             ("入院日期", admitted, 30 * mm),
@@ -295,12 +322,13 @@ def _draw_person_table(canvas: Canvas, data: SlipData, y: float) -> float:
             ("住院天数", days, 29 * mm),
         ],
     )
-    return _draw_row(canvas, y, [("诊断", data.diagnosis, 119 * mm)])
+    return _draw_row(canvas, f, y, [("诊断", data.diagnosis, 119 * mm)])
 
 
-def _draw_amounts(canvas: Canvas, data: SlipData, y: float) -> float:
-    typeset.draw_text(canvas, LEFT, y - 3 * mm, "费用与救助", 8.5)
-    typeset.draw_text(canvas, RIGHT, y - 3 * mm, "单位：元", SMALL, align="right")
+def _draw_amounts(canvas: Canvas, data: SlipData, f: Frame, y: float) -> float:
+    left, right = f.left, f.right
+    typeset.draw_text(canvas, left, y - 3 * mm, "费用与救助", 8.5)
+    typeset.draw_text(canvas, right, y - 3 * mm, "单位：元", SMALL, align="right")
     y -= 4.5 * mm
     pairs = [
         ("医疗总费用", data.total),
@@ -313,13 +341,13 @@ def _draw_amounts(canvas: Canvas, data: SlipData, y: float) -> float:
     pairs += [(layer.name, layer.amount) for layer in data.layers]
     label_w, amount_w = 30 * mm, 37 * mm
     for start in range(0, len(pairs), 2):
-        x = LEFT
+        x = left
         for label, amount in pairs[start : start + 2]:
             _cell(canvas, x, y, label_w, AMOUNT_ROW_H, label, BODY, shade=True)
             _cell(canvas, x + label_w, y, amount_w, AMOUNT_ROW_H, fmt(amount), 8, align="right")
             x += label_w + amount_w
-        if x < RIGHT - 1:
-            _cell(canvas, x, y, RIGHT - x, AMOUNT_ROW_H, "", BODY)
+        if x < right - 1:
+            _cell(canvas, x, y, right - x, AMOUNT_ROW_H, "", BODY)
         y -= AMOUNT_ROW_H
     key_amounts = [("救助合计", data.assistance)]
     if data.hospital_reduction:
@@ -332,13 +360,13 @@ def _draw_amounts(canvas: Canvas, data: SlipData, y: float) -> float:
         key_amounts.append(("医院垫付（窗口支付）", data.advanced_by_hospital))
     key_amounts.append(("个人自付", data.patient_pays))
     for label, amount in key_amounts:
-        _cell(canvas, LEFT, y, label_w, AMOUNT_ROW_H, label, BODY, shade=True)
-        _cell(canvas, LEFT + label_w, y, 30 * mm, AMOUNT_ROW_H, fmt(amount), 8.5, align="right")
+        _cell(canvas, left, y, label_w, AMOUNT_ROW_H, label, BODY, shade=True)
+        _cell(canvas, left + label_w, y, 30 * mm, AMOUNT_ROW_H, fmt(amount), 8.5, align="right")
         _cell(
             canvas,
-            LEFT + label_w + 30 * mm,
+            left + label_w + 30 * mm,
             y,
-            RIGHT - LEFT - label_w - 30 * mm,
+            right - left - label_w - 30 * mm,
             AMOUNT_ROW_H,
             f"大写：人民币{capital_figures(amount)}",
             BODY,
@@ -347,22 +375,30 @@ def _draw_amounts(canvas: Canvas, data: SlipData, y: float) -> float:
     return y
 
 
-def _draw_year_and_mode(canvas: Canvas, data: SlipData, y: float) -> float:
+def _draw_year_and_mode(canvas: Canvas, data: SlipData, f: Frame, y: float) -> float:
+    """The year's line (wrapped to the notes column, never shrunk), the settle mode, and why
+    nothing was paid where nothing was; returns the y under them."""
+    left, width = f.notes_left, f.notes_right - f.notes_left
     year = (
         f"本年度{_pools_named(data.year_pools)}累计救助（含本次）：{fmt(data.assistance_this_year)} 元，"
         f"本次前：{fmt(data.assistance_before)} 元"
     )
     if data.cap_remaining is not None:
         year += f"，{data.cap_name or '年度限额'}剩余：{fmt(data.cap_remaining)} 元"
-    typeset.draw_text(canvas, LEFT, y, year, typeset.fit_size(year, BODY, RIGHT - LEFT))
-    y -= 4.5 * mm
-    typeset.draw_text(canvas, LEFT, y, f"结算方式：{data.settle_mode}", BODY)
+    # One line where it fits at 7 pt, else wrapped at the body size (never smaller).
+    size = typeset.fit_size(year, BODY, width, smallest=7)
+    lines = [year] if typeset.text_width(year, size) <= width else typeset.wrap(year, BODY, width)
+    for line in lines:
+        typeset.draw_text(canvas, left, y, line, size if len(lines) == 1 else BODY)
+        y -= BODY * 1.3
+    y -= 4.5 * mm - BODY * 1.3
+    typeset.draw_text(canvas, left, y, f"结算方式：{data.settle_mode}", BODY)
     if not data.eligible:
-        y -= 4.5 * mm
         canvas.saveState()
         canvas.setFillColorRGB(*typeset.RED)
-        reason = f"不予救助：{data.reason}"
-        typeset.draw_text(canvas, LEFT, y, reason, typeset.fit_size(reason, BODY, RIGHT - LEFT))
+        for line in typeset.wrap(f"不予救助：{data.reason}", BODY, width):
+            y -= BODY * 1.3
+            typeset.draw_text(canvas, left, y, line, BODY)
         canvas.restoreState()
     return y - 2 * mm
 
@@ -373,13 +409,15 @@ def _pools_named(pools: Sequence[str]) -> str:
     return "、".join(names) + ("合计" if len(names) > 1 else "")
 
 
-def _clause_lines(data: SlipData, size: float) -> list[tuple[str, str, float]]:
-    """(text line, amount, indent) rows. Each step starts with its clause in brackets; its
-    amount stands right-aligned on its first line, its further lines are indented."""
+def _clause_lines(data: SlipData, f: Frame, size: float) -> list[tuple[str, str, float]]:
+    """(text line, amount, indent) rows, wrapped to the notes column. Each step starts with its
+    clause in brackets; its amount stands right-aligned on its first line, its further lines
+    are indented."""
     hang = 4 * mm
-    text_w = RIGHT - LEFT - 20 * mm
+    width = f.notes_right - f.notes_left
+    text_w = width - 20 * mm
     heading = f"政策依据：《{data.policy.title}》（{data.policy.document_number}）"
-    rows = [(line, "", 0.0) for line in typeset.wrap(heading, size, RIGHT - LEFT)]
+    rows = [(line, "", 0.0) for line in typeset.wrap(heading, size, width)]
     for clause in data.clauses:
         amount = "" if clause.amount is None else fmt(clause.amount)
         text = f"[{clause.clause}] {clause.text}"
@@ -391,32 +429,44 @@ def _clause_lines(data: SlipData, size: float) -> list[tuple[str, str, float]]:
     return rows
 
 
-def _draw_clauses(canvas: Canvas, data: SlipData, top: float, bottom: float) -> list:
+def _draw_clauses(canvas: Canvas, data: SlipData, f: Frame, top: float, bottom: float) -> list:
     """Draw the policy heading and steps between ``top`` and ``bottom``, shrinking the text
     down to the smallest legible size; returns the lines that still do not fit."""
     size = BODY
     while True:
-        rows = _clause_lines(data, size)
+        rows = _clause_lines(data, f, size)
         leading = size * 1.3
         if len(rows) * leading <= top - bottom or size <= SMALLEST_CLAUSE:
             break
         size -= 0.25
     fitting = max(int((top - bottom) // leading), 0)
-    _draw_clause_rows(canvas, rows[:fitting], top, size)
+    _draw_clause_rows(canvas, rows[:fitting], f.notes_left, f.notes_right, top, size)
     return rows[fitting:]
 
 
-def _draw_clause_rows(canvas: Canvas, rows: list, top: float, size: float) -> None:
+def _draw_clause_rows(
+    canvas: Canvas,
+    rows: list,
+    left: float,
+    right: float,
+    top: float,
+    size: float,
+    bottom: float | None = None,
+) -> list:
+    """Draw ``rows`` from ``top`` down (to ``bottom`` where given); returns those left over."""
     y = top - size
-    for line, amount, indent in rows:
-        typeset.draw_text(canvas, LEFT + indent, y, line, size)
+    for index, (line, amount, indent) in enumerate(rows):
+        if bottom is not None and y < bottom:
+            return rows[index:]
+        typeset.draw_text(canvas, left + indent, y, line, size)
         if amount:
-            typeset.draw_text(canvas, RIGHT, y, amount, size, align="right")
+            typeset.draw_text(canvas, right, y, amount, size, align="right")
         y -= size * 1.3
+    return []
 
 
-def _draw_signatures(canvas: Canvas, data: SlipData) -> None:
-    seal_left, seal_bottom = RIGHT - SEAL_W, SEAL_BOTTOM
+def _draw_signatures(canvas: Canvas, data: SlipData, f: Frame) -> None:
+    seal_left, seal_bottom = f.notes_right - SEAL_W, SEAL_BOTTOM
     canvas.saveState()
     canvas.setDash(2, 2)
     canvas.setLineWidth(0.5)
@@ -436,6 +486,6 @@ def _draw_signatures(canvas: Canvas, data: SlipData) -> None:
         ("日期：", seal_bottom + 2 * mm),
     ]
     for label, y in lines:
-        width = typeset.draw_text(canvas, LEFT, y, label, BODY)
+        width = typeset.draw_text(canvas, f.notes_left, y, label, BODY)
         canvas.setLineWidth(0.5)
-        canvas.line(LEFT + width + 1 * mm, y - 1 * mm, seal_left - 5 * mm, y - 1 * mm)
+        canvas.line(f.notes_left + width + 1 * mm, y - 1 * mm, seal_left - 5 * mm, y - 1 * mm)

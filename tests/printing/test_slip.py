@@ -18,8 +18,11 @@ from reportlab.lib.units import mm
 from app.fonts import MissingGlyphError
 from app.printing.capital import capital_figures
 from app.printing.code128 import QUIET_MODULES
+from app.printing.paper_sizes import SLIP_PAPERS
 from app.printing.records import HOSPITAL_COPY, PATIENT_COPY, Patient
-from app.printing.slip import BARCODE_MODULE, FRAME_W, render_slip
+from app.printing.slip import BARCODE_MODULE, SHEETS, render_slip
+
+PAPERS = sorted(SLIP_PAPERS)
 
 
 def test_slip_shows_amounts_capitals_names_and_clauses(case, make_slip, read_text):
@@ -146,7 +149,7 @@ def test_fen_and_jiao_in_capital_figures(make_slip, read_text):
     assert "个人自付370.37大写：人民币叁佰柒拾元叁角柒分" in page
 
 
-@pytest.mark.parametrize("paper", ["A4", "A5"])
+@pytest.mark.parametrize("paper", PAPERS)
 def test_barcode_scans_back_to_the_slip_number(case, make_slip, read_barcodes, paper):
     pdf = render_slip(make_slip(case), paper=paper)
     pages = read_barcodes(pdf)
@@ -156,7 +159,7 @@ def test_barcode_scans_back_to_the_slip_number(case, make_slip, read_barcodes, p
         assert set(symbols) == {case.slip_number}
 
 
-@pytest.mark.parametrize("paper", ["A4", "A5"])
+@pytest.mark.parametrize("paper", PAPERS)
 def test_preview_is_marked_and_carries_no_barcode(case, make_slip, read_barcodes, paper):
     slip = make_slip(case)
     preview = render_slip(slip, paper=paper, preview=True)
@@ -165,7 +168,7 @@ def test_preview_is_marked_and_carries_no_barcode(case, make_slip, read_barcodes
     assert len(pages) == len(printed)
     for page in pages:
         # 预览 stamped across each copy (rotated text: read in content order with pypdf)
-        assert page.extract_text().count("预览") >= (2 if paper == "A4" else 1) + 1
+        assert page.extract_text().count("预览") >= len(SHEETS[paper].origins) + 1
     assert read_barcodes(preview) == [[]] * len(pages)
 
 
@@ -184,16 +187,25 @@ def _bars_and_others(page) -> tuple[list, list]:
     return bars, others
 
 
-@pytest.mark.parametrize("paper", ["A4", "A5"])
+def _frame_of(sheet, box) -> int:
+    """Which of the sheet's frames holds ``box`` (left, bottom, right, top in points)."""
+    for index, (x, y) in enumerate(sheet.origins):
+        if x <= box[0] < x + sheet.frame.width and y <= box[1] < y + sheet.frame.height:
+            return index
+    raise AssertionError(f"{box} lies in no frame")
+
+
+@pytest.mark.parametrize("paper", PAPERS)
 def test_barcode_is_ten_mm_tall_with_its_quiet_zones_clear(make_slip, paper):
     slip = make_slip(CASES["taierzhuang"], reprint_count=3, voided=True, void_reason="录入错误")
     document = pypdfium2.PdfDocument(render_slip(slip, paper=paper))
+    sheet = SHEETS[paper]
     copies = 0
     for page in document:
         bars, others = _bars_and_others(page)
-        # one symbol per frame (A5 frames side by side on A4)
-        for frame in {int(left // FRAME_W) for left, *_ in bars}:
-            mine = [bar for bar in bars if int(bar[0] // FRAME_W) == frame]
+        # one symbol per frame (frames side by side on A4, one above the other on 241×279)
+        for frame in {_frame_of(sheet, bar) for bar in bars}:
+            mine = [bar for bar in bars if _frame_of(sheet, bar) == frame]
             copies += 1
             left = min(bar[0] for bar in mine)
             right = max(bar[2] for bar in mine)
@@ -210,7 +222,8 @@ def test_barcode_is_ten_mm_tall_with_its_quiet_zones_clear(make_slip, paper):
                         zone,
                         other,
                     )
-            assert (frame + 1) * FRAME_W - right >= quiet
+            frame_right = sheet.origins[frame][0] + sheet.frame.width
+            assert frame_right - right >= quiet
     assert copies == 2
 
 
@@ -230,7 +243,7 @@ def test_site_may_print_one_copy_only(make_slip, read_text):
     assert "患者留存" not in pages[0] and "第一联" not in pages[0]
 
 
-@pytest.mark.parametrize("paper", ["A4", "A5"])
+@pytest.mark.parametrize("paper", PAPERS)
 def test_copies_keep_their_numbers_in_any_order(make_slip, read_text, paper):
     pdf = render_slip(make_slip(CASES["lanxi"]), paper=paper, copies=[HOSPITAL_COPY, PATIENT_COPY])
     text = "".join(read_text(pdf))
@@ -309,7 +322,9 @@ def test_fonts_are_embedded_as_subsets(make_slip, tmp_path):
     assert any("DroidSansFallback" in row for row in rows)
 
 
-@pytest.mark.parametrize(("paper", "pages_expected"), [("A5", 4), ("A4", 2)])
+@pytest.mark.parametrize(
+    ("paper", "pages_expected"), [("A5", 4), ("A4", 2), ("241x140", 4), ("241x279", 2)]
+)
 def test_clauses_that_do_not_fit_continue_on_a_marked_page(
     make_slip, read_text, paper, pages_expected
 ):
