@@ -15,7 +15,14 @@ from ui.discharge_dialog import DischargeDialog
 from ui.drafts import DraftBox
 from ui.fitting import available_size
 from ui.ops import activity, run_in_background
-from ui.printing import RenderedPages, preview_and_print, render_for_print, save_pdf
+from ui.printing import (
+    RenderedPages,
+    SlipPapers,
+    preview_and_print,
+    render_for_print,
+    save_pdf,
+    slip_paper,
+)
 from ui.qt import (
     QAbstractItemView,
     QAction,
@@ -678,25 +685,33 @@ class MainWindow(WindowAccounts, QMainWindow):
     def print_slip(self, slip_number: str) -> None:
         """Make the PDF off the GUI thread, then show Qt's print preview of it."""
         desk = self.desk
-        paper = options.PAPER.read(self.settings)
         printer = options.PRINTER.read(self.settings)
+        # The printer's own paper (打印机校准), else the user's; the preview may change it.
+        paper = slip_paper(printer, options.PAPER.read(self.settings))
 
-        def make() -> tuple[bytes, bytes, RenderedPages]:
+        def make_on(paper: str) -> tuple[bytes, bytes, RenderedPages]:
             # The PDFs and their pages, all off the GUI thread.
             pdf = desk.slip_pdf(slip_number, paper=paper)
             preview = desk.slip_pdf(slip_number, paper=paper, preview=True)
             return pdf, preview, render_for_print(pdf, preview)
+
+        papers = SlipPapers(paper, make_on)
 
         def done(made: tuple[bytes, bytes, RenderedPages]) -> None:
             pdf, preview, pages = made
             self.printed.emit(slip_number)
             title = f"结算单 {slip_number}"
             # Only a print that happened counts: a preview closed unprinted is no reprint.
-            if preview_and_print(self, pdf, title, printer, preview_pdf=preview, rendered=pages):
-                self._run(lambda: desk.record_print(slip_number, paper), lambda _: None, "记录打印")
+            if preview_and_print(
+                self, pdf, title, printer, preview_pdf=preview, rendered=pages, papers=papers
+            ):
+                printed_on = papers.paper
+                self._run(
+                    lambda: desk.record_print(slip_number, printed_on), lambda _: None, "记录打印"
+                )
 
         run_in_background(
-            make,
+            lambda: make_on(paper),
             done,
             lambda error: QMessageBox.warning(self, "未能生成结算单", str(error)),
         )
@@ -738,7 +753,7 @@ class MainWindow(WindowAccounts, QMainWindow):
         if not slip:
             return
         desk = self.desk
-        paper = options.PAPER.read(self.settings)
+        paper = slip_paper(options.PRINTER.read(self.settings), options.PAPER.read(self.settings))
 
         def made(pdf: bytes) -> None:
             path = save_pdf(self, pdf, f"结算单-{slip}.pdf")

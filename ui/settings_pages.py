@@ -8,6 +8,7 @@ to that user. The printer, paper and the name offered at sign-in are this user's
 with QSettings.
 """
 
+from app.printing.paper_sizes import SLIP_PAPERS
 from app.services import settings as store_settings
 from app.services.access import ROLE_NAMES, role_allows
 from ui import settings as options
@@ -162,10 +163,19 @@ class PrintPage(SettingsPage):
         for name in print_support().QPrinterInfo.availablePrinterNames():
             self.printer.addItem(name, name)
         self.paper = QComboBox(self)
-        self.paper.addItem("A4 横向（两联并排）", "A4")
-        self.paper.addItem("A5（每联一页）", "A5")
+        for name, label in SLIP_PAPERS.items():
+            self.paper.addItem(label, name)
+        self.calibrate = QPushButton("打印机校准…", self)
+        self.calibrate.clicked.connect(self._calibrate)
         self.form.addRow("打印机：", self.printer)
         self.form.addRow("结算单纸张：", self.paper)
+        self.form.addRow("", self.calibrate)
+
+    def _calibrate(self) -> None:
+        """Offsets and paper kept per printer on this computer (``ui.printer_calibration``)."""
+        from ui.printer_calibration import CalibrationDialog
+
+        CalibrationDialog(self, self.printer.currentData(), self.paper.currentData()).exec()
 
     def load(self, values: dict | None) -> None:
         printer = options.PRINTER.read(self.settings)

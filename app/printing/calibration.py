@@ -1,5 +1,5 @@
-"""Printer calibration: the test page the clerk measures, and the shift a printer's measured
-offset asks for, kept so that no ink leaves the paper.
+"""Printer calibration: the test page the clerk measures (the shift its offsets ask for is
+``app.printing.placement``'s).
 
 The test page has a ruler in millimetres along the top (distance from the paper's left edge)
 and down the left side (distance from its top edge), and crosshairs at marked distances from
@@ -7,19 +7,15 @@ the left and top edges. Where a crosshair lands on the paper, minus where it is 
 printer's offset (``app.printing.printer_setup``).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.printing import typeset
 from app.printing.paper_sizes import MARGIN_MM, SHEET_MM, SLIP_PAPERS
 from app.printing.printer_setup import PrinterSetup
-from app.printing.raster import PageImage
 
 RULER_FROM_MM = 10  # the rulers start and end this far inside the paper
 TITLE = "打印机校准页"
-MM_PER_INCH = Decimal("25.4")
 
 
 def crosshairs_mm(paper: str) -> list[tuple[int, int]]:
@@ -97,37 +93,3 @@ def _instructions(canvas: Canvas, paper, printer_name, setup: PrinterSetup, at, 
             y_mm += size * 1.35 / mm
             typeset.draw_text(canvas, *at(left_mm, y_mm), line, size)
         y_mm += 1
-
-
-def ink_box(page: PageImage) -> tuple[int, int, int, int] | None:
-    """(left, top, right, bottom) pixels of everything not pure white on the page (right and
-    bottom exclusive), or None for a blank page."""
-    row_bytes = page.width * 3
-    white = b"\xff" * row_bytes
-    top = bottom = None
-    left, right = page.width, 0
-    for row in range(page.height):
-        line = page.pixels[row * page.stride : row * page.stride + row_bytes]
-        if line == white:
-            continue
-        top = row if top is None else top
-        bottom = row
-        left = min(left, (row_bytes - len(line.lstrip(b"\xff"))) // 3)
-        right = max(right, (len(line.rstrip(b"\xff")) + 2) // 3)
-    return None if top is None else (left, top, right, bottom + 1)
-
-
-def page_shift(page: PageImage, setup: PrinterSetup, dpi: int) -> tuple[int, int]:
-    """The printer's correction for one page rendered at ``dpi``, in whole pixels (right,
-    down), so the barcode's bars stay on the pixel grid; limited so no ink leaves the page."""
-    right_mm, down_mm = setup.correction_mm
-    dx, dy = (int((value * dpi / MM_PER_INCH).to_integral_value(ROUND_HALF_UP))
-              for value in (right_mm, down_mm))  # fmt: skip
-    box = ink_box(page)
-    if box is None:
-        return 0, 0
-    left, top, right, bottom = box
-    return (
-        max(-left, min(dx, page.width - right)),
-        max(-top, min(dy, page.height - bottom)),
-    )

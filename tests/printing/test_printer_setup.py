@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from app.errors import FieldError, FieldErrors
-from app.printing.calibration import crosshairs_mm, ink_box, page_shift, render_calibration_page
+from app.printing.calibration import crosshairs_mm, render_calibration_page
+from app.printing.placement import ink_box, page_shift
 from app.printing.printer_setup import (
     PrinterSetup,
     check_setup,

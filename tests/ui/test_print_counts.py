@@ -19,7 +19,7 @@ def test_only_a_real_print_makes_the_next_copy_a_reprint(qtbot, window, settled_
     seen = []
     shown = []
 
-    def preview(_parent, pdf, title, _printer, preview_pdf, rendered):
+    def preview(_parent, pdf, title, _printer, preview_pdf, rendered, papers):
         seen.append(pdf)
         shown.append(preview_pdf)
         # The pages arrive rendered (off the GUI thread): the slip and its 预览 page.

@@ -43,7 +43,7 @@ def test_print_through_a_real_qprinter_scans_back(
     monkeypatch.setattr(
         printing,
         "paint_pages",
-        lambda target, pages: (painted.append(pages), real_paint(target, pages)),
+        lambda target, pages, *shifts: (painted.append(pages), real_paint(target, pages, *shifts)),
     )
     monkeypatch.setattr(printing, "choose_printer", lambda _parent, _printer: True)
     dialog = printing.PrintPreview(None, printer, shown, printed, "结算单")
