@@ -15,6 +15,7 @@ from pathlib import Path
 from app.commands.common import add_db_option
 from app.commands.signin import add_account_options
 from app.paths import write_whole
+from app.printing.paper_sizes import DEFAULT_PAPER, SLIP_PAPERS
 from app.printing.records import SLIP_COPY_NAMES, slip_copy_label
 
 # ReportLab, the store and the services load only when a print command runs (see
@@ -31,9 +32,10 @@ def register(subparsers) -> None:
     slip.add_argument("--slip", required=True, metavar="结算单号")
     slip.add_argument(
         "--paper",
-        choices=("A4", "A5"),
-        default="A4",
-        help="A4：两联并排于一张横向 A4；A5：每联一页（默认 A4）",
+        choices=tuple(SLIP_PAPERS),
+        default=DEFAULT_PAPER,
+        help="；".join(f"{name}：{label}" for name, label in SLIP_PAPERS.items())
+        + f"（默认 {DEFAULT_PAPER}）",
     )
     slip.add_argument(
         "--copies",

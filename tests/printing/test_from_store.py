@@ -183,6 +183,28 @@ def test_print_command_marks_reprints_and_counts_only_real_prints(
     assert read_barcodes(outs[2].read_bytes()) == [[slip]]
 
 
+@pytest.mark.parametrize(
+    ("paper", "size", "pages"),
+    [("241x140", "683.15 x 396.85", 2), ("241x279", "683.15 x 790.866", 1)],
+)
+def test_print_command_prints_on_continuous_paper(
+    store_file, tmp_path, read_barcodes, paper, size, pages
+):
+    slip = "LX01-2026-000002"
+    out = tmp_path / f"{paper}.pdf"
+    done = _print(
+        "slip", "--slip", slip, "--out", str(out), "--paper", paper, "--db", str(store_file)
+    )
+    assert done.returncode == 0, done.stderr
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    assert f"Page size:       {size} pts" in info
+    assert read_barcodes(out.read_bytes()) == [[slip]] * pages
+    refused = _print(
+        "slip", "--slip", slip, "--out", str(out), "--paper", "B5", "--db", str(store_file)
+    )
+    assert refused.returncode == 2 and "241x279" in refused.stderr
+
+
 def test_print_command_numbers_a_copy_printed_alone_as_everywhere(store, store_file, tmp_path):
     from app.bundle.export import default_slip_renderer
 
