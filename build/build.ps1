@@ -17,6 +17,10 @@ if (-not $Python) {
   $Python = ".venv\Scripts\python.exe"
   if (-not (Test-Path $Python)) { Invoke-Checked py -3.11 -m venv .venv }
 }
+# PySide6 has no 32-bit Windows wheels: say so here rather than as pip's "no matching
+# distribution" (a $env:PYTHON or an older .venv may be 32-bit or older than 3.11).
+& $Python -c "import struct, sys; sys.exit(struct.calcsize('P') != 8 or sys.version_info < (3, 11))"
+if ($LASTEXITCODE -ne 0) { throw "需要 64 位 Python 3.11 或更高版本（python.org 的 Windows installer (64-bit)）：$Python" }
 # Wheels: the window's computer has no compiler (CI checks every runtime dependency has one).
 Invoke-Checked $Python -m pip install -q --prefer-binary -e ".[build]"
 New-Item -ItemType Directory -Force build\work | Out-Null
