@@ -75,11 +75,11 @@ def _desk(args: argparse.Namespace, clerk: str = "system"):
     return Desk(store, str(getattr(args, "db", "")), clerk)
 
 
-def _run(args, work, clerk: str = "system") -> int:
+def _run(args, work, clerk: str = "system", desk=None) -> int:
     from app.bundle.safe_write import TargetError
     from app.errors import FieldError
 
-    desk = _desk(args, clerk)
+    desk = desk or _desk(args, clerk)
     if desk is None:
         return 3
     try:
@@ -143,21 +143,17 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_approve(args: argparse.Namespace) -> int:
-    from app.commands.signin import open_checked, sign_in
+    from app.commands.signin import open_checked, signed_desk
 
     store = open_checked(args.db if "db" in args else None)
     if store is None:
         return 3
-    from app.services.access import accounts_exist
-
-    with store.read() as session:
-        needs_sign_in = accounts_exist(session)  # a store in setup mode has no one to ask
-    if needs_sign_in:
-        user = sign_in(store, args, args.user, "supervisor", "审核事后报销")
-        if user is None:
-            store.close()
-            return 2
-    store.close()
+    # The review is checked on the supervisor's signed-in session (a store in setup mode has
+    # no one to ask, and records the name given).
+    desk = signed_desk(store, args, "supervisor", "审核事后报销", clerk=args.user)
+    if desk is None:
+        store.close()
+        return 2
 
     def work(desk) -> int:
         row = desk.review_claim(
@@ -166,7 +162,7 @@ def run_approve(args: argparse.Namespace) -> int:
         print(f"{row.claim_number}：{row.status_name}")
         return 0
 
-    return _run(args, work, clerk=args.user)
+    return _run(args, work, desk=desk)
 
 
 def run_batch(args: argparse.Namespace) -> int:

@@ -54,7 +54,7 @@ class CasesDesk:
             name=name,
             facility=facility,
             default_policy=default_policy,
-            clerk=self.clerk,
+            clerk=self.actor,
         )
         self._site_code = site.code
         self._site = SiteInfo(site.code, site.name, site.facility, site.default_policy)

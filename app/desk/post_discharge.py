@@ -167,17 +167,21 @@ class PostDischargeDesk:
         or else the signed-in user, who must then be a supervisor."""
         from app.services.paid_later import review_claim
 
-        reviewer = self.clerk
+        reviewer = self.actor
         if supervisor:
-            reviewer = self.confirm_supervisor(supervisor, password or "", "审核事后报销").name
-        review_claim(
-            self.store,
-            number,
-            supervisor=reviewer,
-            approve=approve,
-            reason=reason,
-            now=self.now(),
-        )
+            reviewer = self.confirm_supervisor(supervisor, password or "", "审核事后报销")
+        try:
+            review_claim(
+                self.store,
+                number,
+                supervisor=reviewer,
+                approve=approve,
+                reason=reason,
+                now=self.now(),
+            )
+        finally:
+            if supervisor:
+                self.finish_approval(reviewer)
         return self._reread(number)
 
     def set_claim_account(self, number: str, account: BankAccount) -> ClaimRow:
