@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import add_db_option
-from app.commands.signin import add_password_stdin_option
+from app.commands.signin import add_account_options, add_password_stdin_option
 
 STATUSES = ("received", "approved", "returned", "batched", "paid")
 
@@ -37,7 +37,7 @@ def register(subparsers) -> None:
     batch = actions.add_parser("batch", help="把已审核的报销列入代发清单，写出 XLSX 和 CSV")
     batch.add_argument("--to", required=True, type=Path, metavar="DIR", help="目标文件夹")
     batch.add_argument("--claim", action="append", metavar="报销单号", help="只列这几笔（可重复）")
-    batch.add_argument("--clerk", default="system", help="经办人（记入审计）")
+    _signed(batch)
     add_db_option(batch)
     batch.set_defaults(func=run_batch)
 
@@ -46,7 +46,7 @@ def register(subparsers) -> None:
     paid.add_argument("--file", type=Path, help="银行回执 CSV（列：报销单号, 结果, 失败原因）")
     paid.add_argument("--claim", metavar="报销单号", help="逐笔登记的报销单号")
     paid.add_argument("--failed", metavar="原因", help="该笔支付失败及原因（不给则为成功）")
-    paid.add_argument("--clerk", default="system", help="经办人（记入审计）")
+    _signed(paid)
     add_db_option(paid)
     paid.set_defaults(func=run_paid)
 
@@ -60,9 +60,31 @@ def register(subparsers) -> None:
     year_end.add_argument("--year", required=True, type=int)
     year_end.add_argument("--policy", required=True, help="政策编号")
     year_end.add_argument("--out", required=True, type=Path, help="公示名单 PDF")
-    year_end.add_argument("--clerk", default="system", help="经办人（记入审计）")
+    _signed(year_end)
     add_db_option(year_end)
     year_end.set_defaults(func=run_year_end)
+
+
+def _signed(parser: argparse.ArgumentParser) -> None:
+    """A data-changing action runs as a signed-in account (``--user`` / ``--credentials``)."""
+    add_account_options(parser)
+    # --clerk, the older name: now the account that signs in, never a name taken on trust.
+    parser.add_argument("--clerk", dest="user", help=argparse.SUPPRESS)
+
+
+def _signed_run(args, work, doing: str) -> int:
+    """``work`` on the desk signed in as ``--user`` (a store with no account yet: as the
+    name given, or "system")."""
+    from app.commands.signin import open_checked, signed_desk
+
+    store = open_checked(getattr(args, "db", None))
+    if store is None:
+        return 3
+    desk = signed_desk(store, args, "clerk", doing, clerk=args.user or "system")
+    if desk is None:
+        store.close()
+        return args.refused
+    return _run(args, work, desk=desk)
 
 
 def _desk(args: argparse.Namespace, clerk: str = "system"):
@@ -172,7 +194,7 @@ def run_batch(args: argparse.Namespace) -> int:
         print(f"代发清单 {batch.batch_number}：{batch.count} 笔，合计 {batch.total} 元 → {path}")
         return 0
 
-    return _run(args, work, clerk=args.clerk)
+    return _signed_run(args, work, "生成代发清单")
 
 
 def run_paid(args: argparse.Namespace) -> int:
@@ -192,7 +214,7 @@ def run_paid(args: argparse.Namespace) -> int:
             print(f"{number}  {name}  {amount}  {result}  {reason}".rstrip())
         return 0
 
-    return _run(args, work, clerk=args.clerk)
+    return _signed_run(args, work, "登记银行回执")
 
 
 def run_receipt(args: argparse.Namespace) -> int:
@@ -211,4 +233,4 @@ def run_year_end(args: argparse.Namespace) -> int:
         print(f"新生成年底救助 {len(made)} 笔；公示名单：{args.out}")
         return 0
 
-    return _run(args, work, clerk=args.clerk)
+    return _signed_run(args, work, "生成年底救助")

@@ -81,6 +81,17 @@ class DeskAccounts:
         self.user = user
         self.clerk = user.name  # every service call names the signed-in user
 
+    def signed_clerk(self, doing: str) -> str:
+        """The name a data-changing call records: the signed-in account's, once its session
+        is found live (``AccessDenied`` naming ``doing`` when nobody is signed in, or the
+        session has ended or run out); a store with no account yet records the desk's name."""
+        from app.services.access import CLERK, check_role
+
+        with self.store.read() as session:
+            return check_role(
+                session, self.actor, CLERK, doing=doing, field="clerk", now=self.now()
+            )
+
     @property
     def actor(self) -> UserSession | str:
         """Who acts, for a service that checks a role: the signed-in session; before anyone

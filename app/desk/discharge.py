@@ -126,7 +126,7 @@ class DischargeDesk:
                     disabling=bool(claim.get("disabling")),
                     imported=claim.get("imported") or None,
                 ),
-                clerk=self.clerk,
+                clerk=self.signed_clerk("出院结算"),
                 override=approved,
             )
         finally:

@@ -124,7 +124,7 @@ class OutpatientDesk:
             row = settle_outpatient_visit(
                 self.store,
                 form,
-                clerk=self.clerk,
+                clerk=self.signed_clerk("门诊结算"),
                 override=approved,
                 site_code=self._site_code,
                 policies=self.policies,

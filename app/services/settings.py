@@ -261,12 +261,13 @@ def save(
     """Store the options in ``changes`` (key -> value, typed or text) in one transaction.
 
     Only the options whose value differs are checked against ``clerk``'s role (a signed-in
-    session once accounts exist, ``app.services.access``), written and audited, so saving a page unchanged needs no role. Returns key -> (old, new) of those.
+    session once accounts exist, ``app.services.access``), written and audited, so saving a
+    page unchanged needs no role. Returns key -> (old, new) of those.
     Raises SettingError (bad value, naming the option) or AccessDenied before writing anything.
     """
     keys = [option(key).key for key in changes]  # an unknown key is refused first
     at = now or datetime.now()
-    name = actor_name(clerk)
+    who = actor_name(clerk)
     with store.write() as session:
         before = _read(session, site_code)
         # A value handed back as it was is not checked again (a stored policy since removed
@@ -292,11 +293,11 @@ def save(
                 name=name,
                 facility=merged["facility"],
                 default_policy=merged["default_policy"],
-                clerk=name,
+                clerk=who,
             )
         for key, (old, new) in changed.items():
             if key not in SITE_FIELDS:
-                _write(session, OPTIONS[key], old, new, name, at)
+                _write(session, OPTIONS[key], old, new, who, at)
     return changed
 
 
@@ -396,10 +397,10 @@ def choose_data_folder(store: Store, clerk: Actor, folder: str) -> bool:
     parse(spec, folder)
     old = data_folder()
     with store.write() as session:
-        name = check_role(session, clerk, DATA_FOLDER_ROLE, doing="更改数据目录", field="clerk")
+        who = check_role(session, clerk, DATA_FOLDER_ROLE, doing="更改数据目录", field="clerk")
         audit.record(
             session,
-            clerk=name,
+            clerk=who,
             action="change",
             entity="setting",
             entity_id=spec.key,
