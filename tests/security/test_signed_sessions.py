@@ -216,3 +216,22 @@ def test_the_desk_passes_its_session_and_none_once_signed_out(store, admin, slip
     with pytest.raises(AccessDenied, match="“wang”未登录"):
         desk.save_settings({"sync.interval_minutes": 30})  # the name the desk kept is no proof
     assert snapshot(store) == before
+
+
+def test_migration_0013_adds_the_session_table_and_takes_it_away(store_target):
+    from sqlalchemy import inspect
+
+    from db.engine import make_engine
+    from db.migrate import downgrade, upgrade
+
+    engine = make_engine(store_target)
+    try:
+        upgrade(engine, target="0012")
+        assert "sign_in_session" not in inspect(engine).get_table_names()
+        upgrade(engine)
+        columns = {c["name"] for c in inspect(engine).get_columns("sign_in_session")}
+        assert {"token_hash", "account_name", "expires_at", "ended_at"} <= columns
+        downgrade(engine, "0012")
+        assert "sign_in_session" not in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
