@@ -277,7 +277,11 @@ def confirm_role(
             "new_password",
             f"{user.name} 尚未修改初始密码：请本人在此设置新密码，修改后即可{doing}",
         )
-    require(user, role, doing)
+    try:
+        require(user, role, doing)
+    except ServiceError:
+        finish_approval(store, user, now=now)  # nobody may use a refused approval
+        raise
     return user
 
 

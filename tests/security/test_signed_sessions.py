@@ -235,3 +235,11 @@ def test_migration_0013_adds_the_session_table_and_takes_it_away(store_target):
         assert "sign_in_session" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_a_refused_approval_leaves_no_session_behind(store, admin):
+    _add(store, admin, "wang", "clerk")
+    before = _live_sessions(store, "wang")
+    with pytest.raises(AccessDenied, match="作废结算须由主管操作"):
+        confirm_role(store, "wang", PW, doing="作废结算")
+    assert _live_sessions(store, "wang") == before
