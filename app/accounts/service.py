@@ -196,9 +196,11 @@ def _check_password(
     *,
     now: datetime | None = None,
     approving: str | None = None,
+    resuming: str = "",
 ) -> UserSession:
     """``login``; with ``approving`` (the action in words) it is a second person's approval
-    of one action, audited as ``approve``, not as a sign-in (no last sign-in recorded)."""
+    of one action, audited as ``approve``, not as a sign-in (no last sign-in recorded); with
+    ``resuming`` (a session's token) that session goes on if it is still live."""
     now = now or datetime.now()
     with store.write() as session:
         outcome = _authenticate(session, name, password, now)
@@ -216,40 +218,27 @@ def _check_password(
                 else {"role": outcome.role, "approved": approving},
                 at=now,
             )
-            purpose = sign_in_sessions.SIGN_IN if approving is None else sign_in_sessions.APPROVE
-            outcome = _session_of(session, outcome, now, purpose)
+            if resuming and sign_in_sessions.renew_session(session, resuming, now):
+                outcome = UserSession(
+                    outcome.name, outcome.role, outcome.must_change_password, now, resuming
+                )
+            else:
+                purpose = (
+                    sign_in_sessions.SIGN_IN if approving is None else sign_in_sessions.APPROVE
+                )
+                outcome = _session_of(session, outcome, now, purpose)
     if isinstance(outcome, AccountError):
         raise outcome
     return outcome
 
 
-def resume(store: Store, user: UserSession, password: str, *, now: datetime | None = None):
+def resume(
+    store: Store, user: UserSession, password: str, *, now: datetime | None = None
+) -> UserSession:
     """The signed-in user's password again (after the idle lock; failures count like
     ``login``): the same session goes on with its time started again, or a new one if it
     has ended or run out meanwhile."""
-    now = now or datetime.now()
-    with store.write() as session:
-        outcome = _authenticate(session, user.name, password, now)
-        if isinstance(outcome, ClerkAccount):
-            outcome.last_login_at = now
-            audit.record(
-                session,
-                clerk=outcome.name,
-                action="login",
-                entity="clerk_account",
-                entity_id=outcome.name,
-                changes={"role": outcome.role},
-                at=now,
-            )
-            if sign_in_sessions.renew_session(session, user.token, now):
-                outcome = UserSession(
-                    outcome.name, outcome.role, outcome.must_change_password, now, user.token
-                )
-            else:
-                outcome = _session_of(session, outcome, now, sign_in_sessions.SIGN_IN)
-    if isinstance(outcome, AccountError):
-        raise outcome
-    return outcome
+    return _check_password(store, user.name, password, now=now, resuming=user.token)
 
 
 def finish_approval(store: Store, approver: UserSession, *, now: datetime | None = None) -> None:
