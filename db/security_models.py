@@ -7,7 +7,7 @@ are not sent to the centre.
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models import Base
@@ -78,3 +78,25 @@ class AuditAnchor(Base):
     digest: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     problem: Mapped[str | None] = mapped_column(String(500))
+
+
+class SignInSession(Base):
+    """One signed-in session: the proof a service checks a role on, never a typed name.
+
+    Only the SHA-256 of the session's random token is kept, so a copy of the database signs
+    no one in. ``purpose`` is ``sign_in`` (the window or a command, until signed out or
+    ``expires_at``) or ``approve`` (a supervisor's password for one action at another's window,
+    ended right after it). Not captured by the sync outbox, like the accounts themselves.
+    """
+
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_name: Mapped[str] = mapped_column(
+        String(64), ForeignKey("clerk_account.name"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)

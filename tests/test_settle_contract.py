@@ -229,7 +229,7 @@ def approved_site(tmp_path):
     import os
     import shutil
 
-    from app.accounts.service import create_user
+    from app.accounts.service import create_user, login
     from app.paths import policies_dir
     from app.policy import load_policies
     from app.services.policy_hashes import approve_policies
@@ -240,7 +240,7 @@ def approved_site(tmp_path):
     db = tmp_path / "site" / "desk.sqlite3"
     store = open_store(db)
     create_user(store, None, "admin", "administrator", "Keeper#2026pass")
-    approve_policies(store, "admin", load_policies(folder))
+    approve_policies(store, login(store, "admin", "Keeper#2026pass"), load_policies(folder))
     store.close()
     env = {k: v for k, v in os.environ.items() if k != "ONESTOP_DB"}
     env.update(ONESTOP_POLICIES=str(folder), XDG_DATA_HOME=str(tmp_path / "no-data"))

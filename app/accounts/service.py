@@ -6,7 +6,7 @@ raised, so the count of failures survives. ``now`` is the clock (tests inject it
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts import passwords
 from app.accounts.roles import ADMINISTRATOR, ROLE_NAMES, ROLE_RANK, SUPERVISOR, require
-from app.services import audit, settings
+from app.services import audit, settings, sign_in_sessions
 from app.services.access import check_role
 from app.services.errors import ServiceError
 from app.text import TextError, clean_text
@@ -48,12 +48,15 @@ class AccountError(ServiceError):
 
 @dataclass(frozen=True)
 class UserSession:
-    """Who is signed in at the window, as what. Pass ``name`` to services as ``clerk``."""
+    """Who is signed in at the window, as what. Services that check a role take the session
+    itself (its ``token`` is the proof, checked against the live sign-in in the store);
+    the others record ``name``. The token is never shown (repr, logs) nor stored."""
 
     name: str
     role: str
     must_change_password: bool
     signed_in_at: datetime
+    token: str = field(default="", repr=False, compare=False)
 
     @property
     def role_name(self) -> str:
@@ -166,8 +169,15 @@ def _authenticate(
     return account
 
 
-def _session_of(account: ClerkAccount, now: datetime) -> UserSession:
-    return UserSession(account.name, account.role, account.must_change_password, now)
+def _session_of(
+    session: Session, account: ClerkAccount, now: datetime, purpose: str | None
+) -> UserSession:
+    """The signed-in session of ``account``; ``purpose`` None (or an account that must
+    first change its password) opens no session in the store, so it proves nothing."""
+    token = ""
+    if purpose is not None and not account.must_change_password:
+        token = sign_in_sessions.open_session(session, account.name, now, purpose)
+    return UserSession(account.name, account.role, account.must_change_password, now, token)
 
 
 def login(store: Store, name: str, password: str, *, now: datetime | None = None) -> UserSession:
@@ -186,9 +196,11 @@ def _check_password(
     *,
     now: datetime | None = None,
     approving: str | None = None,
+    resuming: str = "",
 ) -> UserSession:
     """``login``; with ``approving`` (the action in words) it is a second person's approval
-    of one action, audited as ``approve``, not as a sign-in (no last sign-in recorded)."""
+    of one action, audited as ``approve``, not as a sign-in (no last sign-in recorded); with
+    ``resuming`` (a session's token) that session goes on if it is still live."""
     now = now or datetime.now()
     with store.write() as session:
         outcome = _authenticate(session, name, password, now)
@@ -206,10 +218,33 @@ def _check_password(
                 else {"role": outcome.role, "approved": approving},
                 at=now,
             )
-            outcome = _session_of(outcome, now)
+            if resuming and sign_in_sessions.renew_session(session, resuming, now):
+                outcome = UserSession(
+                    outcome.name, outcome.role, outcome.must_change_password, now, resuming
+                )
+            else:
+                purpose = (
+                    sign_in_sessions.SIGN_IN if approving is None else sign_in_sessions.APPROVE
+                )
+                outcome = _session_of(session, outcome, now, purpose)
     if isinstance(outcome, AccountError):
         raise outcome
     return outcome
+
+
+def resume(
+    store: Store, user: UserSession, password: str, *, now: datetime | None = None
+) -> UserSession:
+    """The signed-in user's password again (after the idle lock; failures count like
+    ``login``): the same session goes on with its time started again, or a new one if it
+    has ended or run out meanwhile."""
+    return _check_password(store, user.name, password, now=now, resuming=user.token)
+
+
+def finish_approval(store: Store, approver: UserSession, *, now: datetime | None = None) -> None:
+    """End a supervisor's approval session once the one action it was given for is done."""
+    with store.write() as session:
+        sign_in_sessions.end_session(session, approver.token, now or datetime.now())
 
 
 def confirm_role(
@@ -231,14 +266,26 @@ def confirm_role(
             "new_password",
             f"{user.name} 尚未修改初始密码：请本人在此设置新密码，修改后即可{doing}",
         )
-    require(user, role, doing)
+    try:
+        require(user, role, doing)
+    except ServiceError:
+        finish_approval(store, user, now=now)  # nobody may use a refused approval
+        raise
     return user
 
 
 def change_password(
-    store: Store, name: str, old_password: str, new_password: str, *, now: datetime | None = None
+    store: Store,
+    name: str,
+    old_password: str,
+    new_password: str,
+    *,
+    now: datetime | None = None,
+    sign_in: bool = True,
 ) -> UserSession:
-    """Change one's own password (required after the first sign-in); returns a usable session.
+    """Change one's own password (required after the first sign-in); returns a usable session
+    (``sign_in`` False: a supervisor changing it at another's window, where only the approval
+    that follows opens a session).
 
     A wrong old password counts as a failed sign-in.
     """
@@ -263,7 +310,9 @@ def change_password(
                 changes={"password": "changed", "must_change_password": [True, False]},
                 at=now,
             )
-            outcome = _session_of(outcome, now)
+            outcome = _session_of(
+                session, outcome, now, sign_in_sessions.SIGN_IN if sign_in else None
+            )
     if isinstance(outcome, AccountError):
         raise outcome
     return outcome
@@ -304,7 +353,7 @@ def create_user(
         if actor is None and _administrator_exists(session):
             raise AccountError("user", "已有管理员：新建账户须由管理员登录后操作")
         if actor is not None:
-            check_role(session, actor.name, ADMINISTRATOR, doing="管理账户", field="clerk")
+            check_role(session, actor, ADMINISTRATOR, doing="管理账户", field="clerk", now=now)
         if session.get(ClerkAccount, name) is not None:
             raise AccountError("user", f"用户名“{name}”已存在")
         account = ClerkAccount(
@@ -333,8 +382,8 @@ def create_user(
         return _info(account)
 
 
-def _admin_account(session: Session, admin: UserSession, name: str) -> ClerkAccount:
-    check_role(session, admin.name, ADMINISTRATOR, doing="管理账户", field="clerk")
+def _admin_account(session: Session, admin: UserSession, name: str, now: datetime) -> ClerkAccount:
+    check_role(session, admin, ADMINISTRATOR, doing="管理账户", field="clerk", now=now)
     account = session.get(ClerkAccount, (name or "").strip(), with_for_update=True)
     if account is None:
         raise AccountError("user", f"没有用户名为“{name}”的账户")
@@ -349,7 +398,7 @@ def reset_password(
     require(admin, ADMINISTRATOR, "重置密码")
     _check_new_password(new_password, (name or "").strip())
     with store.write() as session:
-        account = _admin_account(session, admin, name)
+        account = _admin_account(session, admin, name, now)
         account.password_hash = passwords.hash_password(new_password)
         account.must_change_password = True
         account.password_changed_at = now
@@ -374,7 +423,7 @@ def unlock(
     now = now or datetime.now()
     require(admin, ADMINISTRATOR, "解锁账户")
     with store.write() as session:
-        account = _admin_account(session, admin, name)
+        account = _admin_account(session, admin, name, now)
         audit.record(
             session,
             clerk=admin.name,
@@ -434,12 +483,14 @@ def set_active(
     now = now or datetime.now()
     require(admin, ADMINISTRATOR, "停用账户" if not active else "启用账户")
     with store.write() as session:
-        account = _admin_account(session, admin, name)
+        account = _admin_account(session, admin, name, now)
         if not active and account.name == admin.name:
             raise AccountError("user", "不能停用自己正在使用的账户")
         if not active and _last_administrator(session, account):
             raise AccountError("user", "这是唯一的管理员账户，不能停用")
         _change(session, admin, account, "active", active, now)
+        if not active:  # a disabled account's sessions prove nothing any more
+            sign_in_sessions.end_sessions_of(session, account.name, now)
         return _info(account)
 
 
@@ -452,7 +503,7 @@ def set_role(
     require(admin, ADMINISTRATOR, "修改角色")
     role = _check_role_name(role)
     with store.write() as session:
-        account = _admin_account(session, admin, name)
+        account = _admin_account(session, admin, name, now)
         if role != account.role and _last_administrator(session, account):
             raise AccountError("role", "这是唯一的管理员账户，不能改为其他角色")
         _change(session, admin, account, "role", role, now)
@@ -479,9 +530,11 @@ def _change(
 
 
 def sign_out(store: Store, user: UserSession, *, now: datetime | None = None) -> None:
-    """Record that ``user`` signed out (or handed the window to someone else)."""
+    """Record that ``user`` signed out (or handed the window to someone else) and end the
+    session: its token proves nothing from now on."""
     now = now or datetime.now()
     with store.write() as session:
+        sign_in_sessions.end_session(session, user.token, now)
         audit.record(
             session,
             clerk=user.name,

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import add_db_option
-from app.commands.signin import add_password_stdin_option
+from app.commands.signin import add_account_options, add_password_stdin_option
 
 STATUSES = ("received", "approved", "returned", "batched", "paid")
 
@@ -37,7 +37,7 @@ def register(subparsers) -> None:
     batch = actions.add_parser("batch", help="把已审核的报销列入代发清单，写出 XLSX 和 CSV")
     batch.add_argument("--to", required=True, type=Path, metavar="DIR", help="目标文件夹")
     batch.add_argument("--claim", action="append", metavar="报销单号", help="只列这几笔（可重复）")
-    batch.add_argument("--clerk", default="system", help="经办人（记入审计）")
+    _signed(batch)
     add_db_option(batch)
     batch.set_defaults(func=run_batch)
 
@@ -46,7 +46,7 @@ def register(subparsers) -> None:
     paid.add_argument("--file", type=Path, help="银行回执 CSV（列：报销单号, 结果, 失败原因）")
     paid.add_argument("--claim", metavar="报销单号", help="逐笔登记的报销单号")
     paid.add_argument("--failed", metavar="原因", help="该笔支付失败及原因（不给则为成功）")
-    paid.add_argument("--clerk", default="system", help="经办人（记入审计）")
+    _signed(paid)
     add_db_option(paid)
     paid.set_defaults(func=run_paid)
 
@@ -60,9 +60,31 @@ def register(subparsers) -> None:
     year_end.add_argument("--year", required=True, type=int)
     year_end.add_argument("--policy", required=True, help="政策编号")
     year_end.add_argument("--out", required=True, type=Path, help="公示名单 PDF")
-    year_end.add_argument("--clerk", default="system", help="经办人（记入审计）")
+    _signed(year_end)
     add_db_option(year_end)
     year_end.set_defaults(func=run_year_end)
+
+
+def _signed(parser: argparse.ArgumentParser) -> None:
+    """A data-changing action runs as a signed-in account (``--user`` / ``--credentials``)."""
+    add_account_options(parser)
+    # --clerk, the older name: now the account that signs in, never a name taken on trust.
+    parser.add_argument("--clerk", dest="user", help=argparse.SUPPRESS)
+
+
+def _signed_run(args, work, doing: str) -> int:
+    """``work`` on the desk signed in as ``--user`` (a store with no account yet: as the
+    name given, or "system")."""
+    from app.commands.signin import open_checked, signed_desk
+
+    store = open_checked(getattr(args, "db", None))
+    if store is None:
+        return 3
+    desk = signed_desk(store, args, "clerk", doing, clerk=args.user or "system")
+    if desk is None:
+        store.close()
+        return args.refused
+    return _run(args, work, desk=desk)
 
 
 def _desk(args: argparse.Namespace, clerk: str = "system"):
@@ -75,11 +97,11 @@ def _desk(args: argparse.Namespace, clerk: str = "system"):
     return Desk(store, str(getattr(args, "db", "")), clerk)
 
 
-def _run(args, work, clerk: str = "system") -> int:
+def _run(args, work, clerk: str = "system", desk=None) -> int:
     from app.bundle.safe_write import TargetError
     from app.errors import FieldError
 
-    desk = _desk(args, clerk)
+    desk = desk or _desk(args, clerk)
     if desk is None:
         return 3
     try:
@@ -143,21 +165,17 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_approve(args: argparse.Namespace) -> int:
-    from app.commands.signin import open_checked, sign_in
+    from app.commands.signin import open_checked, signed_desk
 
     store = open_checked(args.db if "db" in args else None)
     if store is None:
         return 3
-    from app.services.access import accounts_exist
-
-    with store.read() as session:
-        needs_sign_in = accounts_exist(session)  # a store in setup mode has no one to ask
-    if needs_sign_in:
-        user = sign_in(store, args, args.user, "supervisor", "审核事后报销")
-        if user is None:
-            store.close()
-            return 2
-    store.close()
+    # The review is checked on the supervisor's signed-in session (a store in setup mode has
+    # no one to ask, and records the name given).
+    desk = signed_desk(store, args, "supervisor", "审核事后报销", clerk=args.user)
+    if desk is None:
+        store.close()
+        return 2
 
     def work(desk) -> int:
         row = desk.review_claim(
@@ -166,7 +184,7 @@ def run_approve(args: argparse.Namespace) -> int:
         print(f"{row.claim_number}：{row.status_name}")
         return 0
 
-    return _run(args, work, clerk=args.user)
+    return _run(args, work, desk=desk)
 
 
 def run_batch(args: argparse.Namespace) -> int:
@@ -176,7 +194,7 @@ def run_batch(args: argparse.Namespace) -> int:
         print(f"代发清单 {batch.batch_number}：{batch.count} 笔，合计 {batch.total} 元 → {path}")
         return 0
 
-    return _run(args, work, clerk=args.clerk)
+    return _signed_run(args, work, "生成代发清单")
 
 
 def run_paid(args: argparse.Namespace) -> int:
@@ -196,7 +214,7 @@ def run_paid(args: argparse.Namespace) -> int:
             print(f"{number}  {name}  {amount}  {result}  {reason}".rstrip())
         return 0
 
-    return _run(args, work, clerk=args.clerk)
+    return _signed_run(args, work, "登记银行回执")
 
 
 def run_receipt(args: argparse.Namespace) -> int:
@@ -215,4 +233,4 @@ def run_year_end(args: argparse.Namespace) -> int:
         print(f"新生成年底救助 {len(made)} 笔；公示名单：{args.out}")
         return 0
 
-    return _run(args, work, clerk=args.clerk)
+    return _signed_run(args, work, "生成年底救助")

@@ -45,7 +45,7 @@ def run_approve(args: argparse.Namespace) -> int:
         admin = sign_in(store, args, args.admin, ADMINISTRATOR, "核准政策文件")
         if admin is None:
             return 1
-        approve_policies(store, admin.name, policies)
+        approve_policies(store, admin, policies)
     except ServiceError as exc:
         return fail(str(exc))
     finally:

@@ -105,7 +105,7 @@ def run_set(args: argparse.Namespace) -> int:
             user = sign_in(store, args, args.user, found.role, f"修改“{found.label}”")
             if user is None:
                 return 1
-            who = user.name
+            who = user
         if found.kind == SECRET:
             value = ask_password(args, f"{found.label}（留空则清除）：")
             if value is None:

@@ -69,10 +69,11 @@ class DeskAccounts:
         return user
 
     def unlock(self, password: str) -> UserSession:
-        """The signed-in user's password again after the idle lock (failures count)."""
-        from app.accounts.service import login
+        """The signed-in user's password again after the idle lock (failures count); the
+        same session goes on."""
+        from app.accounts.service import resume
 
-        user = login(self.store, self.user.name, password, now=self.now())
+        user = resume(self.store, self.user, password, now=self.now())
         self._become(user)
         return user
 
@@ -80,17 +81,35 @@ class DeskAccounts:
         self.user = user
         self.clerk = user.name  # every service call names the signed-in user
 
+    def signed_clerk(self, doing: str) -> str:
+        """The name a data-changing call records: the signed-in account's, once its session
+        is found live (``AccessDenied`` naming ``doing`` when nobody is signed in, or the
+        session has ended or run out); a store with no account yet records the desk's name."""
+        from app.services.access import CLERK, check_role
+
+        with self.store.read() as session:
+            return check_role(
+                session, self.actor, CLERK, doing=doing, field="clerk", now=self.now()
+            )
+
+    @property
+    def actor(self) -> UserSession | str:
+        """Who acts, for a service that checks a role: the signed-in session; before anyone
+        has signed in, the desk's clerk name, which only a store with no account accepts."""
+        return self.user if self.user is not None else self.clerk
+
     def act_as(self, role: str, doing: str) -> None:
         """Check, on the signed-in account (never a typed name), that its role allows
         ``role``; ``AccessDenied`` if not. A store with no account yet has no one to sign in
         and is not checked."""
         from app.accounts.roles import require
-        from app.services.access import accounts_exist
+        from app.services.access import accounts_exist, check_role
 
         with self.store.read() as session:
             if not accounts_exist(session):
                 return
-        require(self.user, role, doing)
+            require(self.user, role, doing)
+            check_role(session, self.user, role, doing=doing, field="clerk", now=self.now())
 
     def may(self, role: str) -> bool:
         """Whether the signed-in user's role allows ``role`` (to enable an action)."""
@@ -107,9 +126,15 @@ class DeskAccounts:
         from app.accounts.service import change_password, confirm_role
 
         if new_password:
-            change_password(self.store, name, password, new_password, now=self.now())
+            change_password(self.store, name, password, new_password, now=self.now(), sign_in=False)
             password = new_password
         return confirm_role(self.store, name, password, "supervisor", doing=doing, now=self.now())
+
+    def finish_approval(self, approver: UserSession) -> None:
+        """End a supervisor's approval session once its one action is done (or refused)."""
+        from app.accounts.service import finish_approval
+
+        finish_approval(self.store, approver, now=self.now())
 
     def idle_lock_minutes(self) -> int:
         from app.accounts.service import idle_lock_minutes

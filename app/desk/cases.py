@@ -54,7 +54,7 @@ class CasesDesk:
             name=name,
             facility=facility,
             default_policy=default_policy,
-            clerk=self.clerk,
+            clerk=self.actor,
         )
         self._site_code = site.code
         self._site = SiteInfo(site.code, site.name, site.facility, site.default_policy)
@@ -218,7 +218,9 @@ class CasesDesk:
         """``form`` is an ``app.services.AdmissionInput``; returns the ``Registration``."""
         from app.services import register_admission
 
-        return register_admission(self.store, form, clerk=self.clerk, site_code=self._site_code)
+        return register_admission(
+            self.store, form, clerk=self.signed_clerk("入院登记"), site_code=self._site_code
+        )
 
     # --- checklist -----------------------------------------------------------------------
     def mark_item(
@@ -233,7 +235,7 @@ class CasesDesk:
         from app.services import ItemUpdate, update_item
 
         update = ItemUpdate(original_sighted, copy_kept, scan, remove_scan)
-        update_item(self.store, item_id, update, clerk=self.clerk)
+        update_item(self.store, item_id, update, clerk=self.signed_clerk("修改材料清单"))
 
     def scan_file(self, sha256: str) -> tuple[bytes, str]:
         """An attached scan's bytes and media type ("image/png", "application/pdf" …), to view."""

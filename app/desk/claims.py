@@ -47,6 +47,6 @@ class ClaimsDesk:
             policy_id=policy_id,
             site_code=site,
             as_zip=as_zip,
-            clerk=self.clerk,
+            clerk=self.signed_clerk("导出申报包"),
             encrypt_password=password,
         )

@@ -50,7 +50,9 @@ class Desk(
     InsuranceDesk,
 ):
     """The open store as the window and the CLI use it. Every write names ``clerk``: the
-    signed-in user once someone has signed in (``DeskAccounts``)."""
+    signed-in user once someone has signed in (``DeskAccounts``), whose live session
+    (``user``) is what services check roles on; once accounts exist, nothing is written
+    without one."""
 
     def __init__(self, store: Store, target: str, clerk: str, site_code: str | None = None):
         self.store = store

@@ -110,23 +110,28 @@ class DischargeDesk:
                 "放行缺少材料的结算",
                 override.get("new_password"),  # a supervisor's initial password, changed here
             )
-            approved = Override(supervisor.name, override["reason"])
+            # Their own session, for this settlement only: the service checks it.
+            approved = Override(supervisor, override["reason"])
         from app.forms import AMOUNT_FIELDS
 
         amounts = Amounts(**{key: claim[key] for key in AMOUNT_FIELDS if key in claim})
-        row = settle_discharge(
-            self.store,
-            DischargeInput(
-                case.admission_id,
-                discharged_at,
-                amounts,
-                claim.get("cause"),
-                disabling=bool(claim.get("disabling")),
-                imported=claim.get("imported") or None,
-            ),
-            clerk=self.clerk,
-            override=approved,
-        )
+        try:
+            row = settle_discharge(
+                self.store,
+                DischargeInput(
+                    case.admission_id,
+                    discharged_at,
+                    amounts,
+                    claim.get("cause"),
+                    disabling=bool(claim.get("disabling")),
+                    imported=claim.get("imported") or None,
+                ),
+                clerk=self.signed_clerk("出院结算"),
+                override=approved,
+            )
+        finally:
+            if approved is not None:
+                self.finish_approval(approved.supervisor)
         return row.slip_number
 
     def void(self, slip_number: str, reason: str, supervisor: str, password: str) -> None:
@@ -135,5 +140,9 @@ class DischargeDesk:
         from app.services import void_settlement
 
         approver = self.confirm_supervisor(supervisor, password, "作废结算")
-        # The supervisor who allows a void is the one the audit trail names for it.
-        void_settlement(self.store, slip_number, reason=reason, clerk=approver.name)
+        # The supervisor who allows a void is the one the audit trail names for it, proved by
+        # the session their password just opened (ended once the void is done).
+        try:
+            void_settlement(self.store, slip_number, reason=reason, clerk=approver, now=self.now())
+        finally:
+            self.finish_approval(approver)

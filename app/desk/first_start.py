@@ -117,8 +117,10 @@ def start_real_store(target: str, site: SiteForm, admin: str, password: str) -> 
     name = admin.strip()
 
     def fill(store) -> None:
-        create_user(store, None, name, "administrator", password)
+        # The settings first, while the store has no account: it is the administrator who
+        # chose them, and no one can sign in before the account exists.
         settings.save(store, name, site.changes())
+        create_user(store, None, name, "administrator", password)
 
     create_store(target, fill)
     desk = Desk.open(target, name)

@@ -42,7 +42,7 @@ class InsuranceDesk:
             file_name=name,
             file_sha256=hashlib.sha256(data).hexdigest(),
             day=day,
-            clerk=self.clerk,
+            clerk=self.signed_clerk("导入医保结算"),
         )
 
     def insurance_figures(self, admission_id: int) -> ImportedFigures | None:

@@ -119,13 +119,17 @@ class OutpatientDesk:
             supervisor = self.confirm_supervisor(
                 override["supervisor"], override.get("password", ""), "放行缺少材料的结算"
             )
-            approved = Override(supervisor.name, override["reason"])
-        row = settle_outpatient_visit(
-            self.store,
-            form,
-            clerk=self.clerk,
-            override=approved,
-            site_code=self._site_code,
-            policies=self.policies,
-        )
+            approved = Override(supervisor, override["reason"])  # their own session
+        try:
+            row = settle_outpatient_visit(
+                self.store,
+                form,
+                clerk=self.signed_clerk("门诊结算"),
+                override=approved,
+                site_code=self._site_code,
+                policies=self.policies,
+            )
+        finally:
+            if approved is not None:
+                self.finish_approval(approved.supervisor)
         return row.slip_number

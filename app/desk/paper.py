@@ -29,7 +29,11 @@ class PaperDesk:
         from app.printing import from_store
 
         from_store.record_print(
-            self.store, slip_number, clerk=self.clerk, paper=paper, copies=("patient", "hospital")
+            self.store,
+            slip_number,
+            clerk=self.signed_clerk("打印结算单"),
+            paper=paper,
+            copies=("patient", "hospital"),
         )
 
     def referral_pdf(self, admission_number: str) -> tuple[str, bytes]:

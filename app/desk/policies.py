@@ -129,7 +129,7 @@ class PolicyDesk:
 
         require(self.user, "administrator", "核准政策文件")
         approve_policies(
-            self.store, self.user.name, self.policies, only=None if ids is None else list(ids)
+            self.store, self.user, self.policies, only=None if ids is None else list(ids)
         )
 
     def refuse_policy_file(self, policy_id: str, reason: str) -> None:
@@ -139,4 +139,4 @@ class PolicyDesk:
         from app.services.policy_hashes import refuse_policy
 
         require(self.user, "administrator", "拒绝政策文件")
-        refuse_policy(self.store, self.user.name, find_policy(self.policies, policy_id), reason)
+        refuse_policy(self.store, self.user, find_policy(self.policies, policy_id), reason)

@@ -151,7 +151,11 @@ class PostDischargeDesk:
         from app.services.paid_later import receive_claim
 
         claim = receive_claim(
-            self.store, form, clerk=self.clerk, site_code=self._site_code, now=self.now()
+            self.store,
+            form,
+            clerk=self.signed_clerk("受理事后报销"),
+            site_code=self._site_code,
+            now=self.now(),
         )
         return self._reread(claim.claim_number)
 
@@ -167,23 +171,29 @@ class PostDischargeDesk:
         or else the signed-in user, who must then be a supervisor."""
         from app.services.paid_later import review_claim
 
-        reviewer = self.clerk
+        reviewer = self.actor
         if supervisor:
-            reviewer = self.confirm_supervisor(supervisor, password or "", "审核事后报销").name
-        review_claim(
-            self.store,
-            number,
-            supervisor=reviewer,
-            approve=approve,
-            reason=reason,
-            now=self.now(),
-        )
+            reviewer = self.confirm_supervisor(supervisor, password or "", "审核事后报销")
+        try:
+            review_claim(
+                self.store,
+                number,
+                supervisor=reviewer,
+                approve=approve,
+                reason=reason,
+                now=self.now(),
+            )
+        finally:
+            if supervisor:
+                self.finish_approval(reviewer)
         return self._reread(number)
 
     def set_claim_account(self, number: str, account: BankAccount) -> ClaimRow:
         from app.services.paid_later import set_bank_account
 
-        set_bank_account(self.store, number, account, clerk=self.clerk, now=self.now())
+        set_bank_account(
+            self.store, number, account, clerk=self.signed_clerk("修改收款账户"), now=self.now()
+        )
         return self._reread(number)
 
     def make_batch(self, numbers: list[str] | None = None) -> BatchRow:
@@ -191,7 +201,7 @@ class PostDischargeDesk:
 
         batch = create_batch(
             self.store,
-            clerk=self.clerk,
+            clerk=self.signed_clerk("生成代发清单"),
             claim_numbers=numbers,
             site_code=self._site_code,
             now=self.now(),
@@ -232,7 +242,9 @@ class PostDischargeDesk:
     def mark_bank_results(self, number: str, results: list[BankResult]) -> BatchRow:
         from app.services.paid_later import mark_results
 
-        mark_results(self.store, number, results, clerk=self.clerk, now=self.now())
+        mark_results(
+            self.store, number, results, clerk=self.signed_clerk("登记银行回执"), now=self.now()
+        )
         return self.batch(number)
 
     def mark_bank_file(self, number: str, path: str | Path) -> BatchRow:
@@ -256,7 +268,7 @@ class PostDischargeDesk:
             self.store,
             policy_id,
             year,
-            clerk=self.clerk,
+            clerk=self.signed_clerk("生成年底救助"),
             site_code=self._site_code,
             now=self.now(),
         )

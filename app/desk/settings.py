@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 class SettingsDesk:
     store: Store
     clerk: str
+    actor: object  # the signed-in session (``DeskAccounts.actor``)
     _site: object = None
 
     def settings_values(self) -> dict[str, object]:
@@ -27,11 +28,11 @@ class SettingsDesk:
         from app.services.access import AccessDenied
         from app.services.errors import ServiceError
 
-        settings.save(self.store, self.clerk, changes)
+        settings.save(self.store, self.actor, changes, now=self.now())
         if any(key.startswith("site.") for key in changes):
             self._site = None  # the desk's kept site is read again
         if data_folder is not None:
             try:
-                settings.choose_data_folder(self.store, self.clerk, data_folder)
+                settings.choose_data_folder(self.store, self.actor, data_folder)
             except AccessDenied as exc:  # said of the folder, where the clerk typed it
                 raise ServiceError("data.folder", exc.message) from None

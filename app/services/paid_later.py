@@ -27,7 +27,7 @@ from app.money import ZERO
 from app.policy import LoadedPolicy
 from app.policy.schema import AfterDischargeDef, VersionDef
 from app.services import audit
-from app.services.access import SUPERVISOR, check_role
+from app.services.access import SUPERVISOR, Actor, check_role
 from app.services.errors import ServiceError, checked_text
 from app.services.lengths import check_text
 from app.services.people import ensure_person, parse_category
@@ -434,7 +434,7 @@ def review_claim(
     store: Store,
     number: str,
     *,
-    supervisor: str,
+    supervisor: Actor,
     approve: bool,
     reason: str | None = None,
     now: datetime | None = None,
@@ -446,7 +446,9 @@ def review_claim(
         raise ServiceError("return_reason", "退回须填写理由")
     check_text("return_reason", reason or None, PaidLaterClaim.return_reason)
     with store.write() as session:
-        check_role(session, supervisor, SUPERVISOR, doing="审核事后报销", field="supervisor")
+        who = check_role(
+            session, supervisor, SUPERVISOR, doing="审核事后报销", field="supervisor", now=now
+        )
         row = get_claim(session, number, lock=True)
         if row.status != RECEIVED:
             raise ServiceError(
@@ -454,11 +456,11 @@ def review_claim(
             )
         row.status = APPROVED if approve else RETURNED
         row.reviewed_at = now
-        row.reviewed_by = supervisor.strip()
+        row.reviewed_by = who
         row.return_reason = None if approve else reason
         audit.record(
             session,
-            clerk=supervisor.strip(),
+            clerk=who,
             action="approve" if approve else "return",
             entity="paid_later_claim",
             entity_id=row.claim_number,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.policy import LoadedPolicy
 from app.services import audit
-from app.services.access import ADMINISTRATOR, check_role
+from app.services.access import ADMINISTRATOR, Actor, actor_name, check_role
 from app.services.errors import ServiceError
 from db import Store
 from db.models import Setting
@@ -73,7 +73,7 @@ def _signed_text(loaded: LoadedPolicy) -> str:
 
 def approve_policies(
     store: Store,
-    admin_name: str,
+    admin: Actor,
     policies: Mapping[str, LoadedPolicy],
     *,
     now=None,
@@ -81,8 +81,10 @@ def approve_policies(
 ) -> dict:
     """Sign off the hashes of ``policies`` as they are now (administrator only); with
     ``only``, just those files (the others keep what was approved for them). The text of
-    each file signed off is kept, so a later edit can be shown key by key (``policy_diff``)."""
+    each file signed off is kept, so a later edit can be shown key by key (``policy_diff``).
+    ``admin`` is the administrator's signed-in session (a bare name only in setup mode)."""
     now = now or datetime.now()
+    admin_name = actor_name(admin)
     chosen = {pid: policies[pid] for pid in (only if only is not None else policies)}
     texts = {pid: _signed_text(loaded) for pid, loaded in chosen.items()}
     signed = {
@@ -95,7 +97,7 @@ def approve_policies(
         for policy_id, loaded in sorted(chosen.items())
     }
     with store.write() as session:
-        check_role(session, admin_name, ADMINISTRATOR, doing="核准政策文件", field="clerk")
+        check_role(session, admin, ADMINISTRATOR, doing="核准政策文件", field="clerk", now=now)
         before = approved_list(session)
         files = dict(before["files"]) if (before and only is not None) else {}
         files.update(signed)
@@ -123,7 +125,7 @@ def approve_policies(
 
 
 def refuse_policy(
-    store: Store, admin_name: str, loaded: LoadedPolicy, reason: str, *, now=None
+    store: Store, admin: Actor, loaded: LoadedPolicy, reason: str, *, now=None
 ) -> None:
     """An administrator refuses an edited file: it stays unapproved (settling under it stays
     refused) and the refusal, with who, when and why, is kept and audited."""
@@ -132,7 +134,9 @@ def refuse_policy(
     if not reason:
         raise ServiceError("policy_refusal", "拒绝核准须填写理由")
     with store.write() as session:
-        check_role(session, admin_name, ADMINISTRATOR, doing="拒绝政策文件", field="clerk")
+        admin_name = check_role(
+            session, admin, ADMINISTRATOR, doing="拒绝政策文件", field="clerk", now=now
+        )
         refused = _refusals(session)
         refused[loaded.id] = {
             "file": loaded.path.name,

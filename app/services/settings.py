@@ -24,6 +24,8 @@ from app.services.access import (
     CLERK,
     ROLE_NAMES,
     SUPERVISOR,
+    Actor,
+    actor_name,
     check_role,
     role_allows,
 )
@@ -250,7 +252,7 @@ def shown(option: Option, value: object) -> str:
 
 def save(
     store: Store,
-    clerk: str,
+    clerk: Actor,
     changes: dict[str, object],
     *,
     site_code: str | None = None,
@@ -258,12 +260,14 @@ def save(
 ) -> dict[str, tuple[object, object]]:
     """Store the options in ``changes`` (key -> value, typed or text) in one transaction.
 
-    Only the options whose value differs are checked against ``clerk``'s role, written and
-    audited, so saving a page unchanged needs no role. Returns key -> (old, new) of those.
+    Only the options whose value differs are checked against ``clerk``'s role (a signed-in
+    session once accounts exist, ``app.services.access``), written and audited, so saving a
+    page unchanged needs no role. Returns key -> (old, new) of those.
     Raises SettingError (bad value, naming the option) or AccessDenied before writing anything.
     """
     keys = [option(key).key for key in changes]  # an unknown key is refused first
     at = now or datetime.now()
+    who = actor_name(clerk)
     with store.write() as session:
         before = _read(session, site_code)
         # A value handed back as it was is not checked again (a stored policy since removed
@@ -275,7 +279,7 @@ def save(
         changed = {k: (before[k], v) for k, v in wanted.items() if before[k] != v}
         for key in changed:
             o = OPTIONS[key]
-            check_role(session, clerk, o.role, doing=f"修改“{o.label}”", field="clerk")
+            check_role(session, clerk, o.role, doing=f"修改“{o.label}”", field="clerk", now=at)
         site_keys = [key for key in changed if key in SITE_FIELDS]
         if site_keys:
             merged = {SITE_FIELDS[k]: wanted.get(k, before[k]) for k in SITE_FIELDS}
@@ -289,11 +293,11 @@ def save(
                 name=name,
                 facility=merged["facility"],
                 default_policy=merged["default_policy"],
-                clerk=clerk,
+                clerk=who,
             )
         for key, (old, new) in changed.items():
             if key not in SITE_FIELDS:
-                _write(session, OPTIONS[key], old, new, clerk, at)
+                _write(session, OPTIONS[key], old, new, who, at)
     return changed
 
 
@@ -380,7 +384,7 @@ def data_folder() -> str:
     return str(Path(chosen).expanduser().parent)
 
 
-def choose_data_folder(store: Store, clerk: str, folder: str) -> bool:
+def choose_data_folder(store: Store, clerk: Actor, folder: str) -> bool:
     """Point ``database.txt`` at ``<folder>/desk.sqlite3`` ("" goes back to the default), so
     the window and ``onestop-cli`` open the same file from the next start. A supervisor's
     choice, audited in the open store. Unchanged: nothing to check or write (False)."""
@@ -393,10 +397,10 @@ def choose_data_folder(store: Store, clerk: str, folder: str) -> bool:
     parse(spec, folder)
     old = data_folder()
     with store.write() as session:
-        check_role(session, clerk, DATA_FOLDER_ROLE, doing="更改数据目录", field="clerk")
+        who = check_role(session, clerk, DATA_FOLDER_ROLE, doing="更改数据目录", field="clerk")
         audit.record(
             session,
-            clerk=clerk,
+            clerk=who,
             action="change",
             entity="setting",
             entity_id=spec.key,

@@ -17,7 +17,7 @@ from app.forms import FUTURE_TOLERANCE, Amounts, amount_errors
 from app.money import AmountError, parse_amount
 from app.policy import LoadedPolicy
 from app.services import audit
-from app.services.access import SUPERVISOR, check_role
+from app.services.access import SUPERVISOR, Actor, actor_name, check_role
 from app.services.checklist import describe_missing, missing_items
 from app.services.errors import ServiceError, checked_text, refuse
 from app.services.lengths import check_text
@@ -65,10 +65,16 @@ class OutpatientInput:
 
 @dataclass(frozen=True)
 class Override:
-    """A supervisor letting a settlement through with papers missing, and why."""
+    """A supervisor letting a settlement through with papers missing, and why. ``supervisor``
+    is their own signed-in session (a bare name only in setup mode, before any account)."""
 
-    supervisor: str
+    supervisor: Actor
     reason: str
+
+    @property
+    def by(self) -> str:
+        """The supervisor's name, as the settlement and the audit trail record it."""
+        return actor_name(self.supervisor)
 
 
 def check_amounts(amounts: Amounts) -> dict[str, Decimal]:
@@ -258,11 +264,11 @@ def _dump(value: dict | list) -> str:
 def _check_override(override: Override | None) -> None:
     if override is None:
         return
-    if not checked_text(override.supervisor, "supervisor", required=False):
+    if not checked_text(override.by, "supervisor", required=False):
         raise ServiceError("supervisor", "放行须由主管署名")
     if not (override.reason or "").strip():
         raise ServiceError("override_reason", "主管放行须填写理由")
-    check_text("supervisor", override.supervisor, Settlement.override_by)
+    check_text("supervisor", override.by, Settlement.override_by)
     check_text("override_reason", override.reason, Settlement.override_reason)
 
 
@@ -327,7 +333,7 @@ def _record(
         claim_json=_dump(request),
         result_json=_dump(output),
         steps_json=_dump(output["steps"]),
-        override_by=override.supervisor.strip() if override else None,
+        override_by=override.by if override else None,
         override_reason=override.reason.strip() if override else None,
         missing_documents_json=audit.to_json(missing),
         settled_at=now,
@@ -356,11 +362,16 @@ def _record(
     )
     if override is not None:
         check_role(
-            session, override.supervisor, SUPERVISOR, doing="放行缺少材料的结算", field="supervisor"
+            session,
+            override.supervisor,
+            SUPERVISOR,
+            doing="放行缺少材料的结算",
+            field="supervisor",
+            now=now,
         )
         audit.record(
             session,
-            clerk=override.supervisor.strip(),
+            clerk=override.by,
             action="override",
             entity="settlement",
             entity_id=slip_number,
@@ -371,15 +382,16 @@ def _record(
 
 
 def void_settlement(
-    store: Store, slip_number: str, *, reason: str, clerk: str, now: datetime | None = None
+    store: Store, slip_number: str, *, reason: str, clerk: Actor, now: datetime | None = None
 ) -> Settlement:
-    """Mark a settlement void with a reason (audited); the case may then be settled again."""
+    """Mark a settlement void with a reason (audited); the case may then be settled again.
+    ``clerk`` is the supervisor's signed-in session (a bare name only in setup mode)."""
     now = now or datetime.now()
     if not (reason or "").strip():
         raise ServiceError("void_reason", "作废须填写理由")
     check_text("void_reason", reason, Settlement.void_reason)
     with store.write() as session:
-        check_role(session, clerk, SUPERVISOR, doing="作废结算", field="clerk")
+        clerk = check_role(session, clerk, SUPERVISOR, doing="作废结算", field="clerk", now=now)
         row = session.scalar(
             select(Settlement)
             .where(Settlement.slip_number == (slip_number or "").strip().upper())

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.services import audit
-from app.services.access import SUPERVISOR, check_role
+from app.services.access import SUPERVISOR, Actor, check_role
 from app.services.errors import ServiceError, checked_text
 from app.services.lengths import check_text
 from app.vocabulary import FACILITIES, FACILITY_NAMES
@@ -38,20 +38,20 @@ def save_site(
     name: str,
     facility: str,
     default_policy: str,
-    clerk: str,
+    clerk: Actor,
     make_current: bool = True,
 ) -> Site:
     """Create or update a site; a new database's first site becomes the current one."""
     code, name = check_site(code, name, facility)
     with store.write() as session:
-        check_role(session, clerk, SUPERVISOR, doing="修改站点设置", field="clerk")
+        who = check_role(session, clerk, SUPERVISOR, doing="修改站点设置", field="clerk")
         return put_site(
             session,
             code=code,
             name=name,
             facility=facility,
             default_policy=default_policy,
-            clerk=clerk,
+            clerk=who,
             make_current=make_current,
         )
 

@@ -5,16 +5,19 @@ again and paid."""
 import io
 
 import pytest
+from sqlalchemy import select
 
 from app.accounts.service import create_user, login
 from app.cli import main
 from app.services import save_site
 from db import open_store
-from tests.store.helpers import person
+from db.models import AuditEvent
+from tests.store.helpers import person, snapshot
 from tests.store.test_paid_later import JINGJIANG_REFERRAL
 from tests.store.test_paid_later import intake as service_intake
 
 SUPERVISOR_PW = "Qz7#kLm2pXw9"
+ADMIN = ("--user", "管理员甲", "--password-stdin")  # the password then comes on stdin
 
 
 @pytest.fixture
@@ -91,7 +94,11 @@ def test_claims_from_the_command_line(db, tmp_path, capsys, monkeypatch):
 
     target = tmp_path / "usb"
     target.mkdir()
-    code, out, _ = run(capsys, monkeypatch, "claims", "batch", "--to", str(target), "--db", db)
+    # Nobody signed in: refused before anything is written.
+    code, _, err = run(capsys, monkeypatch, "claims", "batch", "--to", str(target), "--db", db)
+    assert code == 2 and "--user" in err and not any(target.iterdir())
+    code, out, _ = run(capsys, monkeypatch, "claims", "batch", "--to", str(target), *ADMIN,
+                       "--db", db, stdin=f"{SUPERVISOR_PW}\n")  # fmt: skip
     assert code == 0 and "JJ01-DF2026-000001" in out and "5600.00" in out
     assert (target / "代发清单-JJ01-DF2026-000001" / "代发清单-JJ01-DF2026-000001.xlsx").is_file()
 
@@ -105,11 +112,14 @@ def test_claims_from_the_command_line(db, tmp_path, capsys, monkeypatch):
         number,
         "--failed",
         "账户已销户",
+        *ADMIN,
         "--db",
         db,
+        stdin=f"{SUPERVISOR_PW}\n",
     )
     assert code == 0 and "failed" in out
-    code, out, err = run(capsys, monkeypatch, "claims", "batch", "--to", str(target), "--db", db)
+    code, out, err = run(capsys, monkeypatch, "claims", "batch", "--to", str(target), *ADMIN,
+                         "--db", db, stdin=f"{SUPERVISOR_PW}\n")  # fmt: skip
     assert code == 0 and "JJ01-DF2026-000002" in out
     answer = tmp_path / "bank.csv"
     answer.write_text(f"报销单号,结果,失败原因\n{number},成功,\n", encoding="utf-8")
@@ -121,19 +131,25 @@ def test_claims_from_the_command_line(db, tmp_path, capsys, monkeypatch):
         "JJ01-DF2026-000002",
         "--file",
         str(answer),
+        *ADMIN,
         "--db",
         db,
+        stdin=f"{SUPERVISOR_PW}\n",
     )
     assert code == 0 and "paid" in out
     code, out, _ = run(capsys, monkeypatch, "claims", "list", "--status", "paid", "--db", db)
     assert number in out
 
     # nothing approved is left: a clear refusal, exit 2
-    code, _, err = run(capsys, monkeypatch, "claims", "batch", "--to", str(target), "--db", db)
+    code, _, err = run(capsys, monkeypatch, "claims", "batch", "--to", str(target), *ADMIN,
+                       "--db", db, stdin=f"{SUPERVISOR_PW}\n")  # fmt: skip
     assert code == 2 and "代发清单为空" in err
 
 
 def test_an_unknown_user_cannot_approve(db, capsys, monkeypatch):
+    store = open_store(db)
+    before = snapshot(store)
+    store.close()
     code, _, _ = run(
         capsys,
         monkeypatch,
@@ -148,3 +164,15 @@ def test_an_unknown_user_cannot_approve(db, capsys, monkeypatch):
         stdin="whatever\n",
     )
     assert code == 2
+    # Nothing written but the refused sign-in: the claim still waits for its review.
+    store = open_store(db)
+    try:
+        after = snapshot(store)
+        assert {k: v for k, v in after.items() if not k.startswith("audit")} == {
+            k: v for k, v in before.items() if not k.startswith("audit")
+        }
+        with store.read() as session:
+            events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [e.action for e in events[len(before["audit_event"]) :]] == ["login_failed"]
+    finally:
+        store.close()

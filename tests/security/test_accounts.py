@@ -55,13 +55,14 @@ def quick_hashes(request, monkeypatch):
 @pytest.fixture
 def admin(store):
     create_user(store, None, ADMIN, "administrator", ADMIN_PW, now=T0)
-    return login(store, ADMIN, ADMIN_PW, now=T0)
+    # Signed in now: services check the session on their own clock.
+    return login(store, ADMIN, ADMIN_PW)
 
 
 def _add(store, admin, name, role, password=CLERK_PW):
+    """A signed-in session of a new account, past the forced change so it can act."""
     create_user(store, admin, name, role, password, now=T0)
-    # Past the forced change, so the account can act.
-    return change_password(store, name, password, NEW_PW, now=T0)
+    return change_password(store, name, password, NEW_PW)
 
 
 # --- complexity ---------------------------------------------------------------------------
@@ -324,7 +325,7 @@ def test_failures_and_lockouts_are_audited_without_unknown_names(store, admin):
 
 @pytest.fixture
 def settled(store, make_site, admin):
-    make_site()
+    make_site(clerk=admin)
     done = register_admission(
         store, admission(person(1)), clerk="wang", now=datetime(2026, 3, 1, 10)
     )
@@ -334,41 +335,43 @@ def settled(store, make_site, admin):
 
 
 def test_a_clerk_cannot_void(store, admin, settled):
-    _add(store, admin, "wang", "clerk")
+    wang = _add(store, admin, "wang", "clerk")
     before = snapshot(store)
     with pytest.raises(AccessDenied, match="作废结算须由主管操作，wang 是经办员"):
-        void_settlement(store, settled.slip_number, reason="录错", clerk="wang")
-    with pytest.raises(AccessDenied, match="“nobody”不是本系统的有效账户"):
+        void_settlement(store, settled.slip_number, reason="录错", clerk=wang)
+    with pytest.raises(AccessDenied, match="“nobody”未登录"):
         void_settlement(store, settled.slip_number, reason="录错", clerk="nobody")
     assert snapshot(store) == before
-    _add(store, admin, "zhao", "supervisor")
-    assert void_settlement(store, settled.slip_number, reason="录错", clerk="zhao").voided
+    zhao = _add(store, admin, "zhao", "supervisor")
+    assert void_settlement(store, settled.slip_number, reason="录错", clerk=zhao).voided
 
 
 def test_a_clerk_cannot_override_missing_papers(store, make_site, admin):
-    make_site()
-    _add(store, admin, "wang", "clerk")
-    _add(store, admin, "zhao", "supervisor")
+    make_site(clerk=admin)
+    wang = _add(store, admin, "wang", "clerk")
+    zhao = _add(store, admin, "zhao", "supervisor")
     done = register_admission(
         store, admission(person(2)), clerk="wang", now=datetime(2026, 3, 1, 10)
     )
     form = DischargeInput(done.admission_id, datetime(2026, 3, 5, 9), Amounts("5000.00"))
     before = snapshot(store)
     with pytest.raises(AccessDenied, match="放行缺少材料的结算须由主管操作"):
-        settle_discharge(store, form, clerk="wang", override=Override("wang", "急诊"))
+        settle_discharge(store, form, clerk="wang", override=Override(wang, "急诊"))
+    with pytest.raises(AccessDenied, match="“zhao”未登录"):  # the name without the session
+        settle_discharge(store, form, clerk="wang", override=Override("zhao", "急诊"))
     assert snapshot(store) == before
-    row = settle_discharge(store, form, clerk="wang", override=Override("zhao", "急诊"))
+    row = settle_discharge(store, form, clerk="wang", override=Override(zhao, "急诊"))
     assert row.override_by == "zhao"
 
 
 def test_a_clerk_cannot_change_site_settings(store, make_site, admin):
     from app.services import save_site
 
-    make_site()
-    _add(store, admin, "wang", "clerk")
+    make_site(clerk=admin)
+    wang = _add(store, admin, "wang", "clerk")
     with pytest.raises(AccessDenied, match="修改站点设置须由主管操作"):
         save_site(
-            store, code="LX01", name="改名", facility="county", default_policy="lanxi", clerk="wang"
+            store, code="LX01", name="改名", facility="county", default_policy="lanxi", clerk=wang
         )
 
 
@@ -390,10 +393,10 @@ def test_idle_lock_minutes_default_and_set_by_a_supervisor(store, admin):
     assert idle_lock_minutes(store) == 10
     clerk = _add(store, admin, "wang", "clerk")
     with pytest.raises(AccessDenied):
-        site_settings.save(store, clerk.name, {key: 5})
+        site_settings.save(store, clerk, {key: 5})
     supervisor = _add(store, admin, "zhao", "supervisor")
     for bad in (0, 61, "five", 2.5, True):
         with pytest.raises(ServiceError, match="闲置锁屏时间：应为 1 到 60 之间的整数分钟"):
-            site_settings.save(store, supervisor.name, {key: bad})
-    site_settings.save(store, supervisor.name, {key: 5})
+            site_settings.save(store, supervisor, {key: bad})
+    site_settings.save(store, supervisor, {key: 5})
     assert idle_lock_minutes(store) == 5

@@ -93,7 +93,7 @@ def folder(tmp_path, policies) -> Path:
 
 
 def test_one_file_is_approved_or_refused_and_its_edit_is_shown_key_by_key(store, admin, folder):
-    approve_policies(store, ADMIN, load_policies(folder), now=T0)
+    approve_policies(store, admin, load_policies(folder), now=T0)
     lanxi = folder / "lanxi.toml"
     before = lanxi.read_text(encoding="utf-8")
     assert approved_text(store, "lanxi") == before
@@ -104,13 +104,13 @@ def test_one_file_is_approved_or_refused_and_its_edit_is_shown_key_by_key(store,
         ("versions[1].caps[1].amount", "80000", "90000")
     ]
     with pytest.raises(ServiceError, match="须填写理由"):
-        refuse_policy(store, ADMIN, edited["lanxi"], " ")
-    refuse_policy(store, ADMIN, edited["lanxi"], "与原文不符", now=T0)
+        refuse_policy(store, admin, edited["lanxi"], " ")
+    refuse_policy(store, admin, edited["lanxi"], "与原文不符", now=T0)
     assert refusals(store)["lanxi"]["reason"] == "与原文不符"
     assert [c.id for c in policy_changes(edited, store)] == ["lanxi"]
-    approve_policies(store, ADMIN, edited, only=["lanxi"], now=T0)
+    approve_policies(store, admin, edited, only=["lanxi"], now=T0)
     assert policy_changes(edited, store) == [] and refusals(store) == {}
     # A file edited again after loading is not signed off with a stale hash.
     lanxi.write_text(before, encoding="utf-8")
     with pytest.raises(ServiceError, match="又被改动"):
-        approve_policies(store, ADMIN, edited, only=["lanxi"])
+        approve_policies(store, admin, edited, only=["lanxi"])

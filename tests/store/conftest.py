@@ -47,9 +47,10 @@ def store(store_target, tmp_path):
 
 @pytest.fixture
 def make_site(store):
-    def make(code="LX01", policy="lanxi", facility="county", name="测试医院"):
+    def make(code="LX01", policy="lanxi", facility="county", name="测试医院", clerk="管理员"):
+        """``clerk``: a bare name in setup mode, else a signed-in supervisor's session."""
         return save_site(
-            store, code=code, name=name, facility=facility, default_policy=policy, clerk="管理员"
+            store, code=code, name=name, facility=facility, default_policy=policy, clerk=clerk
         )
 
     return make

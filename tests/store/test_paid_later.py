@@ -335,12 +335,13 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(store, make_
 
 
 def test_review_needs_a_supervisor(store, make_site):
-    from app.accounts.service import create_user, login
+    from app.accounts.service import change_password, create_user, login
 
     make_site(code="JJ01", policy="jingjiang", facility="grassroots")
     create_user(store, None, "管理员甲", "administrator", "Qz7#kLm2pXw9")
     admin = login(store, "管理员甲", "Qz7#kLm2pXw9")
     create_user(store, admin, "经办员乙", "clerk", "Qz7#kLm2pXw8")
+    clerk = change_password(store, "经办员乙", "Qz7#kLm2pXw8", "Qz7#kLm2pXw7")
     claim = intake(
         store,
         person(9, "jingjiang"),
@@ -349,9 +350,13 @@ def test_review_needs_a_supervisor(store, make_site):
         materials=JINGJIANG_REFERRAL,
     )
     with pytest.raises(ServiceError) as refused:
-        review_claim(store, claim.claim_number, supervisor="经办员乙", approve=True)
-    assert refused.value.field == "supervisor" and "主管" in str(refused.value)
-    review_claim(store, claim.claim_number, supervisor="管理员甲", approve=True)
+        review_claim(store, claim.claim_number, supervisor=clerk, approve=True)
+    assert refused.value.field == "supervisor"
+    assert "审核事后报销须由主管操作，经办员乙 是经办员" in str(refused.value)
+    # The administrator's name alone, without their session, proves nothing.
+    with pytest.raises(ServiceError, match="“管理员甲”未登录"):
+        review_claim(store, claim.claim_number, supervisor="管理员甲", approve=True)
+    review_claim(store, claim.claim_number, supervisor=admin, approve=True)
 
 
 def test_scans_are_attached_to_the_materials_they_show(store, make_site, tmp_path):

@@ -19,7 +19,8 @@ PW = "Keeper#2026pass"
 
 @pytest.fixture
 def people(store, monkeypatch):
-    """An administrator, a supervisor 赵 and a clerk 王 (roles are checked from now on)."""
+    """An administrator, a supervisor 赵 and a clerk 王 (roles are checked from now on), each
+    signed in: their sessions by name."""
     from argon2 import PasswordHasher
 
     from app.accounts import passwords
@@ -28,9 +29,11 @@ def people(store, monkeypatch):
     monkeypatch.setattr(passwords, "_dummy", [])
     create_user(store, None, "管理员", "administrator", PW)
     admin = login(store, "管理员", PW)
+    signed = {"管理员": admin}
     for name, role in (("赵", "supervisor"), ("王", "clerk")):
         create_user(store, admin, name, role, "Start#2026first")
-        change_password(store, name, "Start#2026first", PW)
+        signed[name] = change_password(store, name, "Start#2026first", PW)
+    return signed
 
 
 def _audit(store, entity_id):
@@ -68,24 +71,27 @@ def test_values_are_typed_and_bad_ones_name_the_option_in_chinese(store):
 
 
 def test_a_change_needs_its_role_and_is_audited_old_to_new(store, make_site, people):
-    make_site()
+    make_site(clerk=people["管理员"])
     with pytest.raises(AccessDenied, match="修改“闲置锁屏时间”须由主管操作，王 是经办员"):
-        site_settings.save(store, "王", {"security.idle_lock_minutes": 5})
+        site_settings.save(store, people["王"], {"security.idle_lock_minutes": 5})
+    # A supervisor's bare name (nobody signed in) proves nothing.
+    with pytest.raises(AccessDenied, match="修改“闲置锁屏时间”须由已登录的账户操作：“赵”未登录"):
+        site_settings.save(store, "赵", {"security.idle_lock_minutes": 5})
     assert idle_lock_minutes(store) == 10
-    changed = site_settings.save(store, "赵", {"security.idle_lock_minutes": 5})
+    changed = site_settings.save(store, people["赵"], {"security.idle_lock_minutes": 5})
     assert changed == {"security.idle_lock_minutes": (10, 5)}
     assert idle_lock_minutes(store) == 5
     assert _audit(store, "security.idle_lock_minutes") == [
         ("赵", {"security.idle_lock_minutes": ["10", "5"]})
     ]
     # A clerk may change the interval; the site's name needs a supervisor.
-    site_settings.save(store, "王", {"sync.interval_minutes": 20})
+    site_settings.save(store, people["王"], {"sync.interval_minutes": 20})
     with pytest.raises(AccessDenied):
-        site_settings.save(store, "王", {"site.name": "别的医院"})
+        site_settings.save(store, people["王"], {"site.name": "别的医院"})
 
 
 def test_saving_unchanged_values_needs_no_role_and_writes_nothing(store, make_site, people):
-    make_site()
+    make_site(clerk=people["管理员"])
     before = _audit(store, "site.name") + _audit(store, "LX01")
     assert site_settings.save(store, "王", site_settings.values(store)) == {}
     assert _audit(store, "site.name") + _audit(store, "LX01") == before

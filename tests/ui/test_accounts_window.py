@@ -41,7 +41,10 @@ def key(qtbot, window, letter, *modifiers) -> None:
 
 
 def test_sign_out_and_switch_user_with_ctrl_l(qtbot, window, desk):
+    from app.services.access import AccessDenied, check_role
+
     assert window.desk.user.name == CLERK
+    signed_out = window.desk.user
     key(qtbot, window, Qt.Key.Key_L)
     settle(qtbot)
     dialog = window.sign_in_dialog
@@ -49,6 +52,9 @@ def test_sign_out_and_switch_user_with_ctrl_l(qtbot, window, desk):
     assert window.model.rowCount() == 0 and window.status_clerk.text() == "经办人：未登录"
     assert not window.register_action.isEnabled()
     assert events(desk, action="logout")[-1].clerk == CLERK
+    # The session ended with the sign-out: it proves nothing to a service any more.
+    with desk.store.read() as session, pytest.raises(AccessDenied, match="登录已失效"):
+        check_role(session, signed_out, "clerk", doing="入院登记", field="clerk")
     dialog.name.setText(SUPERVISOR)
     qtbot.keyClicks(dialog.password.edit, SUPERVISOR_PW)
     dialog.sign_in()

@@ -37,6 +37,7 @@ def open_discharge(qtbot, window, desk):
 
 def test_idle_lock_keeps_the_open_discharge_dialog_and_its_amounts(qtbot, window, open_discharge):
     dialog = open_discharge
+    session = window.desk.user
     clock = Seconds()
     lock = window.watch_idle(10, clock=clock, check_every_ms=10)
 
@@ -80,6 +81,7 @@ def test_idle_lock_keeps_the_open_discharge_dialog_and_its_amounts(qtbot, window
     assert dialog.breakdown.value("base") != ""
     assert dialog.result() == 0  # never finished: neither accepted nor rejected
     assert window.desk.user.name == CLERK
+    assert window.desk.user.token == session.token  # the same session goes on
 
     # The clock starts again from the unlock.
     clock.now += 9 * 60

@@ -100,9 +100,10 @@ def test_the_administrator_approves_the_shipped_files_at_first_start(qtbot, admi
 def test_an_edited_file_shows_what_changed_and_is_refused_then_approved(
     qtbot, admin_window, desk, folder
 ):
+    from app.accounts.service import login
     from app.services.policy_hashes import approve_policies
 
-    approve_policies(desk.store, ADMIN, desk.policies)
+    approve_policies(desk.store, login(desk.store, ADMIN, ADMIN_PW), desk.policies)
     folder("lanxi.toml", "amount = 80000", "amount = 90000")
     window = admin_window
     window.show_startup_notes(desk.startup_checks())

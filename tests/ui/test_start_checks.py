@@ -80,10 +80,11 @@ def test_start_checks_log_back_up_and_name_unapproved_policies(
 def test_an_edited_policy_file_is_named(desk, accounts, no_log_handlers, monkeypatch):
     from dataclasses import replace
 
+    from app.accounts.service import login
     from app.desk import Desk
     from app.services.policy_hashes import approve_policies
 
-    approve_policies(desk.store, ADMIN, desk.policies)
+    approve_policies(desk.store, login(desk.store, ADMIN, accounts[ADMIN]), desk.policies)
     assert desk.startup_checks().policy_warnings == ()
     loaded = desk.policies["lanxi"]
     changed = {**desk.policies, "lanxi": replace(loaded, sha256="0" * 64)}
