@@ -81,7 +81,8 @@ def fill(path: Path, people: int) -> None:
         rows,
     )
     person_ids = [
-        row[0] for row in raw.execute("SELECT id FROM person WHERE id >= ? ORDER BY id", (first_new,))
+        row[0]
+        for row in raw.execute("SELECT id FROM person WHERE id >= ? ORDER BY id", (first_new,))
     ]
     admissions = [
         (
@@ -176,9 +177,12 @@ def main() -> int:
     folder = tempfile.TemporaryDirectory()
     path = Path(args.db) if args.db else Path(folder.name) / "bench.sqlite3"
     started = time.perf_counter()
+    built = "loaded in {:.1f} s"
     if args.cache:
         path = args.cache / f"store-{args.people}.sqlite3"
-        if not path.exists():
+        if path.exists():
+            built = f"built earlier: {path}"
+        else:
             args.cache.mkdir(parents=True, exist_ok=True)
             building = path.with_suffix(".building")
             building.unlink(missing_ok=True)
@@ -198,7 +202,7 @@ def main() -> int:
         f"people {people:,}, admissions "
         f"{raw.execute('SELECT count(*) FROM admission').fetchone()[0]:,}, settlements "
         f"{raw.execute('SELECT count(*) FROM settlement').fetchone()[0]:,} "
-        f"(loaded in {time.perf_counter() - started:.1f} s)"
+        f"({built.format(time.perf_counter() - started)})"
     )
     rng = random.Random(7)
     sample = rng.sample(range(1, people + 1), min(args.lookups, people))
