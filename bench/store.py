@@ -5,7 +5,9 @@ an admission for every third person and a few settlements each for some of them,
 four look-ups through the services beside the same query in raw sqlite3, in the same run:
 find a person by ID number, by name, an admission by 住院号, and a year-to-date sum.
 
-    python bench/store.py [--people 1000000] [--lookups 2000] [--db PATH]
+    python bench/store.py [--people 1000000] [--lookups 2000] [--db PATH | --cache DIR]
+
+``--cache DIR`` builds the store once into DIR (``store-<people>.sqlite3``) and reuses it.
 """
 
 import argparse
@@ -44,14 +46,17 @@ def name(index: int) -> str:
 
 
 def fill(path: Path, people: int) -> None:
+    """Add ``people`` people (an admission for every third, three settlements for every tenth)
+    to the store at ``path``; its site LX01 is made unless it is there (a demo store has it)."""
     raw = sqlite3.connect(path)
     raw.execute("PRAGMA synchronous=OFF")  # loading only; the timed part uses the store's setup
     raw.execute(
-        "INSERT INTO site(code, name, facility, default_policy, created_at) "
+        "INSERT OR IGNORE INTO site(code, name, facility, default_policy, created_at) "
         "VALUES ('LX01', '基准医院', 'county', 'lanxi', ?)",
         (NOW,),
     )
-    seen = set()
+    seen = {number for (number,) in raw.execute("SELECT id_number FROM person")}
+    first_new = raw.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()[0] + 1
     rows = []
     for index in range(people):
         number = id_number(index)
@@ -75,7 +80,10 @@ def fill(path: Path, people: int) -> None:
         " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
-    person_ids = [row[0] for row in raw.execute("SELECT id FROM person ORDER BY id")]
+    person_ids = [
+        row[0]
+        for row in raw.execute("SELECT id FROM person WHERE id >= ? ORDER BY id", (first_new,))
+    ]
     admissions = [
         (
             pid,
@@ -164,22 +172,37 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=2000)
     parser.add_argument("--db", help="SQLite file to build (default: a temporary one)")
+    parser.add_argument("--cache", type=Path, help="folder to keep the built store in, reused")
     args = parser.parse_args()
     folder = tempfile.TemporaryDirectory()
     path = Path(args.db) if args.db else Path(folder.name) / "bench.sqlite3"
-    if path.exists():
+    started = time.perf_counter()
+    built = "loaded in {:.1f} s"
+    if args.cache:
+        path = args.cache / f"store-{args.people}.sqlite3"
+        if path.exists():
+            built = f"built earlier: {path}"
+        else:
+            args.cache.mkdir(parents=True, exist_ok=True)
+            building = path.with_suffix(".building")
+            building.unlink(missing_ok=True)
+            open_store(building).close()
+            fill(building, args.people)
+            building.replace(path)
+        store = open_store(path)
+    elif path.exists():
         print(f"{path} 已存在：请指定一个新文件", file=sys.stderr)
         return 2
-    store = open_store(path)
-    started = time.perf_counter()
-    fill(path, args.people)
+    else:
+        store = open_store(path)
+        fill(path, args.people)
     raw = sqlite3.connect(path)
     people = raw.execute("SELECT count(*) FROM person").fetchone()[0]
     print(
         f"people {people:,}, admissions "
         f"{raw.execute('SELECT count(*) FROM admission').fetchone()[0]:,}, settlements "
         f"{raw.execute('SELECT count(*) FROM settlement').fetchone()[0]:,} "
-        f"(loaded in {time.perf_counter() - started:.1f} s)"
+        f"({built.format(time.perf_counter() - started)})"
     )
     rng = random.Random(7)
     sample = rng.sample(range(1, people + 1), min(args.lookups, people))

@@ -13,6 +13,11 @@ json.dump({"version": app.__version__, "built": datetime.date.today().isoformat(
 PY
 "$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
   --distpath build/dist --workpath build/work build/onestop.spec
+# Outside Windows the console and the windowed executable are the same bytes: keep one and
+# link the other (13 MB less; issue 18, point 6).
+if cmp -s build/dist/onestop/onestop build/dist/onestop/onestop-cli; then
+  ln -sf onestop build/dist/onestop/onestop-cli
+fi
 # Policies stay editable next to the executables: a county updates a file, not the build.
 rm -rf build/dist/onestop/policies
 cp -r policies build/dist/onestop/policies

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from app import dates
@@ -97,31 +97,68 @@ def check_person_input(form: PersonInput) -> ResidentId:
     return resident_id
 
 
-def find_person(session: Session, id_number: str) -> Person | None:
-    try:
-        number = parse_resident_id(id_number).number
-    except IdentityError:
+# Look-ups built once (issue 18, point 4): building and hashing a new statement for each
+# look-up cost more than SQLite's indexed query itself.
+_PERSON = Person.__table__
+_BY_ID_NUMBER = select(_PERSON).where(_PERSON.c.id_number == bindparam("number"))
+
+
+def _name_range(column, name: str):
+    return and_(column >= bindparam(name), column < bindparam(f"{name}_end"))
+
+
+_BY_NUMBER_OR_NAME = (
+    select(_PERSON)
+    .where(or_(_PERSON.c.id_number == bindparam("text"), _name_range(_PERSON.c.name, "name")))
+    .order_by(_PERSON.c.name, _PERSON.c.id)
+    .limit(bindparam("limit"))
+)
+_BY_NUMBER_NAME_OR_SPELLING = (
+    select(_PERSON)
+    .where(
+        or_(
+            _PERSON.c.id_number == bindparam("text"),
+            _name_range(_PERSON.c.name, "name"),
+            _name_range(_PERSON.c.name_initials, "spelled"),
+            _name_range(_PERSON.c.name_pinyin, "spelled"),
+        )
+    )
+    .order_by(_PERSON.c.name, _PERSON.c.id)
+    .limit(bindparam("limit"))
+)
+# Above every character a name or spelling holds: [text, text + _LAST) is "starts with text".
+_LAST = "\U0010ffff"
+
+
+def find_person(session: Session, id_number: str):
+    """The person with this ID number as typed (spaces allowed, ``x`` for ``X``), or None:
+    a row of the person table (``id``, ``id_number``, ``name`` …) read through SQLAlchemy
+    Core, not an ORM object (loading one cost 10× the query, issue 18, point 4).
+
+    The number is not validated here (stdnum's region look-up cost 15× the query): a number
+    that is not valid was never stored, so it finds no one, as it did when refused."""
+    number = "".join(str(id_number or "").split()).upper()
+    if len(number) != 18:
         return None
-    return session.scalar(select(Person).where(Person.id_number == number))
+    return session.execute(_BY_ID_NUMBER, {"number": number}).first()
 
 
-def search_people(session: Session, text: str, limit: int = 50) -> list[Person]:
+def search_people(session: Session, text: str, limit: int = 50):
     """People whose ID number is ``text``, whose name starts with it, or — for Latin letters,
-    in any case — whose name's pinyin or initials start with it ("zs", "ZHANGSAN": 张三)."""
+    in any case — whose name's pinyin or initials start with it ("zs", "ZHANGSAN": 张三).
+
+    Rows of the person table (``id``, ``id_number``, ``name`` …), read through SQLAlchemy
+    Core: loading them as ORM objects cost more than the query (issue 18, point 4)."""
     text = text.strip().upper()
     if not text:
         return []
     # A range rather than LIKE: SQLite only uses an index for a range comparison.
-    found = [Person.id_number == text, _starts(Person.name, text)]
+    values = {"text": text, "name": text, "name_end": text + _LAST, "limit": limit}
     if text.isascii() and text.isalpha():
         spelled = text.lower()
-        found += [_starts(Person.name_initials, spelled), _starts(Person.name_pinyin, spelled)]
-    query = select(Person).where(or_(*found)).order_by(Person.name, Person.id).limit(limit)
-    return list(session.scalars(query))
-
-
-def _starts(column, text: str):
-    return and_(column >= text, column < text + "\U0010ffff")
+        values |= {"spelled": spelled, "spelled_end": spelled + _LAST}
+        return session.execute(_BY_NUMBER_NAME_OR_SPELLING, values).all()
+    return session.execute(_BY_NUMBER_OR_NAME, values).all()
 
 
 def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:

@@ -12,107 +12,92 @@ How the documents are read (decided in the policy-engine issue):
 """
 
 from decimal import Decimal
+from functools import partial
 
 from app.money import ZERO, fmt, fmt_rate, round_fen
-from app.policy.schema import CapDef, PolicyDef, RuleDef, VersionDef
+from app.policy.schema import BaseDef, CapDef, PolicyDef, RuleDef, VersionDef
 from app.settlement.claim import Claim, ClaimError, PoolToDate, YearToDate
+from app.settlement.plan import RulePlan, plan_for
 from app.settlement.result import Layer, Result, Step
-from app.vocabulary import (
-    ASSISTANCE_FUND,
-    CATEGORY_NAMES,
-    CAUSE_NAMES,
-    FACILITY_NAMES,
-    HOSPITAL_FUND,
-    INSURANCE_NAMES,
-    POOLS,
-    SETTLE_MODE_NAMES,
-    VISIT_NAMES,
-)
+from app.vocabulary import ASSISTANCE_FUND, HOSPITAL_FUND, POOLS
 
 
 def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
-    """Compute the assistance for one claim. All amounts yuan, ``Decimal``."""
+    """Compute the assistance for one claim. All amounts yuan, ``Decimal``.
+
+    The steps' words are written when read (``Step.text``); the amounts are all computed here.
+    """
     version = policy.version_on(claim.date)
     if version is None:
         reason = f"结算日期 {claim.date} 不在本政策任何版本的有效期内"
-        return _refused(policy, None, claim, ZERO, [Step("有效期", reason)], reason)
-    base, steps = _base(version, claim)
-    refusal = _refusal(version, claim)
-    if refusal is not None:
-        clause, reason = refusal
+        return _refused(policy, None, None, claim, ZERO, [Step("有效期", reason)], reason)
+    plan = plan_for(version, claim)
+    base, steps = _base(version.base, claim)
+    if plan.refusal is not None:
+        clause, reason = plan.refusal
         steps.append(Step(clause, reason))
-        return _refused(policy, version, claim, base, steps, reason)
-    rules = [rule for rule in version.rules if _rule_applies(rule, claim)]
-    if not rules:
-        reason = (
-            f"本政策对{CATEGORY_NAMES[claim.category]}的{VISIT_NAMES[claim.visit]}"
-            f"（{FACILITY_NAMES[claim.facility]}、{INSURANCE_NAMES[claim.insurance]}）没有救助规定"
-        )
-        steps.append(Step(version.visits[claim.visit].clause, reason))
-        return _refused(policy, version, claim, base, steps, reason)
+        return _refused(policy, version, plan.pool, claim, base, steps, reason)
 
-    pool = version.visits[claim.visit].pool
-    to_date = year_to_date.pool(pool)
+    to_date = year_to_date.pool(plan.pool)
     cap_used = {cap.code: _used_before(cap, year_to_date) for cap in version.caps}
     paid = ZERO
     amounts: list[Decimal] = []
-    for index, rule in enumerate(rules):
+    for planned in plan.rules:
+        rule = planned.rule
         remaining = base - paid
         if rule.kind == "backstop":
-            exact, rule_steps = _backstop(rule, claim, base, paid, remaining)
+            exact = _backstop(rule, claim, base, paid, remaining, steps)
         else:
-            start = _reached_layer(rules[:index], rule, to_date)
-            exact, rule_steps = _tiers(rule, start, remaining, first=index == 0)
-        steps.extend(rule_steps)
-        for code in rule.caps:
-            cap = version.cap(code)
-            left = max(ZERO, cap.amount - cap_used[code])
+            start = _reached_layer(planned, to_date)
+            exact = _tiers(planned, start, remaining, steps)
+        for cap in planned.caps:
+            used = cap_used[cap.code]
+            left = _left(cap.amount, used)
             if exact > left:
                 exact = left
                 steps.append(
-                    Step(
-                        cap.clause,
-                        f"{cap.name} {fmt(cap.amount)} 元：本年已用 {fmt(cap_used[code])}，"
-                        f"尚余 {fmt(left)}，{rule.name}以此为限",
-                        left,
-                    )
+                    Step(cap.clause, partial(_cap_words, cap, used, left, rule.name), left)
                 )
         amount = round_fen(exact)
-        steps.append(Step(rule.clause, f"{rule.name}合计", amount))
+        steps.append(Step(rule.clause, planned.total_words, amount))
         amounts.append(amount)
         paid += amount
-        for cap in version.caps:
-            if pool in cap.pools and cap.layer in (None, rule.layer):
-                cap_used[cap.code] += amount
+        for code in planned.counts_toward:
+            cap_used[code] += amount
 
-    def cap_left(rule: RuleDef) -> tuple[Decimal, str] | None:
-        """The tightest of the rule's caps after this claim: (remaining, cap name)."""
-        left = [
-            (max(ZERO, version.cap(c).amount - cap_used[c]), version.cap(c).name) for c in rule.caps
-        ]
-        return min(left, default=None, key=lambda item: item[0])
-
-    layers = tuple(
-        Layer(rule.layer, rule.name, amount, rule.fund, _first(cap_left(rule)))
-        for rule, amount in zip(rules, amounts, strict=True)
-    )
-    assistance_caps = [cap_left(rule) for rule in rules if rule.fund == ASSISTANCE_FUND]
-    assistance_cap = min(filter(None, assistance_caps), default=None, key=lambda item: item[0])
-    mode, mode_step = _settle_mode(version, claim)
-    steps.append(mode_step)
-    paid_at_window = paid if mode == "instant" else ZERO
-    reduction = sum((layer.amount for layer in layers if layer.fund == HOSPITAL_FUND), ZERO)
-    reduction = reduction if mode == "instant" else ZERO
+    # What is left under each layer's tightest cap once this claim is paid (yuan), and the
+    # tightest of the 医疗救助 fund's ones: the policy's assistance cap.
+    layers = []
+    assistance_cap: tuple[Decimal, str] | None = None
+    for planned, amount in zip(plan.rules, amounts, strict=True):
+        rule = planned.rule
+        tightest = None
+        for cap in planned.caps:
+            left = _left(cap.amount, cap_used[cap.code])
+            if tightest is None or left < tightest[0]:
+                tightest = (left, cap.name)
+        layers.append(Layer(rule.layer, rule.name, amount, rule.fund, _first(tightest)))
+        assisting = tightest is not None and rule.fund == ASSISTANCE_FUND
+        if assisting and (assistance_cap is None or tightest[0] < assistance_cap[0]):
+            assistance_cap = tightest
+    steps.append(plan.mode_step)
+    instant = plan.mode == "instant"
+    paid_at_window = paid if instant else ZERO
+    reduction = ZERO
+    if instant:
+        for layer in layers:
+            if layer.fund == HOSPITAL_FUND:
+                reduction += layer.amount
     return Result(
         policy=policy.id,
         policy_version=version.effective_from.isoformat(),
         eligible=True,
         reason=None,
-        pool=pool,
+        pool=plan.pool,
         base=base,
         assistance=paid,
-        layers=layers,
-        settle_mode=mode,
+        layers=tuple(layers),
+        settle_mode=plan.mode,
         paid_at_window=paid_at_window,
         patient_pays=claim.total - claim.compensated - paid_at_window,
         cap_remaining=_first(assistance_cap),
@@ -123,28 +108,59 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
     )
 
 
+def _left(amount: Decimal, used: Decimal) -> Decimal:
+    left = amount - used
+    return left if left > 0 else ZERO
+
+
 def _first(pair: tuple[Decimal, str] | None) -> Decimal | None:
     return None if pair is None else pair[0]
 
 
-def _reached_layer(earlier: list[RuleDef], rule: RuleDef, to_date: PoolToDate) -> Decimal:
-    """Where this claim starts in the year's cumulative input of ``rule``'s layer (yuan).
+def _cap_words(cap: CapDef, used: Decimal, left: Decimal, rule_name: str) -> str:
+    return f"{cap.name} {fmt(cap.amount)} 元：本年已用 {fmt(used)}，尚余 {fmt(left)}，{rule_name}以此为限"
+
+
+def _reached_layer(planned: RulePlan, to_date: PoolToDate) -> Decimal:
+    """Where this claim starts in the year's cumulative input of the rule's layer (yuan).
 
     Each earlier claim fed this layer what the layers before it left, so the year's input so
     far is the year's base less what those earlier layers paid this year.
     """
-    before = dict.fromkeys(r.layer for r in earlier if r.layer != rule.layer)
-    return max(ZERO, to_date.base - sum((to_date.layers.get(c, ZERO) for c in before), ZERO))
+    reached = to_date.base
+    for code in planned.before:
+        reached -= to_date.layers.get(code, ZERO)
+    return reached if reached > 0 else ZERO
 
 
-def _base(version: VersionDef, claim: Claim) -> tuple[Decimal, list[Step]]:
-    rule = version.base
-    terms = [f"总费用 {fmt(claim.total)}"]
+def _base(rule: BaseDef, claim: Claim) -> tuple[Decimal, list[Step]]:
     raw = claim.total
     if not rule.includes_out_of_catalog:
-        terms.append(f"目录外费用 {fmt(claim.out_of_catalog)}")
         raw -= claim.out_of_catalog
     raw -= claim.compensated
+    if rule.excluded is not None:
+        raw -= claim.excluded
+    base = raw if raw > 0 else ZERO
+    words = partial(_base_words, rule, claim, raw, base)
+    if rule.excluded is not None and claim.excluded > 0:
+        excluded = rule.excluded
+        return base, [
+            Step(
+                excluded.clause,
+                partial(_excluded_words, excluded.text, claim.excluded),
+                claim.excluded,
+            ),
+            Step(rule.clause, words, base),
+        ]
+    if claim.excluded > 0:
+        words = partial(_unexcluded_words, words, claim.excluded)
+    return base, [Step(rule.clause, words, base)]
+
+
+def _base_words(rule: BaseDef, claim: Claim, raw: Decimal, base: Decimal) -> str:
+    terms = [f"总费用 {fmt(claim.total)}"]
+    if not rule.includes_out_of_catalog:
+        terms.append(f"目录外费用 {fmt(claim.out_of_catalog)}")
     terms += [
         f"基本医保 {fmt(claim.basic_insurance)}",
         f"大病保险 {fmt(claim.critical_illness)}",
@@ -152,77 +168,20 @@ def _base(version: VersionDef, claim: Claim) -> tuple[Decimal, list[Step]]:
     ]
     if rule.excluded is not None:
         terms.append(f"不予救助费用 {fmt(claim.excluded)}")
-        raw -= claim.excluded
-    base = max(ZERO, raw)
     text = "救助基数 = " + " − ".join(terms) + f" = {fmt(base)}"
     if raw < 0:
         text += "（不足0，按0计）"
     if rule.includes_out_of_catalog:
         text += "（目录外费用计入救助基数）"
-    steps = [Step(rule.clause, text, base)]
-    if rule.excluded is not None and claim.excluded > 0:
-        excluded = rule.excluded
-        steps.insert(
-            0,
-            Step(
-                excluded.clause,
-                f"不予救助费用 {fmt(claim.excluded)}：{excluded.text}",
-                claim.excluded,
-            ),
-        )
-    elif claim.excluded > 0:
-        steps[0] = Step(
-            rule.clause,
-            f"{text}（本政策未规定另行扣除的不予救助费用，所填 {fmt(claim.excluded)} 元未扣除）",
-            base,
-        )
-    return base, steps
+    return text
 
 
-def _refusal(version: VersionDef, claim: Claim) -> tuple[str, str] | None:
-    """The clause and Chinese reason why this claim gets nothing, or None."""
-    if claim.category not in version.categories:
-        clause = next(iter(version.categories.values())).clause
-        return clause, f"{CATEGORY_NAMES[claim.category]}不在本政策救助对象范围内"
-    if claim.insurance not in version.insurance.types:
-        return version.insurance.clause, (
-            f"本政策只救助参加{'、'.join(INSURANCE_NAMES[t] for t in version.insurance.types)}的对象"
-        )
-    for exclusion in version.exclusions:
-        cause_hit = not exclusion.causes or claim.cause in exclusion.causes
-        visit_hit = not exclusion.visits or claim.visit in exclusion.visits
-        disability_hit = not exclusion.requires_disabling or claim.disabling
-        if cause_hit and visit_hit and disability_hit:
-            if exclusion.requires_disabling:
-                # Quote only the condition that applied, not the clause's whole list.
-                what = (
-                    f"{CAUSE_NAMES[claim.cause]}造成残疾，不享受{VISIT_NAMES[claim.visit]}医疗救助"
-                )
-                return exclusion.clause, f"不予救助：{what}（{exclusion.clause}）"
-            what = CAUSE_NAMES[claim.cause] if exclusion.causes else VISIT_NAMES[claim.visit]
-            return exclusion.clause, f"不予救助：{what}（{exclusion.text}）"
-    if claim.visit not in version.visits:
-        clause = next(iter(version.visits.values())).clause
-        return clause, f"本政策不救助{VISIT_NAMES[claim.visit]}费用"
-    if claim.facility == "outside" and not claim.referral_approved:
-        return (
-            version.referral.clause,
-            f"{FACILITY_NAMES['outside']}就医须经批准转诊：{version.referral.text}",
-        )
-    return None
+def _excluded_words(what: str, excluded: Decimal) -> str:
+    return f"不予救助费用 {fmt(excluded)}：{what}"
 
 
-def _matches(allowed: tuple[str, ...], value: str) -> bool:
-    return not allowed or value in allowed
-
-
-def _rule_applies(rule: RuleDef, claim: Claim) -> bool:
-    return (
-        _matches(rule.categories, claim.category)
-        and _matches(rule.visits, claim.visit)
-        and _matches(rule.insurance, claim.insurance)
-        and _matches(rule.facilities, claim.facility)
-    )
+def _unexcluded_words(words, excluded: Decimal) -> str:
+    return f"{words()}（本政策未规定另行扣除的不予救助费用，所填 {fmt(excluded)} 元未扣除）"
 
 
 def _used_before(cap: CapDef, year_to_date: YearToDate) -> Decimal:
@@ -233,48 +192,51 @@ def _used_before(cap: CapDef, year_to_date: YearToDate) -> Decimal:
     return used
 
 
-def _overlap(start: Decimal, end: Decimal, lower: Decimal, upper: Decimal | None) -> Decimal:
-    top = end if upper is None else min(end, upper)
-    return max(ZERO, top - max(start, lower))
-
-
-def _tiers(
-    rule: RuleDef, start: Decimal, amount: Decimal, *, first: bool
-) -> tuple[Decimal, list[Step]]:
-    """Rates over the slice [start, start + amount] of the layer's cumulative input this year."""
+def _tiers(planned: RulePlan, start: Decimal, amount: Decimal, steps: list[Step]) -> Decimal:
+    """Rates over the slice [start, start + amount] of the layer's cumulative input this year;
+    their steps are added to ``steps``."""
+    rule = planned.rule
     end = start + amount
-    steps: list[Step] = []
     if rule.deductible > 0:
-        below = _overlap(start, end, ZERO, rule.deductible)
-        what = "本年累计基数" if first else f"本年累计进入{rule.name}的金额"
+        below = min(end, rule.deductible) - start
+        below = below if below > 0 else ZERO
         steps.append(
             Step(
                 rule.deductible_clause or rule.clause,
-                f"起付线 {fmt(rule.deductible)} 元（年度累计）：{what} {fmt(start)}–{fmt(end)}"
-                f" 中 {fmt(below)} 在起付线以下，不予救助",
+                partial(_deductible_words, rule, planned.first, start, end, below),
                 ZERO,
             )
         )
     total = ZERO
-    for tier in rule.tiers:
-        part = _overlap(start, end, max(tier.from_, rule.deductible), tier.to)
+    for tier in planned.tiers:
+        top = end if tier.upper is None or end < tier.upper else tier.upper
+        part = top - (start if start > tier.lower else tier.lower)
         if part <= 0:
             continue
         contribution = part * tier.rate
         total += contribution
-        if tier.to is not None:
-            span = f"（累计 {fmt(tier.from_)}–{fmt(tier.to)} 段）"
-        else:
-            span = f"（累计 {fmt(tier.from_)} 以上段）" if tier.from_ > 0 else ""
         steps.append(
             Step(
                 tier.clause,
-                f"{tier.text or rule.name}{span}：{fmt(part)} × {fmt_rate(tier.rate)}"
-                f" = {_exact(contribution)}",
+                partial(_tier_words, tier.head, part, tier.rate, contribution),
                 round_fen(contribution),
             )
         )
-    return total, steps
+    return total
+
+
+def _deductible_words(
+    rule: RuleDef, first: bool, start: Decimal, end: Decimal, below: Decimal
+) -> str:
+    what = "本年累计基数" if first else f"本年累计进入{rule.name}的金额"
+    return (
+        f"起付线 {fmt(rule.deductible)} 元（年度累计）：{what} {fmt(start)}–{fmt(end)}"
+        f" 中 {fmt(below)} 在起付线以下，不予救助"
+    )
+
+
+def _tier_words(head: str, part: Decimal, rate: Decimal, contribution: Decimal) -> str:
+    return f"{head}{fmt(part)} × {fmt_rate(rate)} = {_exact(contribution)}"
 
 
 def _exact(amount: Decimal) -> str:
@@ -283,44 +245,45 @@ def _exact(amount: Decimal) -> str:
 
 
 def _backstop(
-    rule: RuleDef, claim: Claim, base: Decimal, paid: Decimal, remaining: Decimal
-) -> tuple[Decimal, list[Step]]:
+    rule: RuleDef, claim: Claim, base: Decimal, paid: Decimal, remaining: Decimal, steps: list
+) -> Decimal:
     """Pay what the patient would bear beyond ``patient_share`` of ``share_of`` (this stay)."""
     share = rule.patient_share or ZERO
     left_to_patient = claim.total - claim.compensated - paid
-    measure, measured = ("总费用", claim.total) if rule.share_of == "total" else ("救助基数", base)
+    measured = claim.total if rule.share_of == "total" else base
     allowed = measured * share
     over = max(ZERO, left_to_patient - allowed)
+    exact = min(over, remaining) if rule.backstop_covers == "remaining_base" else over
+    words = partial(
+        _backstop_words, rule, left_to_patient, measured, share, allowed, over, remaining
+    )
+    steps.append(Step(rule.clause, words, round_fen(exact)))
+    return exact
+
+
+def _backstop_words(
+    rule: RuleDef,
+    left_to_patient: Decimal,
+    measured: Decimal,
+    share: Decimal,
+    allowed: Decimal,
+    over: Decimal,
+    remaining: Decimal,
+) -> str:
+    measure = "总费用" if rule.share_of == "total" else "救助基数"
     text = (
         f"{rule.text or rule.name}：个人负担 {fmt(left_to_patient)}，超过{measure} {fmt(measured)}"
         f" × {fmt_rate(share)} = {_exact(allowed)} 的部分为 {fmt(over)}"
     )
     if rule.backstop_covers == "remaining_base":
-        exact = min(over, remaining)
-        text += f"（不超过剩余基数 {fmt(remaining)}）"
-    else:
-        exact = over
-        text += "（含目录外等基数以外的个人负担）"
-    return exact, [Step(rule.clause, text, round_fen(exact))]
-
-
-def _settle_mode(version: VersionDef, claim: Claim) -> tuple[str, Step]:
-    for override in version.settle.overrides:
-        if (
-            _matches(override.categories, claim.category)
-            and _matches(override.visits, claim.visit)
-            and _matches(override.facilities, claim.facility)
-        ):
-            return override.mode, Step(
-                override.clause, f"结算方式：{SETTLE_MODE_NAMES[override.mode]}（{override.text}）"
-            )
-    mode = version.settle.mode
-    return mode, Step(version.settle.clause, f"结算方式：{SETTLE_MODE_NAMES[mode]}")
+        return text + f"（不超过剩余基数 {fmt(remaining)}）"
+    return text + "（含目录外等基数以外的个人负担）"
 
 
 def _refused(
     policy: PolicyDef,
     version: VersionDef | None,
+    pool: str | None,
     claim: Claim,
     base: Decimal,
     steps: list[Step],
@@ -331,9 +294,7 @@ def _refused(
         policy_version=None if version is None else version.effective_from.isoformat(),
         eligible=False,
         reason=reason,
-        pool=None
-        if version is None or claim.visit not in version.visits
-        else version.visits[claim.visit].pool,
+        pool=pool,
         base=base,
         assistance=ZERO,
         layers=(),

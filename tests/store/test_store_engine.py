@@ -71,6 +71,27 @@ def test_new_store_reports_creation_and_reopening_reports_nothing(store_target, 
     again.close()
 
 
+def test_a_store_at_head_opens_without_alembic(tmp_path):
+    """Issue 18, point 5: alembic (17 MB with Mako) is imported only to migrate; the head is
+    read from the migration files as alembic reads it."""
+    import subprocess
+    import sys
+
+    from db.migrate import _named_head
+
+    assert _named_head() == head_revision()
+    path = tmp_path / "desk.sqlite3"
+    open_store(path).close()
+    child = (
+        "import sys; from db import open_store; store = open_store(sys.argv[1]); "
+        "print(store.migration.changed, 'alembic' in sys.modules); store.close()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child, str(path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "False"]
+
+
 def test_older_database_is_upgraded_and_says_so(store_target, tmp_path):
     engine = make_engine(store_target)
     upgrade(engine, target="0001")

@@ -202,3 +202,40 @@ def test_a_restore_resets_what_later_starts_compare_with(real_store, tmp_path, c
     assert main(["restore", str(old), "--db", str(real_store)]) == 0
     capsys.readouterr()
     assert main(["audit", "verify", "--db", str(real_store)]) == 0  # the explicit choice holds
+
+
+def scribble_root_page(path: Path, name: str) -> None:
+    """Overwrite the root page of the table or index ``name`` (the file must be closed)."""
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (root,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (name,)
+        ).fetchone()
+        (size,) = connection.execute("PRAGMA page_size").fetchone()
+    connection.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * size : root * size] = b"\xff" * size
+    path.write_bytes(bytes(data))
+
+
+def test_the_start_reads_a_large_file_only_at_its_ends(real_store, monkeypatch):
+    """Issue 18, point 1: above WHOLE_FILE_CHECK_AT_START the start's check does not read
+    every page (its time would grow with the store); the full check after ready does."""
+    import app.backup
+
+    scribble_root_page(real_store, "ix_person_name")
+    assert check_database(real_store, quick=True) is not None  # small: read whole at start
+    monkeypatch.setattr(app.backup, "WHOLE_FILE_CHECK_AT_START", 0)
+    assert check_database(real_store, quick=True) is None  # large: an index page is not read
+    assert check_database(real_store) is not None  # the full check, once the window is ready
+
+
+def test_a_damaged_table_edge_still_stops_the_start_of_a_large_file(real_store, monkeypatch):
+    import app.backup
+
+    monkeypatch.setattr(app.backup, "WHOLE_FILE_CHECK_AT_START", 0)
+    scribble_root_page(real_store, "person")
+    problem = check_database(real_store, quick=True)
+    assert problem is not None and problem.startswith(f"数据库文件已损坏：{real_store}")
