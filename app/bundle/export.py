@@ -49,6 +49,7 @@ from app.bundle.manifest import (
 from app.bundle.paid_later import XLSX as PAID_LATER_XLSX
 from app.bundle.paid_later import paid_in_period, paid_later_xlsx
 from app.bundle.paid_later import summary as paid_later_summary
+from app.bundle.pending import PENDING
 from app.bundle.period import ClaimPeriod, parse_period
 from app.bundle.report_pdf import ReportHeading, report_pdf
 from app.bundle.report_xlsx import report_xlsx
@@ -70,7 +71,6 @@ from db.models import Setting, Settlement, Site
 from db.store import Store
 
 SlipRenderer = Callable[[Session, str], bytes]
-PENDING = "bundle.pending."
 
 
 @dataclass(frozen=True)

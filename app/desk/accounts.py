@@ -177,7 +177,7 @@ class DeskAccounts:
         policy files against the approved list (the quick check ran as the store opened; the
         full check and the backup come after, ``after_start_checks``). Nothing here stops the
         window: each problem becomes a line to show."""
-        from app.bundle.export import reconcile_claims
+        from app.bundle.pending import claims_pending
         from app.privacy import setup_logging
         from app.services.policy_hashes import policy_changes
 
@@ -190,7 +190,10 @@ class DeskAccounts:
             for change in policy_changes(self.policies, self.store)
         )
         # A claim bundle an export was killed on: claimed exactly if it landed on its target.
-        problems += reconcile_claims(self.store)
+        if claims_pending(self.store):
+            from app.bundle.export import reconcile_claims
+
+            problems += reconcile_claims(self.store)
         return StartupNotes(warnings, backup_note, log_file, tuple(problems))
 
     def after_start_checks(self) -> StartupNotes:

@@ -10,8 +10,6 @@ import threading
 import zlib
 from dataclasses import dataclass
 
-import pypdfium2
-
 POINTS_PER_INCH = 72
 # PDFium is not thread-safe: pages are rendered one document at a time, from whichever thread
 # (the window renders off its GUI thread).
@@ -42,6 +40,8 @@ def render_pages(pdf: bytes, dpi: int) -> list[PageImage]:
 
 
 def _render(pdf: bytes, dpi: int) -> list[PageImage]:
+    import pypdfium2  # only when a page is rendered: not at the window's start (memory)
+
     document = pypdfium2.PdfDocument(pdf)
     try:
         pages = []
