@@ -184,7 +184,7 @@ def test_both_sides_are_recorded_only_where_asked_and_imply_a_copy(jingjiang):
     update_item(jingjiang, id_card.id, ItemUpdate(both_sides_copied=True), clerk="王")
     marked = _items(jingjiang, registered.admission_id)["id_card"]
     assert marked.copy_kept and marked.both_sides_copied
-    with pytest.raises(ServiceError, match="^正反两面：.*不要求复印正反两面"):
+    with pytest.raises(ServiceError, match=r"^正反两面：.*不要求复印正反两面"):
         update_item(jingjiang, record.id, ItemUpdate(both_sides_copied=True), clerk="王")
     # a copy no longer kept has no sides either
     update_item(jingjiang, id_card.id, ItemUpdate(copy_kept=False), clerk="王")
