@@ -72,16 +72,18 @@ class PaperDesk:
                 )
             return case_paperwork(admission)
 
-    def save_paperwork(self, admission_number: str, filler, account):
+    def save_paperwork(self, admission_number: str, filler, account: tuple[str, str, str] | None):
         """Keep who filled in the application (``app.applicant.Filler``) and the bank account
-        (``BankAccount``, or None) on the case; ServiceErrors naming each bad field."""
+        (户名, 开户银行, 卡号 as typed; all empty or None: none) on the case; ServiceErrors
+        naming each bad field."""
+        from app.services.paid_later import BankAccount
         from app.services.paperwork import record_paperwork
 
         return record_paperwork(
             self.store,
             admission_number,
             filler=filler,
-            account=account,
+            account=BankAccount(*account) if account else None,
             clerk=self.clerk,
             site_code=self._site_code,
         )
