@@ -87,11 +87,7 @@ def record_paperwork(
         admission = find_admission(session, admission_number, site_code)
         if admission is None:
             raise ServiceError("admission_number", f"没有住院号为 {admission_number} 的住院登记")
-        changes = {}
-        for key, value in wanted.items():
-            if getattr(admission, key) != value:
-                changes[key] = [getattr(admission, key), value]
-                setattr(admission, key, value)
+        changes = audit.apply_changes(admission, wanted)
         if changes:
             audit.record(
                 session,

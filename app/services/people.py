@@ -184,11 +184,8 @@ def _facts(facts: HouseholdFacts) -> dict[str, object]:
 def _update_facts(session: Session, person: Person, facts: HouseholdFacts, clerk: str) -> None:
     """A known person's 社保卡号 and household as newly given (audited, old → new); what is
     left empty keeps what was stored."""
-    changes = {}
-    for key, value in _facts(facts).items():
-        if value is not None and value != getattr(person, key):
-            changes[key] = [getattr(person, key), value]
-            setattr(person, key, value)
+    given = {key: value for key, value in _facts(facts).items() if value is not None}
+    changes = audit.apply_changes(person, given)
     if changes:
         audit.record(
             session,
