@@ -12,10 +12,9 @@ from decimal import Decimal, InvalidOperation
 from app.errors import FieldError
 from app.money import MAX_AMOUNT, AmountError, parse_amount
 from app.text import TextError, clean_text
+from app.vocabulary import FILLER_KINDS
 
-SELF, RELATIVE, GUARDIAN = "self", "relative", "guardian"
-# 三(一): 由于特殊情况不能本人填写的可由其直系亲属或监护人代填.
-FILLER_KINDS = {SELF: "本人", RELATIVE: "直系亲属", GUARDIAN: "监护人"}
+SELF, RELATIVE, GUARDIAN = "self", "relative", "guardian"  # the keys of FILLER_KINDS
 INSURANCE_CARD_LENGTHS = (6, 20)
 HOUSEHOLD_SIZES = (1, 99)
 
