@@ -140,9 +140,7 @@ def _paperwork(store, site: DemoSite, who: PersonInput, number: str, index: int)
     filler = Filler(SELF)
     if index % 3 == 1:
         filler = Filler(RELATIVE, f"测试{STEMS[(index + 5) % 10]}", "子女")
-    account = BankAccount(
-        who.name, f"{site.name.split('（')[0]}代发银行", _card_number(site, index)
-    )
+    account = BankAccount(who.name, "示例农村商业银行", _card_number(site, index))
     record_paperwork(
         store, number, filler=filler, account=account, clerk=CLERK, site_code=site.code
     )
