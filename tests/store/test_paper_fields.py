@@ -218,3 +218,18 @@ def test_migration_0014_keeps_what_was_stored(jingjiang, store_target, tmp_path)
         record_paperwork(reopened, "ZY001", filler=Filler(SELF), account=None, clerk="王")
     finally:
         reopened.close()
+
+
+def test_a_year_end_claim_is_paid_into_the_account_recorded_with_the_stay(store):
+    from app.services.paid_later import year_end_claims
+    from tests.printing.paper_cases import CARD as PAID_INTO
+    from tests.printing.paper_cases import add_sites, weihai_year_end
+
+    add_sites(store)
+    weihai_year_end(store, person(5, "weihai"), Filler(SELF), "测试5")
+    claims = year_end_claims(
+        store, "weihai", 2026, clerk="王", site_code="WH01", now=datetime(2027, 1, 5, 9)
+    )
+    assert [(c.account_name, c.bank, c.card_number) for c in claims] == [
+        ("测试5", "威海市商业银行", PAID_INTO)
+    ]
