@@ -14,6 +14,7 @@ from app.vocabulary import (
     CATEGORY_NAMES,
     CAUSE_NAMES,
     FACILITY_NAMES,
+    FILLER_KINDS,
     INSURANCE_NAMES,
     VISIT_NAMES,
 )
@@ -75,6 +76,7 @@ _VALUE_NAMES = {
     "insurance": INSURANCE_NAMES,
     "visit": VISIT_NAMES,
     "cause": CAUSE_NAMES,
+    "filled_by_kind": FILLER_KINDS,
     "sex": {"M": "男", "F": "女"},
     "password": {"changed": "已修改", "reset": "已重置"},
     "reason": {"unknown": "无此账户", "inactive": "账户已停用", "locked": "账户已锁定"},

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from app.applicant import RELATIVE, SELF, Filler
 from app.identity import make_resident_id
 from app.money import D, round_fen
 from app.services import (
@@ -32,6 +33,8 @@ from app.services import (
     update_item,
     void_settlement,
 )
+from app.services.paid_later import BankAccount
+from app.services.paperwork import record_paperwork
 from app.services.people import find_person
 from app.services.records import admission_settlements, person_settlements
 from app.sheet_cells import csv_row
@@ -115,6 +118,31 @@ def _person(site: DemoSite, index: int) -> PersonInput:
         sex="女" if sex == "F" else "男",
         birth_date=born,
         phone=f"1380000{index:04d}",
+        insurance_card=f"H{site.region}{index:05d}",
+        household_size=2 + index % 4,
+        household_income=str(D(16800 + 5400 * index)),
+    )
+
+
+def _card_number(site: DemoSite, index: int) -> str:
+    """A 19-digit 银联 card number (62…) with its Luhn check digit."""
+    body = f"622202{site.region}{index:06d}"
+    total = 0
+    for position, char in enumerate(reversed(body)):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return body + str(-total % 10)
+
+
+def _paperwork(store, site: DemoSite, who: PersonInput, number: str, index: int) -> None:
+    """Who filled in the application and the account assistance is paid into, for the
+    policies whose paper prints them."""
+    filler = Filler(SELF)
+    if index % 3 == 1:
+        filler = Filler(RELATIVE, f"测试{STEMS[(index + 5) % 10]}", "子女")
+    account = BankAccount(who.name, "示例农村商业银行", _card_number(site, index))
+    record_paperwork(
+        store, number, filler=filler, account=account, clerk=CLERK, site_code=site.code
     )
 
 
@@ -264,7 +292,13 @@ def _admit_and_settle(store, site, who, index, categories, policies, today) -> i
         with store.read() as session:
             items = checklist(session, admission_id)
         for item in items:
-            update_item(store, item.id, ItemUpdate(True, True), clerk=CLERK)
+            sides = True if item.both_sides else None
+            update_item(
+                store, item.id, ItemUpdate(True, True, both_sides_copied=sides), clerk=CLERK
+            )
+        version = (policies or _policies())[site.policy].definition.version_on(admitted_at.date())
+        if any(paper.bank_account for paper in version.paper):
+            _paperwork(store, site, who, number, index)
     else:
         admission_id = existing.id
     if index == PEOPLE_PER_SITE - 2:

@@ -62,6 +62,16 @@ FIELD_NAMES = {
     "clerk": "经办人",
     "roster": "名册文件",
     "excluded": "不予救助费用",
+    "insurance_card": "社保卡号（医保卡号）",
+    "household_size": "家庭人口",
+    "household_income": "家庭年收入",
+    "filled_by_kind": "填表人",
+    "filled_by_name": "代填人姓名",
+    "filled_by_relation": "与申请人关系",
+    "account_name": "户名",
+    "bank": "开户银行",
+    "card_number": "银行卡号",
+    "both_sides_copied": "正反两面",
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from app.applicant import household_facts
 from app.errors import FieldError
 from app.identity import IdentityError, parse_resident_id
 from app.money import MAX_AMOUNT, AmountError, parse_amount
@@ -41,6 +42,9 @@ class PersonInput:
     birth_date: date | str | None = None
     phone: str | None = None
     address: str | None = None
+    insurance_card: str | None = None  # 社保卡号（医保卡号）
+    household_size: str | int | None = None  # members of the household
+    household_income: str | Decimal | None = None  # yuan a year
 
 
 @dataclass
@@ -151,6 +155,10 @@ def registration_errors(
         errors.append(FieldError("id_number", exc.reason))
     person_texts = {"name": form.person.name, "phone": form.person.phone}
     errors += text_errors(person_texts, required=("name",))
+    person = form.person
+    errors += household_facts(
+        person.insurance_card, person.household_size, person.household_income
+    )[1]
     name = (form.person.name or "").strip()
     if known_name and name and not any(e.field == "name" for e in errors) and known_name != name:
         errors.append(FieldError("name", f"与已登记的姓名“{known_name}”不一致，请核对证件"))

@@ -153,3 +153,5 @@ DOCUMENT_STAGE_NAMES = {
 }
 CLAIM_PERIOD_NAMES = {"quarter": "季度", "month": "月度"}
 PAPER_FORM_NAMES = {"referral": "转诊单", "application": "救助申请表", "materials": "材料清单"}
+# Who filled in an application (威海 三(一): 由于特殊情况不能本人填写的可由其直系亲属或监护人代填).
+FILLER_KINDS = {"self": "本人", "relative": "直系亲属", "guardian": "监护人"}

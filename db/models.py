@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -80,6 +81,11 @@ class Person(Base):
     birth_date: Mapped[date] = mapped_column(Date)
     phone: Mapped[str | None] = mapped_column(String(32))
     address: Mapped[str | None] = mapped_column(String(200))
+    # 社保卡号（医保卡号）, as on the card: ASCII letters and digits (湖南's referral form).
+    insurance_card: Mapped[str | None] = mapped_column(String(32))
+    # The household the application forms ask about (威海 二(一)2,3): members, yearly income.
+    household_size: Mapped[int | None] = mapped_column(Integer)
+    household_income: Mapped[Decimal | None] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(64))
 
@@ -169,6 +175,15 @@ class Admission(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
     cancelled_by: Mapped[str | None] = mapped_column(String(64))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # Who filled in the application (威海 三(一)): "self", "relative" or "guardian" (with the
+    # name and relationship), None until recorded; and the account assistance is paid into
+    # (威海 四 发放到户, 靖江 第二十三条 打卡), checked like a 事后报销 claim's (BankAccount).
+    filled_by_kind: Mapped[str | None] = mapped_column(String(16))
+    filled_by_name: Mapped[str | None] = mapped_column(String(50))
+    filled_by_relation: Mapped[str | None] = mapped_column(String(20))
+    account_name: Mapped[str | None] = mapped_column(String(50))
+    bank: Mapped[str | None] = mapped_column(String(100))
+    card_number: Mapped[str | None] = mapped_column(String(32))
 
     person: Mapped[Person] = relationship()
     checklist: Mapped[list["ChecklistItem"]] = relationship(order_by="ChecklistItem.id")
@@ -203,6 +218,9 @@ class ChecklistItem(Base):
     original_required: Mapped[bool] = mapped_column(Boolean)
     copy_required: Mapped[bool] = mapped_column(Boolean)
     both_sides: Mapped[bool] = mapped_column(Boolean)
+    # Both sides copied (only asked where ``both_sides``); False for copies kept before it
+    # was recorded: the paper then does not claim both sides.
+    both_sides_copied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     original_sighted: Mapped[bool] = mapped_column(Boolean, default=False)
     copy_kept: Mapped[bool] = mapped_column(Boolean, default=False)
     scan_sha256: Mapped[str | None] = mapped_column(ForeignKey("scan.sha256"))

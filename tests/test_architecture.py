@@ -42,6 +42,7 @@ FLOORS = {
     # the pure calculator over a policy; what the forms send and the checks needing no store
     "app.settlement": 3,
     "app.forms": 3,
+    "app.applicant": 3,
     "app.insurance_import": 3,
     # one transaction each; files out to USB sticks and shares; paper
     "app.services": 4,

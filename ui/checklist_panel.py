@@ -33,7 +33,8 @@ SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 # Short two-line headers and buttons: the document's name keeps the width on a 1024 screen.
 COLUMNS = ("阶段", "材料（条款）", "原件\n已查验", "复印件\n已留存", "扫描件", "")
 
-# mark(item_id, original_sighted=..., copy_kept=..., scan=..., remove_scan=...) saves one change.
+# mark(item_id, original_sighted=..., copy_kept=..., both_sides_copied=..., scan=...,
+# remove_scan=...) saves one change.
 Mark = Callable[..., None]
 
 
@@ -95,7 +96,11 @@ class ChecklistPanel(QWidget):
         self.table.setCellWidget(
             row, 2, self._tick(line, "original_sighted", line.original_required)
         )
-        self.table.setCellWidget(row, 3, self._tick(line, "copy_kept", line.copy_required))
+        copy = self._tick(line, "copy_kept", line.copy_required)
+        if line.both_sides:
+            # The seeds ask for 正反两面: the paper claims both sides only when ticked here.
+            copy.layout().addWidget(self._sides_box(line))
+        self.table.setCellWidget(row, 3, copy)
         self.table.setCellWidget(row, 4, self._scan_button(line))
         state = QTableWidgetItem("缺" if line.missing else "✓")
         state.setForeground(Qt.GlobalColor.red if line.missing else Qt.GlobalColor.darkGreen)
@@ -154,9 +159,22 @@ class ChecklistPanel(QWidget):
         layout.addWidget(box)
         return holder
 
+    def _sides_box(self, line: ChecklistLine) -> QCheckBox:
+        box = QCheckBox("正反两面", self.table)
+        box.setObjectName(f"both_sides_copied_{line.item_id}")
+        box.setToolTip("复印件含正反两面时勾选")
+        box.setChecked(line.both_sides_copied)
+        box.setEnabled(not (self.settled and line.both_sides_copied))
+        box.toggled.connect(
+            lambda checked, item=line.item_id: self._save(item, both_sides_copied=checked)
+        )
+        return box
+
     def tick_box(self, row: int, key: str) -> QCheckBox:
         column = 2 if key == "original_sighted" else 3
-        return self.table.cellWidget(row, column).findChild(QCheckBox)
+        return self.table.cellWidget(row, column).findChild(
+            QCheckBox, f"{key}_{self.lines[row].item_id}"
+        )
 
     def row_state(self, row: int) -> str:
         return self.table.item(row, 5).text()

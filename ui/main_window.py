@@ -7,7 +7,7 @@ from datetime import date
 
 from app.desk import Desk
 from app.desk.records import CaseRow
-from app.printing.paper import forms_printed, referral_paperwork
+from app.printing.paper import asks_paperwork, forms_printed, referral_paperwork
 from ui import settings as options
 from ui.case_panel import CasePanel
 from ui.case_table import CaseFilter, CaseTableModel
@@ -203,6 +203,9 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.outpatient_action = action(case, "门诊结算", "F6", self.open_outpatient)
         self.void_action = action(case, "作废", "Ctrl+Shift+V", self.open_void)
         self.claims_action = action(case, "事后报销", "F7", self.open_post_discharge, on_bar=False)
+        self.paperwork_action = action(
+            case, "申请与发放信息", "Ctrl+Shift+B", self.open_paperwork, on_bar=False
+        )
         case.addSeparator()
         self.search_action = action(case, "查找", "Ctrl+F", self.focus_search, on_bar=False)
         papers = menus.addMenu("打印(&P)")
@@ -543,6 +546,13 @@ class MainWindow(WindowAccounts, QMainWindow):
         forms = self._forms_printed(detail.row) if (ready and detail) else ()
         self.referral_action.setEnabled(referral_paperwork(forms) is not None)
         self.application_action.setEnabled(live is not None and "application" in forms)
+        self.paperwork_action.setEnabled(
+            bool(ready and detail) and self._asks_paperwork(detail.row)
+        )
+
+    def _asks_paperwork(self, row: CaseRow) -> bool:
+        loaded = self.desk.policies.get(row.policy_id)
+        return bool(loaded) and asks_paperwork(loaded.definition, row.admitted_at.date())
 
     def _forms_printed(self, row: CaseRow) -> tuple[str, ...]:
         loaded = self.desk.policies.get(row.policy_id)
@@ -569,6 +579,19 @@ class MainWindow(WindowAccounts, QMainWindow):
         run_in_background(
             lambda: desk.mark_item(item_id, **changes), lambda _none: self.refresh_case(), refused
         )
+
+    def open_paperwork(self) -> None:
+        """Who filled in the application and the account paid into, for the case's forms."""
+        from ui.paperwork_dialog import PaperworkDialog
+
+        detail = self.case_panel.detail
+        if detail is None or self.desk is None:
+            return
+        self.paperwork_dialog = PaperworkDialog(self.desk, detail.row.admission_number, self)
+        self.paperwork_dialog.saved.connect(
+            lambda number: self.statusBar().showMessage(f"已保存 {number} 的申请与发放信息", 8000)
+        )
+        self.paperwork_dialog.open()
 
     # --- registration, discharge, void -----------------------------------------------------
     def open_registration(self) -> None:

@@ -43,6 +43,9 @@ TEXT_FIELDS = (
     ("id_number", "身份证号", "18位，末位可为X；扫描或键入"),
     ("name", "姓名", ""),
     ("phone", "联系电话", "可不填"),
+    ("insurance_card", "社保卡号（医保卡号）", "可不填；卡面上的字母和数字"),
+    ("household_size", "家庭人口", "可不填；人数"),
+    ("household_income", "家庭年收入（元）", "可不填；如 24000.00"),
     ("certificate_number", "证件号码", "低保证、特困供养证等的编号"),
     ("off_roster_reason", "未在名册的登记理由", "不在当前名册时必须填写"),
     ("admission_number", "住院号", ""),
@@ -131,6 +134,13 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         person_form.addRow("（由身份证号识别）", born)
         person_form.addRow("姓名：", self.fields["name"])
         person_form.addRow("联系电话：", self.fields["phone"])
+        # Asked by the paper forms (湖南 转诊单; 威海 申请表 二(一)2,3); all optional.
+        person_form.addRow("社保卡号：", self.fields["insurance_card"])
+        household = QGridLayout()
+        household.addWidget(self.fields["household_size"], 0, 0)
+        household.addWidget(QLabel("年收入（元）：", self), 0, 1)
+        household.addWidget(self.fields["household_income"], 0, 2)
+        person_form.addRow("家庭人口：", household)
 
         status = QGroupBox("二、救助对象身份", self)
         status_form = QFormLayout(status)
@@ -197,6 +207,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         f = {key: field.edit for key, field in self.fields.items()}
         chain = [
             f["id_number"], f["name"], f["phone"],
+            f["insurance_card"], f["household_size"], f["household_income"],
             self.category, self.certificate_type, f["certificate_number"], f["off_roster_reason"],
             f["admission_number"], self.admitted_at, f["department"], f["diagnosis"],
             self.policy, self.visit, self.insurance, self.facility,
@@ -366,6 +377,9 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
                 id_number=text["id_number"],
                 name=text["name"],
                 phone=text["phone"] or None,
+                insurance_card=text["insurance_card"] or None,
+                household_size=text["household_size"] or None,
+                household_income=text["household_income"] or None,
             ),
             admission_number=text["admission_number"],
             admitted_at=self.admitted_at.dateTime().toPython().replace(second=0, microsecond=0),

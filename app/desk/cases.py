@@ -163,6 +163,7 @@ class CasesDesk:
                     item.scan_sha256,
                     item.updated_by or "",
                     item.updated_at,
+                    item.both_sides_copied,
                 )
                 for item in checklist(session, admission_id)
             ]
@@ -231,10 +232,11 @@ class CasesDesk:
         copy_kept: bool | None = None,
         scan: Path | None = None,
         remove_scan: bool = False,
+        both_sides_copied: bool | None = None,
     ) -> None:
         from app.services import ItemUpdate, update_item
 
-        update = ItemUpdate(original_sighted, copy_kept, scan, remove_scan)
+        update = ItemUpdate(original_sighted, copy_kept, scan, remove_scan, both_sides_copied)
         update_item(self.store, item_id, update, clerk=self.signed_clerk("修改材料清单"))
 
     def scan_file(self, sha256: str) -> tuple[bytes, str]:

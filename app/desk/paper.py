@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 class PaperDesk:
     store: Store
     clerk: str
+    _site_code: str | None
 
     # --- paper ---------------------------------------------------------------------------
     def slip_pdf(self, slip_number: str, paper: str = "A4", preview: bool = False) -> bytes:
@@ -59,3 +60,34 @@ class PaperDesk:
             data = from_store.application_data(session, admission_number, site_code=None)
         with from_store.store_pages(self.store):
             return f"救助申请表 {admission_number}", render_weihai_application(data)
+
+    # --- what the forms ask beyond registration ----------------------------------------------
+    def paperwork(self, admission_number: str):
+        """The case's application filler and bank account as recorded (``CasePaperwork``)."""
+        from app.services.errors import ServiceError
+        from app.services.paperwork import case_paperwork
+        from app.services.records import find_admission
+
+        with self.store.read() as session:
+            admission = find_admission(session, admission_number, self._site_code)
+            if admission is None:
+                raise ServiceError(
+                    "admission_number", f"没有住院号为 {admission_number} 的住院登记"
+                )
+            return case_paperwork(admission)
+
+    def save_paperwork(self, admission_number: str, filler, account: tuple[str, str, str] | None):
+        """Keep who filled in the application (``app.applicant.Filler``) and the bank account
+        (户名, 开户银行, 卡号 as typed; all empty or None: none) on the case; ServiceErrors
+        naming each bad field."""
+        from app.services.paid_later import BankAccount
+        from app.services.paperwork import record_paperwork
+
+        return record_paperwork(
+            self.store,
+            admission_number,
+            filler=filler,
+            account=BankAccount(*account) if account else None,
+            clerk=self.signed_clerk("保存申请与发放信息"),
+            site_code=self._site_code,
+        )

@@ -69,6 +69,7 @@ class ChecklistLine:
     scan_sha256: str | None
     updated_by: str = ""
     updated_at: datetime | None = None
+    both_sides_copied: bool = False
 
     @property
     def missing(self) -> bool:

@@ -93,6 +93,13 @@ def _check_after_discharge(version: VersionDef, path: str) -> Iterator[Problem]:
                 yield (f"{where}.apply_by", "月、日不是有效日期")
 
 
+# What each layout prints beyond its own fields, when the policy's paper entry asks for it.
+_PAPER_EXTRAS = {
+    "materials": ("bank_account", "filing_times", "referral_route", "approval"),
+    "application": ("bank_account",),
+}
+
+
 def _check_paper(version: VersionDef, path: str) -> Iterator[Problem]:
     forms = [paper.form for paper in version.paper]
     for i, paper in enumerate(version.paper):
@@ -102,6 +109,11 @@ def _check_paper(version: VersionDef, path: str) -> Iterator[Problem]:
         # A materials sheet is nothing but the list of materials: it must say which.
         if paper.form == "materials" and paper.documents is None:
             yield (f"{where}.documents", "材料清单须写明 documents（列出哪些环节的材料）")
+        for key in ("bank_account", "filing_times", "referral_route", "approval"):
+            if getattr(paper, key) and key not in _PAPER_EXTRAS.get(paper.form, ()):
+                yield (f"{where}.{key}", f"表单“{paper.form}”的版式不印 {key}")
+        if paper.filing_times and not version.deadlines:
+            yield (f"{where}.filing_times", "本版本没有备案时限（deadlines），无可对照的时间")
         if paper.documents is None:
             continue
         for stage in paper.documents.stages:

@@ -208,13 +208,31 @@ class PaperDocumentsDef(Strict):
     clause: str = ""
 
 
+class ApprovalDef(Cited):
+    """A written approval a stay at some facilities needs before it is assisted (a form
+    prints whether the case has it): ``name`` as printed, e.g. 市扶贫办书面同意."""
+
+    name: str = Field(min_length=1)
+    facilities: Seq(Facility) = Field(min_length=1)
+
+
 class PaperDef(Cited):
     """A form the policy prints: ``form`` names its renderer, ``name`` is the form's name in
-    the document, ``clause``/``text`` where the document asks for it."""
+    the document, ``clause``/``text`` where the document asks for it.
+
+    What a materials sheet prints besides the materials: ``bank_account`` (where assistance
+    is paid by card: the case's account, under that clause), ``filing_times`` (admission and
+    filing times against the version's ``deadlines``), ``referral_route`` (转出 / 转入医院)
+    and ``approval`` (for the facilities it names). The application form prints the bank
+    account under ``bank_account``'s clause."""
 
     form: PaperForm
     name: str = Field(min_length=1)
     documents: PaperDocumentsDef | None = None
+    bank_account: Cited | None = None
+    filing_times: bool = False
+    referral_route: bool = False
+    approval: ApprovalDef | None = None
 
 
 class SlipDef(Cited):

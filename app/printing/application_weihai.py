@@ -7,11 +7,19 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from app.applicant import FILLER_KINDS
 from app.fonts import check_fields
 from app.money import fmt
 from app.printing import typeset
 from app.printing.capital import capital_figures
-from app.printing.form_grid import Cell, block_text, draw_row, opinion_box, tick_options
+from app.printing.form_grid import (
+    Cell,
+    block_text,
+    card_words,
+    draw_row,
+    opinion_box,
+    tick_options,
+)
 from app.printing.records import ApplicationData
 
 COPIES = 3
@@ -50,6 +58,9 @@ def application_texts(data: ApplicationData) -> dict[str, str]:
         "代填人": data.filled_by,
         "与申请人关系": data.filled_by_relation,
     }
+    if data.paid_into is not None:
+        texts["户名"] = data.paid_into.account_name
+        texts["开户银行"] = data.paid_into.bank
     for index, item in enumerate(data.attachments, 1):
         texts[f"申报材料{index}"] = item.name
     for index, clause in enumerate(data.clauses, 1):
@@ -96,9 +107,6 @@ def _draw_copy(canvas: Canvas, data: ApplicationData, title: str, copy_label: st
         stay = f"{data.admitted_on.isoformat()} 至 {data.discharged_on.isoformat()}"
     clauses = "；".join(f"[{c.clause}] {c.text}" for c in data.clauses)
     attachments = [(f"{i}. {item.name}", item.done) for i, item in enumerate(data.attachments, 1)]
-    filled = "本人填写"
-    if data.filled_by:
-        filled = f"代填人：{data.filled_by}（与申请人关系：{data.filled_by_relation}）"
     rows = [
         (
             9 * mm,
@@ -121,6 +129,8 @@ def _draw_copy(canvas: Canvas, data: ApplicationData, title: str, copy_label: st
             ],
         ),
         (9 * mm, [Cell(lw, "户籍地址", label=True), Cell(width - lw, data.household_address)]),
+        (8 * mm, _household_cells(data, lw, third)),
+        (9 * mm, _filler_cells(data, lw, third)),
         (
             14 * mm,
             [
@@ -174,22 +184,23 @@ def _draw_copy(canvas: Canvas, data: ApplicationData, title: str, copy_label: st
                 ),
             ],
         ),
-        (16 * mm, [Cell(lw, "测算依据", label=True), Cell(width - lw, draw=_small_text(clauses))]),
+        (12 * mm, [Cell(lw, "测算依据", label=True), Cell(width - lw, draw=_small_text(clauses))]),
+        *_paid_into_rows(data, lw, width),
         (
-            22 * mm,
+            20 * mm,
             [
                 Cell(lw, "申报材料", label=True),
                 Cell(width - lw, draw=tick_options(attachments, 8.5, columns=2)),
             ],
         ),
         (
-            24 * mm,
+            18 * mm,
             [
                 Cell(lw, "申请人\n签字", label=True),
                 Cell(
                     width - lw,
                     draw=opinion_box(
-                        ["本人承诺所填情况及所附材料真实，申请医疗救助。", filled],
+                        ["本人承诺所填情况及所附材料真实，申请医疗救助。"],
                         BODY,
                         "申请人（代填人）签字：",
                     ),
@@ -197,14 +208,14 @@ def _draw_copy(canvas: Canvas, data: ApplicationData, title: str, copy_label: st
             ],
         ),
         (
-            24 * mm,
+            20 * mm,
             [
                 Cell(lw, "村（居）委会\n调查核实意见", label=True),
                 Cell(width - lw, draw=opinion_box([], BODY, "（盖章）")),
             ],
         ),
         (
-            26 * mm,
+            22 * mm,
             [
                 Cell(lw, "镇（街道）\n审查意见", label=True),
                 Cell(
@@ -216,7 +227,7 @@ def _draw_copy(canvas: Canvas, data: ApplicationData, title: str, copy_label: st
             ],
         ),
         (
-            30 * mm,
+            26 * mm,
             [
                 Cell(lw, "区社会事务\n管理局\n审批意见", label=True),
                 Cell(
@@ -238,6 +249,53 @@ def _draw_copy(canvas: Canvas, data: ApplicationData, title: str, copy_label: st
         y = draw_row(canvas, LEFT, y, height, cells, BODY)
     block_text(canvas, LEFT - 1.5 * mm, y - 16 * mm, width + 3 * mm, 15 * mm, NOTE, 8, valign="top")
     typeset.footer(canvas, LEFT, RIGHT, 8 * mm, data.document_id, data.policy.label)
+
+
+def _household_cells(data: ApplicationData, lw: float, third: float) -> list[Cell]:
+    """二(一)2,3 judge the household: its members and income (blank where not recorded)."""
+    size = "" if data.household_size is None else f"{data.household_size} 人"
+    income = "" if data.household_income is None else f"{fmt(data.household_income)} 元"
+    return [
+        Cell(lw, "家庭人口", label=True),
+        Cell(third, size),
+        Cell(lw, "家庭年收入", label=True),
+        Cell(2 * third + lw, income),
+    ]
+
+
+def _filler_cells(data: ApplicationData, lw: float, third: float) -> list[Cell]:
+    """三(一): 本人, or a 直系亲属 or 监护人 named with the relationship; nothing ticked when the
+    window has not recorded who (filled in by pen)."""
+    ticks = [(name, data.filled_by_kind == kind) for kind, name in FILLER_KINDS.items()]
+    width = 3 * (lw + third)
+    name_w, relation_w = 30 * mm, 24 * mm
+    return [
+        Cell(lw, "填表人", label=True),
+        Cell(width - 2 * lw - 20 * mm - name_w - relation_w, draw=tick_options(ticks, BODY)),
+        Cell(20 * mm, "代填人", label=True),
+        Cell(name_w, data.filled_by),
+        Cell(lw, "与申请人关系", label=True),
+        Cell(relation_w, data.filled_by_relation),
+    ]
+
+
+def _paid_into_rows(data: ApplicationData, lw: float, width: float) -> list:
+    """四: the account the assistance is paid into, where the policy pays to the household."""
+    paid = data.paid_into
+    if paid is None:
+        return []
+    account = "户名：            开户银行：                    卡号："
+    if paid.card_number:
+        account = (
+            f"户名：{paid.account_name}　开户银行：{paid.bank}　"
+            f"卡号：{card_words(paid.card_number)}"
+        )
+    return [
+        (
+            9 * mm,
+            [Cell(lw, f"发放账户（{paid.clause}）", label=True), Cell(width - lw, account)],
+        )
+    ]
 
 
 def _small_text(text: str):

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from app.policy.schema import DocumentDef, VersionDef
 from app.printing.records import ChecklistItem
 
-RecordedItem = tuple[bool, bool, bool]  # original sighted, copy kept, scan attached
+# original sighted, copy kept, scan attached, both sides copied
+RecordedItem = tuple[bool, bool, bool, bool]
 
 
 def document_label(document: DocumentDef) -> str:
@@ -42,9 +43,17 @@ def checklist_items(
     """One printed item per document, ticked from ``recorded`` (by document code)."""
     items = []
     for document in documents:
-        original, copy_kept, scan = recorded.get(document.code, (False, False, False))
+        original, copy_kept, scan, sides = recorded.get(document.code, (False,) * 4)
         items.append(
-            ChecklistItem(document_label(document), document.clause, original, copy_kept, scan)
+            ChecklistItem(
+                document_label(document),
+                document.clause,
+                original,
+                copy_kept,
+                scan,
+                document.both_sides,
+                document.both_sides and sides,
+            )
         )
     return tuple(items)
 

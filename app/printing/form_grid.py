@@ -111,6 +111,11 @@ def tick_options(options: list[tuple[str, bool]], size: float, columns: int = 0)
 BLANK_DATE = "年      月      日"
 
 
+def card_words(card_number: str) -> str:
+    """A card number in groups of four, as the card shows it."""
+    return " ".join(card_number[i : i + 4] for i in range(0, len(card_number), 4))
+
+
 def date_words(day) -> str:
     """2026 年 5 月 10 日, or the blank 年 月 日 to be written by hand when ``day`` is None."""
     return BLANK_DATE if day is None else f"{day.year} 年 {day.month} 月 {day.day} 日"

@@ -18,10 +18,15 @@ from app.printing.from_contract import policy_ref, slip_from_contract
 from app.printing.paper import referral_paperwork
 from app.printing.records import (
     ApplicationData,
+    Approval,
     Clause,
+    FilingLimit,
+    FilingTimes,
     MaterialsData,
+    PaidInto,
     Patient,
     ReferralData,
+    ReferralRoute,
     Site,
     SlipData,
 )
@@ -31,6 +36,7 @@ from app.services.checklist import checklist
 from app.services.errors import ServiceError
 from app.services.policies import Policies, find_policy
 from app.services.records import admission_settlements, find_admission, get_settlement
+from app.services.registration import filing_deadlines
 from app.services.sites import current_site
 from app.vocabulary import CATEGORY_NAMES, FACILITY_NAMES, PAPER_FORM_NAMES
 from db import Store
@@ -88,6 +94,7 @@ def _patient(person: Person, category: str) -> Patient:
         birth_date=person.birth_date,
         phone=person.phone or "",
         address=person.address or "",
+        insurance_card=person.insurance_card or "",
     )
 
 
@@ -152,12 +159,13 @@ def _recorded(session: Session, admission: Admission, stages) -> dict:
     """What the checklist recorded per document code: the item of one of ``stages`` if the
     checklist has it, else the same document recorded at another stage (an ID card copied at
     admission serves the referral claim too)."""
-    recorded: dict[str, tuple[bool, bool, bool]] = {}
+    recorded: dict[str, checklists.RecordedItem] = {}
     for item in sorted(checklist(session, admission.id), key=lambda item: item.stage in stages):
         recorded[item.document_code] = (
             item.original_sighted,
             item.copy_kept,
             item.scan_sha256 is not None,
+            item.both_sides_copied,
         )
     return recorded
 
@@ -279,6 +287,53 @@ def materials_data(
         sheet_title=f"{loaded.definition.region}{paper.name}",
         clerk=admission.registered_by,
         checked_on=_last_checked(session, admission),
+        filing=_filing(version, admission) if paper.filing_times else None,
+        route=(
+            ReferralRoute(admission.referral_from or "", admission.referral_to or "")
+            if paper.referral_route
+            else None
+        ),
+        approval=_approval(paper, admission),
+        paid_into=_paid_into(paper, admission),
+    )
+
+
+def _filing(version: VersionDef, admission: Admission) -> FilingTimes:
+    """入院 and 备案 times: the case was filed when the window registered it, and each of the
+    policy's deadlines for its facility is met if that was in time."""
+    referred = bool(admission.referral_approved or admission.referral_number)
+    deadlines = filing_deadlines(
+        version,
+        admission.facility,
+        admission.admitted_at,
+        admission.referral_at,
+        admission.registered_at,
+        referred,
+    )
+    return FilingTimes(
+        admission.admitted_at,
+        admission.registered_at,
+        tuple(FilingLimit(d.hours, d.clause, d.due, d.met) for d in deadlines),
+    )
+
+
+def _approval(paper: PaperDef, admission: Admission) -> Approval | None:
+    rule = paper.approval
+    if rule is None or admission.facility not in rule.facilities:
+        return None
+    return Approval(
+        rule.name, rule.clause, admission.referral_approved, admission.referral_number or ""
+    )
+
+
+def _paid_into(paper: PaperDef, admission: Admission) -> PaidInto | None:
+    if paper.bank_account is None:
+        return None
+    return PaidInto(
+        paper.bank_account.clause,
+        admission.account_name or "",
+        admission.bank or "",
+        admission.card_number or "",
     )
 
 
@@ -332,4 +387,10 @@ def application_data(
             if step.get("amount") is not None
         ),
         category_code=claim["category"],
+        filled_by_kind=admission.filled_by_kind or "",
+        filled_by=admission.filled_by_name or "",
+        filled_by_relation=admission.filled_by_relation or "",
+        household_size=row.person.household_size,
+        household_income=row.person.household_income,
+        paid_into=_paid_into(paper, admission),
     )

@@ -28,3 +28,12 @@ def referral_paperwork(forms: Iterable[str]) -> str | None:
     """Which of ``forms`` serves as the referral paperwork, or None."""
     listed = set(forms)
     return next((form for form in REFERRAL_PAPERWORK if form in listed), None)
+
+
+def asks_paperwork(policy: PolicyDef, day: date) -> bool:
+    """Whether the version in force on ``day`` prints who filled in the application or the
+    account assistance is paid into (its application form, or a paper with ``bank_account``)."""
+    version = policy.version_on(day)
+    if version is None:
+        return False
+    return any(paper.form == "application" or paper.bank_account for paper in version.paper)

@@ -172,17 +172,70 @@ class ReferralData:
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One required material and what the window recorded for it."""
+    """One required material and what the window recorded for it; ``both_sides`` where the
+    copy must show both sides, ``both_sides_copied`` when the window recorded that it does."""
 
     name: str
     clause: str
     original_sighted: bool = False
     copy_kept: bool = False
     scan_attached: bool = False
+    both_sides: bool = False
+    both_sides_copied: bool = False
 
     @property
     def done(self) -> bool:
         return self.copy_kept or self.scan_attached
+
+
+@dataclass(frozen=True)
+class PaidInto:
+    """The bank account assistance is paid into, under the clause that says so (靖江 第二十三条
+    打卡, 威海 四 发放到户); empty texts when the case has none recorded yet."""
+
+    clause: str
+    account_name: str = ""
+    bank: str = ""
+    card_number: str = ""
+
+
+@dataclass(frozen=True)
+class FilingLimit:
+    """One filing deadline of the policy that applies to the case: within ``hours`` of
+    admission or referral (``clause``), due at ``due``; ``met`` when the case was filed by then."""
+
+    hours: int
+    clause: str
+    due: datetime
+    met: bool
+
+
+@dataclass(frozen=True)
+class FilingTimes:
+    """入院时间 and 备案时间 (when the window registered the case), with the deadlines."""
+
+    admitted_at: datetime
+    filed_at: datetime
+    limits: tuple[FilingLimit, ...] = ()
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A written approval the case's facility needs (靖江 第十五条 市扶贫办书面同意): ``granted``
+    as registered, with the referral's number."""
+
+    name: str
+    clause: str
+    granted: bool
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class ReferralRoute:
+    """转出医院 and 转入医院 as registered ("" where not entered)."""
+
+    referred_from: str
+    referred_to: str
 
 
 @dataclass(frozen=True)
@@ -201,6 +254,11 @@ class MaterialsData:
     sheet_title: str = "转诊报销材料清单"
     clerk: str = ""
     checked_on: date | None = None
+    # Printed where the policy's paper entry asks (None: not on this sheet).
+    filing: FilingTimes | None = None
+    route: ReferralRoute | None = None
+    approval: Approval | None = None
+    paid_into: PaidInto | None = None
 
 
 @dataclass(frozen=True)
@@ -233,5 +291,11 @@ class ApplicationData:
     attachments: tuple[ChecklistItem, ...]
     clauses: tuple[Clause, ...] = ()
     category_code: str = ""  # the contract's category code; ticks the form's class box
-    filled_by: str = ""  # 代填人 (a direct relative or guardian), empty when self-filled
+    # Who filled it in (三(一)): "self", "relative" or "guardian" ("" not recorded: the boxes
+    # are left for the pen), and a relative's or guardian's name and relationship.
+    filled_by_kind: str = ""
+    filled_by: str = ""
     filled_by_relation: str = ""
+    household_size: int | None = None  # 二(一)2,3: members of the household
+    household_income: Decimal | None = None  # yuan a year
+    paid_into: PaidInto | None = None  # 四 发放到户

@@ -22,6 +22,17 @@ def to_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
 
 
+def apply_changes(row: object, values: dict[str, object]) -> dict[str, list]:
+    """Set each of ``values`` on ``row``; the ones that changed as ``{key: [old, new]}``, for
+    the audit event of that change."""
+    changes = {}
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            changes[key] = [getattr(row, key), value]
+            setattr(row, key, value)
+    return changes
+
+
 def record(
     session: Session,
     *,

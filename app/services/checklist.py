@@ -90,6 +90,24 @@ class ItemUpdate:
     copy_kept: bool | None = None
     scan: Path | None = None
     remove_scan: bool = False  # take an attached scan off (before settlement only)
+    both_sides_copied: bool | None = None  # only for an item whose copy needs both sides
+
+
+def _marks(item: ChecklistItem, update: ItemUpdate) -> dict[str, bool]:
+    """The marks to set: a copy of both sides is a copy kept, and a copy no longer kept
+    no longer has two sides."""
+    marks = {
+        key: bool(value)
+        for key in ("original_sighted", "copy_kept", "both_sides_copied")
+        if (value := getattr(update, key)) is not None
+    }
+    if marks.get("both_sides_copied") and not item.both_sides:
+        raise ServiceError("both_sides_copied", f"“{item.name}”不要求复印正反两面")
+    if marks.get("both_sides_copied"):
+        marks.setdefault("copy_kept", True)
+    if marks.get("copy_kept") is False and item.both_sides_copied:
+        marks.setdefault("both_sides_copied", False)
+    return marks
 
 
 def update_item(store: Store, item_id: int, update: ItemUpdate, *, clerk: str) -> ChecklistItem:
@@ -103,9 +121,8 @@ def update_item(store: Store, item_id: int, update: ItemUpdate, *, clerk: str) -
             raise ServiceError("checklist_item", f"没有编号为 {item_id} 的材料")
         slip_number = _settled(session, item.admission_id)
         changes: dict[str, list] = {}
-        for key in ("original_sighted", "copy_kept"):
-            value = getattr(update, key)
-            if value is not None and bool(value) != getattr(item, key):
+        for key, value in _marks(item, update).items():
+            if value != getattr(item, key):
                 if slip_number and not value:
                     raise ServiceError(
                         "checklist_item",

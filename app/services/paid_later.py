@@ -41,7 +41,7 @@ from app.settlement import ClaimError, check_year_to_date, parse_request, settle
 from app.vocabulary import FACILITIES, HOSPITAL_FUND, INSURANCES
 from app.workdays import Calendar, county_calendar
 from db import Store
-from db.models import PaidLaterClaim, PaymentBatch, PaymentLine, Person
+from db.models import Admission, PaidLaterClaim, PaymentBatch, PaymentLine, Person
 
 RECEIVED, APPROVED, RETURNED, BATCHED, PAID = "received", "approved", "returned", "batched", "paid"
 STATUS_NAMES = {
@@ -679,6 +679,15 @@ def read_bank_file(path: Path) -> list[BankResult]:
 
 
 # --- 威海 year end ---------------------------------------------------------------------------
+def _stays_account(session: Session, settlements) -> BankAccount | None:
+    """The newest bank account recorded on the admissions of ``settlements``, or None."""
+    for row in reversed(settlements):
+        admission = session.get(Admission, row.admission_id) if row.admission_id else None
+        if admission is not None and admission.card_number:
+            return BankAccount(admission.account_name, admission.bank, admission.card_number)
+    return None
+
+
 def year_end_route(version: VersionDef) -> AfterDischargeDef | None:
     return next((r for r in version.after_discharge if r.kind == "year_end"), None)
 
@@ -747,6 +756,9 @@ def year_end_claims(
                 .order_by(PaidLaterClaim.id.desc())
                 .limit(1)
             )
+            if account is None:
+                # The account recorded with the stays' application (威海 四 发放到户).
+                account = _stays_account(session, rows)
             review_due = calendar.add_workdays(
                 now.date(), route.publicity_days + route.review_working_days
             )

@@ -6,6 +6,7 @@ from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from app import dates
+from app.applicant import HouseholdFacts, household_facts
 from app.forms import PersonInput
 from app.identity import (
     IdentityError,
@@ -16,7 +17,7 @@ from app.identity import (
 )
 from app.policy import PolicyLoadError
 from app.services import audit
-from app.services.errors import ServiceError, checked_text
+from app.services.errors import ServiceError, checked_text, refuse
 from app.services.lengths import check_text
 from app.services.policies import Policies, installed_policies
 from app.vocabulary import CATEGORIES, CATEGORY_NAMES
@@ -82,6 +83,7 @@ def check_person_input(form: PersonInput) -> ResidentId:
     check_text("name", form.name, Person.name)
     check_text("phone", form.phone, Person.phone)
     check_text("address", form.address, Person.address)
+    refuse(household_facts(form.insurance_card, form.household_size, form.household_income)[1])
     if form.sex not in (None, ""):
         try:
             problem = sex_mismatch(resident_id, form.sex)
@@ -165,6 +167,7 @@ def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:
     """The person with this ID number, created if new (the name must match a known person)."""
     resident_id = check_person_input(form)
     name = checked_text(form.name, "name")
+    facts = household_facts(form.insurance_card, form.household_size, form.household_income)[0]
     # Insert-if-absent in one statement: two windows may register the same newcomer at once.
     inserted = session.execute(
         dialect_insert(session, Person)
@@ -175,6 +178,9 @@ def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:
             birth_date=resident_id.birth_date,
             phone=checked_text(form.phone, "phone", required=False) or None,
             address=(form.address or "").strip() or None,
+            insurance_card=facts.insurance_card,
+            household_size=facts.household_size,
+            household_income=facts.household_income,
             created_at=datetime.now(),
             created_by=clerk,
         )
@@ -185,6 +191,7 @@ def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:
     if inserted is None:
         if person.name != name:
             raise ServiceError("name", f"与已登记的姓名“{person.name}”不一致，请核对证件")
+        _update_facts(session, person, facts, clerk)
         return person
     audit.record(
         session,
@@ -197,9 +204,34 @@ def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:
             "name": name,
             "sex": person.sex,
             "birth_date": person.birth_date,
+            **{key: value for key, value in _facts(facts).items() if value is not None},
         },
     )
     return person
+
+
+def _facts(facts: HouseholdFacts) -> dict[str, object]:
+    return {
+        "insurance_card": facts.insurance_card,
+        "household_size": facts.household_size,
+        "household_income": facts.household_income,
+    }
+
+
+def _update_facts(session: Session, person: Person, facts: HouseholdFacts, clerk: str) -> None:
+    """A known person's 社保卡号 and household as newly given (audited, old → new); what is
+    left empty keeps what was stored."""
+    given = {key: value for key, value in _facts(facts).items() if value is not None}
+    changes = audit.apply_changes(person, given)
+    if changes:
+        audit.record(
+            session,
+            clerk=clerk,
+            action="change",
+            entity="person",
+            entity_id=person.id,
+            changes=changes,
+        )
 
 
 def add_status(

@@ -43,6 +43,7 @@ class Deadline:
     clause: str
     due: datetime
     met: bool
+    hours: int = 0
 
 
 @dataclass
@@ -77,7 +78,7 @@ def filing_deadlines(
         due = start + timedelta(hours=rule.hours)
         event = "入院" if rule.event == "admission" else "转诊"
         text = rule.text or f"应在{event}后{rule.hours}小时内备案"
-        deadlines.append(Deadline(text, rule.clause, due, now <= due))
+        deadlines.append(Deadline(text, rule.clause, due, now <= due, rule.hours))
     return deadlines
 
 

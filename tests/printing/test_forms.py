@@ -113,7 +113,7 @@ def materials_for(policies, policy_id: str) -> MaterialsData:
     stage = next(s for s in ("referral", "out_of_area", "discharge") if s in version.documents)
     documents = required_documents(version, [stage])
     # Record every other item as done, to see ticks and gaps both.
-    recorded = {doc.code: (True, True, False) for doc in documents[::2]}
+    recorded = {doc.code: (True, True, False, False) for doc in documents[::2]}
     return MaterialsData(
         document_id=f"CL-{policy_id}-0001",
         policy=policy_ref(loaded.definition, version.effective_from.isoformat(), loaded.sha256),
@@ -164,7 +164,7 @@ def weihai_application(policies, **changes) -> ApplicationData:
     loaded = policies["weihai"]
     version = loaded.definition.versions[-1]
     documents = required_documents(version, ["admission", "discharge", "quarterly_claim"], "三(二)")
-    recorded = {"id_card": (True, True, True), "income_proof": (True, True, False)}
+    recorded = {"id_card": (True, True, True, True), "income_proof": (True, True, False, False)}
     fields = dict(
         document_id="SQ-WH01-2026-000001",
         policy=policy_ref(loaded.definition, "2017-03-15", loaded.sha256),
@@ -224,13 +224,19 @@ def test_weihai_application_three_copies_filled_from_the_case(policies, read_tex
         assert "2.户口本" in page and "✓2.户口本" not in page
         for step in ["村（居）委会", "镇（街道）", "公示3天", "区社会事务", "审批意见"]:
             assert step in page
-        assert "本人填写" in page
+        # who filled it in is not recorded: the boxes are left for the pen
+        for kind in ("本人", "直系亲属", "监护人"):
+            assert kind in page and f"✓{kind}" not in page
 
 
 def test_weihai_application_by_a_relative_names_them(policies, read_text):
-    data = weihai_application(policies, filled_by="测试己", filled_by_relation="子女")
+    data = weihai_application(
+        policies, filled_by_kind="relative", filled_by="测试己", filled_by_relation="子女"
+    )
     page = read_text(render_weihai_application(data))[0]
-    assert "代填人：测试己（与申请人关系：子女）" in page
+    assert "✓直系亲属" in page and "✓本人" not in page and "✓监护人" not in page
+    assert "代填人测试己" in page
+    assert "与申请人关系子女" in page
 
 
 def test_forms_report_characters_the_fonts_lack(policies):

@@ -242,7 +242,8 @@ def test_registration_tabs_section_by_section(qtbot, window):
     qtbot.waitUntil(form.isVisible)
     f = {key: field.edit for key, field in form.fields.items()}
     expected = [
-        f["name"], f["phone"], form.category, form.certificate_type, f["certificate_number"],
+        f["name"], f["phone"], f["insurance_card"], f["household_size"], f["household_income"],
+        form.category, form.certificate_type, f["certificate_number"],
         f["off_roster_reason"], f["admission_number"], form.admitted_at, f["department"],
     ]  # fmt: skip
     seen = []
