@@ -61,11 +61,10 @@ class _MarkedCanvas(Canvas):
         self.rotate(30)
         size = min(width, height) / 4
         draw_text(self, 0, -size / 3, self.mark, size, align="center")
-        self.restoreState()
-        self.saveState()
-        self.setFillColorRGB(*RED)
+        # The note under the mark, not along the top edge: no ink within 5 mm of any edge.
+        self.setFillAlpha(0.6)
         note = f"{self.mark}数据，不得用于结算或申报"
-        draw_text(self, width / 2, height - 5 * mm, note, 8, align="center")
+        draw_text(self, 0, -size / 3 - size / 6, note, size / 9, align="center")
         self.restoreState()
         super().showPage()
 

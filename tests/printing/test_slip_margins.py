@@ -14,6 +14,7 @@ from app.printing.printer_setup import PrinterSetup
 from app.printing.raster import render_pages
 from app.printing.records import Clause
 from app.printing.slip import render_slip
+from app.printing.typeset import DEMO_MARK, marked_pages
 
 DPI = 150
 # Pixels whose square reaches into the 5 mm band: every pixel that starts before 5 mm.
@@ -37,6 +38,14 @@ def inked_edges(page) -> dict[str, int]:
     return nearest
 
 
+def pdf_text(pdf: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
 def assert_margins(pdf: bytes, paper: str) -> None:
     pages = render_pages(pdf, DPI)
     width_mm, height_mm = SHEET_MM[paper]
@@ -50,7 +59,7 @@ def assert_margins(pdf: bytes, paper: str) -> None:
 
 
 @pytest.mark.parametrize("paper", sorted(SLIP_PAPERS))
-@pytest.mark.parametrize("kind", ["plain", "voided", "preview", "continued"])
+@pytest.mark.parametrize("kind", ["plain", "voided", "preview", "continued", "demo"])
 def test_no_ink_within_five_mm_of_any_edge(make_slip, paper, kind):
     slip = make_slip(CASES["hunan"])  # the most layers and clauses of the five
     preview = kind == "preview"
@@ -61,7 +70,12 @@ def test_no_ink_within_five_mm_of_any_edge(make_slip, paper, kind):
             Clause(f"附{n}", f"第{n}条示例说明：逐项列明的计算过程", None) for n in range(40)
         )
         slip = replace(slip, clauses=slip.clauses + extra)
-    assert_margins(render_slip(slip, paper=paper, preview=preview), paper)
+    with marked_pages(DEMO_MARK if kind == "demo" else None):
+        pdf = render_slip(slip, paper=paper, preview=preview)
+    if kind == "demo":
+        # drawn at a slant across the copies: its characters, not its order, come back as text
+        assert set("演示数据，不得用于结算或申报") <= set(pdf_text(pdf))
+    assert_margins(pdf, paper)
 
 
 def test_the_band_is_what_five_mm_is_at_150_dpi():
