@@ -21,6 +21,7 @@ from app.vocabulary import (
 )
 from ui import folders
 from ui.breakdown import Breakdown
+from ui.date_fields import DateField
 from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.fitting import fit_to_screen
@@ -29,7 +30,6 @@ from ui.qt import (
     QCheckBox,
     QComboBox,
     QDateTime,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -103,10 +103,8 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.fields: dict[str, CheckedLineEdit] = {}
 
         form = QFormLayout()
-        self.discharged_at = QDateTimeEdit(QDateTime.currentDateTime(), self)
-        self.discharged_at.setCalendarPopup(True)
-        self.discharged_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        form.addRow("出院时间：", self.discharged_at)
+        self.discharged_at = DateField("出院时间", "yyyy-MM-dd HH:mm", self)
+        form.addRow("出院时间：", self.discharged_at.row)
         for key in AMOUNT_FIELDS:
             label = FIELD_NAMES[key]
             field = CheckedLineEdit(label, _HINTS.get(key, "没有可不填（按 0 计）"), self)

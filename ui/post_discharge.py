@@ -6,6 +6,7 @@ amounts the desk returns and computes none. Keys: Ctrl+N 受理, Ctrl+R 审核, 
 Ctrl+U 银行回执, Ctrl+P 受理回执, F5 刷新; Esc closes.
 """
 
+from ui.date_fields import DateField
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
@@ -15,7 +16,6 @@ from ui.qt import (
     QColor,
     QComboBox,
     QDate,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -263,14 +263,6 @@ class PostDischargeView(QDialog):
         self._run(work, lambda saved: self._say(f"受理回执已保存：{saved}"))
 
 
-def _date_edit(parent: QWidget) -> QDateEdit:
-    field = QDateEdit(parent)
-    field.setCalendarPopup(True)
-    field.setDisplayFormat("yyyy-MM-dd")
-    field.setDate(QDate.currentDate())
-    return field
-
-
 class IntakeDialog(EnterMovesOn, QDialog):
     """受理: the person and the stay, the bill, the bank account and the materials ticked from
     the policy's list for that stage. Ctrl+S saves."""
@@ -310,8 +302,8 @@ class IntakeDialog(EnterMovesOn, QDialog):
         for code, name in FACILITY_NAMES.items():
             self.facility.addItem(name, code)
         self.facility.setCurrentIndex(max(0, self.facility.findData("county")))
-        self.admitted = _date_edit(self)
-        self.discharged = _date_edit(self)
+        self.admitted = DateField("入院日期", "yyyy-MM-dd", self, QDate.currentDate())
+        self.discharged = DateField("出院日期", "yyyy-MM-dd", self, QDate.currentDate())
         self.referral_approved = QCheckBox("转诊已批准", self)
         self.materials = QListWidget(self)
         self.scans: dict = {}  # document code -> the scanned file chosen for it
@@ -333,8 +325,8 @@ class IntakeDialog(EnterMovesOn, QDialog):
         grid.addRow("参保类型：", self.insurance)
         grid.addRow("就诊医院：", self.fields["hospital"])
         grid.addRow("医院级别：", self.facility)
-        grid.addRow("入院日期：", self.admitted)
-        grid.addRow("出院日期：", self.discharged)
+        grid.addRow("入院日期：", self.admitted.row)
+        grid.addRow("出院日期：", self.discharged.row)
         grid.addRow("转诊单号：", self.fields["referral_number"])
         grid.addRow("", self.referral_approved)
         bill = QGroupBox("发票与结算单金额", self)
