@@ -49,7 +49,13 @@ class ChecklistPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
+        # One text line a row at any screen size: the clause and note, cut short with "…"
+        # when the column is narrow, are whole in the row's tooltip.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self._row_height())
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -63,6 +69,12 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
 
+    def _row_height(self) -> int:
+        """A text line, or the 附加… button and the tick boxes if they are taller."""
+        button = QPushButton("附加…")  # no parent: gone with this call, never shown
+        button.setFont(self.font())
+        return max(self.fontMetrics().height() + 8, button.sizeHint().height())
+
     # --- showing -------------------------------------------------------------------------
     def show_lines(self, lines: list[ChecklistLine], settled: bool = False) -> None:
         self.lines = list(lines)
@@ -70,7 +82,6 @@ class ChecklistPanel(QWidget):
         self.table.setRowCount(len(self.lines))
         for row, line in enumerate(self.lines):
             self._fill_row(row, line)
-        self.table.resizeRowsToContents()
         missing = sum(1 for line in self.lines if line.missing)
         if not self.lines:
             self.summary.setText("本病例没有需要留存的材料。")
@@ -87,9 +98,9 @@ class ChecklistPanel(QWidget):
 
     def _fill_row(self, row: int, line: ChecklistLine) -> None:
         name = line.name + ("（正反面）" if line.both_sides else "")
-        name_item = QTableWidgetItem(
-            f"{name}\n{line.clause}" + (f" {line.note}" if line.note else "")
-        )
+        source = line.clause + (f" {line.note}" if line.note else "")
+        name_item = QTableWidgetItem(f"{name}（{source}）" if source else name)
+        name_item.setToolTip(f"{name}\n{source}")
         self.table.setItem(row, 0, QTableWidgetItem(line.stage_name))
         self.table.setItem(row, 1, name_item)
         self.table.setCellWidget(
