@@ -13,6 +13,7 @@ from ui import folders
 from ui.qt import (
     QAbstractItemView,
     QCheckBox,
+    QEvent,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -33,6 +34,10 @@ SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 # Short two-line headers and buttons: the document's name keeps the width on a 1024 screen.
 COLUMNS = ("阶段", "材料（条款）", "原件\n已查验", "复印件\n已留存", "扫描件", "")
 
+TICK_COLUMNS = {"original_sighted": 2, "copy_kept": 3}
+SCAN_COLUMN = 4
+_KEYED_COLUMNS = (*TICK_COLUMNS.values(), SCAN_COLUMN)
+
 # mark(item_id, original_sighted=..., copy_kept=..., scan=..., remove_scan=...) saves one change.
 Mark = Callable[..., None]
 
@@ -49,6 +54,10 @@ class ChecklistPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # Tab leaves the table (arrows move in it); Space ticks the box or presses the
+        # button of the current cell: the checklist is worked without a mouse.
+        self.table.setTabKeyNavigation(False)
+        self.table.installEventFilter(self)
         # One text line a row at any screen size: the clause and note, cut short with "…"
         # when the column is narrow, are whole in the row's tooltip.
         self.table.setWordWrap(False)
@@ -61,7 +70,11 @@ class ChecklistPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.setAcceptDrops(True)
         self.table.setAcceptDrops(False)
-        hint = QLabel("可把扫描图片或 PDF 拖到对应材料的行上附加。", self)
+        hint = QLabel(
+            "方向键选格，空格勾选或附加（Ctrl+M 进入清单）；也可把扫描图片或 PDF 拖到对应材料的行上。",
+            self,
+        )
+        hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -97,17 +110,25 @@ class ChecklistPanel(QWidget):
             self.summary.setStyleSheet("color: #1b5e20; font-weight: bold;")
 
     def _fill_row(self, row: int, line: ChecklistLine) -> None:
+        self._fill_cells(row, line)
+        for column in _KEYED_COLUMNS:  # the table takes the keys: Tab never stops in a cell
+            holder = self.table.cellWidget(row, column)
+            for widget in (holder, *holder.findChildren(QWidget)):
+                widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def _fill_cells(self, row: int, line: ChecklistLine) -> None:
         name = line.name + ("（正反面）" if line.both_sides else "")
         source = line.clause + (f" {line.note}" if line.note else "")
         name_item = QTableWidgetItem(f"{name}（{source}）" if source else name)
         name_item.setToolTip(f"{name}\n{source}")
         self.table.setItem(row, 0, QTableWidgetItem(line.stage_name))
         self.table.setItem(row, 1, name_item)
-        self.table.setCellWidget(
-            row, 2, self._tick(line, "original_sighted", line.original_required)
-        )
-        self.table.setCellWidget(row, 3, self._tick(line, "copy_kept", line.copy_required))
-        self.table.setCellWidget(row, 4, self._scan_button(line))
+        for key, required in (
+            ("original_sighted", line.original_required),
+            ("copy_kept", line.copy_required),
+        ):
+            self.table.setCellWidget(row, TICK_COLUMNS[key], self._tick(line, key, required))
+        self.table.setCellWidget(row, SCAN_COLUMN, self._scan_button(line))
         state = QTableWidgetItem("缺" if line.missing else "✓")
         state.setForeground(Qt.GlobalColor.red if line.missing else Qt.GlobalColor.darkGreen)
         self.table.setItem(row, 5, state)
@@ -165,8 +186,55 @@ class ChecklistPanel(QWidget):
         layout.addWidget(box)
         return holder
 
+    # --- the keyboard ------------------------------------------------------------------------
+    def focus_first_missing(self) -> None:
+        """Put the cursor on the first box still to tick (the first row when none is): Ctrl+M
+        then Space, again and again, ticks the papers in the order of the list."""
+        self.table.setFocus()
+        if not self.lines:
+            return
+        row, key = 0, "original_sighted"
+        for index, line in enumerate(self.lines):
+            if line.original_required and not line.original_sighted:
+                row, key = index, "original_sighted"
+                break
+            if line.copy_required and not line.copy_kept:
+                row, key = index, "copy_kept"
+                break
+        self.table.setCurrentCell(row, TICK_COLUMNS[key])
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Space and not event.modifiers():
+                return self.press_current_cell()
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                return self.table.currentColumn() == SCAN_COLUMN and self.press_current_cell()
+        arriving = watched is self.table and event.type() == QEvent.Type.FocusIn
+        if arriving and self.lines and self.table.currentColumn() not in _KEYED_COLUMNS:
+            row = max(self.table.currentRow(), 0)
+            self.table.setCurrentCell(row, TICK_COLUMNS["original_sighted"])
+        return super().eventFilter(watched, event)
+
+    def press_current_cell(self) -> bool:
+        """Tick or untick the current cell's box, or press its scan button; False when the
+        cell holds neither."""
+        row, column = self.table.currentRow(), self.table.currentColumn()
+        holder = self.table.cellWidget(row, column) if row >= 0 else None
+        if holder is None:
+            return False
+        if column == SCAN_COLUMN:
+            if isinstance(holder, QToolButton):
+                holder.showMenu()
+            else:
+                holder.click()
+            return True
+        box = holder.findChild(QCheckBox)
+        if box is not None and box.isEnabled():
+            box.toggle()
+        return True
+
     def tick_box(self, row: int, key: str) -> QCheckBox:
-        column = 2 if key == "original_sighted" else 3
+        column = TICK_COLUMNS[key]
         return self.table.cellWidget(row, column).findChild(QCheckBox)
 
     def row_state(self, row: int) -> str:

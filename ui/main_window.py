@@ -95,6 +95,7 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the case; arrows move in the list
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
@@ -195,6 +196,9 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.discharge_action = action(case, "出院结算", "F5", self.open_discharge)
         self.outpatient_action = action(case, "门诊结算", "F6", self.open_outpatient)
         self.void_action = action(case, "作废", "Ctrl+Shift+V", self.open_void)
+        self.checklist_action = action(
+            case, "材料清单", "Ctrl+M", self.case_panel.checklist.focus_first_missing, False
+        )
         self.claims_action = action(case, "事后报销", "F7", self.open_post_discharge, on_bar=False)
         case.addSeparator()
         self.search_action = action(case, "查找", "Ctrl+F", self.focus_search, on_bar=False)
