@@ -7,6 +7,7 @@ the strings of the returned result are shown. ``confirm`` saves it and returns t
 
 from collections.abc import Callable
 from datetime import datetime
+from itertools import pairwise
 
 from app.desk.records import DischargeCase
 from app.errors import FIELD_NAMES
@@ -156,7 +157,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             "确认结算并打印 (Ctrl+Enter)", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.confirm_button.setEnabled(False)
-        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.confirm)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.confirm)
@@ -167,6 +168,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         bill_scroll.setWidget(bill)
         bill_scroll.setWidgetResizable(True)
         bill_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        bill_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields
         bill_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         bill_scroll.setMinimumWidth(
             bill.minimumSizeHint().width() + bill_scroll.verticalScrollBar().sizeHint().width()
@@ -178,6 +180,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
         fit_to_screen(self, 1180, 680)
+        self._tab_down_the_bill()
 
         self._restore_draft()
         for field in self.fields.values():
@@ -191,6 +194,21 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.recalculate()
         # The first amount, not the year of 出院时间: digits typed at once go into the bill.
         self.fields[AMOUNT_FIELDS[0]].edit.setFocus()
+
+    def _tab_down_the_bill(self) -> None:
+        """Tab goes down the bill as on paper (import, date, amounts, cause), then the
+        supervisor's approval, then 确认 and 取消; the calculation beside it comes last."""
+        again = self.supervisor_new_password
+        chain = [
+            self.import_button, self.discharged_at,
+            *(self.fields[key].edit for key in AMOUNT_FIELDS),
+            self.cause, self.disabling,
+            self.supervisor, self.supervisor_password,
+            again.password.edit, again.again.edit, self.override_reason,
+            self.confirm_button, self.cancel_button, self.breakdown.steps,
+        ]  # fmt: skip
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     # --- layout pieces -------------------------------------------------------------------
     def _header(self) -> QLabel:

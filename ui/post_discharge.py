@@ -6,6 +6,8 @@ amounts the desk returns and computes none. Keys: Ctrl+N 受理, Ctrl+R 审核, 
 Ctrl+U 银行回执, Ctrl+P 受理回执, F5 刷新; Esc closes.
 """
 
+from itertools import pairwise
+
 from ui.date_fields import DateField
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.fitting import fit_to_screen
@@ -358,7 +360,7 @@ class IntakeDialog(EnterMovesOn, QDialog):
         self.save_button = buttons.addButton(
             "受理（Ctrl+S）", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
@@ -367,6 +369,33 @@ class IntakeDialog(EnterMovesOn, QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         fit_to_screen(self, 1000, 640)
+        f = {key: field.edit for key, field in self.fields.items()}
+        chain = [
+            f["id_number"],
+            f["name"],
+            self.category,
+            self.insurance,
+            f["hospital"],
+            self.facility,
+            self.admitted,
+            self.discharged,
+            f["referral_number"],
+            self.referral_approved,
+            f["total"],
+            f["out_of_catalog"],
+            f["basic_insurance"],
+            f["critical_illness"],
+            f["other_compensation"],
+            f["account_name"],
+            f["bank"],
+            f["card_number"],
+            self.materials,
+            self.scan_button,
+            self.save_button,
+            self.cancel_button,
+        ]  # section by section, as the form reads: person and stay, bill, bank, papers
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self.fields["id_number"].edit.setFocus()
         self.load_materials()
 

@@ -1,0 +1,83 @@
+"""Tab goes section by section in the forms, as they read, and Enter walks a form down to its
+button and presses it (issue 17, point 3); keys only, through QTest."""
+
+from tests.ui.test_discharge_dialog import make_dialog  # noqa: F401
+from ui.qt import QApplication, Qt
+
+
+def tab_through(qtbot, start, presses: int) -> list:
+    """The widgets Tab lands on, one press at a time, from ``start``."""
+    start.setFocus()
+    landed = []
+    for _ in range(presses):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        landed.append(QApplication.focusWidget())
+    return landed
+
+
+def names(widgets) -> list[str]:
+    return [
+        w.accessibleName() or w.objectName() or getattr(w, "text", lambda: "")() or repr(w)
+        for w in widgets
+    ]
+
+
+def test_discharge_tabs_down_the_bill_then_to_the_buttons(qtbot, make_dialog):  # noqa: F811
+    dialog = make_dialog()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClicks(dialog.fields["total"].edit, "9000")
+    qtbot.waitUntil(dialog.confirm_button.isEnabled)
+    f = {key: field.edit for key, field in dialog.fields.items()}
+    expected = [
+        f["out_of_catalog"], f["basic_insurance"], f["critical_illness"],
+        f["other_compensation"], f["excluded"], dialog.cause, dialog.disabling,
+        dialog.confirm_button, dialog.cancel_button, dialog.breakdown.steps,
+        dialog.discharged_at, f["total"],
+    ]  # fmt: skip
+    landed = tab_through(qtbot, f["total"], len(expected))
+    assert names(landed) == names(expected)
+    assert landed == expected
+
+
+def test_enter_walks_the_discharge_form_and_settles_on_its_button(qtbot, make_dialog):  # noqa: F811
+    dialog = make_dialog()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClicks(dialog.fields["total"].edit, "9000")
+    qtbot.keyClick(dialog.fields["total"].edit, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # 目录外费用: none
+    qtbot.keyClicks(QApplication.focusWidget(), "5000")  # 基本医保支付
+    assert dialog.fields["basic_insurance"].text() == "5000"
+    for _ in range(8):  # on through the other amounts and the cause to 确认结算
+        if QApplication.focusWidget() is dialog.confirm_button:
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is dialog.confirm_button
+    assert not dialog.saved  # walking the form saved nothing
+    with qtbot.waitSignal(dialog.settled, timeout=30_000):
+        qtbot.keyClick(dialog.confirm_button, Qt.Key.Key_Return)
+    claim, _override = dialog.saved[0]
+    assert (claim["total"], claim["basic_insurance"]) == ("9000", "5000")
+
+
+def test_post_discharge_intake_tabs_section_by_section(qtbot, desk, accounts):
+    from tests.ui.accounts import CLERK, CLERK_PW
+    from ui.post_discharge import IntakeDialog
+
+    desk.sign_in(CLERK, CLERK_PW)
+    dialog = IntakeDialog(desk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    f = {key: field.edit for key, field in dialog.fields.items()}
+    expected = [
+        f["name"], dialog.category, dialog.insurance, f["hospital"], dialog.facility,
+        dialog.admitted, dialog.discharged, f["referral_number"], dialog.referral_approved,
+        f["total"], f["out_of_catalog"], f["basic_insurance"], f["critical_illness"],
+        f["other_compensation"], f["account_name"], f["bank"], f["card_number"],
+        dialog.materials,
+    ]  # fmt: skip
+    landed = tab_through(qtbot, f["id_number"], len(expected))
+    assert landed == expected
