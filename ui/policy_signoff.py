@@ -57,6 +57,7 @@ class PolicySignoffDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.files = QTableWidget(0, len(FILE_COLUMNS), self)
+        self.files.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.files.setHorizontalHeaderLabels(list(FILE_COLUMNS))
         self.files.verticalHeader().hide()
         self.files.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -72,6 +73,7 @@ class PolicySignoffDialog(QDialog):
         self.detail = QLabel("", self)
         self.detail.setWordWrap(True)
         self.changes = QTableWidget(0, len(CHANGE_COLUMNS), self)
+        self.changes.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.changes.setHorizontalHeaderLabels(list(CHANGE_COLUMNS))
         self.changes.verticalHeader().hide()
         self.changes.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

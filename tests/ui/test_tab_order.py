@@ -81,3 +81,32 @@ def test_post_discharge_intake_tabs_section_by_section(qtbot, desk, accounts):
     ]  # fmt: skip
     landed = tab_through(qtbot, f["id_number"], len(expected))
     assert landed == expected
+
+
+def test_no_table_keeps_tab_in_its_cells(qtbot, window, desk):
+    """Tab in a table moved cell by cell (seven presses to leave the policy files); now it
+    leaves every table of the window and its screens, arrows move inside."""
+    from tests.ui.accounts import ADMIN, ADMIN_PW
+    from ui import ops
+    from ui.qt import QTableView
+
+    desk.sign_in(ADMIN, ADMIN_PW)
+    window.attach(desk)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+    for action in (
+        window.signoff_action,
+        window.accounts_action,
+        window.audit_action,
+        window.claims_action,
+    ):
+        action.trigger()
+        qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+    tables = [
+        table
+        for top in QApplication.topLevelWidgets()
+        if top.isVisible()
+        for table in top.findChildren(QTableView)
+    ]
+    assert len(tables) >= 6
+    trapping = [(t.window().windowTitle(), t.objectName()) for t in tables if t.tabKeyNavigation()]
+    assert trapping == []
