@@ -110,3 +110,37 @@ def test_no_table_keeps_tab_in_its_cells(qtbot, window, desk):
     assert len(tables) >= 6
     trapping = [(t.window().windowTitle(), t.objectName()) for t in tables if t.tabKeyNavigation()]
     assert trapping == []
+
+
+def test_a_returning_clerk_types_the_password_at_once(qtbot, desk, accounts):
+    """The sign-in with the last name filled in opens in 密码, so what is typed first is
+    the password (it went into 登录名 after the name)."""
+    from tests.ui.accounts import CLERK, CLERK_PW
+    from ui.sign_in import LoginDialog
+
+    dialog = LoginDialog(desk, None, CLERK)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert QApplication.focusWidget() is dialog.password.edit
+    qtbot.keyClicks(QApplication.focusWidget(), CLERK_PW)
+    assert dialog.name.text() == CLERK
+    assert dialog.password.text() == CLERK_PW
+
+
+def test_the_policy_buttons_tab_as_they_stand(qtbot, window, desk):
+    from tests.ui.accounts import ADMIN, ADMIN_PW
+    from ui import ops
+
+    desk.sign_in(ADMIN, ADMIN_PW)
+    window.attach(desk)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+    window.signoff_action.trigger()
+    qtbot.waitUntil(lambda: getattr(window, "policy_signoff", None) is not None)
+    dialog = window.policy_signoff
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    landed = tab_through(qtbot, dialog.reason, 3)
+    assert landed == [dialog.refuse_button, dialog.approve_button, dialog.approve_all_button]
