@@ -159,8 +159,10 @@ class MainWindow(WindowAccounts, QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.case_panel)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # Half each: at 1024 px the checklist's document names need the room more than the
+        # list's last columns, which scroll.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         notice_row = QHBoxLayout()
@@ -512,6 +514,8 @@ class MainWindow(WindowAccounts, QMainWindow):
         def loaded(detail) -> None:
             rows = [r for r in self.model.rows if r.admission_id != admission_id]
             self.model.set_rows([detail.row, *rows])
+            if self.list_title.text().startswith("在院及今日"):  # the count said one less
+                self.list_title.setText(f"在院及今日办理的病例：{self.model.rowCount()} 条")
             self.select_admission(admission_id)
 
         self._run(lambda: desk.case(admission_id), loaded, "读取病例")

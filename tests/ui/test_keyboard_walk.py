@@ -90,6 +90,7 @@ def test_register_tick_settle_and_print_with_the_keyboard_alone(
     qtbot.waitUntil(lambda: window.case_panel.detail is not None)
     detail = window.case_panel.detail
     assert detail.row.admission_number == "ZY-KB01"
+    assert window.list_title.text() == "在院及今日办理的病例：1 条"  # counted with the new one
     checklist = window.case_panel.checklist
     assert any(line.missing for line in checklist.lines)
 
