@@ -34,6 +34,7 @@ SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 # Short two-line headers and buttons: the document's name keeps the width on a 1024 screen.
 COLUMNS = ("阶段", "材料（条款）", "原件\n已查验", "复印件\n已留存", "扫描件", "")
 
+NAME_COLUMN = 1
 TICK_COLUMNS = {"original_sighted": 2, "copy_kept": 3}
 SCAN_COLUMN = 4
 _KEYED_COLUMNS = (*TICK_COLUMNS.values(), SCAN_COLUMN)
@@ -188,20 +189,20 @@ class ChecklistPanel(QWidget):
 
     # --- the keyboard ------------------------------------------------------------------------
     def focus_first_missing(self) -> None:
-        """Put the cursor on the first box still to tick (the first row when none is): Ctrl+M
+        """Put the cursor on the first box still to tick (the first name when none is): Ctrl+M
         then Space, again and again, ticks the papers in the order of the list."""
         self.table.setFocus()
         if not self.lines:
             return
-        row, key = 0, "original_sighted"
         for index, line in enumerate(self.lines):
             if line.original_required and not line.original_sighted:
-                row, key = index, "original_sighted"
-                break
+                self.table.setCurrentCell(index, TICK_COLUMNS["original_sighted"])
+                return
             if line.copy_required and not line.copy_kept:
-                row, key = index, "copy_kept"
-                break
-        self.table.setCurrentCell(row, TICK_COLUMNS[key])
+                self.table.setCurrentCell(index, TICK_COLUMNS["copy_kept"])
+                return
+        # All there: on a name, where one Space too many takes back nothing.
+        self.table.setCurrentCell(0, NAME_COLUMN)
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress:

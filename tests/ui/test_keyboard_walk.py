@@ -106,6 +106,10 @@ def test_register_tick_settle_and_print_with_the_keyboard_alone(
         settle(qtbot)
     assert not any(line.missing for line in checklist.lines)
     assert checklist.summary.text() == "材料齐全。"
+    key(qtbot, Qt.Key.Key_M, CTRL)  # once too often: nothing is taken back
+    key(qtbot, Qt.Key.Key_Space)
+    settle(qtbot)
+    assert not any(line.missing for line in checklist.lines)
 
     # 出院结算 (F5): the cursor in 医疗总费用; Tab to 基本医保支付; Ctrl+Enter settles and
     # the print preview of the slip comes up; Ctrl+P prints it.
