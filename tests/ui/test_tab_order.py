@@ -144,3 +144,18 @@ def test_the_policy_buttons_tab_as_they_stand(qtbot, window, desk):
     qtbot.waitUntil(dialog.isActiveWindow)
     landed = tab_through(qtbot, dialog.reason, 3)
     assert landed == [dialog.refuse_button, dialog.approve_button, dialog.approve_all_button]
+
+
+def test_a_supervisor_offered_for_a_void_types_the_password_first(qtbot, window, type_text):
+    from ui.void_dialog import VoidDialog
+
+    calls = []
+    dialog = VoidDialog("LX01-2026-000001", lambda *a: calls.append(a), window, "王主管")
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClicks(QApplication.focusWidget(), "Pw#2026x")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    type_text(QApplication.focusWidget(), "金额录错")
+    assert (dialog.supervisor.text(), dialog.password.text()) == ("王主管", "Pw#2026x")
+    assert dialog.reason.text() == "金额录错"
