@@ -22,6 +22,7 @@ from ui.qt import (
     QLabel,
     QLineEdit,
     QSettings,
+    Qt,
     QTableWidget,
     QToolBar,
     QToolButton,
@@ -163,6 +164,13 @@ def run(out: Path) -> dict:
     window.open_discharge()
     settle(app)
     shots.check("discharge", window.discharge)
+    # Digits typed into 出院时间 after a Tab: refused, and the line under it says so.
+    from PySide6.QtTest import QTest
+
+    window.discharge.discharged_at.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClicks(window.discharge.discharged_at, "5000")
+    settle(app)
+    shots.save("discharge_date_guard", window.discharge)
     window.discharge.close()
 
     from ui.void_dialog import VoidDialog
