@@ -271,11 +271,21 @@ class MainWindow(WindowAccounts, QMainWindow):
         )
 
     # --- the store arrives -----------------------------------------------------------------
+    def show_database(self, target: str) -> None:
+        """The database file's name in the status bar, its whole path or URL in the tooltip:
+        at 1024 px a path pushed the site's code out of sight."""
+        if "://" in target:  # a server: host/database, never the user
+            shown = target.rsplit("@", 1)[-1].split("://", 1)[-1]
+        else:
+            shown = target.replace("\\", "/").rsplit("/", 1)[-1]
+        self.status_db.setText(f"数据库：{shown}")
+        self.status_db.setToolTip(target)
+
     def attach(self, desk: Desk) -> None:
         self.desk = desk
         self.model.mask = desk.mask_id
         self.drafts = DraftBox(desk.data_dir / "drafts")
-        self.status_db.setText(f"数据库：{desk.target}")
+        self.show_database(desk.target)
         self._show_demo(desk.is_demo())
         self._show_notice()  # the policy notice depends on who signed in
         self._enable_case_actions()

@@ -49,7 +49,7 @@ def settle(app: QApplication) -> None:
 def squeezed(window: QWidget) -> list[str]:
     """What a clerk would not see whole in ``window``: its frame outside the screen's
     available area, an input lower than one text line, a wrapped label cut short, a toolbar
-    action hidden behind the overflow »."""
+    action hidden behind the overflow », a one-line label narrower than its text."""
     found = []
     available = window.screen().availableGeometry()
     frame = window.frameGeometry()
@@ -66,6 +66,11 @@ def squeezed(window: QWidget) -> list[str]:
             need = label.heightForWidth(label.width())
             if label.height() < need:
                 found.append(f"文字被截：{label.text()[:20]} {label.height()} < {need}")
+    for label in window.findChildren(QLabel):
+        need = label.minimumSizeHint().width()
+        one_line = label.isVisible() and not label.wordWrap() and label.text()
+        if one_line and label.width() < need:
+            found.append(f"文字被截：{label.text()[:30]} {label.width()} < {need}")
     for bar in window.findChildren(QToolBar):
         more = bar.findChild(QToolButton, "qt_toolbar_ext_button")
         if bar.isVisible() and more is not None and more.isVisible():
