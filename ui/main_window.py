@@ -257,8 +257,12 @@ class MainWindow(WindowAccounts, QMainWindow):
         # 事后报销 due today / overdue, shown on the main list from the start (F7 opens them).
         self.status_claims = QLabel("", self)
         self.status_claims.setStyleSheet("color: #b00020;")
-        for label in (self.status_db, self.status_site, self.status_clerk, self.status_sync):
-            self.statusBar().addPermanentWidget(label)
+        # A message ("已结算…", "数据库为最新版本…") takes the place of the database, site and
+        # sync while it shows, instead of being squeezed to a few characters at the left on a
+        # 1024 px screen; who is signed in stays in sight.
+        for label in (self.status_db, self.status_site, self.status_sync):
+            self.statusBar().addWidget(label)
+        self.statusBar().addPermanentWidget(self.status_clerk)
         self.statusBar().insertPermanentWidget(0, self.status_claims)
 
     def _run(self, work, done, what: str) -> None:
