@@ -159,3 +159,20 @@ def test_a_supervisor_offered_for_a_void_types_the_password_first(qtbot, window,
     type_text(QApplication.focusWidget(), "金额录错")
     assert (dialog.supervisor.text(), dialog.password.text()) == ("王主管", "Pw#2026x")
     assert dialog.reason.text() == "金额录错"
+
+
+def test_outpatient_tabs_person_visit_bill(qtbot, window):
+    from ui import ops
+
+    window.outpatient_action.trigger()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+    dialog = window.outpatient
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    expected = [
+        dialog.name.edit, dialog.category, dialog.insurance, dialog.off_roster_reason.edit,
+        dialog.visit_date, dialog.visit, dialog.diagnosis.edit, dialog.department.edit,
+        *(dialog.fields[key].edit for key in ("total", "out_of_catalog", "basic_insurance")),
+    ]  # fmt: skip
+    assert tab_through(qtbot, dialog.id_number.edit, len(expected)) == expected
