@@ -124,12 +124,11 @@ class Shots:
 def demo_desk(folder: Path):
     """The demo database, set up as a site would be, the clerk 张窗口 signed in."""
     from app.accounts.service import change_password, create_user
-    from app.services.policy_hashes import approve_policies
     from ui.launch import open_desk
 
     desk = open_desk(str(folder / "desk.sqlite3"), CLERK, "LX01", demo_if_missing=True)
-    admin = desk.create_first_administrator("张站长", PASSWORD)
-    approve_policies(desk.store, admin.name, desk.policies)
+    admin = desk.create_first_administrator("张站长", PASSWORD)  # and signed in
+    desk.approve_policy_files(None)  # all of them, as 全部核准 does
     create_user(desk.store, admin, CLERK, "clerk", "First#2026pass")
     change_password(desk.store, CLERK, "First#2026pass", PASSWORD)
     desk.sign_in(CLERK, PASSWORD)
