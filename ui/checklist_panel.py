@@ -34,13 +34,13 @@ SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 # Short two-line headers and buttons: the document's name keeps the width on a 1024 screen.
 COLUMNS = ("阶段", "材料（条款）", "原件\n已查验", "复印件\n已留存", "扫描件", "")
 
+# mark(item_id, original_sighted=..., copy_kept=..., scan=..., remove_scan=...) saves one change.
+Mark = Callable[..., None]
+
 NAME_COLUMN = 1
 TICK_COLUMNS = {"original_sighted": 2, "copy_kept": 3}
 SCAN_COLUMN = 4
 _KEYED_COLUMNS = (*TICK_COLUMNS.values(), SCAN_COLUMN)
-
-# mark(item_id, original_sighted=..., copy_kept=..., scan=..., remove_scan=...) saves one change.
-Mark = Callable[..., None]
 
 
 class ChecklistPanel(QWidget):
@@ -124,12 +124,11 @@ class ChecklistPanel(QWidget):
         name_item.setToolTip(f"{name}\n{source}")
         self.table.setItem(row, 0, QTableWidgetItem(line.stage_name))
         self.table.setItem(row, 1, name_item)
-        for key, required in (
-            ("original_sighted", line.original_required),
-            ("copy_kept", line.copy_required),
-        ):
-            self.table.setCellWidget(row, TICK_COLUMNS[key], self._tick(line, key, required))
-        self.table.setCellWidget(row, SCAN_COLUMN, self._scan_button(line))
+        self.table.setCellWidget(
+            row, 2, self._tick(line, "original_sighted", line.original_required)
+        )
+        self.table.setCellWidget(row, 3, self._tick(line, "copy_kept", line.copy_required))
+        self.table.setCellWidget(row, 4, self._scan_button(line))
         state = QTableWidgetItem("缺" if line.missing else "✓")
         state.setForeground(Qt.GlobalColor.red if line.missing else Qt.GlobalColor.darkGreen)
         self.table.setItem(row, 5, state)
@@ -229,13 +228,14 @@ class ChecklistPanel(QWidget):
             else:
                 holder.click()
             return True
-        box = holder.findChild(QCheckBox)
+        key = next(key for key, at in TICK_COLUMNS.items() if at == column)
+        box = holder.findChild(QCheckBox, f"{key}_{self.lines[row].item_id}")
         if box is not None and box.isEnabled():
             box.toggle()
         return True
 
     def tick_box(self, row: int, key: str) -> QCheckBox:
-        column = TICK_COLUMNS[key]
+        column = 2 if key == "original_sighted" else 3
         return self.table.cellWidget(row, column).findChild(QCheckBox)
 
     def row_state(self, row: int) -> str:
