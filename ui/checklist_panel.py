@@ -186,6 +186,13 @@ class ChecklistPanel(QWidget):
         layout.addWidget(box)
         return holder
 
+    def tick_box(self, row: int, key: str) -> QCheckBox:
+        column = 2 if key == "original_sighted" else 3
+        return self.table.cellWidget(row, column).findChild(QCheckBox)
+
+    def row_state(self, row: int) -> str:
+        return self.table.item(row, 5).text()
+
     # --- the keyboard ------------------------------------------------------------------------
     def focus_first_missing(self) -> None:
         """Put the cursor on the first box still to tick (the first name when none is): Ctrl+M
@@ -233,13 +240,6 @@ class ChecklistPanel(QWidget):
         if box is not None and box.isEnabled():
             box.toggle()
         return True
-
-    def tick_box(self, row: int, key: str) -> QCheckBox:
-        column = 2 if key == "original_sighted" else 3
-        return self.table.cellWidget(row, column).findChild(QCheckBox)
-
-    def row_state(self, row: int) -> str:
-        return self.table.item(row, 5).text()
 
     # --- saving --------------------------------------------------------------------------
     def _save(self, item_id: int, **changes) -> None:
