@@ -38,6 +38,7 @@ class Breakdown(QWidget):
         self.steps = QTableWidget(0, 3, self)
         self.steps.setHorizontalHeaderLabels(["条款", "计算步骤", "金额"])
         self.steps.verticalHeader().hide()
+        self.steps.setTabKeyNavigation(False)  # Tab leaves the steps; arrows read them
         self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.steps.setWordWrap(True)
         header = self.steps.horizontalHeader()

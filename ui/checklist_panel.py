@@ -13,6 +13,7 @@ from ui import folders
 from ui.qt import (
     QAbstractItemView,
     QCheckBox,
+    QEvent,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +38,11 @@ COLUMNS = ("阶段", "材料（条款）", "原件\n已查验", "复印件\n已�
 # remove_scan=...) saves one change.
 Mark = Callable[..., None]
 
+NAME_COLUMN = 1
+TICK_COLUMNS = {"original_sighted": 2, "copy_kept": 3}
+SCAN_COLUMN = 4
+_KEYED_COLUMNS = (*TICK_COLUMNS.values(), SCAN_COLUMN)
+
 
 class ChecklistPanel(QWidget):
     def __init__(self, mark: Mark, parent: QWidget | None = None):
@@ -50,19 +56,39 @@ class ChecklistPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
+        # Tab leaves the table (arrows move in it); Space ticks the box or presses the
+        # button of the current cell: the checklist is worked without a mouse.
+        self.table.setTabKeyNavigation(False)
+        self.table.installEventFilter(self)
+        # One text line a row at any screen size: the clause and note, cut short with "…"
+        # when the column is narrow, are whole in the row's tooltip.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self._row_height())
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.setAcceptDrops(True)
         self.table.setAcceptDrops(False)
-        hint = QLabel("可把扫描图片或 PDF 拖到对应材料的行上附加。", self)
+        hint = QLabel(
+            "方向键选格，空格勾选或附加（Ctrl+M 进入清单）；也可把扫描图片或 PDF 拖到对应材料的行上。",
+            self,
+        )
+        hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
+
+    def _row_height(self) -> int:
+        """A text line, or the 附加… button and the tick boxes if they are taller."""
+        button = QPushButton("附加…")  # no parent: gone with this call, never shown
+        button.setFont(self.font())
+        return max(self.fontMetrics().height() + 8, button.sizeHint().height())
 
     # --- showing -------------------------------------------------------------------------
     def show_lines(self, lines: list[ChecklistLine], settled: bool = False) -> None:
@@ -71,7 +97,6 @@ class ChecklistPanel(QWidget):
         self.table.setRowCount(len(self.lines))
         for row, line in enumerate(self.lines):
             self._fill_row(row, line)
-        self.table.resizeRowsToContents()
         missing = sum(1 for line in self.lines if line.missing)
         if not self.lines:
             self.summary.setText("本病例没有需要留存的材料。")
@@ -87,10 +112,17 @@ class ChecklistPanel(QWidget):
             self.summary.setStyleSheet("color: #1b5e20; font-weight: bold;")
 
     def _fill_row(self, row: int, line: ChecklistLine) -> None:
+        self._fill_cells(row, line)
+        for column in _KEYED_COLUMNS:  # the table takes the keys: Tab never stops in a cell
+            holder = self.table.cellWidget(row, column)
+            for widget in (holder, *holder.findChildren(QWidget)):
+                widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def _fill_cells(self, row: int, line: ChecklistLine) -> None:
         name = line.name + ("（正反面）" if line.both_sides else "")
-        name_item = QTableWidgetItem(
-            f"{name}\n{line.clause}" + (f" {line.note}" if line.note else "")
-        )
+        source = line.clause + (f" {line.note}" if line.note else "")
+        name_item = QTableWidgetItem(f"{name}（{source}）" if source else name)
+        name_item.setToolTip(f"{name}\n{source}")
         self.table.setItem(row, 0, QTableWidgetItem(line.stage_name))
         self.table.setItem(row, 1, name_item)
         self.table.setCellWidget(
@@ -178,6 +210,54 @@ class ChecklistPanel(QWidget):
 
     def row_state(self, row: int) -> str:
         return self.table.item(row, 5).text()
+
+    # --- the keyboard ------------------------------------------------------------------------
+    def focus_first_missing(self) -> None:
+        """Put the cursor on the first box still to tick (the first name when none is): Ctrl+M
+        then Space, again and again, ticks the papers in the order of the list."""
+        self.table.setFocus()
+        if not self.lines:
+            return
+        for index, line in enumerate(self.lines):
+            if line.original_required and not line.original_sighted:
+                self.table.setCurrentCell(index, TICK_COLUMNS["original_sighted"])
+                return
+            if line.copy_required and not line.copy_kept:
+                self.table.setCurrentCell(index, TICK_COLUMNS["copy_kept"])
+                return
+        # All there: on a name, where one Space too many takes back nothing.
+        self.table.setCurrentCell(0, NAME_COLUMN)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Space and not event.modifiers():
+                return self.press_current_cell()
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                return self.table.currentColumn() == SCAN_COLUMN and self.press_current_cell()
+        arriving = watched is self.table and event.type() == QEvent.Type.FocusIn
+        if arriving and self.lines and self.table.currentColumn() not in _KEYED_COLUMNS:
+            row = max(self.table.currentRow(), 0)
+            self.table.setCurrentCell(row, TICK_COLUMNS["original_sighted"])
+        return super().eventFilter(watched, event)
+
+    def press_current_cell(self) -> bool:
+        """Tick or untick the current cell's box, or press its scan button; False when the
+        cell holds neither."""
+        row, column = self.table.currentRow(), self.table.currentColumn()
+        holder = self.table.cellWidget(row, column) if row >= 0 else None
+        if holder is None:
+            return False
+        if column == SCAN_COLUMN:
+            if isinstance(holder, QToolButton):
+                holder.showMenu()
+            else:
+                holder.click()
+            return True
+        key = next(key for key, at in TICK_COLUMNS.items() if at == column)
+        box = holder.findChild(QCheckBox, f"{key}_{self.lines[row].item_id}")
+        if box is not None and box.isEnabled():
+            box.toggle()
+        return True
 
     # --- saving --------------------------------------------------------------------------
     def _save(self, item_id: int, **changes) -> None:

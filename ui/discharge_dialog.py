@@ -7,6 +7,7 @@ the strings of the returned result are shown. ``confirm`` saves it and returns t
 
 from collections.abc import Callable
 from datetime import datetime
+from itertools import pairwise
 
 from app.desk.records import DischargeCase
 from app.errors import FIELD_NAMES
@@ -21,6 +22,7 @@ from app.vocabulary import (
 )
 from ui import folders
 from ui.breakdown import Breakdown
+from ui.date_fields import DateField
 from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.fitting import fit_to_screen
@@ -29,7 +31,6 @@ from ui.qt import (
     QCheckBox,
     QComboBox,
     QDateTime,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -103,10 +104,8 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.fields: dict[str, CheckedLineEdit] = {}
 
         form = QFormLayout()
-        self.discharged_at = QDateTimeEdit(QDateTime.currentDateTime(), self)
-        self.discharged_at.setCalendarPopup(True)
-        self.discharged_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        form.addRow("出院时间：", self.discharged_at)
+        self.discharged_at = DateField("出院时间", "yyyy-MM-dd HH:mm", self)
+        form.addRow("出院时间：", self.discharged_at.row)
         for key in AMOUNT_FIELDS:
             label = FIELD_NAMES[key]
             field = CheckedLineEdit(label, _HINTS.get(key, "没有可不填（按 0 计）"), self)
@@ -158,7 +157,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             "确认结算并打印 (Ctrl+Enter)", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.confirm_button.setEnabled(False)
-        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.confirm)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.confirm)
@@ -169,6 +168,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         bill_scroll.setWidget(bill)
         bill_scroll.setWidgetResizable(True)
         bill_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        bill_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields
         bill_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         bill_scroll.setMinimumWidth(
             bill.minimumSizeHint().width() + bill_scroll.verticalScrollBar().sizeHint().width()
@@ -180,6 +180,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
         fit_to_screen(self, 1180, 680)
+        self._tab_down_the_bill()
 
         self._restore_draft()
         for field in self.fields.values():
@@ -193,6 +194,21 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.recalculate()
         # The first amount, not the year of 出院时间: digits typed at once go into the bill.
         self.fields[AMOUNT_FIELDS[0]].edit.setFocus()
+
+    def _tab_down_the_bill(self) -> None:
+        """Tab goes down the bill as on paper (import, date, amounts, cause), then the
+        supervisor's approval, then 确认 and 取消; the calculation beside it comes last."""
+        again = self.supervisor_new_password
+        chain = [
+            self.import_button, self.discharged_at,
+            *(self.fields[key].edit for key in AMOUNT_FIELDS),
+            self.cause, self.disabling,
+            self.supervisor, self.supervisor_password,
+            again.password.edit, again.again.edit, self.override_reason,
+            self.confirm_button, self.cancel_button, self.breakdown.steps,
+        ]  # fmt: skip
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     # --- layout pieces -------------------------------------------------------------------
     def _header(self) -> QLabel:

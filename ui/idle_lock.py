@@ -43,6 +43,8 @@ class Cover(QWidget):
 
     def __init__(self, window: QWidget):
         super().__init__(window)
+        # A plain QWidget paints no style-sheet background without this: the sheet was clear.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAutoFillBackground(True)
         self.setStyleSheet("background: #37474f;")
         label = QLabel("窗口已锁定", self)

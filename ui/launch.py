@@ -219,7 +219,7 @@ def run(args) -> int:
     def opened(result) -> None:
         desk, notes = result
         started_desks.append(desk)
-        window.status_db.setText(f"数据库：{desk.target}")
+        window.show_database(desk.target)
         window.show_startup_notes(notes)
         sign_in_then_attach(window, desk, settings, app.quit)
         if probe:

@@ -102,6 +102,7 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the case; arrows move in the list
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
@@ -165,8 +166,10 @@ class MainWindow(WindowAccounts, QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.case_panel)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # Half each: at 1024 px the checklist's document names need the room more than the
+        # list's last columns, which scroll.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         notice_row = QHBoxLayout()
@@ -202,6 +205,9 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.discharge_action = action(case, "出院结算", "F5", self.open_discharge)
         self.outpatient_action = action(case, "门诊结算", "F6", self.open_outpatient)
         self.void_action = action(case, "作废", "Ctrl+Shift+V", self.open_void)
+        self.checklist_action = action(
+            case, "材料清单", "Ctrl+M", self.case_panel.checklist.focus_first_missing, False
+        )
         self.claims_action = action(case, "事后报销", "F7", self.open_post_discharge, on_bar=False)
         self.paperwork_action = action(
             case, "申请与发放信息", "Ctrl+Shift+B", self.open_paperwork, on_bar=False
@@ -261,8 +267,12 @@ class MainWindow(WindowAccounts, QMainWindow):
         # 事后报销 due today / overdue, shown on the main list from the start (F7 opens them).
         self.status_claims = QLabel("", self)
         self.status_claims.setStyleSheet("color: #b00020;")
-        for label in (self.status_db, self.status_site, self.status_clerk, self.status_sync):
-            self.statusBar().addPermanentWidget(label)
+        # A message ("已结算…", "数据库为最新版本…") takes the place of the database, site and
+        # sync while it shows, instead of being squeezed to a few characters at the left on a
+        # 1024 px screen; who is signed in stays in sight.
+        for label in (self.status_db, self.status_site, self.status_sync):
+            self.statusBar().addWidget(label)
+        self.statusBar().addPermanentWidget(self.status_clerk)
         self.statusBar().insertPermanentWidget(0, self.status_claims)
 
     def _run(self, work, done, what: str) -> None:
@@ -275,11 +285,21 @@ class MainWindow(WindowAccounts, QMainWindow):
         )
 
     # --- the store arrives -----------------------------------------------------------------
+    def show_database(self, target: str) -> None:
+        """The database file's name in the status bar, its whole path or URL in the tooltip:
+        at 1024 px a path pushed the site's code out of sight."""
+        if "://" in target:  # a server: host/database, never the user
+            shown = target.rsplit("@", 1)[-1].split("://", 1)[-1]
+        else:
+            shown = target.replace("\\", "/").rsplit("/", 1)[-1]
+        self.status_db.setText(f"数据库：{shown}")
+        self.status_db.setToolTip(target)
+
     def attach(self, desk: Desk) -> None:
         self.desk = desk
         self.model.mask = desk.mask_id
         self.drafts = DraftBox(desk.data_dir / "drafts")
-        self.status_db.setText(f"数据库：{desk.target}")
+        self.show_database(desk.target)
         self._show_demo(desk.is_demo())
         self._show_notice()  # the policy notice depends on who signed in
         self._enable_case_actions()
@@ -518,6 +538,8 @@ class MainWindow(WindowAccounts, QMainWindow):
         def loaded(detail) -> None:
             rows = [r for r in self.model.rows if r.admission_id != admission_id]
             self.model.set_rows([detail.row, *rows])
+            if self.list_title.text().startswith("在院及今日"):  # the count said one less
+                self.list_title.setText(f"在院及今日办理的病例：{self.model.rowCount()} 条")
             self.select_admission(admission_id)
 
         self._run(lambda: desk.case(admission_id), loaded, "读取病例")

@@ -13,6 +13,7 @@ from app.desk.outpatient import OutpatientSetup
 from app.errors import FIELD_NAMES
 from app.forms import AMOUNT_FIELDS, Amounts, OutpatientVisitInput, PersonInput, amount_errors
 from ui.breakdown import Breakdown
+from ui.date_fields import DateField
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
@@ -20,7 +21,6 @@ from ui.qt import (
     QCheckBox,
     QComboBox,
     QDate,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -92,9 +92,7 @@ class OutpatientDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         person_form.addRow("参保类型：", self.insurance)
         person_form.addRow("不在名册理由：", self.off_roster_reason)
 
-        self.visit_date = QDateEdit(QDate.currentDate(), self)
-        self.visit_date.setCalendarPopup(True)
-        self.visit_date.setDisplayFormat("yyyy-MM-dd")
+        self.visit_date = DateField("就诊日期", "yyyy-MM-dd", self, QDate.currentDate())
         self.visit_date.setMaximumDate(QDate.currentDate())
         self.visit = QComboBox(self)
         for choice in setup.visits:
@@ -106,7 +104,7 @@ class OutpatientDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.department.setText("门诊")
         visit = QGroupBox("就诊", self)
         visit_form = QFormLayout(visit)
-        visit_form.addRow("就诊日期：", self.visit_date)
+        visit_form.addRow("就诊日期：", self.visit_date.row)
         visit_form.addRow("就诊类型：", self.visit)
         visit_form.addRow("", self.visit_rule)
         self.diagnosis_label = QLabel("诊断：", self)

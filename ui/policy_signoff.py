@@ -57,6 +57,7 @@ class PolicySignoffDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.files = QTableWidget(0, len(FILE_COLUMNS), self)
+        self.files.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.files.setHorizontalHeaderLabels(list(FILE_COLUMNS))
         self.files.verticalHeader().hide()
         self.files.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -72,6 +73,7 @@ class PolicySignoffDialog(QDialog):
         self.detail = QLabel("", self)
         self.detail.setWordWrap(True)
         self.changes = QTableWidget(0, len(CHANGE_COLUMNS), self)
+        self.changes.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.changes.setHorizontalHeaderLabels(list(CHANGE_COLUMNS))
         self.changes.verticalHeader().hide()
         self.changes.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -82,7 +84,7 @@ class PolicySignoffDialog(QDialog):
         self.reason.setPlaceholderText("拒绝理由（拒绝时必填），如：与文件原文不符")
         self.error = ErrorLabel(self)
         self.approve_button = QPushButton("核准所选文件(&A)", self)
-        self.approve_all_button = QPushButton("全部核准", self)
+        self.approve_all_button = QPushButton("全部核准(&Q)", self)
         self.refuse_button = QPushButton("拒绝所选文件(&F)", self)
         self.approve_button.clicked.connect(self.approve_selected)
         self.approve_all_button.clicked.connect(self.approve_all)
@@ -105,8 +107,15 @@ class PolicySignoffDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(close)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.approve_selected)
-        self.setTabOrder(self.files, self.changes)
-        self.setTabOrder(self.changes, self.reason)
+        # As they stand, left to right: the reason, then 拒绝, 核准, 全部核准.
+        for first, second in (
+            (self.files, self.changes),
+            (self.changes, self.reason),
+            (self.reason, self.refuse_button),
+            (self.refuse_button, self.approve_button),
+            (self.approve_button, self.approve_all_button),
+        ):
+            self.setTabOrder(first, second)
         fit_to_screen(self, 1000, 660)
         self.reload()
 

@@ -6,6 +6,9 @@ amounts the desk returns and computes none. Keys: Ctrl+N 受理, Ctrl+R 审核, 
 Ctrl+U 银行回执, Ctrl+P 受理回执, F5 刷新; Esc closes.
 """
 
+from itertools import pairwise
+
+from ui.date_fields import DateField
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
@@ -15,7 +18,6 @@ from ui.qt import (
     QColor,
     QComboBox,
     QDate,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -93,6 +95,7 @@ class PostDischargeView(QDialog):
         self.counts = QLabel(self)
         self.model = ClaimsModel(self)
         self.table = QTableView(self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -263,14 +266,6 @@ class PostDischargeView(QDialog):
         self._run(work, lambda saved: self._say(f"受理回执已保存：{saved}"))
 
 
-def _date_edit(parent: QWidget) -> QDateEdit:
-    field = QDateEdit(parent)
-    field.setCalendarPopup(True)
-    field.setDisplayFormat("yyyy-MM-dd")
-    field.setDate(QDate.currentDate())
-    return field
-
-
 class IntakeDialog(EnterMovesOn, QDialog):
     """受理: the person and the stay, the bill, the bank account and the materials ticked from
     the policy's list for that stage. Ctrl+S saves."""
@@ -310,8 +305,8 @@ class IntakeDialog(EnterMovesOn, QDialog):
         for code, name in FACILITY_NAMES.items():
             self.facility.addItem(name, code)
         self.facility.setCurrentIndex(max(0, self.facility.findData("county")))
-        self.admitted = _date_edit(self)
-        self.discharged = _date_edit(self)
+        self.admitted = DateField("入院日期", "yyyy-MM-dd", self, QDate.currentDate())
+        self.discharged = DateField("出院日期", "yyyy-MM-dd", self, QDate.currentDate())
         self.referral_approved = QCheckBox("转诊已批准", self)
         self.materials = QListWidget(self)
         self.scans: dict = {}  # document code -> the scanned file chosen for it
@@ -333,8 +328,8 @@ class IntakeDialog(EnterMovesOn, QDialog):
         grid.addRow("参保类型：", self.insurance)
         grid.addRow("就诊医院：", self.fields["hospital"])
         grid.addRow("医院级别：", self.facility)
-        grid.addRow("入院日期：", self.admitted)
-        grid.addRow("出院日期：", self.discharged)
+        grid.addRow("入院日期：", self.admitted.row)
+        grid.addRow("出院日期：", self.discharged.row)
         grid.addRow("转诊单号：", self.fields["referral_number"])
         grid.addRow("", self.referral_approved)
         bill = QGroupBox("发票与结算单金额", self)
@@ -366,7 +361,7 @@ class IntakeDialog(EnterMovesOn, QDialog):
         self.save_button = buttons.addButton(
             "受理（Ctrl+S）", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
@@ -375,6 +370,33 @@ class IntakeDialog(EnterMovesOn, QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         fit_to_screen(self, 1000, 640)
+        f = {key: field.edit for key, field in self.fields.items()}
+        chain = [
+            f["id_number"],
+            f["name"],
+            self.category,
+            self.insurance,
+            f["hospital"],
+            self.facility,
+            self.admitted,
+            self.discharged,
+            f["referral_number"],
+            self.referral_approved,
+            f["total"],
+            f["out_of_catalog"],
+            f["basic_insurance"],
+            f["critical_illness"],
+            f["other_compensation"],
+            f["account_name"],
+            f["bank"],
+            f["card_number"],
+            self.materials,
+            self.scan_button,
+            self.save_button,
+            self.cancel_button,
+        ]  # section by section, as the form reads: person and stay, bill, bank, papers
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self.fields["id_number"].edit.setFocus()
         self.load_materials()
 

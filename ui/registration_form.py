@@ -16,6 +16,7 @@ from app.vocabulary import (
     INSURANCE_NAMES,
     VISIT_NAMES,
 )
+from ui.date_fields import DateField
 from ui.drafts import DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.fitting import fit_to_screen
@@ -24,7 +25,6 @@ from ui.qt import (
     QCheckBox,
     QComboBox,
     QDateTime,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -64,13 +64,6 @@ def _combo(parent: QWidget, names: dict[str, str], codes=None) -> QComboBox:
     for code in codes if codes is not None else names:
         combo.addItem(names.get(code, code), code)
     return combo
-
-
-def _datetime_edit(parent: QWidget) -> QDateTimeEdit:
-    edit = QDateTimeEdit(QDateTime.currentDateTime(), parent)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-    return edit
 
 
 class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
@@ -114,9 +107,9 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.facility = _combo(self, FACILITY_NAMES)
         if self.site is not None:
             self.facility.setCurrentIndex(max(self.facility.findData(self.site.facility), 0))
-        self.admitted_at = _datetime_edit(self)
+        self.admitted_at = DateField("入院时间", "yyyy-MM-dd HH:mm", self)
         self.referral_approved = QCheckBox("转诊已经批准", self)
-        self.referral_at = _datetime_edit(self)
+        self.referral_at = DateField("转诊时间", "yyyy-MM-dd HH:mm", self)
         self.errors = {
             key: ErrorLabel(self) for key in ("category", "admitted_at", "referral", "policy")
         }
@@ -154,7 +147,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         admission = QGroupBox("三、入院信息", self)
         admission_form = QFormLayout(admission)
         admission_form.addRow("住院号：", self.fields["admission_number"])
-        admission_form.addRow("入院时间：", self.admitted_at)
+        admission_form.addRow("入院时间：", self.admitted_at.row)
         admission_form.addRow("", self.errors["admitted_at"])
         admission_form.addRow("科室：", self.fields["department"])
         admission_form.addRow("诊断：", self.fields["diagnosis"])
@@ -171,7 +164,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         referral_form.addRow("转诊单号：", self.fields["referral_number"])
         referral_form.addRow("转出医院：", self.fields["referral_from"])
         referral_form.addRow("转入医院：", self.fields["referral_to"])
-        referral_form.addRow("转诊时间：", self.referral_at)
+        referral_form.addRow("转诊时间：", self.referral_at.row)
 
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(

@@ -169,6 +169,9 @@ class LoginDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.pages)
         fit_to_screen(self, 520)
+        # Here, not while the page was made: moving it into the stack took the focus away,
+        # and a returning clerk typed the password into 登录名.
+        (self.password if name else self.name).edit.setFocus()
 
     def _login_page(self, name: str) -> QWidget:
         page = QWidget(self)
@@ -184,7 +187,6 @@ class LoginDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        (self.password if name else self.name).edit.setFocus()
         return page
 
     def _change_page(self) -> QWidget:

@@ -61,6 +61,9 @@ class VoidDialog(EnterMovesOn, QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         fit_to_screen(self, 520)
+        # A supervisor signed in is offered as the approver: what they type first is the
+        # password (it went on the end of their name).
+        (self.password if supervisor else self.supervisor).edit.setFocus()
 
     def confirm(self) -> None:
         supervisor = self.supervisor.text().strip()

@@ -102,3 +102,21 @@ def test_someone_else_may_quit_from_the_lock_and_the_amounts_stay_as_a_draft(
     assert not dialog.isVisible()  # nothing of the case is shown again
     draft = window.drafts.load(f"discharge-{dialog.case.key}")
     assert draft["total"] == "9000" and draft["basic_insurance"] == "5000"
+
+
+def test_the_cover_hides_the_patient_list_on_screen(qtbot, window, open_discharge):
+    """Not only a widget on top: painted opaque, so no name or ID number shows through."""
+    from ui.qt import QColor, QPoint
+
+    lock = window.watch_idle(10, clock=Seconds(), check_every_ms=60_000)
+    lock.lock()
+    qtbot.waitUntil(lock.cover.isVisible)
+    shown = window.grab().toImage()
+    cover = QColor("#37474f")
+    table = window.table
+    for widget in (table.viewport(), window.case_panel):
+        middle = widget.mapTo(window, QPoint(widget.width() // 3, widget.height() // 3))
+        ratio = window.devicePixelRatioF()
+        pixel = shown.pixelColor(int(middle.x() * ratio), int(middle.y() * ratio))
+        assert pixel.name() == cover.name(), (type(widget).__name__, pixel.name())
+    lock.stop()
