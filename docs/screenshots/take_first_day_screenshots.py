@@ -73,9 +73,8 @@ def real_desk():
 
 def signoff(app, window, desk) -> None:
     from app.services.policies import _installed
-    from app.services.policy_hashes import approve_policies
 
-    approve_policies(desk.store, "张站长", desk.policies)
+    desk.approve_policy_files()
     lanxi = FOLDER / "policies" / "lanxi.toml"
     text = lanxi.read_text(encoding="utf-8")
     text = text.replace("amount = 80000", "amount = 90000", 1).replace(

@@ -40,10 +40,9 @@ def sign_in_as_clerk(desk) -> None:
     """As a site would be set up: an administrator who approved the policy files, and the
     clerk 张窗口 (past the first change of password) signed in."""
     from app.accounts.service import change_password, create_user
-    from app.services.policy_hashes import approve_policies
 
     admin = desk.create_first_administrator("张站长", PASSWORD)
-    approve_policies(desk.store, admin.name, desk.policies)
+    desk.approve_policy_files()
     create_user(desk.store, admin, "张窗口", "clerk", "First#2026pass")
     change_password(desk.store, "张窗口", "First#2026pass", PASSWORD)
     desk.sign_in("张窗口", PASSWORD)
