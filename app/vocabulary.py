@@ -108,6 +108,8 @@ FACILITY_NAMES = {
     "county": "县(市、区)级定点医疗机构",
     "outside": "统筹区外或非定点医疗机构",
 }
+# Where a stay may be a referral in (its papers, its filing deadline); outside the area it must be.
+REFERRAL_FACILITIES = ("county", "outside")
 POOL_NAMES = {"inpatient": "住院", "outpatient": "门诊"}
 SETTLE_MODE_NAMES = {
     "instant": "即时结算（窗口垫付）",

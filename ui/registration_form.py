@@ -14,6 +14,7 @@ from app.vocabulary import (
     CATEGORY_NAMES,
     FACILITY_NAMES,
     INSURANCE_NAMES,
+    REFERRAL_FACILITIES,
     VISIT_NAMES,
 )
 from ui.date_fields import DateField
@@ -157,7 +158,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         admission_form.addRow("参保类型：", self.insurance)
         admission_form.addRow("医疗机构级别：", self.facility)
 
-        self.referral_box = QGroupBox("四、转诊信息（统筹区外或非定点就医）", self)
+        self.referral_box = QGroupBox("四、转诊信息（转诊就医时填写）", self)
         referral_form = QFormLayout(self.referral_box)
         referral_form.addRow("", self.referral_approved)
         referral_form.addRow("", self.errors["referral"])
@@ -262,7 +263,9 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
             self.certificate_type.setEditText(typed)
 
     def _facility_changed(self) -> None:
-        self.referral_box.setVisible(self.facility.currentData() == "outside")
+        # A stay at the county level may be a referral in too (靖江 第二十三条: 72 h filing,
+        # its own papers); only one outside the area must have it (app.forms checks).
+        self.referral_box.setVisible(self.facility.currentData() in REFERRAL_FACILITIES)
         self._edited(None)
 
     # --- checking as typed ---------------------------------------------------------------
@@ -364,7 +367,13 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
     # --- saving --------------------------------------------------------------------------
     def admission_input(self) -> AdmissionInput:
         text = {key: field.text().strip() for key, field in self.fields.items()}
-        outside = self.facility.currentData() == "outside"
+        referred = self.facility.currentData() == "outside" or (
+            self.facility.currentData() in REFERRAL_FACILITIES
+            and (
+                self.referral_approved.isChecked()
+                or any(text[key] for key in ("referral_number", "referral_from", "referral_to"))
+            )
+        )
         return AdmissionInput(
             person=PersonInput(
                 id_number=text["id_number"],
@@ -383,11 +392,11 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
             facility=self.facility.currentData(),
             policy=self.policy.currentData(),
             visit=self.visit.currentData() or "inpatient",
-            referral_approved=outside and self.referral_approved.isChecked(),
-            referral_number=text["referral_number"] if outside else None,
-            referral_from=text["referral_from"] if outside else None,
-            referral_to=text["referral_to"] if outside else None,
-            referral_at=self.referral_at.dateTime().toPython() if outside else None,
+            referral_approved=referred and self.referral_approved.isChecked(),
+            referral_number=text["referral_number"] if referred else None,
+            referral_from=text["referral_from"] if referred else None,
+            referral_to=text["referral_to"] if referred else None,
+            referral_at=self.referral_at.dateTime().toPython() if referred else None,
             certificate_type=self.certificate_type.currentText().strip() or None,
             certificate_number=text["certificate_number"] or None,
             off_roster_reason=text["off_roster_reason"] or None,

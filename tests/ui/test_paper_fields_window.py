@@ -118,3 +118,23 @@ def test_paperwork_dialog_names_bad_fields_and_saves(qtbot, desk, settled):
             "guardian", "测试监护", "父亲",
         )  # fmt: skip
         assert (row.account_name, row.bank, row.card_number) == ("测试3", "靖江农商行", CARD)
+
+
+def test_a_referral_in_to_a_county_hospital_is_typed_and_kept(qtbot, desk, drafts):
+    # 靖江 第二十三条/第二十四条: a stay referred to the 市级 hospital has its route, its 72 h
+    # filing and its own papers, though it is not outside the area.
+    desk.save_site("JJ02", "靖江市人民医院", "county", "jingjiang")
+    form = RegistrationForm(desk, drafts)
+    qtbot.addWidget(form)
+    form.show()
+    form.facility.setCurrentIndex(form.facility.findData("grassroots"))
+    assert not form.referral_box.isVisibleTo(form)
+    form.facility.setCurrentIndex(form.facility.findData("county"))
+    assert form.referral_box.isVisibleTo(form)
+    sent = form.admission_input()
+    assert (sent.referral_from, sent.referral_at) == (None, None)  # nothing typed: no referral
+    form.fields["referral_from"].setText("西来镇卫生院")
+    form.fields["referral_to"].setText("靖江市人民医院")
+    sent = form.admission_input()
+    assert (sent.referral_from, sent.referral_to) == ("西来镇卫生院", "靖江市人民医院")
+    assert sent.referral_at is not None
