@@ -23,11 +23,12 @@ Names are ASCII so any ZIP tool on any Windows shows them unmangled.
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,9 +51,18 @@ from app.bundle.paid_later import XLSX as PAID_LATER_XLSX
 from app.bundle.paid_later import paid_in_period, paid_later_xlsx
 from app.bundle.paid_later import summary as paid_later_summary
 from app.bundle.period import ClaimPeriod, parse_period
+from app.bundle.progress import (
+    ARCHIVE_UNITS,
+    REPORT_UNITS_PER_CASE,
+    ProgressCallback,
+    ProgressMeter,
+)
 from app.bundle.report_pdf import ReportHeading, report_pdf
 from app.bundle.report_xlsx import report_xlsx
 from app.bundle.safe_write import (
+    Content,
+    SourceError,
+    SourceFile,
     TargetError,
     WriteFile,
     clean_leftovers,
@@ -69,7 +79,9 @@ from app.services.sites import current_site
 from db.models import Setting, Settlement, Site
 from db.store import Store
 
-SlipRenderer = Callable[[Session, str], bytes]
+if TYPE_CHECKING:
+    from app.printing.slip_archive import SlipFile
+
 PENDING = "bundle.pending."
 
 
@@ -88,14 +100,13 @@ class ExportReport:
 
 
 def default_slip_renderer(session: Session, slip_number: str) -> bytes:
-    """The hospital's copy of the slip as settled: never marked 补打, so printing a slip at
-    the window does not change the bundle's bytes."""
-    from app.printing.from_store import slip_data
-    from app.printing.records import HOSPITAL_COPY
-    from app.printing.slip import render_slip
+    """The slip in the bundle's form rendered now (``app.printing.slip_archive``): the
+    hospital's copy as settled, never marked 补打. The export copies the archived one."""
+    from app.printing.slip_archive import form_of, render_canonical
+    from app.services.records import get_settlement
 
-    data = replace(slip_data(session, slip_number), reprint_count=0)
-    return render_slip(data, paper="A5", copies=(HOSPITAL_COPY,))
+    row = get_settlement(session, slip_number)
+    return render_canonical(session, slip_number, form_of(row))
 
 
 def claim_period_kind(policy: LoadedPolicy) -> str:
@@ -113,9 +124,9 @@ def export_bundle(
     site_code: str | None = None,
     as_zip: bool = False,
     clerk: str = "system",
-    render_slip: SlipRenderer = default_slip_renderer,
     write_file: WriteFile = write_synced,
     encrypt_password: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ExportReport:
     """Write the bundle for ``period_text`` (``2026Q3`` / ``2026-07``) into ``target_dir``.
 
@@ -123,8 +134,13 @@ def export_bundle(
     fails; in both cases nothing is marked claimed and the export can simply be retried.
     With ``encrypt_password`` the bundle is one ZIP sealed with it (``<bundle>.zip.enc``).
     ``site_code`` names the site (a hospital with several); by default the current one. A
-    period with no settlement at all is refused: nothing is written."""
+    period with no settlement at all is refused: nothing is written. ``progress`` is told
+    how far the export has got (``app.bundle.progress``), from the thread it runs on.
+
+    Each slip is copied from the archive (``app.printing.slip_archive``); one not archived
+    yet (a settlement made before slips were archived) is rendered and archived first."""
     from app.printing.from_store import store_pages
+    from app.printing.slip_archive import archive_missing, archived_files
 
     with store.read() as session, store_pages(store):
         if site_code is not None and session.get(Site, site_code) is None:
@@ -147,9 +163,10 @@ def export_bundle(
                 "不导出空申报包",
             )
         bundle_id = f"{site.code}-{policy_id}-{period.label}"
-        files = _case_files(session, store, cases, render_slip)
+        archived = archived_files(session, store, (case.settlement_id for case in cases))
         later = paid_in_period(session, site.code, policy_id, period)
         later_summary = paid_later_summary(later) if later else None
+        files: dict[str, Content] = {}
         if later:
             title = f"事后报销（按支付日期）{period.label}"
             files[PAID_LATER_XLSX] = paid_later_xlsx(later, title)
@@ -163,12 +180,26 @@ def export_bundle(
             document_id=bundle_id,
             policy_version=version.effective_from.isoformat() if version else "（无适用版本）",
         )
+    missing = [
+        (case.settlement_id, case.slip_number, _slip_form(case))
+        for case in cases
+        if (case.settlement_id, _slip_form(case)) not in archived
+    ]
+    meter = ProgressMeter(progress, _units(cases, missing, later))
+    if missing:
+        meter.enter("正在存档结算单")
+        archived |= archive_missing(
+            store, missing, policies=policies, on_each=lambda: meter.advance(ARCHIVE_UNITS)
+        )
+    files = _case_files(store, cases, archived) | files
+    meter.enter("正在生成报表")
     stamp = _data_stamp(cases, period)
     with store_pages(store):
         files["report.pdf"] = report_pdf(cases, heading)
     files[REPORT_XLSX] = report_xlsx(
         cases, f"医疗救助资金结算报表 {period.label}", stamp, policy=loaded.definition
     )
+    meter.advance(REPORT_UNITS_PER_CASE * len(cases))
     grand = totals(cases)
     header = {
         "bundle_id": bundle_id,
@@ -209,6 +240,7 @@ def export_bundle(
         }
         _save_pending(store, key, intent)
 
+    meter.enter("正在写入并校验")
     try:
         path = writer(
             files,
@@ -217,11 +249,15 @@ def export_bundle(
             bundle_id,
             write_file=write_file,
             on_staged=record_claim,
+            advance=meter.advance,
         )
     except TargetError:
         _settle_pending(store, key)  # the target decides: claimed only if it landed after all
         raise
+    except SourceError as exc:
+        raise ServiceError("files", str(exc)) from None
     _mark_claimed(store, ids, bundle_id, clerk, key)
+    meter.finish()
     return ExportReport(
         path,
         bundle_id,
@@ -255,24 +291,41 @@ def paper_copies_text(case: BundleCase) -> bytes:
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
+def _slip_form(case: BundleCase) -> str:
+    from app.printing.slip_archive import SETTLED, VOIDED
+
+    return VOIDED if case.voided else SETTLED
+
+
+def _units(cases: list[BundleCase], missing: list, later: list) -> int:
+    """The export's work in units (``app.bundle.progress``): slips to archive, the reports,
+    and every file written once and read back once (report.pdf, report.xlsx, manifest)."""
+    per_case = sum(1 + bool(case.paper_copies) + len(case.scans) for case in cases)
+    written = per_case + 3 + bool(later)
+    return ARCHIVE_UNITS * len(missing) + REPORT_UNITS_PER_CASE * len(cases) + 2 * written
+
+
 def _case_files(
-    session: Session, store: Store, cases: list[BundleCase], render_slip: SlipRenderer
-) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
+    store: Store, cases: list[BundleCase], archived: Mapping[tuple[int, str], "SlipFile"]
+) -> dict[str, Content]:
+    """Each case's files: the archived slip and the scans, copied when written (each checked
+    against the hash it was kept under), and its list of copies kept on paper."""
+    files: dict[str, Content] = {}
     for case in cases:
         folder = f"cases/{case.slip_number}"
-        files[f"{folder}/slip.pdf"] = render_slip(session, case.slip_number)
+        slip = archived[(case.settlement_id, _slip_form(case))]
+        files[f"{folder}/slip.pdf"] = SourceFile(
+            slip.path, slip.sha256, slip.size, f"结算单 {case.slip_number} 的存档"
+        )
         if case.paper_copies:
             files[f"{folder}/paper-copies.txt"] = paper_copies_text(case)
         for scan in case.scans:
-            source = scan_path(store.scans_dir, scan.sha256)
-            try:
-                files[f"{folder}/{scan.file_name}"] = source.read_bytes()
-            except OSError:
-                raise ServiceError(
-                    "scan",
-                    f"结算单 {case.slip_number} 的扫描件“{scan.item_name}”文件丢失：{source}",
-                ) from None
+            files[f"{folder}/{scan.file_name}"] = SourceFile(
+                scan_path(store.scans_dir, scan.sha256),
+                scan.sha256,
+                scan.size,
+                f"结算单 {case.slip_number} 的扫描件“{scan.item_name}”",
+            )
     return files
 
 

@@ -127,6 +127,7 @@ class DischargeDesk:
             clerk=self.clerk,
             override=approved,
         )
+        self.archive_slip(row.slip_number)
         return row.slip_number
 
     def void(self, slip_number: str, reason: str, supervisor: str, password: str) -> None:
@@ -136,4 +137,5 @@ class DischargeDesk:
 
         approver = self.confirm_supervisor(supervisor, password, "作废结算")
         # The supervisor who allows a void is the one the audit trail names for it.
-        void_settlement(self.store, slip_number, reason=reason, clerk=approver.name)
+        row = void_settlement(self.store, slip_number, reason=reason, clerk=approver.name)
+        self.archive_slip(row.slip_number)  # the voided form, beside the one as issued

@@ -128,4 +128,5 @@ class OutpatientDesk:
             site_code=self._site_code,
             policies=self.policies,
         )
+        self.archive_slip(row.slip_number)
         return row.slip_number
