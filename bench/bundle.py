@@ -53,6 +53,7 @@ def main() -> None:
                 category="minimum_living",
                 scan_kb=args.scan_kb,
                 work=work,
+                archive_slips=True,
             )
         )
         print(f"built {args.cases} settled cases with scans in {seconds:.1f} s")
