@@ -24,6 +24,7 @@ Names are ASCII so any ZIP tool on any Windows shows them unmangled.
 import hashlib
 import json
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -42,6 +43,7 @@ from app.bundle.cases import (
 )
 from app.bundle.manifest import (
     MANIFEST,
+    REPORT_PDF,
     REPORT_XLSX,
     build_manifest,
     manifest_bytes,
@@ -51,12 +53,7 @@ from app.bundle.paid_later import XLSX as PAID_LATER_XLSX
 from app.bundle.paid_later import paid_in_period, paid_later_xlsx
 from app.bundle.paid_later import summary as paid_later_summary
 from app.bundle.period import ClaimPeriod, parse_period
-from app.bundle.progress import (
-    ARCHIVE_UNITS,
-    REPORT_UNITS_PER_CASE,
-    ProgressCallback,
-    ProgressMeter,
-)
+from app.bundle.progress import ARCHIVE_UNITS, ProgressCallback, ProgressMeter
 from app.bundle.report_pdf import ReportHeading, report_pdf
 from app.bundle.report_xlsx import report_xlsx
 from app.bundle.safe_write import (
@@ -76,7 +73,7 @@ from app.services import audit
 from app.services.errors import ServiceError
 from app.services.scans import scan_path
 from app.services.sites import current_site
-from db.models import Setting, Settlement, Site
+from db.models import Admission, Person, Setting, Settlement, Site
 from db.store import Store
 
 if TYPE_CHECKING:
@@ -192,14 +189,7 @@ def export_bundle(
             store, missing, policies=policies, on_each=lambda: meter.advance(ARCHIVE_UNITS)
         )
     files = _case_files(store, cases, archived) | files
-    meter.enter("正在生成报表")
     stamp = _data_stamp(cases, period)
-    with store_pages(store):
-        files["report.pdf"] = report_pdf(cases, heading)
-    files[REPORT_XLSX] = report_xlsx(
-        cases, f"医疗救助资金结算报表 {period.label}", stamp, policy=loaded.definition
-    )
-    meter.advance(REPORT_UNITS_PER_CASE * len(cases))
     grand = totals(cases)
     header = {
         "bundle_id": bundle_id,
@@ -219,11 +209,18 @@ def export_bundle(
     }
     if later_summary is not None:
         header["paid_later"] = later_summary
-    manifest = build_manifest(header, files, cases, grand)
-    files[MANIFEST] = manifest_bytes(manifest)
+
+    def make_report_pdf() -> bytes:
+        with store_pages(store):  # a context variable: set again on the worker's thread
+            return report_pdf(cases, heading)
+
+    def make_report_xlsx() -> bytes:
+        title = f"医疗救助资金结算报表 {period.label}"
+        return report_xlsx(cases, title, stamp, policy=loaded.definition)
+
     reconcile_claims(store)
     clean_leftovers(Path(target_dir), bundle_id)
-    previous, changes = _compare_with_previous(target_dir, bundle_id, as_zip, manifest)
+    old_manifest = _previous_manifest(target_dir, bundle_id, as_zip)
     writer = write_zip if as_zip else write_folder
     if encrypt_password is not None:
         writer = partial(write_zip, password=encrypt_password)
@@ -241,21 +238,31 @@ def export_bundle(
         _save_pending(store, key, intent)
 
     meter.enter("正在写入并校验")
-    try:
-        path = writer(
-            files,
-            manifest,
-            Path(target_dir),
-            bundle_id,
-            write_file=write_file,
-            on_staged=record_claim,
-            advance=meter.advance,
-        )
-    except TargetError:
-        _settle_pending(store, key)  # the target decides: claimed only if it landed after all
-        raise
-    except SourceError as exc:
-        raise ServiceError("files", str(exc)) from None
+    # The reports and the manifest are made on a worker thread while the case files are
+    # written: the writing mostly waits for the disk, the reports for the processor. Each is
+    # taken when its turn to be written comes (the manifest, last, lists them all).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bundle-reports") as reports:
+        files[REPORT_PDF] = reports.submit(make_report_pdf)
+        files[REPORT_XLSX] = reports.submit(make_report_xlsx)
+        listed = dict(files)
+        manifest = reports.submit(build_manifest, header, listed, cases, grand)
+        files[MANIFEST] = reports.submit(lambda: manifest_bytes(manifest.result()))
+        try:
+            path = writer(
+                files,
+                manifest,
+                Path(target_dir),
+                bundle_id,
+                write_file=write_file,
+                on_staged=record_claim,
+                advance=meter.advance,
+            )
+        except TargetError:
+            _settle_pending(store, key)  # the target decides: claimed only if it landed
+            raise
+        except SourceError as exc:
+            raise ServiceError("files", str(exc)) from None
+    previous, changes = _compared(old_manifest, manifest.result())
     _mark_claimed(store, ids, bundle_id, clerk, key)
     meter.finish()
     return ExportReport(
@@ -298,11 +305,11 @@ def _slip_form(case: BundleCase) -> str:
 
 
 def _units(cases: list[BundleCase], missing: list, later: list) -> int:
-    """The export's work in units (``app.bundle.progress``): slips to archive, the reports,
-    and every file written once and read back once (report.pdf, report.xlsx, manifest)."""
+    """The export's work in units (``app.bundle.progress``): slips to archive, and every file
+    written once and read back once (report.pdf, report.xlsx, manifest)."""
     per_case = sum(1 + bool(case.paper_copies) + len(case.scans) for case in cases)
     written = per_case + 3 + bool(later)
-    return ARCHIVE_UNITS * len(missing) + REPORT_UNITS_PER_CASE * len(cases) + 2 * written
+    return ARCHIVE_UNITS * len(missing) + 2 * written
 
 
 def _case_files(
@@ -335,16 +342,18 @@ def _data_stamp(cases: list[BundleCase], period: ClaimPeriod) -> datetime:
     return max((case.settled_at for case in cases), default=period.after_last)
 
 
-def _compare_with_previous(
-    target_dir: Path, bundle_id: str, as_zip: bool, manifest: Mapping
-) -> tuple[str, tuple[str, ...]]:
+def _previous_manifest(target_dir: Path, bundle_id: str, as_zip: bool) -> Mapping | None:
+    """The manifest of the bundle this export replaces, if one is there and readable."""
     path = Path(target_dir) / (f"{bundle_id}.zip" if as_zip else bundle_id)
     try:
         source = open_bundle(path)
         raw = source.read(MANIFEST) if source else None
-        old = json.loads(raw) if raw else None
+        return json.loads(raw) if raw else None
     except (OSError, ValueError):
-        old = None
+        return None
+
+
+def _compared(old: Mapping | None, manifest: Mapping) -> tuple[str, tuple[str, ...]]:
     if old is None:
         return "none", ()
     changes = describe_changes(old, manifest)
@@ -425,13 +434,28 @@ def _settle_pending(store: Store, key: str) -> str | None:
 def _mark_claimed(store: Store, ids: list[int], bundle_id: str, clerk: str, pending: str) -> None:
     """Mark the settlements claimed in ``bundle_id`` and forget the pending claim: one
     transaction, so the mark and the record of what remains to decide never disagree."""
+    held: list = []
     with store.write() as session:
         row = session.get(Setting, pending)
         if row is not None:
             session.delete(row)
         if not ids:
             return
-        for settlement in session.scalars(select(Settlement).where(Settlement.id.in_(ids))):
+        settlements = list(session.scalars(select(Settlement).where(Settlement.id.in_(ids))))
+        # The outbox names each settlement's person and admission at the commit: loaded here
+        # in two queries (held until the commit, so the session keeps them) instead of two
+        # look-ups per settlement.
+        held += [
+            *session.scalars(
+                select(Person).where(Person.id.in_({row.person_id for row in settlements}))
+            ),
+            *session.scalars(
+                select(Admission).where(
+                    Admission.id.in_({row.admission_id for row in settlements} - {None})
+                )
+            ),
+        ]
+        for settlement in settlements:
             if settlement.claimed_bundle != bundle_id:
                 audit.record(
                     session,

@@ -3,8 +3,8 @@ command line; plain records, no Qt.
 
 The work is counted in units: archiving a slip that was not archived yet weighs as much as
 ``ARCHIVE_UNITS`` file copies (it is rendered), each file written counts one and each file
-read back and checked one more, and the two reports together ``REPORT_UNITS`` per case. The
-time left is the time so far per unit done, times the units left.
+read back and checked one more (the reports are made meanwhile on another thread). The time
+left is the time so far per unit done, times the units left.
 """
 
 import math
@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 ARCHIVE_UNITS = 40
-REPORT_UNITS_PER_CASE = 1
 # The callback is told at most this often (and always at the end): a window's signal per
 # file of a 2,000-case bundle would only slow the export down.
 REPORT_EVERY_SECONDS = 0.1

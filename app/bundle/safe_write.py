@@ -19,6 +19,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,11 +63,20 @@ class SourceFile:
         return data
 
 
-Content = bytes | SourceFile
+# bytes; a file to copy; or bytes still being made on another thread (the bundle's reports)
+Content = bytes | SourceFile | Future
 
 
 def content_of(value: Content) -> bytes:
-    return value.read() if isinstance(value, SourceFile) else value
+    if isinstance(value, SourceFile):
+        return value.read()
+    if isinstance(value, Future):
+        return value.result()
+    return value
+
+
+def _resolved(manifest: Mapping | Future) -> Mapping:
+    return manifest.result() if isinstance(manifest, Future) else manifest
 
 
 # Called once the staging copy is whole and checked, just before it is renamed into place:
@@ -220,7 +230,7 @@ def _nothing() -> None:
 
 def write_folder(
     files: Mapping[str, Content],
-    manifest: Mapping,
+    manifest: Mapping | Future,
     target_dir: Path,
     name: str,
     write_file: WriteFile = write_synced,
@@ -229,10 +239,11 @@ def write_folder(
     advance: Advance = _nothing,
 ) -> Path:
     """Write ``files`` (relative path -> bytes, or a file to copy) as ``target_dir/name/`` and
-    return its path. ``SourceError`` if a file to copy is gone or damaged (nothing left)."""
+    return its path. ``SourceError`` if a file to copy is gone or damaged (nothing left).
+    ``manifest`` (or bytes of ``files``) may still be being made: each is waited for when its
+    turn comes."""
     final = target_dir / name
     staging = _staging_path(target_dir, name)
-    expected = {entry["path"]: entry for entry in manifest["files"]}
     try:
         if not target_dir.is_dir():
             raise FileNotFoundError(errno.ENOENT, "目标文件夹不存在", str(target_dir))
@@ -241,6 +252,7 @@ def write_folder(
             advance()
         for folder in sorted({(staging / rel).parent for rel in files}, reverse=True):
             fsync_dir(folder)
+        expected = {entry["path"]: entry for entry in _resolved(manifest)["files"]}
         for relative in files:
             if relative in expected:
                 _check((staging / relative).read_bytes(), expected[relative], relative)
@@ -256,7 +268,7 @@ def write_folder(
     except OSError as exc:
         _remove(staging)
         raise TargetError(explain(exc, target_dir)) from exc
-    except SourceError:
+    except BaseException:  # a file to copy damaged, a report that failed: nothing is left
         _remove(staging)
         raise
     return final
@@ -264,7 +276,7 @@ def write_folder(
 
 def write_zip(
     files: Mapping[str, Content],
-    manifest: Mapping,
+    manifest: Mapping | Future,
     target_dir: Path,
     name: str,
     write_file: WriteFile = write_synced,
@@ -283,7 +295,6 @@ def write_zip(
 
     final = target_dir / (f"{name}.zip{SUFFIX}" if password else f"{name}.zip")
     staging = _staging_path(target_dir, final.name)
-    expected = {entry["path"]: entry for entry in manifest["files"]}
 
     def packed():
         for relative, value in files.items():
@@ -291,6 +302,7 @@ def write_zip(
             advance()
 
     archive = deterministic_zip(packed(), compress=True)
+    expected = {entry["path"]: entry for entry in _resolved(manifest)["files"]}
     # Sealed before the target is touched: a password too short is the caller's error, not
     # the target's.
     payload = encrypt(archive, password) if password else archive
