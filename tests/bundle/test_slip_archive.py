@@ -231,3 +231,29 @@ def test_the_time_left_is_the_time_so_far_per_unit_times_the_units_left():
     meter.finish()
     assert [(step.done, step.seconds_left) for step in seen] == [(0, None), (4, 3.0), (10, 0.0)]
     assert seen[1].describe() == "正在写入并校验：已完成 40%，预计还需 3 秒"
+
+
+def test_an_outpatient_settlement_at_the_desk_archives_its_slip(desk):
+    from app.forms import Amounts as FormAmounts
+    from app.forms import OutpatientVisitInput, PersonInput
+    from app.identity import make_resident_id
+
+    papers = dict.fromkeys(
+        ("id_card", "beneficiary_certificate", "invoice", "insurance_slip"), (True, True)
+    )
+    form = OutpatientVisitInput(
+        person=PersonInput(make_resident_id("330781", date(1950, 1, 1), 31, "F"), "门诊甲"),
+        visit_date=date.today(),
+        visit="outpatient_general",
+        category="destitute",
+        insurance="resident",
+        diagnosis="",
+        amounts=FormAmounts("800.00", basic_insurance="300.00"),
+        papers=papers,
+        off_roster_reason="名册尚未下发",
+    )
+    slip = desk.settle_outpatient(form)
+    rows = archived_rows(desk.store, slip)
+    assert set(rows) == {SETTLED}
+    kept = slip_file_path(desk.store, rows[SETTLED].sha256).read_bytes()
+    assert slip in text_of(kept) and "就诊日期" in text_of(kept)
