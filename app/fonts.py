@@ -49,6 +49,7 @@ def _charmap(which: str) -> frozenset[int]:
     return frozenset(TTFontFile(str(path)).charToGlyph)
 
 
+@cache  # asked for every character of every text drawn: a report draws thousands
 def font_for(char: str) -> str | None:
     """Which shipped font draws ``char`` (``LATIN`` or ``CJK``), or None if neither has it."""
     code = ord(char)

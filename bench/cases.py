@@ -5,6 +5,7 @@ from pathlib import Path
 
 from app.identity import make_resident_id
 from app.policy import load_policies
+from app.printing.slip_archive import archive_slip
 from app.services import (
     AdmissionInput,
     Amounts,
@@ -32,11 +33,13 @@ def build_cases(
     scan_kb: int = 0,
     work: Path | None = None,
     start: datetime = datetime(2026, 7, 1, 8, 0),
+    archive_slips: bool = False,
 ) -> None:
     """``count`` admissions registered and settled 40 minutes apart (2,000 fit in a quarter).
 
     With ``scan_kb`` every paper is ticked and the ID card gets a scan of that size (written
-    under ``work``); without, a supervisor's override stands in for the papers."""
+    under ``work``); without, a supervisor's override stands in for the papers. Each slip is
+    archived as the desk archives it with ``archive_slips`` (else as a store from before that)."""
     policies = load_policies()
     save_site(
         store,
@@ -73,7 +76,7 @@ def build_cases(
             _tick_with_scan(store, registration.admission_id, work, scan_kb, n)
         else:
             override = Override("主管", "基准测试不查材料")
-        settle_discharge(
+        settled = settle_discharge(
             store,
             DischargeInput(
                 registration.admission_id,
@@ -85,6 +88,8 @@ def build_cases(
             policies=policies,
             now=admitted + timedelta(minutes=31),
         )
+        if archive_slips:  # as the desk does once a settlement is committed
+            archive_slip(store, settled.slip_number, policies=policies)
 
 
 def _tick_with_scan(store, admission_id: int, work: Path, scan_kb: int, n: int) -> None:

@@ -414,3 +414,19 @@ class InsuranceImport(Base):
     figures_json: Mapped[str] = mapped_column(Text)  # every platform figure read
     imported_at: Mapped[datetime] = mapped_column(DateTime)
     imported_by: Mapped[str] = mapped_column(String(64))
+
+
+class ArchivedSlip(Base):
+    """A settlement's slip as the claim bundle carries it, rendered once and kept by content
+    under ``slips/<sha[:2]>/<sha>`` in the data folder: ``form`` is ``settled`` (as made) or
+    ``voided`` (with its 作废 mark, made at the void). Never changed once written."""
+
+    __tablename__ = "archived_slip"
+    __table_args__ = (UniqueConstraint("settlement_id", "form"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlement.id"))
+    form: Mapped[str] = mapped_column(String(16))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    rendered_at: Mapped[datetime] = mapped_column(DateTime)

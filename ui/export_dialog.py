@@ -6,7 +6,7 @@ from datetime import date
 
 from ui import folders
 from ui.fitting import fit_to_screen
-from ui.ops import run_in_background
+from ui.ops import progress_reporter, run_in_background
 from ui.qt import (
     QCheckBox,
     QComboBox,
@@ -48,8 +48,10 @@ class ExportDialog(QDialog):
         choose.clicked.connect(self.choose_target)
         self.as_zip = QCheckBox("写成一个 ZIP 文件（否则为文件夹）")
         self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # indeterminate while the export runs
+        self.progress.setRange(0, 0)  # indeterminate until the export reports
         self.progress.hide()
+        self.progress_text = QLabel()  # the stage and the time left
+        self.progress_text.hide()
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
@@ -75,6 +77,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.progress)
+        layout.addWidget(self.progress_text)
         layout.addWidget(self.error)
         layout.addWidget(self.outcome, 1)
         layout.addWidget(self.buttons)
@@ -105,11 +108,23 @@ class ExportDialog(QDialog):
             self.as_zip.isChecked(),
         )
         self.export_button.setEnabled(False)
+        self.progress.setRange(0, 0)
         self.progress.show()
-        run_in_background(lambda: self.desk.export_bundle(*choices), self.finished, self.failed)
+        report = progress_reporter(self.show_progress)
+        run_in_background(
+            lambda: self.desk.export_bundle(*choices, progress=report), self.finished, self.failed
+        )
+
+    def show_progress(self, progress) -> None:
+        """``progress``: an ``app.bundle.progress.ExportProgress``."""
+        self.progress.setRange(0, progress.total)
+        self.progress.setValue(progress.done)
+        self.progress_text.setText(progress.describe())
+        self.progress_text.show()
 
     def finished(self, report) -> None:
         self.progress.hide()
+        self.progress_text.hide()
         self.export_button.setEnabled(True)
         sums = report.totals.sums
         lines = [
@@ -129,5 +144,6 @@ class ExportDialog(QDialog):
 
     def failed(self, error: Exception) -> None:
         self.progress.hide()
+        self.progress_text.hide()
         self.export_button.setEnabled(True)
         self.error.setText(f"导出失败：{error}")

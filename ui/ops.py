@@ -5,9 +5,11 @@ goes through ``run_in_background(work, on_success, on_failure)``: ``work()`` run
 thread pool, the callbacks run on the GUI thread with its return value or the exception.
 ``work`` must not touch widgets. ``pending()`` counts jobs still running (tests wait for it to
 reach zero); ``activity.busy(bool)`` tells the window's one busy indicator when work starts
-and when the last job ends.
+and when the last job ends. Long work reports how far it has got through
+``progress_reporter(on_progress)``: a callable ``work`` calls from its thread.
 """
 
+import contextlib
 from collections.abc import Callable
 
 from ui.qt import QObject, QRunnable, Qt, QThreadPool, Signal, Slot, isValid
@@ -96,6 +98,37 @@ def run_in_background(
         activity.busy.emit(True)
     _running.add(relay)
     QThreadPool.globalInstance().start(_Job(work, relay))
+
+
+class _ProgressRelay(QObject):
+    """Lives on the GUI thread; ``report`` may be called from the worker (queued to it)."""
+
+    reported = Signal(object)
+
+    def __init__(self, on_progress: Callable[[object], None], owner: QObject | None):
+        super().__init__(owner)
+        self._on_progress = on_progress
+        self.reported.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def report(self, value: object) -> None:
+        # The window closed meanwhile: the work goes on, with no one to tell.
+        with contextlib.suppress(RuntimeError):
+            if isValid(self):
+                self.reported.emit(value)
+
+    @Slot(object)
+    def _show(self, value: object) -> None:
+        self._on_progress(value)
+
+
+def progress_reporter(
+    on_progress: Callable[[object], None], owner: QObject | None = None
+) -> Callable[[object], None]:
+    """A callable for ``work`` to report progress with, from its thread; ``on_progress`` runs
+    on the GUI thread with each value (dropped once ``owner`` is deleted)."""
+    if owner is None and isinstance(getattr(on_progress, "__self__", None), QObject):
+        owner = on_progress.__self__
+    return _ProgressRelay(on_progress, owner).report
 
 
 def pending() -> int:

@@ -50,6 +50,7 @@ class CaseScan:
     item_name: str
     sha256: str
     media_type: str
+    size: int = 0  # bytes, as stored
 
     @property
     def file_name(self) -> str:
@@ -192,7 +193,14 @@ def _scans_by_admission(
     found: dict[int, list[CaseScan]] = defaultdict(list)
     for item, scan in session.execute(query):
         found[item.admission_id].append(
-            CaseScan(item.stage, item.document_code, item.name, scan.sha256, scan.media_type)
+            CaseScan(
+                item.stage,
+                item.document_code,
+                item.name,
+                scan.sha256,
+                scan.media_type,
+                scan.size,
+            )
         )
     return {key: tuple(value) for key, value in found.items()}
 

@@ -23,11 +23,13 @@ Names are ASCII so any ZIP tool on any Windows shows them unmangled.
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +43,7 @@ from app.bundle.cases import (
 )
 from app.bundle.manifest import (
     MANIFEST,
+    REPORT_PDF,
     REPORT_XLSX,
     build_manifest,
     manifest_bytes,
@@ -51,9 +54,13 @@ from app.bundle.paid_later import paid_in_period, paid_later_xlsx
 from app.bundle.paid_later import summary as paid_later_summary
 from app.bundle.pending import PENDING
 from app.bundle.period import ClaimPeriod, parse_period
+from app.bundle.progress import ARCHIVE_UNITS, ProgressCallback, ProgressMeter
 from app.bundle.report_pdf import ReportHeading, report_pdf
 from app.bundle.report_xlsx import report_xlsx
 from app.bundle.safe_write import (
+    Content,
+    SourceError,
+    SourceFile,
     TargetError,
     WriteFile,
     clean_leftovers,
@@ -67,10 +74,12 @@ from app.services import audit
 from app.services.errors import ServiceError
 from app.services.scans import scan_path
 from app.services.sites import current_site
-from db.models import Setting, Settlement, Site
+from db.models import Admission, Person, Setting, Settlement, Site
 from db.store import Store
 
-SlipRenderer = Callable[[Session, str], bytes]
+if TYPE_CHECKING:
+    from app.printing.slip_archive import SlipFile
+
 
 
 @dataclass(frozen=True)
@@ -88,14 +97,13 @@ class ExportReport:
 
 
 def default_slip_renderer(session: Session, slip_number: str) -> bytes:
-    """The hospital's copy of the slip as settled: never marked 补打, so printing a slip at
-    the window does not change the bundle's bytes."""
-    from app.printing.from_store import slip_data
-    from app.printing.records import HOSPITAL_COPY
-    from app.printing.slip import render_slip
+    """The slip in the bundle's form rendered now (``app.printing.slip_archive``): the
+    hospital's copy as settled, never marked 补打. The export copies the archived one."""
+    from app.printing.slip_archive import form_of, render_canonical
+    from app.services.records import get_settlement
 
-    data = replace(slip_data(session, slip_number), reprint_count=0)
-    return render_slip(data, paper="A5", copies=(HOSPITAL_COPY,))
+    row = get_settlement(session, slip_number)
+    return render_canonical(session, slip_number, form_of(row))
 
 
 def claim_period_kind(policy: LoadedPolicy) -> str:
@@ -113,9 +121,9 @@ def export_bundle(
     site_code: str | None = None,
     as_zip: bool = False,
     clerk: str = "system",
-    render_slip: SlipRenderer = default_slip_renderer,
     write_file: WriteFile = write_synced,
     encrypt_password: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ExportReport:
     """Write the bundle for ``period_text`` (``2026Q3`` / ``2026-07``) into ``target_dir``.
 
@@ -123,8 +131,13 @@ def export_bundle(
     fails; in both cases nothing is marked claimed and the export can simply be retried.
     With ``encrypt_password`` the bundle is one ZIP sealed with it (``<bundle>.zip.enc``).
     ``site_code`` names the site (a hospital with several); by default the current one. A
-    period with no settlement at all is refused: nothing is written."""
+    period with no settlement at all is refused: nothing is written. ``progress`` is told
+    how far the export has got (``app.bundle.progress``), from the thread it runs on.
+
+    Each slip is copied from the archive (``app.printing.slip_archive``); one not archived
+    yet (a settlement made before slips were archived) is rendered and archived first."""
     from app.printing.from_store import store_pages
+    from app.printing.slip_archive import archive_missing, archived_files
 
     with store.read() as session, store_pages(store):
         if site_code is not None and session.get(Site, site_code) is None:
@@ -147,9 +160,10 @@ def export_bundle(
                 "不导出空申报包",
             )
         bundle_id = f"{site.code}-{policy_id}-{period.label}"
-        files = _case_files(session, store, cases, render_slip)
+        archived = archived_files(session, store, (case.settlement_id for case in cases))
         later = paid_in_period(session, site.code, policy_id, period)
         later_summary = paid_later_summary(later) if later else None
+        files: dict[str, Content] = {}
         if later:
             title = f"事后报销（按支付日期）{period.label}"
             files[PAID_LATER_XLSX] = paid_later_xlsx(later, title)
@@ -163,12 +177,19 @@ def export_bundle(
             document_id=bundle_id,
             policy_version=version.effective_from.isoformat() if version else "（无适用版本）",
         )
+    missing = [
+        (case.settlement_id, case.slip_number, _slip_form(case))
+        for case in cases
+        if (case.settlement_id, _slip_form(case)) not in archived
+    ]
+    meter = ProgressMeter(progress, _units(cases, missing, later))
+    if missing:
+        meter.enter("正在存档结算单")
+        archived |= archive_missing(
+            store, missing, policies=policies, on_each=lambda: meter.advance(ARCHIVE_UNITS)
+        )
+    files = _case_files(store, cases, archived) | files
     stamp = _data_stamp(cases, period)
-    with store_pages(store):
-        files["report.pdf"] = report_pdf(cases, heading)
-    files[REPORT_XLSX] = report_xlsx(
-        cases, f"医疗救助资金结算报表 {period.label}", stamp, policy=loaded.definition
-    )
     grand = totals(cases)
     header = {
         "bundle_id": bundle_id,
@@ -188,11 +209,18 @@ def export_bundle(
     }
     if later_summary is not None:
         header["paid_later"] = later_summary
-    manifest = build_manifest(header, files, cases, grand)
-    files[MANIFEST] = manifest_bytes(manifest)
+
+    def make_report_pdf() -> bytes:
+        with store_pages(store):  # a context variable: set again on the worker's thread
+            return report_pdf(cases, heading)
+
+    def make_report_xlsx() -> bytes:
+        title = f"医疗救助资金结算报表 {period.label}"
+        return report_xlsx(cases, title, stamp, policy=loaded.definition)
+
     reconcile_claims(store)
     clean_leftovers(Path(target_dir), bundle_id)
-    previous, changes = _compare_with_previous(target_dir, bundle_id, as_zip, manifest)
+    old_manifest = _previous_manifest(target_dir, bundle_id, as_zip)
     writer = write_zip if as_zip else write_folder
     if encrypt_password is not None:
         writer = partial(write_zip, password=encrypt_password)
@@ -209,19 +237,34 @@ def export_bundle(
         }
         _save_pending(store, key, intent)
 
-    try:
-        path = writer(
-            files,
-            manifest,
-            Path(target_dir),
-            bundle_id,
-            write_file=write_file,
-            on_staged=record_claim,
-        )
-    except TargetError:
-        _settle_pending(store, key)  # the target decides: claimed only if it landed after all
-        raise
+    meter.enter("正在写入并校验")
+    # The reports and the manifest are made on a worker thread while the case files are
+    # written: the writing mostly waits for the disk, the reports for the processor. Each is
+    # taken when its turn to be written comes (the manifest, last, lists them all).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bundle-reports") as reports:
+        files[REPORT_PDF] = reports.submit(make_report_pdf)
+        files[REPORT_XLSX] = reports.submit(make_report_xlsx)
+        listed = dict(files)
+        manifest = reports.submit(build_manifest, header, listed, cases, grand)
+        files[MANIFEST] = reports.submit(lambda: manifest_bytes(manifest.result()))
+        try:
+            path = writer(
+                files,
+                manifest,
+                Path(target_dir),
+                bundle_id,
+                write_file=write_file,
+                on_staged=record_claim,
+                advance=meter.advance,
+            )
+        except TargetError:
+            _settle_pending(store, key)  # the target decides: claimed only if it landed
+            raise
+        except SourceError as exc:
+            raise ServiceError("files", str(exc)) from None
+    previous, changes = _compared(old_manifest, manifest.result())
     _mark_claimed(store, ids, bundle_id, clerk, key)
+    meter.finish()
     return ExportReport(
         path,
         bundle_id,
@@ -255,24 +298,41 @@ def paper_copies_text(case: BundleCase) -> bytes:
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
+def _slip_form(case: BundleCase) -> str:
+    from app.printing.slip_archive import SETTLED, VOIDED
+
+    return VOIDED if case.voided else SETTLED
+
+
+def _units(cases: list[BundleCase], missing: list, later: list) -> int:
+    """The export's work in units (``app.bundle.progress``): slips to archive, and every file
+    written once and read back once (report.pdf, report.xlsx, manifest)."""
+    per_case = sum(1 + bool(case.paper_copies) + len(case.scans) for case in cases)
+    written = per_case + 3 + bool(later)
+    return ARCHIVE_UNITS * len(missing) + 2 * written
+
+
 def _case_files(
-    session: Session, store: Store, cases: list[BundleCase], render_slip: SlipRenderer
-) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
+    store: Store, cases: list[BundleCase], archived: Mapping[tuple[int, str], "SlipFile"]
+) -> dict[str, Content]:
+    """Each case's files: the archived slip and the scans, copied when written (each checked
+    against the hash it was kept under), and its list of copies kept on paper."""
+    files: dict[str, Content] = {}
     for case in cases:
         folder = f"cases/{case.slip_number}"
-        files[f"{folder}/slip.pdf"] = render_slip(session, case.slip_number)
+        slip = archived[(case.settlement_id, _slip_form(case))]
+        files[f"{folder}/slip.pdf"] = SourceFile(
+            slip.path, slip.sha256, slip.size, f"结算单 {case.slip_number} 的存档"
+        )
         if case.paper_copies:
             files[f"{folder}/paper-copies.txt"] = paper_copies_text(case)
         for scan in case.scans:
-            source = scan_path(store.scans_dir, scan.sha256)
-            try:
-                files[f"{folder}/{scan.file_name}"] = source.read_bytes()
-            except OSError:
-                raise ServiceError(
-                    "scan",
-                    f"结算单 {case.slip_number} 的扫描件“{scan.item_name}”文件丢失：{source}",
-                ) from None
+            files[f"{folder}/{scan.file_name}"] = SourceFile(
+                scan_path(store.scans_dir, scan.sha256),
+                scan.sha256,
+                scan.size,
+                f"结算单 {case.slip_number} 的扫描件“{scan.item_name}”",
+            )
     return files
 
 
@@ -282,16 +342,18 @@ def _data_stamp(cases: list[BundleCase], period: ClaimPeriod) -> datetime:
     return max((case.settled_at for case in cases), default=period.after_last)
 
 
-def _compare_with_previous(
-    target_dir: Path, bundle_id: str, as_zip: bool, manifest: Mapping
-) -> tuple[str, tuple[str, ...]]:
+def _previous_manifest(target_dir: Path, bundle_id: str, as_zip: bool) -> Mapping | None:
+    """The manifest of the bundle this export replaces, if one is there and readable."""
     path = Path(target_dir) / (f"{bundle_id}.zip" if as_zip else bundle_id)
     try:
         source = open_bundle(path)
         raw = source.read(MANIFEST) if source else None
-        old = json.loads(raw) if raw else None
+        return json.loads(raw) if raw else None
     except (OSError, ValueError):
-        old = None
+        return None
+
+
+def _compared(old: Mapping | None, manifest: Mapping) -> tuple[str, tuple[str, ...]]:
     if old is None:
         return "none", ()
     changes = describe_changes(old, manifest)
@@ -372,13 +434,28 @@ def _settle_pending(store: Store, key: str) -> str | None:
 def _mark_claimed(store: Store, ids: list[int], bundle_id: str, clerk: str, pending: str) -> None:
     """Mark the settlements claimed in ``bundle_id`` and forget the pending claim: one
     transaction, so the mark and the record of what remains to decide never disagree."""
+    held: list = []
     with store.write() as session:
         row = session.get(Setting, pending)
         if row is not None:
             session.delete(row)
         if not ids:
             return
-        for settlement in session.scalars(select(Settlement).where(Settlement.id.in_(ids))):
+        settlements = list(session.scalars(select(Settlement).where(Settlement.id.in_(ids))))
+        # The outbox names each settlement's person and admission at the commit: loaded here
+        # in two queries (held until the commit, so the session keeps them) instead of two
+        # look-ups per settlement.
+        held += [
+            *session.scalars(
+                select(Person).where(Person.id.in_({row.person_id for row in settlements}))
+            ),
+            *session.scalars(
+                select(Admission).where(
+                    Admission.id.in_({row.admission_id for row in settlements} - {None})
+                )
+            ),
+        ]
+        for settlement in settlements:
             if settlement.claimed_bundle != bundle_id:
                 audit.record(
                     session,

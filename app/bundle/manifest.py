@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from app.bundle.cases import BundleCase, Totals
 from app.bundle.report_xlsx import FUND_COLUMN, TOTALS_LABEL, read_detail, read_detail_totals
+from app.bundle.safe_write import Content, SourceFile, content_of
 from app.vocabulary import FUND_NAMES
 
 FORMAT = "one-stop-claim-bundle/1"
@@ -39,12 +40,15 @@ TOTAL_COLUMNS = {
 }
 
 
-def file_entry(path: str, data: bytes) -> dict:
+def file_entry(path: str, data: Content) -> dict:
+    if isinstance(data, SourceFile):  # kept under its hash: checked when it is copied
+        return {"path": path, "sha256": data.sha256, "size": data.size}
+    data = content_of(data)
     return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
 def build_manifest(
-    header: Mapping, files: Mapping[str, bytes], cases: list[BundleCase], grand: Totals
+    header: Mapping, files: Mapping[str, Content], cases: list[BundleCase], grand: Totals
 ) -> dict:
     return {
         "format": FORMAT,

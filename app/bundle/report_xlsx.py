@@ -135,8 +135,9 @@ def _detail(sheet, cases: list[BundleCase], grand: Totals, policy=None) -> None:
                 *(_national(case, policy) if policy is not None else ()),
             ],
         )
-        _money(sheet, sheet.max_row, 11, len(DETAIL_MONEY))
-        _money(sheet, sheet.max_row, fund_column, len(funds))
+        # the header is row 1 (sheet.max_row would scan every cell: quadratic over a quarter)
+        _money(sheet, number + 1, 11, len(DETAIL_MONEY))
+        _money(sheet, number + 1, fund_column, len(funds))
     append_row(
         sheet,
         [

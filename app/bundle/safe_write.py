@@ -19,6 +19,8 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.bundle.zipfiles import deterministic_zip
@@ -32,6 +34,51 @@ class TargetError(Exception):
 
 
 WriteFile = Callable[[Path, bytes], None]
+# Called after each file is written and after each is read back and checked.
+Advance = Callable[[], None]
+
+
+class SourceError(Exception):
+    """A file to copy into the bundle is gone or no longer what the store kept (the
+    store's problem, not the target's): the message names it."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file copied into the bundle from the data folder (a scan, an archived slip), read
+    only when written; kept under its SHA-256, so the manifest needs no read of it."""
+
+    path: Path
+    sha256: str
+    size: int
+    missing: str  # the message if it is gone or damaged, naming it for the clerk
+
+    def read(self) -> bytes:
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            raise SourceError(f"{self.missing}文件丢失：{self.path}") from None
+        if len(data) != self.size or hashlib.sha256(data).hexdigest() != self.sha256:
+            raise SourceError(f"{self.missing}文件已损坏（与保存时的哈希不符）：{self.path}")
+        return data
+
+
+# bytes; a file to copy; or bytes still being made on another thread (the bundle's reports)
+Content = bytes | SourceFile | Future
+
+
+def content_of(value: Content) -> bytes:
+    if isinstance(value, SourceFile):
+        return value.read()
+    if isinstance(value, Future):
+        return value.result()
+    return value
+
+
+def _resolved(manifest: Mapping | Future) -> Mapping:
+    return manifest.result() if isinstance(manifest, Future) else manifest
+
+
 # Called once the staging copy is whole and checked, just before it is renamed into place:
 # (final path, its fingerprint). The export records its claim there, so that a kill right after
 # the rename can be reconciled with what landed (``fingerprint``).
@@ -177,29 +224,63 @@ def _check(data: bytes, expected: Mapping[str, object], name: str) -> None:
         raise OSError(errno.EIO, f"回读校验失败：{name}")
 
 
+def _nothing() -> None:
+    pass
+
+
+# Files written at once: while one waits for the disk to take it (fsync), the next is read,
+# checked and handed to the system. More only makes a USB stick seek between them.
+WRITERS = 3
+
+
+def _write_all(
+    files: Mapping[str, Content], staging: Path, write_file: WriteFile, advance: Advance
+) -> None:
+    """Write every file under ``staging`` (each with ``write_file``, so each is on the disk
+    when it returns); the first failure is raised once every write has stopped."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    def write(relative: str, value: Content) -> None:
+        write_file(staging / relative, content_of(value))
+
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="bundle-write") as pool:
+        pending = [pool.submit(write, relative, value) for relative, value in files.items()]
+        try:
+            for done in as_completed(pending):
+                done.result()
+                advance()
+        finally:  # on a failure, start no more; leaving the block waits for those running
+            for future in pending:
+                future.cancel()
+
+
 def write_folder(
-    files: Mapping[str, bytes],
-    manifest: Mapping,
+    files: Mapping[str, Content],
+    manifest: Mapping | Future,
     target_dir: Path,
     name: str,
     write_file: WriteFile = write_synced,
     *,
     on_staged: OnStaged | None = None,
+    advance: Advance = _nothing,
 ) -> Path:
-    """Write ``files`` (relative path -> bytes) as ``target_dir/name/`` and return its path."""
+    """Write ``files`` (relative path -> bytes, or a file to copy) as ``target_dir/name/`` and
+    return its path. ``SourceError`` if a file to copy is gone or damaged (nothing left).
+    ``manifest`` (or bytes of ``files``) may still be being made: each is waited for when its
+    turn comes."""
     final = target_dir / name
     staging = _staging_path(target_dir, name)
-    expected = {entry["path"]: entry for entry in manifest["files"]}
     try:
         if not target_dir.is_dir():
             raise FileNotFoundError(errno.ENOENT, "目标文件夹不存在", str(target_dir))
-        for relative, data in files.items():
-            write_file(staging / relative, data)
+        _write_all(files, staging, write_file, advance)
         for folder in sorted({(staging / rel).parent for rel in files}, reverse=True):
             fsync_dir(folder)
+        expected = {entry["path"]: entry for entry in _resolved(manifest)["files"]}
         for relative in files:
             if relative in expected:
                 _check((staging / relative).read_bytes(), expected[relative], relative)
+            advance()
         if on_staged is not None:
             on_staged(final, fingerprint(staging))
         old = target_dir / f".{REPLACED}-{uuid.uuid4().hex[:8]}-{name}"
@@ -211,18 +292,22 @@ def write_folder(
     except OSError as exc:
         _remove(staging)
         raise TargetError(explain(exc, target_dir)) from exc
+    except BaseException:  # a file to copy damaged, a report that failed: nothing is left
+        _remove(staging)
+        raise
     return final
 
 
 def write_zip(
-    files: Mapping[str, bytes],
-    manifest: Mapping,
+    files: Mapping[str, Content],
+    manifest: Mapping | Future,
     target_dir: Path,
     name: str,
     write_file: WriteFile = write_synced,
     *,
     password: str | None = None,
     on_staged: OnStaged | None = None,
+    advance: Advance = _nothing,
 ) -> Path:
     """Write ``files`` as one ZIP ``target_dir/name.zip`` (members under ``name/``); with
     ``password``, sealed for the bureau as ``name.zip.enc``, so no plaintext copy touches the
@@ -234,10 +319,14 @@ def write_zip(
 
     final = target_dir / (f"{name}.zip{SUFFIX}" if password else f"{name}.zip")
     staging = _staging_path(target_dir, final.name)
-    expected = {entry["path"]: entry for entry in manifest["files"]}
-    archive = deterministic_zip(
-        ((f"{name}/{relative}", data) for relative, data in files.items()), compress=True
-    )
+
+    def packed():
+        for relative, value in files.items():
+            yield f"{name}/{relative}", content_of(value)
+            advance()
+
+    archive = deterministic_zip(packed(), compress=True)
+    expected = {entry["path"]: entry for entry in _resolved(manifest)["files"]}
     # Sealed before the target is touched: a password too short is the caller's error, not
     # the target's.
     payload = encrypt(archive, password) if password else archive
@@ -252,6 +341,7 @@ def write_zip(
             for relative in files:
                 if relative in expected:
                     _check(written.read(f"{name}/{relative}"), expected[relative], relative)
+                advance()
         if on_staged is not None:
             on_staged(final, hashlib.sha256(payload).hexdigest())
         replace_with_retries(staging, final)

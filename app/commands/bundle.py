@@ -68,7 +68,13 @@ def run_export(args: argparse.Namespace) -> int:
             return 2
     try:
         report = desk.export_bundle(
-            args.period, args.to, args.policy, args.zip, password, site=args.site
+            args.period,
+            args.to,
+            args.policy,
+            args.zip,
+            password,
+            site=args.site,
+            progress=progress_line(sys.stderr),
         )
     except (ServiceError, TargetError, EncryptionError) as exc:
         print(f"导出失败：{exc}", file=sys.stderr)
@@ -93,6 +99,29 @@ def run_export(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"提醒：{warning}", file=sys.stderr)
     return 0
+
+
+def progress_line(stream):
+    """A progress callback that keeps one line up to date on ``stream`` (a terminal), e.g.
+    ``正在写入并校验：已完成 60%，预计还需 3 秒``; None when ``stream`` is not a terminal
+    (a log file or a pipe gets only the outcome)."""
+    from unicodedata import east_asian_width
+
+    if not stream.isatty():
+        return None
+    width = [0]
+
+    def show(progress) -> None:
+        line = progress.describe()
+        # Chinese characters take two columns: pad over what the longer last line left.
+        columns = sum(2 if east_asian_width(c) in "WF" else 1 for c in line)
+        stream.write("\r" + line + " " * max(0, width[0] - columns))
+        width[0] = columns
+        if progress.done >= progress.total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
 
 
 def run_verify(args: argparse.Namespace) -> int:

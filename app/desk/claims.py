@@ -31,11 +31,13 @@ class ClaimsDesk:
         as_zip: bool,
         password: str | None = None,
         site: str | None = None,
+        progress=None,
     ):
         """Write a claim period's bundle safely to ``target`` (sealed with the bureau's
         ``password`` if given) for ``site`` (default: the current site); from the window,
         off the GUI thread. The signed-in account must be a clerk or above: the export marks
-        its settlements claimed."""
+        its settlements claimed. ``progress`` (``app.bundle.progress.ExportProgress`` ->
+        None) is told how far it has got and the time left, on the export's thread."""
         from app.bundle.export import export_bundle
 
         self.act_as("clerk", "导出申报包")
@@ -49,4 +51,5 @@ class ClaimsDesk:
             as_zip=as_zip,
             clerk=self.signed_clerk("导出申报包"),
             encrypt_password=password,
+            progress=progress,
         )

@@ -132,6 +132,7 @@ class DischargeDesk:
         finally:
             if approved is not None:
                 self.finish_approval(approved.supervisor)
+        self.archive_slip(row.slip_number)
         return row.slip_number
 
     def void(self, slip_number: str, reason: str, supervisor: str, password: str) -> None:
@@ -143,6 +144,9 @@ class DischargeDesk:
         # The supervisor who allows a void is the one the audit trail names for it, proved by
         # the session their password just opened (ended once the void is done).
         try:
-            void_settlement(self.store, slip_number, reason=reason, clerk=approver, now=self.now())
+            row = void_settlement(
+                self.store, slip_number, reason=reason, clerk=approver, now=self.now()
+            )
         finally:
             self.finish_approval(approver)
+        self.archive_slip(row.slip_number)  # the voided form, beside the one as issued

@@ -132,4 +132,5 @@ class OutpatientDesk:
         finally:
             if approved is not None:
                 self.finish_approval(approved.supervisor)
+        self.archive_slip(row.slip_number)
         return row.slip_number

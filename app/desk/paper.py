@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,6 +25,18 @@ class PaperDesk:
             data = from_store.slip_data(session, slip_number)
         with from_store.store_pages(self.store):
             return render_slip(data, paper=paper, preview=preview)
+
+    def archive_slip(self, slip_number: str) -> None:
+        """Keep the slip as the claim bundle carries it, right after the settlement (or its
+        void) is committed. A slip that cannot be archived now (a full disk, a character the
+        fonts lack) does not undo the settlement: it is archived when first needed, and that
+        reports what is wrong."""
+        from app.fonts import MissingGlyphError
+        from app.printing.slip_archive import archive_slip
+        from app.services.errors import ServiceError
+
+        with contextlib.suppress(OSError, ServiceError, MissingGlyphError):
+            archive_slip(self.store, slip_number, policies=self.policies)
 
     def record_print(self, slip_number: str, paper: str = "A4") -> None:
         """Keep a print (or a saved PDF) in the audit trail: the next copy is marked 补打."""

@@ -48,7 +48,7 @@ def store_scan(session: Session, scans_dir: Path, source: Path) -> Scan:
     sha256 = hashlib.sha256(data).hexdigest()
     target = scan_path(scans_dir, sha256)
     if not target.exists():
-        _write_atomically(target, data)
+        write_atomically(target, data)
     scan = session.get(Scan, sha256)
     if scan is None:
         scan = Scan(
@@ -63,7 +63,8 @@ def store_scan(session: Session, scans_dir: Path, source: Path) -> Scan:
     return scan
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` as ``target`` whole or not at all (synced, then renamed into place)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     try:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.policy import load_policies
+from app.printing.slip_archive import archive_slip
 from app.services import (
     Amounts,
     DischargeInput,
@@ -78,6 +79,8 @@ def settle_one(store, policies, tmp_path, sequence, admitted, *, total, scan=Tru
         policies=policies,
         now=discharged + timedelta(hours=2),
     )
+    # As the desk does once the settlement is committed (app.desk.paper.archive_slip).
+    archive_slip(store, settlement.slip_number, policies=policies)
     return settlement.slip_number, scan_bytes
 
 
@@ -114,6 +117,7 @@ def quarter(tmp_path) -> Quarter:
     void_settlement(
         store, voided, reason="金额录入错误", clerk="李主任", now=datetime(2026, 9, 29, 10, 0)
     )
+    archive_slip(store, voided, policies=policies)  # its voided form, as the desk does
     yield Quarter(store, policies, slips, voided, june, scans)
     store.close()
 

@@ -40,3 +40,30 @@ def test_a_missing_target_is_reported_in_the_dialog(qtbot, window, settled_slip,
     qtbot.waitUntil(lambda: ops.pending() == 0 and bool(dialog.error.text()))
     assert "U盘是否已拔出" in dialog.error.text()
     assert dialog.outcome.toPlainText() == ""
+
+
+def test_the_export_shows_a_progress_bar_with_the_time_left(qtbot, window, settled_slip, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog = ExportDialog(window.desk, window, today=date(2026, 3, 20))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.target.setText(str(usb))
+    shown = []
+    show_progress = dialog.show_progress
+
+    def seen(progress):
+        show_progress(progress)
+        bar = dialog.progress
+        shown.append((bar.isVisible(), bar.value(), bar.maximum(), dialog.progress_text.text()))
+
+    dialog.show_progress = seen
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ops.pending() == 0 and bool(dialog.outcome.toPlainText()))
+    assert shown and all(visible for visible, *_ in shown)
+    values = [value for _, value, _, _ in shown]
+    assert values == sorted(values) and values[-1] == shown[-1][2] > 0
+    assert shown[-1][3].endswith("已完成 100%")
+    # the settlement was made without the desk: its slip was archived on the way
+    assert any(text.startswith("正在存档结算单") for *_, text in shown)
+    assert not dialog.progress.isVisible() and not dialog.progress_text.isVisible()
