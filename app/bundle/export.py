@@ -81,7 +81,6 @@ if TYPE_CHECKING:
     from app.printing.slip_archive import SlipFile
 
 
-
 @dataclass(frozen=True)
 class ExportReport:
     path: Path

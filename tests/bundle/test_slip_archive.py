@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.accounts.service import login
 from app.bundle.export import default_slip_renderer, export_bundle
 from app.bundle.manifest import verify_bundle
 from app.printing import slip_archive
@@ -117,7 +118,7 @@ def test_a_settlement_at_the_desk_archives_its_slip_and_a_reprint_is_the_same_by
         name="兰溪市第一人民医院",
         facility="county",
         default_policy="lanxi",
-        clerk=SUPERVISOR,
+        clerk=login(desk.store, SUPERVISOR, SUPERVISOR_PW),
     )
     again = archived_slip_bytes(desk.store, slip)
     assert again == kept  # the archived slip is what was issued, byte for byte
