@@ -73,7 +73,8 @@ class ChecklistPanel(QWidget):
         self.setAcceptDrops(True)
         self.table.setAcceptDrops(False)
         hint = QLabel(
-            "方向键选格，空格勾选或附加（Ctrl+M 进入清单）；也可把扫描图片或 PDF 拖到对应材料的行上。",
+            "方向键选格，空格勾选或附加，Shift+空格勾选正反两面（Ctrl+M 进入清单）；"
+            "也可把扫描图片或 PDF 拖到对应材料的行上。",
             self,
         )
         hint.setWordWrap(True)
@@ -232,6 +233,11 @@ class ChecklistPanel(QWidget):
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
             if event.key() == Qt.Key.Key_Space and not event.modifiers():
                 return self.press_current_cell()
+            if (
+                event.key() == Qt.Key.Key_Space
+                and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+            ):
+                return self.toggle_both_sides()
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 return self.table.currentColumn() == SCAN_COLUMN and self.press_current_cell()
         arriving = watched is self.table and event.type() == QEvent.Type.FocusIn
@@ -255,6 +261,16 @@ class ChecklistPanel(QWidget):
             return True
         key = next(key for key, at in TICK_COLUMNS.items() if at == column)
         box = holder.findChild(QCheckBox, f"{key}_{self.lines[row].item_id}")
+        if box is not None and box.isEnabled():
+            box.toggle()
+        return True
+
+    def toggle_both_sides(self) -> bool:
+        """Shift+Space: tick or untick 正反两面 of the current row, where its paper asks."""
+        row = self.table.currentRow()
+        if row < 0:
+            return False
+        box = self.table.findChild(QCheckBox, f"both_sides_copied_{self.lines[row].item_id}")
         if box is not None and box.isEnabled():
             box.toggle()
         return True

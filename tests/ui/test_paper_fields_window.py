@@ -138,3 +138,21 @@ def test_a_referral_in_to_a_county_hospital_is_typed_and_kept(qtbot, desk, draft
     sent = form.admission_input()
     assert (sent.referral_from, sent.referral_to) == ("西来镇卫生院", "靖江市人民医院")
     assert sent.referral_at is not None
+
+
+def test_both_sides_ticked_from_the_keyboard(qtbot, desk):
+    from ui.qt import Qt
+
+    admission_id = _jingjiang_case(desk)
+    panel = ChecklistPanel(lambda item, **changes: desk.mark_item(item, **changes))
+    qtbot.addWidget(panel)
+    panel.show_lines(desk.case(admission_id).checklist)
+    row = next(
+        i for i, line in enumerate(panel.lines) if line.name.startswith("救助对象本人身份证")
+    )
+    item_id = panel.lines[row].item_id
+    panel.table.setCurrentCell(row, 1)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier)
+    with desk.store.read() as session:
+        item = session.get(ChecklistItem, item_id)
+        assert item.both_sides_copied and item.copy_kept
