@@ -141,7 +141,22 @@ def choose_printer(parent: QWidget, printer) -> bool:
     """Qt's print dialog (printer, copies); True when the clerk confirms."""
     printing = print_support()
     dialog = printing.QPrintDialog(printer, parent)
-    return dialog.exec() == QDialog.DialogCode.Accepted
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    _file_in_documents(parent, printer)
+    return True
+
+
+def _file_in_documents(parent: QWidget, printer) -> None:
+    """Printed to a file by a bare name (Qt's dialog offers the document's name alone, which
+    would land in the program's folder): put it in the print folder, as file dialogs do."""
+    name = printer.outputFileName()
+    if not name:
+        return
+    if not Path(name).is_absolute():
+        name = folders.start_in(parent, "print", name)
+        printer.setOutputFileName(name)
+    folders.remember(parent, "print", name)
 
 
 class SlipPapers:

@@ -116,7 +116,7 @@ class PolicyDesk:
                     state=state,
                     reason=reason,
                     approved_by=str(by) if entry else "",
-                    approved_at=str(at)[:16] if entry else "",
+                    approved_at=str(at)[:16].replace("T", " ") if entry else "",
                     changes=changes,
                 )
             )

@@ -33,3 +33,28 @@ def test_save_dialog_starts_in_documents_then_remembers_per_purpose(window, tmp_
     folders.remember(window, "scans", str(tmp_path / "gone" / "scan.png"))
     assert folders.start_in(window, "scans") == str(documents)
     assert Path(folders.start_in(window, "pdf")) == chosen
+
+
+def test_print_to_a_file_by_bare_name_lands_in_documents(window, tmp_path, monkeypatch):
+    from ui import printing
+    from ui.qt import QDialog
+
+    documents = tmp_path / "文档"
+    documents.mkdir()
+    monkeypatch.setattr(folders, "documents", lambda: str(documents))
+    support = printing.print_support()
+    printer = support.QPrinter()
+    printer.setOutputFormat(support.QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName("LX01-2026-000001.pdf")  # what Qt's dialog offers: a bare name
+
+    class Confirmed:
+        def __init__(self, *args):
+            pass
+
+        def exec(self):
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(support, "QPrintDialog", Confirmed)
+    assert printing.choose_printer(window, printer)
+    assert printer.outputFileName() == str(documents / "LX01-2026-000001.pdf")
+    assert folders.start_in(window, "print") == str(documents)
