@@ -2,15 +2,17 @@
 
 As in Anki's ``aqt.qt``, one place decides which Qt binding and which modules the app uses;
 print support is imported only when something prints (see ``ui.printing``).
+
+Names are looked up when first asked for (``from ui.qt import QLabel``), not star-imported:
+PySide6 makes its classes on first use, and ``import *`` from QtCore, QtGui and QtWidgets
+made all of them (about 0.3 s, more than a bare window takes to show).
 """
 
-from PySide6.QtCore import *  # noqa: F403
-from PySide6.QtGui import *  # noqa: F403
-from PySide6.QtWidgets import *  # noqa: F403
-from shiboken6 import isValid  # is the C++ side of a Qt object still alive?
+from PySide6 import QtCore, QtGui, QtWidgets
+from shiboken6 import isValid  # noqa: F401  (re-exported: is the C++ side of a Qt object still alive?)
 
-__all__ = [name for name in dir() if name.startswith("Q") or name in ("Qt", "Signal", "Slot")]
-__all__ += ["isValid", "print_support"]
+# Later modules win, as the star imports did (QtWidgets, then QtGui, then QtCore).
+_MODULES = (QtWidgets, QtGui, QtCore)
 
 
 def print_support():
@@ -18,3 +20,12 @@ def print_support():
     from PySide6 import QtPrintSupport
 
     return QtPrintSupport
+
+
+def __getattr__(name: str):
+    for module in _MODULES:
+        found = getattr(module, name, None)
+        if found is not None:
+            globals()[name] = found  # asked once per name
+            return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
