@@ -3,15 +3,15 @@
 It is shown before the database is open; ``attach(desk)`` fills it once the store is ready.
 """
 
-from datetime import date
+from __future__ import annotations
 
-from app.desk import Desk
-from app.desk.records import CaseRow
+from datetime import date
+from typing import TYPE_CHECKING
+
 from app.printing.paper import asks_paperwork, forms_printed, referral_paperwork
 from ui import settings as options
 from ui.case_panel import CasePanel
 from ui.case_table import CaseFilter, CaseTableModel
-from ui.discharge_dialog import DischargeDialog
 from ui.drafts import DraftBox
 from ui.fitting import available_size
 from ui.ops import activity, run_in_background
@@ -47,9 +47,16 @@ from ui.qt import (
     QWidget,
     Signal,
 )
-from ui.registration_form import DRAFT_KEY, RegistrationForm
-from ui.void_dialog import VoidDialog
 from ui.window_accounts import WindowAccounts
+
+# The dialogs, the desk and what they bring (pydantic, SQLAlchemy, ReportLab) are imported
+# where they are first opened: the window is shown before the store opens, and everything
+# imported here delays it (issue 18, point 1).
+if TYPE_CHECKING:
+    from app.desk import Desk
+    from app.desk.records import CaseRow
+    from ui.discharge_dialog import DischargeDialog
+    from ui.registration_form import RegistrationForm
 
 NOTICE_STYLE = "background: #fff3cd; color: #7a4d00; border: 1px solid #e0b000; padding: 6px;"
 DEMO_STYLE = "background: #b00020; color: white; font-weight: bold; padding: 0 6px;"
@@ -296,6 +303,8 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.status_db.setToolTip(target)
 
     def attach(self, desk: Desk) -> None:
+        from ui.registration_form import DRAFT_KEY
+
         self.desk = desk
         self.model.mask = desk.mask_id
         self.drafts = DraftBox(desk.data_dir / "drafts")
@@ -617,6 +626,8 @@ class MainWindow(WindowAccounts, QMainWindow):
 
     # --- registration, discharge, void -----------------------------------------------------
     def open_registration(self) -> None:
+        from ui.registration_form import RegistrationForm
+
         if self.desk is None:
             return
         if self.desk.site() is None:
@@ -645,6 +656,8 @@ class MainWindow(WindowAccounts, QMainWindow):
         )
 
     def _show_discharge(self, case) -> None:
+        from ui.discharge_dialog import DischargeDialog
+
         desk = self.desk
         self.discharge = DischargeDialog(
             case,
@@ -697,6 +710,8 @@ class MainWindow(WindowAccounts, QMainWindow):
         self._run(lambda: desk.search(slip_number), found, "读取门诊结算")
 
     def open_void(self) -> None:
+        from ui.void_dialog import VoidDialog
+
         detail = self.case_panel.detail
         live = detail.live_settlement if detail else None
         if live is None:
