@@ -15,14 +15,6 @@ from ui.case_table import CaseFilter, CaseTableModel
 from ui.drafts import DraftBox
 from ui.fitting import available_size
 from ui.ops import activity, run_in_background
-from ui.printing import (
-    RenderedPages,
-    SlipPapers,
-    preview_and_print,
-    render_for_print,
-    save_pdf,
-    slip_paper,
-)
 from ui.qt import (
     QAbstractItemView,
     QAction,
@@ -56,7 +48,9 @@ if TYPE_CHECKING:
     from app.desk import Desk
     from app.desk.records import CaseRow
     from ui.discharge_dialog import DischargeDialog
+    from ui.printing import RenderedPages
     from ui.registration_form import RegistrationForm
+
 
 NOTICE_STYLE = "background: #fff3cd; color: #7a4d00; border: 1px solid #e0b000; padding: 6px;"
 DEMO_STYLE = "background: #b00020; color: white; font-weight: bold; padding: 0 6px;"
@@ -66,6 +60,14 @@ REMINDER_LEVELS = {"overdue": "【已逾期】", "due": "【即将到期】", "n
 # Lines shown above the list at most; the rest are counted, and all are in the tool tip.
 REMINDER_LINES = 4
 SEARCH_HINT = "身份证号、姓名（或拼音、首字母）、住院号，或扫描结算单条码，回车查找（Ctrl+F）"
+
+
+def preview_and_print(*args, **kwargs) -> bool:
+    """``ui.printing.preview_and_print``, imported with the first print (it brings the
+    printing modules); the tests put a recorder here in its place."""
+    from ui.printing import preview_and_print as preview
+
+    return preview(*args, **kwargs)
 
 
 class MainWindow(WindowAccounts, QMainWindow):
@@ -744,6 +746,8 @@ class MainWindow(WindowAccounts, QMainWindow):
 
     def print_slip(self, slip_number: str) -> None:
         """Make the PDF off the GUI thread, then show Qt's print preview of it."""
+        from ui.printing import SlipPapers, render_for_print, slip_paper
+
         desk = self.desk
         printer = options.PRINTER.read(self.settings)
         # The printer's own paper (打印机校准), else the user's; the preview may change it.
@@ -790,6 +794,8 @@ class MainWindow(WindowAccounts, QMainWindow):
 
     def print_document(self, make) -> None:
         """``make(desk) -> (title, pdf)`` off the GUI thread, then the print preview."""
+        from ui.printing import render_for_print
+
         desk = self.desk
         printer = options.PRINTER.read(self.settings)
 
@@ -809,6 +815,8 @@ class MainWindow(WindowAccounts, QMainWindow):
         )
 
     def save_current_pdf(self) -> None:
+        from ui.printing import save_pdf, slip_paper
+
         slip = self._printable_slip()
         if not slip:
             return
