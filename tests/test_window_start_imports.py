@@ -85,3 +85,15 @@ def test_the_window_reads_its_options_as_the_whole_parser_does():
 def test_a_command_help_or_mistake_goes_to_the_whole_parser():
     for argv in (["demo"], ["--db", "x", "settle", "case.json"], ["-h"], ["--db"], ["--nope"]):
         assert window_args(argv) is None
+
+
+def test_qt_does_not_read_the_source_of_what_is_imported_after_it(tmp_path):
+    # PySide6 read every later module's whole source (and kept it) for its __feature__
+    # switches: about 0.1 s and 10 MB while the store and the policies load behind the window.
+    lines = fresh_python(
+        "import linecache, ui.qt\n"
+        "from app.vocabulary import CATEGORY_NAMES\n"
+        "print(any(name.endswith('vocabulary.py') for name in linecache.cache))",
+        tmp_path,
+    )
+    assert lines == ["False"]

@@ -15,6 +15,25 @@ from shiboken6 import isValid  # noqa: F401  (re-exported: is the C++ side of a 
 _MODULES = (QtWidgets, QtGui, QtCore)
 
 
+def _no_source_reading() -> None:
+    """PySide6 reads the whole source of every module imported after it (``inspect.getsource``,
+    then kept in ``linecache``) to see whether it names PySide6, for its ``__feature__``
+    switches (snake_case, true_property), which this app never turns on. For the store, the
+    policies and the services opened behind the window that was about 0.1 s of the time to
+    ready and 10 MB of source text held for nothing. Every module is then one the switches
+    leave alone, as ui/'s modules, which import Qt from here, not from PySide6, already were.
+    A PySide6 without this private hook is left as it is."""
+    try:
+        from shibokensupport import feature
+    except ImportError:
+        return
+    if callable(getattr(feature, "_mod_uses_pyside", None)):
+        feature._mod_uses_pyside = lambda _module: False
+
+
+_no_source_reading()
+
+
 def print_support():
     """Qt's printing module, imported the first time something prints (not at start)."""
     from PySide6 import QtPrintSupport
