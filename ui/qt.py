@@ -42,6 +42,8 @@ def print_support():
 
 
 def __getattr__(name: str):
+    if name.startswith("__"):  # __path__, __wrapped__ …: asked of any module, never Qt's
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     for module in _MODULES:
         found = getattr(module, name, None)
         if found is not None:
