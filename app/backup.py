@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from db.engine import is_url
+from app.paths import is_url
 
 BACKUP_DIR_NAME = "backups"
 KEEP_DAILY = 7

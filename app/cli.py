@@ -21,10 +21,8 @@ def version_text() -> str:
     return text
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m app", description="一站式即时结算窗口（医疗救助）"
-    )
+def top_level_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The options before any command: ``--version``, ``--db``, ``--demo-if-missing``."""
     parser.add_argument("--version", action="version", version=version_text())
     add_db_option(parser, top_level=True)
     parser.add_argument(
@@ -32,15 +30,39 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="启动窗口时，若数据库文件不存在则新建演示数据库（否则拒绝打开，不新建任何文件）",
     )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = top_level_options(
+        argparse.ArgumentParser(prog="python -m app", description="一站式即时结算窗口（医疗救助）")
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="命令")
     for module in load_commands():
         module.register(subparsers)
     return parser
 
 
+def window_args(argv: list[str] | None) -> argparse.Namespace | None:
+    """The arguments when they start the window (no command, only top-level options), read
+    without importing every command's module: that took longer than a bare Qt window takes
+    to show (issue 18, point 1). None for anything else (a command, ``-h``, a mistake): the
+    whole parser reads it and says what is wrong."""
+    parser = top_level_options(argparse.ArgumentParser(add_help=False, exit_on_error=False))
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = window_args(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     if args.command is None:
         # The window is the one place the entry reaches up into ui/; the domain never does.
         return importlib.import_module("ui.launch").run(args)

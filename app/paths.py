@@ -88,6 +88,12 @@ def choose_database(target: str | None) -> None:
     os.replace(temporary, choice)
 
 
+def is_url(url_or_path: str) -> bool:
+    """A server database's URL (or ``sqlite:///…``), not a file's path. Here, not in
+    ``db.engine``, so telling them apart does not import SQLAlchemy before the window shows."""
+    return "://" in url_or_path
+
+
 def database_in(folder: str | Path) -> str:
     """The database file a data folder holds (``desk.sqlite3``)."""
     return str(Path(folder) / DB_FILE_NAME)

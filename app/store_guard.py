@@ -20,7 +20,6 @@ server: only the mark applies to it.
 
 import os
 import sqlite3
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -159,7 +158,7 @@ def create_store(target: str | Path, fill: Callable | None = None, *, demo: bool
         if path.exists() or side_file(path, "-wal").exists():
             raise StoreRefused(f"数据库文件已存在，未新建：{path}")
         path.parent.mkdir(parents=True, exist_ok=True)
-        building = path.with_name(f".{path.name}.creating-{uuid.uuid4().hex[:8]}")
+        building = path.with_name(f".{path.name}.creating-{os.urandom(4).hex()}")
         store = open_store(building, data_dir=path.parent)
     try:
         if demo:

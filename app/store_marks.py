@@ -8,7 +8,6 @@ A leaf below both the backups and the store guard: plain files and sqlite3, noth
 import json
 import os
 import sqlite3
-import uuid
 from pathlib import Path
 
 MARKS_SUFFIX = ".marks.json"
@@ -71,7 +70,7 @@ def record_marks(db_path: Path, marks: dict[str, int], by: str) -> None:
     """Write the marks beside the database (atomically; best effort: a read-only folder only
     loses the check). ``by`` says who recorded them: ``backup``, ``sync`` or ``restore``."""
     final = marks_path(db_path)
-    partial = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}")
+    partial = final.with_name(f".{final.name}.{os.urandom(4).hex()}")
     try:
         partial.write_text(json.dumps({**marks, "by": by}, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, final)

@@ -13,11 +13,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from app.paths import is_url
+
 BUSY_TIMEOUT_MS = 10_000
-
-
-def is_url(url_or_path: str) -> bool:
-    return "://" in url_or_path
 
 
 def make_engine(url_or_path: str) -> Engine:

@@ -1,10 +1,16 @@
 """The case on the right of the main window: who, which admission, papers, settlements."""
 
-from app.desk.records import CaseDetail
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from app.vocabulary import CATEGORY_NAMES, FACILITY_NAMES, INSURANCE_NAMES, VISIT_NAMES
 from ui.amounts import yuan
 from ui.checklist_panel import ChecklistPanel
 from ui.qt import QGroupBox, QLabel, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:  # the records come with the desk, after the window is shown
+    from app.desk.records import CaseDetail
 
 
 class CasePanel(QWidget):

@@ -4,10 +4,12 @@ ID numbers are shown masked (the desk's ``mask_id``: the site's pattern, by defa
 and last 4 digits); the full number is only on the case panel and on paper.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
-from app.desk.records import CaseRow
 from app.vocabulary import CATEGORY_NAMES
 from ui.amounts import grouped
 from ui.qt import (
@@ -17,6 +19,9 @@ from ui.qt import (
     Qt,
 )
 from ui.rows_model import RowsModel
+
+if TYPE_CHECKING:  # the records come with the desk, after the window is shown
+    from app.desk.records import CaseRow
 
 COLUMNS = (
     ("status", "状态"),

@@ -5,10 +5,12 @@ Missing items are marked in red. Every tick is saved at once through ``mark``. O
 is settled a missing paper can still be completed (a late copy), never taken back.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.desk.records import ChecklistLine
 from ui import folders
 from ui.qt import (
     QAbstractItemView,
@@ -28,6 +30,9 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:  # the records come with the desk, after the window is shown
+    from app.desk.records import ChecklistLine
 
 SCAN_FILTER = "扫描件 (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
 SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}

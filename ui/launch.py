@@ -17,7 +17,6 @@ no accounts, creates the administrator); only then is the case list filled.
 done, sign-in asked), then quit (used by ``bench/startup.py``).
 """
 
-import getpass
 import os
 import sys
 import time
@@ -211,6 +210,8 @@ def run(args) -> int:
     if probe:
         app.processEvents()
         print(f"shown {time.perf_counter() - started:.3f}", flush=True)
+
+    import getpass  # after the window is shown: it brings locale and termios
 
     clerk = options.CLERK.read(settings) or getpass.getuser()
 

@@ -3,26 +3,18 @@
 It is shown before the database is open; ``attach(desk)`` fills it once the store is ready.
 """
 
-from datetime import date
+from __future__ import annotations
 
-from app.desk import Desk
-from app.desk.records import CaseRow
+from datetime import date
+from typing import TYPE_CHECKING
+
 from app.printing.paper import asks_paperwork, forms_printed, referral_paperwork
 from ui import settings as options
 from ui.case_panel import CasePanel
 from ui.case_table import CaseFilter, CaseTableModel
-from ui.discharge_dialog import DischargeDialog
 from ui.drafts import DraftBox
 from ui.fitting import available_size
 from ui.ops import activity, run_in_background
-from ui.printing import (
-    RenderedPages,
-    SlipPapers,
-    preview_and_print,
-    render_for_print,
-    save_pdf,
-    slip_paper,
-)
 from ui.qt import (
     QAbstractItemView,
     QAction,
@@ -47,9 +39,18 @@ from ui.qt import (
     QWidget,
     Signal,
 )
-from ui.registration_form import DRAFT_KEY, RegistrationForm
-from ui.void_dialog import VoidDialog
 from ui.window_accounts import WindowAccounts
+
+# The dialogs, the desk and what they bring (pydantic, SQLAlchemy, ReportLab) are imported
+# where they are first opened: the window is shown before the store opens, and everything
+# imported here delays it (issue 18, point 1).
+if TYPE_CHECKING:
+    from app.desk import Desk
+    from app.desk.records import CaseRow
+    from ui.discharge_dialog import DischargeDialog
+    from ui.printing import RenderedPages
+    from ui.registration_form import RegistrationForm
+
 
 NOTICE_STYLE = "background: #fff3cd; color: #7a4d00; border: 1px solid #e0b000; padding: 6px;"
 DEMO_STYLE = "background: #b00020; color: white; font-weight: bold; padding: 0 6px;"
@@ -59,6 +60,14 @@ REMINDER_LEVELS = {"overdue": "【已逾期】", "due": "【即将到期】", "n
 # Lines shown above the list at most; the rest are counted, and all are in the tool tip.
 REMINDER_LINES = 4
 SEARCH_HINT = "身份证号、姓名（或拼音、首字母）、住院号，或扫描结算单条码，回车查找（Ctrl+F）"
+
+
+def preview_and_print(*args, **kwargs) -> bool:
+    """``ui.printing.preview_and_print``, imported with the first print (it brings the
+    printing modules); the tests put a recorder here in its place."""
+    from ui.printing import preview_and_print as preview
+
+    return preview(*args, **kwargs)
 
 
 class MainWindow(WindowAccounts, QMainWindow):
@@ -296,6 +305,8 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.status_db.setToolTip(target)
 
     def attach(self, desk: Desk) -> None:
+        from ui.registration_form import DRAFT_KEY
+
         self.desk = desk
         self.model.mask = desk.mask_id
         self.drafts = DraftBox(desk.data_dir / "drafts")
@@ -617,6 +628,8 @@ class MainWindow(WindowAccounts, QMainWindow):
 
     # --- registration, discharge, void -----------------------------------------------------
     def open_registration(self) -> None:
+        from ui.registration_form import RegistrationForm
+
         if self.desk is None:
             return
         if self.desk.site() is None:
@@ -645,6 +658,8 @@ class MainWindow(WindowAccounts, QMainWindow):
         )
 
     def _show_discharge(self, case) -> None:
+        from ui.discharge_dialog import DischargeDialog
+
         desk = self.desk
         self.discharge = DischargeDialog(
             case,
@@ -697,6 +712,8 @@ class MainWindow(WindowAccounts, QMainWindow):
         self._run(lambda: desk.search(slip_number), found, "读取门诊结算")
 
     def open_void(self) -> None:
+        from ui.void_dialog import VoidDialog
+
         detail = self.case_panel.detail
         live = detail.live_settlement if detail else None
         if live is None:
@@ -729,6 +746,8 @@ class MainWindow(WindowAccounts, QMainWindow):
 
     def print_slip(self, slip_number: str) -> None:
         """Make the PDF off the GUI thread, then show Qt's print preview of it."""
+        from ui.printing import SlipPapers, render_for_print, slip_paper
+
         desk = self.desk
         printer = options.PRINTER.read(self.settings)
         # The printer's own paper (打印机校准), else the user's; the preview may change it.
@@ -775,6 +794,8 @@ class MainWindow(WindowAccounts, QMainWindow):
 
     def print_document(self, make) -> None:
         """``make(desk) -> (title, pdf)`` off the GUI thread, then the print preview."""
+        from ui.printing import render_for_print
+
         desk = self.desk
         printer = options.PRINTER.read(self.settings)
 
@@ -794,6 +815,8 @@ class MainWindow(WindowAccounts, QMainWindow):
         )
 
     def save_current_pdf(self) -> None:
+        from ui.printing import save_pdf, slip_paper
+
         slip = self._printable_slip()
         if not slip:
             return

@@ -3,8 +3,14 @@ sign out and switch user (Ctrl+L), 修改密码, 账户管理 (administrators, C
 政策文件核准 (administrators, Ctrl+Shift+K). Each dialog reaches the desk off the GUI thread.
 """
 
-from app.desk import Desk
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ui import settings as options
+
+if TYPE_CHECKING:
+    from app.desk import Desk
 
 
 class WindowAccounts:

@@ -375,8 +375,7 @@ DATA_FOLDER_LABEL = "数据目录"
 def data_folder() -> str:
     """The folder ``database.txt`` names (its SQLite file's folder), "" when it names none or a
     server database."""
-    from app.paths import chosen_database
-    from db.engine import is_url
+    from app.paths import chosen_database, is_url
 
     chosen = chosen_database()
     if not chosen or is_url(chosen):

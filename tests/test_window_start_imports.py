@@ -1,0 +1,99 @@
+"""The window is shown before the store opens, so what it imports until then delays it: the
+policy schema (pydantic), the store (SQLAlchemy), paper (ReportLab, pypdfium2) and the
+spreadsheets (openpyxl) are imported once the window is on screen (issue 18, point 1).
+
+Each check runs in a fresh Python process: in this one other tests have imported everything.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from app.cli import build_parser, window_args
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("pydantic", "sqlalchemy", "reportlab", "openpyxl", "pypdfium2")
+LOADED = f"sorted(m for m in sys.modules if m.split('.')[0] in {set(HEAVY)})"
+
+
+def fresh_python(code: str, tmp_path: Path, *args: str) -> list[str]:
+    """Run ``code`` in a new interpreter from the repository; its output lines."""
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        ONESTOP_EXIT_WHEN_READY="1",
+    )
+    env.pop("ONESTOP_DB", None)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    return done.stdout.splitlines()
+
+
+def test_importing_the_main_window_imports_no_heavy_library(tmp_path):
+    lines = fresh_python(
+        f"import ui.main_window, sys; print('ui.main_window' in sys.modules); print({LOADED})",
+        tmp_path,
+    )
+    assert lines == ["True", "[]"]
+
+
+# The real start (``python -m app --db FILE``) up to the window shown: ``show`` is wrapped to
+# say what had been imported by then. The file is no database, so once shown the start stops
+# (the check off the GUI thread refuses it): no store is needed to look at what came before.
+AT_SHOW = f"""
+import sys
+from ui.main_window import MainWindow
+
+shown = MainWindow.show
+
+def show(self):
+    print("at show", {LOADED}, flush=True)
+    print("commands", sorted(m for m in sys.modules if m.startswith("app.commands.")), flush=True)
+    shown(self)
+
+MainWindow.show = show
+from app.cli import main
+main(["--db", sys.argv[1]])
+"""
+
+
+def test_the_start_imports_no_heavy_library_before_the_window_is_shown(tmp_path):
+    not_a_store = tmp_path / "desk.sqlite3"
+    not_a_store.write_bytes(b"not a database, but not empty either")
+    lines = fresh_python(AT_SHOW, tmp_path, str(not_a_store))
+    assert "at show []" in lines
+    # The window's start reads its own options: no command's module is imported for it.
+    assert "commands ['app.commands.common']" in lines
+
+
+def test_the_window_reads_its_options_as_the_whole_parser_does():
+    for argv in ([], ["--db", "x.sqlite3"], ["--demo-if-missing"], ["--db=y", "--demo-if-missing"]):
+        assert window_args(argv) == build_parser().parse_args(argv)
+
+
+def test_a_command_help_or_mistake_goes_to_the_whole_parser():
+    for argv in (["demo"], ["--db", "x", "settle", "case.json"], ["-h"], ["--db"], ["--nope"]):
+        assert window_args(argv) is None
+
+
+def test_qt_does_not_read_the_source_of_what_is_imported_after_it(tmp_path):
+    # PySide6 read every later module's whole source (and kept it) for its __feature__
+    # switches: about 0.1 s and 10 MB while the store and the policies load behind the window.
+    lines = fresh_python(
+        "import linecache, ui.qt\n"
+        "from app.vocabulary import CATEGORY_NAMES\n"
+        "print(any(name.endswith('vocabulary.py') for name in linecache.cache))",
+        tmp_path,
+    )
+    assert lines == ["False"]
