@@ -1,8 +1,9 @@
 """Read-only look-ups the window, printing and bundles use."""
 
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Admission, Settlement
@@ -32,18 +33,23 @@ def find_admission(
 ) -> Admission | None:
     """The admission with this 住院号 as typed, else with it in any case ("zy01" for ZY01)."""
     number = admission_number.strip()
-    for same in (Admission.admission_number == number, _same_letters(number)):
-        query = select(Admission).where(same)
-        if site_code is not None:
-            query = query.where(Admission.site_code == site_code)
-        found = session.scalar(query.order_by(Admission.id.desc()).limit(1))
+    site = {} if site_code is None else {"site": site_code}
+    for any_case, typed in ((False, number), (True, number.upper())):
+        query = _admission_by_number(any_case, site_code is not None)
+        found = session.scalar(query, {"number": typed, **site})
         if found is not None:
             return found
     return None
 
 
-def _same_letters(number: str):
-    return func.upper(Admission.admission_number) == number.upper()
+@cache
+def _admission_by_number(any_case: bool, at_site: bool):
+    """The look-up by 住院号, built once (building it cost more than the indexed query)."""
+    column = func.upper(Admission.admission_number) if any_case else Admission.admission_number
+    query = select(Admission).where(column == bindparam("number"))
+    if at_site:
+        query = query.where(Admission.site_code == bindparam("site"))
+    return query.order_by(Admission.id.desc()).limit(1)
 
 
 def person_admissions(session: Session, person_id: int) -> list[Admission]:

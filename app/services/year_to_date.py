@@ -5,9 +5,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from types import MappingProxyType
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.money import ZERO, D
@@ -24,27 +25,20 @@ def year_to_date(session: Session, person_id: int, policy_id: str, year: int) ->
     Ineligible results (an excluded cause, say) paid nothing and are not counted towards
     the year's deductible either.
     """
-    query = select(Settlement.pool, Settlement.base, Settlement.assistance, Settlement.result_json)
-    query = query.where(
-        Settlement.person_id == person_id,
-        Settlement.policy_id == policy_id,
-        Settlement.year == year,
-        Settlement.voided.is_(False),
-        Settlement.eligible.is_(True),
-    )
+    who = {"person": person_id, "policy": policy_id, "year": year}
     base: dict[str, Decimal] = defaultdict(lambda: ZERO)
     assistance: dict[str, Decimal] = defaultdict(lambda: ZERO)
     layers: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for pool, pool_base, pool_assistance, result_json in session.execute(query):
+    for pool, pool_base, pool_assistance, result_json in session.execute(_queries()[0], who):
         base[pool] += pool_base
         assistance[pool] += pool_assistance
         for layer in json.loads(result_json).get("layers", ()):
             layers[pool][layer["code"]] += D(layer["amount"])
     # Claims paid after discharge (事后报销) share the caps: each live one counts like a
     # settlement (a year-end sum does not: its settlements are already counted).
-    _add_paid_later(session, person_id, policy_id, year, base, assistance, layers)
+    _add_paid_later(session, who, base, assistance, layers)
     # Sync (issue 7): also count what other sites paid, from the centre's year-to-date file.
-    _add_paid_elsewhere(session, person_id, policy_id, year, base, assistance, layers)
+    _add_paid_elsewhere(session, who, base, assistance, layers)
     return YearToDate(
         **{
             pool: PoolToDate(base[pool], assistance[pool], MappingProxyType(dict(layers[pool])))
@@ -53,23 +47,45 @@ def year_to_date(session: Session, person_id: int, policy_id: str, year: int) ->
     )
 
 
-def _add_paid_later(
-    session: Session,
-    person_id: int,
-    policy_id: str,
-    year: int,
-    base: dict[str, Decimal],
-    assistance: dict[str, Decimal],
-    layers: dict[str, dict[str, Decimal]],
-) -> None:
-    query = select(PaidLaterClaim.result_json).where(
-        PaidLaterClaim.person_id == person_id,
-        PaidLaterClaim.policy_id == policy_id,
+@cache
+def _queries():
+    """The three look-ups, built once: building them cost more than running them (issue 18)."""
+    person, policy, year = bindparam("person"), bindparam("policy"), bindparam("year")
+    settled = select(
+        Settlement.pool, Settlement.base, Settlement.assistance, Settlement.result_json
+    ).where(
+        Settlement.person_id == person,
+        Settlement.policy_id == policy,
+        Settlement.year == year,
+        Settlement.voided.is_(False),
+        Settlement.eligible.is_(True),
+    )
+    paid_later = select(PaidLaterClaim.result_json).where(
+        PaidLaterClaim.person_id == person,
+        PaidLaterClaim.policy_id == policy,
         PaidLaterClaim.year == year,
         PaidLaterClaim.status != "returned",
         PaidLaterClaim.kind != "year_end",
     )
-    for (result_json,) in session.execute(query):
+    id_number = select(Person.id_number).where(Person.id == person).scalar_subquery()
+    elsewhere = select(
+        PaidElsewhere.pool, PaidElsewhere.base, PaidElsewhere.assistance, PaidElsewhere.layers_json
+    ).where(
+        PaidElsewhere.id_number == id_number,
+        PaidElsewhere.policy_id == policy,
+        PaidElsewhere.year == year,
+    )
+    return settled, paid_later, elsewhere
+
+
+def _add_paid_later(
+    session: Session,
+    who: dict,
+    base: dict[str, Decimal],
+    assistance: dict[str, Decimal],
+    layers: dict[str, dict[str, Decimal]],
+) -> None:
+    for (result_json,) in session.execute(_queries()[1], who):
         result = json.loads(result_json)
         if not result["eligible"] or result["pool"] is None:
             continue
@@ -82,27 +98,19 @@ def _add_paid_later(
 
 def _add_paid_elsewhere(
     session: Session,
-    person_id: int,
-    policy_id: str,
-    year: int,
+    who: dict,
     base: dict[str, Decimal],
     assistance: dict[str, Decimal],
     layers: dict[str, dict[str, Decimal]],
 ) -> None:
     """Add to the per-pool sums (yuan, Decimal) what the centre's last year-to-date file says
-    other sites paid the person under ``policy_id`` (``app.sync`` pulls that file; this only
+    other sites paid the person under the policy (``app.sync`` pulls that file; this only
     reads the table it fills)."""
-    id_number = select(Person.id_number).where(Person.id == person_id).scalar_subquery()
-    query = select(PaidElsewhere).where(
-        PaidElsewhere.id_number == id_number,
-        PaidElsewhere.policy_id == policy_id,
-        PaidElsewhere.year == year,
-    )
-    for row in session.scalars(query):
-        base[row.pool] += row.base
-        assistance[row.pool] += row.assistance
-        for code, amount in json.loads(row.layers_json).items():
-            layers[row.pool][code] += D(amount)
+    for pool, pool_base, pool_assistance, layers_json in session.execute(_queries()[2], who):
+        base[pool] += pool_base
+        assistance[pool] += pool_assistance
+        for code, amount in json.loads(layers_json).items():
+            layers[pool][code] += D(amount)
 
 
 def to_contract(ytd: YearToDate, layer_codes: Mapping[str, Sequence[str]] | None = None) -> dict:
