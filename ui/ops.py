@@ -10,9 +10,20 @@ and when the last job ends. Long work reports how far it has got through
 """
 
 import contextlib
+import gc
 from collections.abc import Callable
 
-from ui.qt import QObject, QRunnable, Qt, QThreadPool, Signal, Slot, isValid
+from ui.qt import (
+    QCoreApplication,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+    isValid,
+)
 
 _running: set["_Relay"] = set()
 
@@ -83,6 +94,32 @@ class _Job(QRunnable):
             self._relay.succeeded.emit(value)
 
 
+def collect_garbage_on_gui_thread() -> None:
+    """Python's cycle collector runs in whichever thread happens to allocate past its threshold;
+    run in a worker it may delete Qt objects made on the GUI thread, and the program crashes
+    (seen: a slip rendered in the pool collected a closed dialog). As Anki does, the automatic
+    collector is turned off and the same thresholds are checked on the GUI thread instead."""
+    app = QCoreApplication.instance()
+    if app is None or app.property("gc_on_gui_thread"):
+        return
+    app.setProperty("gc_on_gui_thread", True)
+    gc.disable()
+    timer = QTimer(app)
+    timer.setInterval(500)
+    timer.timeout.connect(_collect_if_due)
+    timer.start()
+
+
+def _collect_if_due() -> None:
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    if counts[0] < thresholds[0]:
+        return
+    generation = 0
+    while generation < 2 and counts[generation + 1] >= thresholds[generation + 1]:
+        generation += 1
+    gc.collect(generation)
+
+
 def run_in_background(
     work: Callable[[], object],
     on_success: Callable[[object], None],
@@ -93,6 +130,7 @@ def run_in_background(
     bound-method ``on_success``); once it is deleted, the answer is dropped."""
     if owner is None and isinstance(getattr(on_success, "__self__", None), QObject):
         owner = on_success.__self__
+    collect_garbage_on_gui_thread()
     relay = _Relay(on_success, on_failure, owner)
     if not _running:
         activity.busy.emit(True)
