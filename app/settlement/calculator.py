@@ -11,55 +11,65 @@ How the documents are read (decided in the policy-engine issue):
   computed exactly and rounded half-up to the fen once.
 """
 
-from decimal import Decimal
-from functools import partial
+from decimal import ROUND_HALF_UP, Decimal
 
-from app.money import ZERO, fmt, fmt_rate, round_fen
+from app.money import FEN, ZERO, fmt, fmt_rate, round_fen
 from app.policy.schema import BaseDef, CapDef, PolicyDef, RuleDef, VersionDef
 from app.settlement.claim import Claim, ClaimError, PoolToDate, YearToDate
 from app.settlement.plan import RulePlan, plan_for
-from app.settlement.result import Layer, Result, Step
+from app.settlement.result import Layer, Result, Step, written
 from app.vocabulary import ASSISTANCE_FUND, HOSPITAL_FUND, POOLS
+
+_new = tuple.__new__
 
 
 def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
     """Compute the assistance for one claim. All amounts yuan, ``Decimal``.
 
     The steps' words are written when read (``Step.text``); the amounts are all computed here.
+    Steps and the result are made with ``tuple.__new__`` in field order: the named tuples' own
+    constructors cost more than a settlement's arithmetic (issue 18, point 3).
     """
     version = policy.version_on(claim.date)
+    compensated = claim.basic_insurance + claim.critical_illness + claim.other_compensation
     if version is None:
         reason = f"结算日期 {claim.date} 不在本政策任何版本的有效期内"
-        return _refused(policy, None, None, claim, ZERO, [Step("有效期", reason)], reason)
+        steps = [_new(Step, ("有效期", reason, None))]
+        return _refused(policy, None, None, claim, compensated, ZERO, steps, reason)
     plan = plan_for(version, claim)
-    base, steps = _base(version.base, claim)
+    base, steps = _base(version.base, claim, compensated)
     if plan.refusal is not None:
         clause, reason = plan.refusal
-        steps.append(Step(clause, reason))
-        return _refused(policy, version, plan.pool, claim, base, steps, reason)
+        steps.append(_new(Step, (clause, reason, None)))
+        return _refused(policy, version, plan.pool, claim, compensated, base, steps, reason)
 
-    to_date = year_to_date.pool(plan.pool)
-    cap_used = {cap.code: _used_before(cap, year_to_date) for cap in version.caps}
+    to_date = year_to_date.inpatient if plan.pool == "inpatient" else year_to_date.outpatient
+    cap_used = {}
+    for code, pools, layer in plan.caps:
+        cap_used[code] = _used_before(pools, layer, year_to_date)
     paid = ZERO
     amounts: list[Decimal] = []
     for planned in plan.rules:
         rule = planned.rule
         remaining = base - paid
-        if rule.kind == "backstop":
-            exact = _backstop(rule, claim, base, paid, remaining, steps)
+        if planned.backstop:
+            exact = _backstop(rule, claim, compensated, base, paid, remaining, steps)
         else:
-            start = _reached_layer(planned, to_date)
+            start = to_date.base
+            if planned.before:
+                start = _reached_layer(planned.before, to_date)
             exact = _tiers(planned, start, remaining, steps)
         for cap in planned.caps:
             used = cap_used[cap.code]
-            left = _left(cap.amount, used)
+            left = cap.amount - used
+            if left < ZERO:
+                left = ZERO
             if exact > left:
                 exact = left
-                steps.append(
-                    Step(cap.clause, partial(_cap_words, cap, used, left, rule.name), left)
-                )
-        amount = round_fen(exact)
-        steps.append(Step(rule.clause, planned.total_words, amount))
+                words = (_cap_words, cap, used, left, rule.name)
+                steps.append(_new(Step, (cap.clause, words, left)))
+        amount = exact.quantize(FEN, ROUND_HALF_UP)
+        steps.append(_new(Step, (rule.clause, planned.total_words, amount)))
         amounts.append(amount)
         paid += amount
         for code in planned.counts_toward:
@@ -69,92 +79,94 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
     # tightest of the 医疗救助 fund's ones: the policy's assistance cap.
     layers = []
     assistance_cap: tuple[Decimal, str] | None = None
-    for planned, amount in zip(plan.rules, amounts, strict=True):
+    reduction = ZERO  # the hospital's own part, when settled at the window
+    instant = plan.mode == "instant"
+    for planned, amount in zip(plan.rules, amounts):  # noqa: B905 (same length, made above)
         rule = planned.rule
+        if instant and rule.fund == HOSPITAL_FUND:
+            reduction += amount
         tightest = None
         for cap in planned.caps:
-            left = _left(cap.amount, cap_used[cap.code])
+            left = cap.amount - cap_used[cap.code]
+            if left < ZERO:
+                left = ZERO
             if tightest is None or left < tightest[0]:
                 tightest = (left, cap.name)
-        layers.append(Layer(rule.layer, rule.name, amount, rule.fund, _first(tightest)))
-        assisting = tightest is not None and rule.fund == ASSISTANCE_FUND
-        if assisting and (assistance_cap is None or tightest[0] < assistance_cap[0]):
+        if tightest is None:
+            layers.append(_new(Layer, (rule.layer, rule.name, amount, rule.fund, None)))
+            continue
+        layers.append(_new(Layer, (rule.layer, rule.name, amount, rule.fund, tightest[0])))
+        if rule.fund == ASSISTANCE_FUND and (
+            assistance_cap is None or tightest[0] < assistance_cap[0]
+        ):
             assistance_cap = tightest
     steps.append(plan.mode_step)
-    instant = plan.mode == "instant"
     paid_at_window = paid if instant else ZERO
-    reduction = ZERO
-    if instant:
-        for layer in layers:
-            if layer.fund == HOSPITAL_FUND:
-                reduction += layer.amount
-    return Result(
-        policy=policy.id,
-        policy_version=version.effective_from.isoformat(),
-        eligible=True,
-        reason=None,
-        pool=plan.pool,
-        base=base,
-        assistance=paid,
-        layers=tuple(layers),
-        settle_mode=plan.mode,
-        paid_at_window=paid_at_window,
-        patient_pays=claim.total - claim.compensated - paid_at_window,
-        cap_remaining=_first(assistance_cap),
-        cap_name=None if assistance_cap is None else assistance_cap[1],
-        advanced=paid_at_window - reduction,
-        hospital_reduction=reduction,
-        steps=tuple(steps),
+    cap_left, cap_name = (None, None) if assistance_cap is None else assistance_cap
+    # Result's fields in order (app.settlement.result.Result).
+    return _new(
+        Result,
+        (
+            policy.id,
+            plan.version_text,
+            True,
+            None,
+            plan.pool,
+            base,
+            paid,
+            tuple(layers),
+            plan.mode,
+            paid_at_window,
+            claim.total - compensated - paid_at_window,
+            cap_left,
+            tuple(steps),
+            paid_at_window - reduction,
+            reduction,
+            cap_name,
+        ),
     )
-
-
-def _left(amount: Decimal, used: Decimal) -> Decimal:
-    left = amount - used
-    return left if left > 0 else ZERO
-
-
-def _first(pair: tuple[Decimal, str] | None) -> Decimal | None:
-    return None if pair is None else pair[0]
 
 
 def _cap_words(cap: CapDef, used: Decimal, left: Decimal, rule_name: str) -> str:
     return f"{cap.name} {fmt(cap.amount)} 元：本年已用 {fmt(used)}，尚余 {fmt(left)}，{rule_name}以此为限"
 
 
-def _reached_layer(planned: RulePlan, to_date: PoolToDate) -> Decimal:
+def _reached_layer(before: tuple[str, ...], to_date: PoolToDate) -> Decimal:
     """Where this claim starts in the year's cumulative input of the rule's layer (yuan).
 
     Each earlier claim fed this layer what the layers before it left, so the year's input so
     far is the year's base less what those earlier layers paid this year.
     """
     reached = to_date.base
-    for code in planned.before:
+    for code in before:
         reached -= to_date.layers.get(code, ZERO)
-    return reached if reached > 0 else ZERO
+    return reached if reached > ZERO else ZERO
 
 
-def _base(rule: BaseDef, claim: Claim) -> tuple[Decimal, list[Step]]:
-    raw = claim.total
+def _base(rule: BaseDef, claim: Claim, compensated: Decimal) -> tuple[Decimal, list[Step]]:
+    raw = claim.total - compensated
     if not rule.includes_out_of_catalog:
         raw -= claim.out_of_catalog
-    raw -= claim.compensated
-    if rule.excluded is not None:
+    excluded = rule.excluded
+    if excluded is not None:
         raw -= claim.excluded
-    base = raw if raw > 0 else ZERO
-    words = partial(_base_words, rule, claim, raw, base)
-    if rule.excluded is not None and claim.excluded > 0:
-        excluded = rule.excluded
-        return base, [
-            Step(
-                excluded.clause,
-                partial(_excluded_words, excluded.text, claim.excluded),
-                claim.excluded,
-            ),
-            Step(rule.clause, words, base),
-        ]
-    if claim.excluded > 0:
-        words = partial(_unexcluded_words, words, claim.excluded)
-    return base, [Step(rule.clause, words, base)]
+    base = raw if raw > ZERO else ZERO
+    words = (_base_words, rule, claim, raw, base)
+    if claim.excluded > ZERO:
+        if excluded is not None:
+            return base, [
+                _new(
+                    Step,
+                    (
+                        excluded.clause,
+                        (_excluded_words, excluded.text, claim.excluded),
+                        claim.excluded,
+                    ),
+                ),
+                _new(Step, (rule.clause, words, base)),
+            ]
+        words = (_unexcluded_words, words, claim.excluded)
+    return base, [_new(Step, (rule.clause, words, base))]
 
 
 def _base_words(rule: BaseDef, claim: Claim, raw: Decimal, base: Decimal) -> str:
@@ -180,15 +192,16 @@ def _excluded_words(what: str, excluded: Decimal) -> str:
     return f"不予救助费用 {fmt(excluded)}：{what}"
 
 
-def _unexcluded_words(words, excluded: Decimal) -> str:
-    return f"{words()}（本政策未规定另行扣除的不予救助费用，所填 {fmt(excluded)} 元未扣除）"
+def _unexcluded_words(words: tuple, excluded: Decimal) -> str:
+    return f"{written(words)}（本政策未规定另行扣除的不予救助费用，所填 {fmt(excluded)} 元未扣除）"
 
 
-def _used_before(cap: CapDef, year_to_date: YearToDate) -> Decimal:
+def _used_before(pools: tuple[str, ...], layer: str | None, year_to_date: YearToDate) -> Decimal:
+    """What the year used of a cap over ``pools`` (of one layer, or all assistance if None)."""
     used = ZERO
-    for pool in cap.pools:
-        to_date = year_to_date.pool(pool)
-        used += to_date.assistance if cap.layer is None else to_date.layers.get(cap.layer, ZERO)
+    for pool in pools:
+        to_date = year_to_date.inpatient if pool == "inpatient" else year_to_date.outpatient
+        used += to_date.assistance if layer is None else to_date.layers.get(layer, ZERO)
     return used
 
 
@@ -197,31 +210,23 @@ def _tiers(planned: RulePlan, start: Decimal, amount: Decimal, steps: list[Step]
     their steps are added to ``steps``."""
     rule = planned.rule
     end = start + amount
-    if rule.deductible > 0:
-        below = min(end, rule.deductible) - start
-        below = below if below > 0 else ZERO
-        steps.append(
-            Step(
-                rule.deductible_clause or rule.clause,
-                partial(_deductible_words, rule, planned.first, start, end, below),
-                ZERO,
-            )
-        )
+    if planned.deductible_clause is not None:
+        below = (end if end < rule.deductible else rule.deductible) - start
+        if below < ZERO:
+            below = ZERO
+        words = (_deductible_words, rule, planned.first, start, end, below)
+        steps.append(_new(Step, (planned.deductible_clause, words, ZERO)))
     total = ZERO
     for tier in planned.tiers:
-        top = end if tier.upper is None or end < tier.upper else tier.upper
+        upper = tier.upper
+        top = end if upper is None or end < upper else upper
         part = top - (start if start > tier.lower else tier.lower)
-        if part <= 0:
+        if part <= ZERO:
             continue
         contribution = part * tier.rate
         total += contribution
-        steps.append(
-            Step(
-                tier.clause,
-                partial(_tier_words, tier.head, part, tier.rate, contribution),
-                round_fen(contribution),
-            )
-        )
+        words = (_tier_words, tier.head, part, tier.rate, contribution)
+        steps.append(_new(Step, (tier.clause, words, contribution.quantize(FEN, ROUND_HALF_UP))))
     return total
 
 
@@ -245,19 +250,23 @@ def _exact(amount: Decimal) -> str:
 
 
 def _backstop(
-    rule: RuleDef, claim: Claim, base: Decimal, paid: Decimal, remaining: Decimal, steps: list
+    rule: RuleDef,
+    claim: Claim,
+    compensated: Decimal,
+    base: Decimal,
+    paid: Decimal,
+    remaining: Decimal,
+    steps: list,
 ) -> Decimal:
     """Pay what the patient would bear beyond ``patient_share`` of ``share_of`` (this stay)."""
     share = rule.patient_share or ZERO
-    left_to_patient = claim.total - claim.compensated - paid
+    left_to_patient = claim.total - compensated - paid
     measured = claim.total if rule.share_of == "total" else base
     allowed = measured * share
     over = max(ZERO, left_to_patient - allowed)
     exact = min(over, remaining) if rule.backstop_covers == "remaining_base" else over
-    words = partial(
-        _backstop_words, rule, left_to_patient, measured, share, allowed, over, remaining
-    )
-    steps.append(Step(rule.clause, words, round_fen(exact)))
+    words = (_backstop_words, rule, left_to_patient, measured, share, allowed, over, remaining)
+    steps.append(_new(Step, (rule.clause, words, round_fen(exact))))
     return exact
 
 
@@ -285,6 +294,7 @@ def _refused(
     version: VersionDef | None,
     pool: str | None,
     claim: Claim,
+    compensated: Decimal,
     base: Decimal,
     steps: list[Step],
     reason: str,
@@ -300,7 +310,7 @@ def _refused(
         layers=(),
         settle_mode=None,
         paid_at_window=ZERO,
-        patient_pays=claim.total - claim.compensated,
+        patient_pays=claim.total - compensated,
         cap_remaining=None,
         steps=tuple(steps),
     )

@@ -49,7 +49,9 @@ class RulePlan:
       before: the layers of the earlier rules whose payments this year came out of this
         layer's cumulative input.
       caps: the rule's caps, in the rule's order. counts_toward: the codes of the caps its
-        amount uses up.
+        amount uses up (of those the claim's rules read).
+      backstop: the rule pays what the patient would bear beyond a share (``kind``).
+      deductible_clause: the clause of the rule's deductible, None when it has none.
     """
 
     rule: RuleDef
@@ -59,6 +61,8 @@ class RulePlan:
     caps: tuple[CapDef, ...]
     counts_toward: tuple[str, ...]
     total_words: str
+    backstop: bool = False
+    deductible_clause: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class Plan:
       refusal: (clause, reason) when this kind of claim gets nothing, else None.
       pool: the visit's pool, or None if the version has no such visit.
       mode, mode_step: how it is settled (instant or after discharge) and the step saying so.
+      caps: (code, pools, layer) of each cap the rules meet, whose use this year is read.
+      version_text: the version's start date as the result names it (ISO).
     """
 
     version: VersionDef
@@ -77,6 +83,8 @@ class Plan:
     rules: tuple[RulePlan, ...] = ()
     mode: str | None = None
     mode_step: Step | None = None
+    caps: tuple[tuple[str, tuple[str, ...], str | None], ...] = ()
+    version_text: str = ""
 
 
 _PLANS: dict[tuple, Plan] = {}
@@ -117,7 +125,8 @@ def _make_plan(version: VersionDef, claim: Claim) -> Plan:
             f"（{FACILITY_NAMES[claim.facility]}、{INSURANCE_NAMES[claim.insurance]}）没有救助规定"
         )
         return Plan(version, (visit.clause, reason), pool)
-    caps = {cap.code: cap for cap in reversed(version.caps)}  # the first of a code, as cap()
+    caps = {cap.code: cap for cap in version.caps}  # codes are unique (app.policy.checks)
+    read = tuple(dict.fromkeys(code for rule in rules for code in rule.caps))
     planned = tuple(
         RulePlan(
             rule=rule,
@@ -128,14 +137,20 @@ def _make_plan(version: VersionDef, claim: Claim) -> Plan:
             counts_toward=tuple(
                 cap.code
                 for cap in version.caps
-                if pool in cap.pools and cap.layer in (None, rule.layer)
+                if cap.code in read and pool in cap.pools and cap.layer in (None, rule.layer)
             ),
             total_words=f"{rule.name}合计",
+            backstop=rule.kind == "backstop",
+            deductible_clause=(rule.deductible_clause or rule.clause)
+            if rule.deductible > 0
+            else None,
         )
         for index, rule in enumerate(rules)
     )
     mode, mode_step = _settle_mode(version, claim)
-    return Plan(version, None, pool, planned, mode, mode_step)
+    cap_sources = tuple((code, caps[code].pools, caps[code].layer) for code in read)
+    version_text = version.effective_from.isoformat()
+    return Plan(version, None, pool, planned, mode, mode_step, cap_sources, version_text)
 
 
 def _tier_plan(rule: RuleDef, tier: TierDef) -> TierPlan:
