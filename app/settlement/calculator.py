@@ -17,7 +17,7 @@ from app.money import FEN, ZERO, fmt, fmt_rate, round_fen
 from app.policy.schema import BaseDef, CapDef, PolicyDef, RuleDef, VersionDef
 from app.settlement.claim import Claim, ClaimError, PoolToDate, YearToDate
 from app.settlement.plan import RulePlan, plan_for
-from app.settlement.result import Layer, Result, Step, written
+from app.settlement.result import Layer, Result, Step, Steps, written
 from app.vocabulary import ASSISTANCE_FUND, HOSPITAL_FUND, POOLS
 
 _new = tuple.__new__
@@ -27,26 +27,35 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
     """Compute the assistance for one claim. All amounts yuan, ``Decimal``.
 
     The steps' words are written when read (``Step.text``); the amounts are all computed here.
-    Steps and the result are made with ``tuple.__new__`` in field order: the named tuples' own
-    constructors cost more than a settlement's arithmetic (issue 18, point 3).
+    Steps are kept as bare tuples (``Steps``) and the result is made with ``tuple.__new__`` in
+    field order: the named tuples' own constructors cost more than a settlement's arithmetic
+    (issue 18, point 3).
     """
     version = policy.version_on(claim.date)
     compensated = claim.basic_insurance + claim.critical_illness + claim.other_compensation
     if version is None:
         reason = f"结算日期 {claim.date} 不在本政策任何版本的有效期内"
-        steps = [_new(Step, ("有效期", reason, None))]
+        steps = [("有效期", reason, None)]
         return _refused(policy, None, None, claim, compensated, ZERO, steps, reason)
     plan = plan_for(version, claim)
     base, steps = _base(version.base, claim, compensated)
     if plan.refusal is not None:
         clause, reason = plan.refusal
-        steps.append(_new(Step, (clause, reason, None)))
+        steps.append((clause, reason, None))
         return _refused(policy, version, plan.pool, claim, compensated, base, steps, reason)
 
     to_date = year_to_date.inpatient if plan.pool == "inpatient" else year_to_date.outpatient
-    cap_used = {}
+    cap_used = {}  # what this year used of each cap the rules meet, this claim included
     for code, pools, layer in plan.caps:
-        cap_used[code] = _used_before(pools, layer, year_to_date)
+        used = ZERO
+        for pool in pools:
+            pool_to_date = (
+                year_to_date.inpatient if pool == "inpatient" else year_to_date.outpatient
+            )
+            used += (
+                pool_to_date.assistance if layer is None else pool_to_date.layers.get(layer, ZERO)
+            )
+        cap_used[code] = used
     paid = ZERO
     amounts: list[Decimal] = []
     for planned in plan.rules:
@@ -67,9 +76,9 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
             if exact > left:
                 exact = left
                 words = (_cap_words, cap, used, left, rule.name)
-                steps.append(_new(Step, (cap.clause, words, left)))
+                steps.append((cap.clause, words, left))
         amount = exact.quantize(FEN, ROUND_HALF_UP)
-        steps.append(_new(Step, (rule.clause, planned.total_words, amount)))
+        steps.append((rule.clause, planned.total_words, amount))
         amounts.append(amount)
         paid += amount
         for code in planned.counts_toward:
@@ -119,7 +128,7 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
             paid_at_window,
             claim.total - compensated - paid_at_window,
             cap_left,
-            tuple(steps),
+            _new(Steps, steps),
             paid_at_window - reduction,
             reduction,
             cap_name,
@@ -155,18 +164,11 @@ def _base(rule: BaseDef, claim: Claim, compensated: Decimal) -> tuple[Decimal, l
     if claim.excluded > ZERO:
         if excluded is not None:
             return base, [
-                _new(
-                    Step,
-                    (
-                        excluded.clause,
-                        (_excluded_words, excluded.text, claim.excluded),
-                        claim.excluded,
-                    ),
-                ),
-                _new(Step, (rule.clause, words, base)),
+                (excluded.clause, (_excluded_words, excluded.text, claim.excluded), claim.excluded),
+                (rule.clause, words, base),
             ]
         words = (_unexcluded_words, words, claim.excluded)
-    return base, [_new(Step, (rule.clause, words, base))]
+    return base, [(rule.clause, words, base)]
 
 
 def _base_words(rule: BaseDef, claim: Claim, raw: Decimal, base: Decimal) -> str:
@@ -196,15 +198,6 @@ def _unexcluded_words(words: tuple, excluded: Decimal) -> str:
     return f"{written(words)}（本政策未规定另行扣除的不予救助费用，所填 {fmt(excluded)} 元未扣除）"
 
 
-def _used_before(pools: tuple[str, ...], layer: str | None, year_to_date: YearToDate) -> Decimal:
-    """What the year used of a cap over ``pools`` (of one layer, or all assistance if None)."""
-    used = ZERO
-    for pool in pools:
-        to_date = year_to_date.inpatient if pool == "inpatient" else year_to_date.outpatient
-        used += to_date.assistance if layer is None else to_date.layers.get(layer, ZERO)
-    return used
-
-
 def _tiers(planned: RulePlan, start: Decimal, amount: Decimal, steps: list[Step]) -> Decimal:
     """Rates over the slice [start, start + amount] of the layer's cumulative input this year;
     their steps are added to ``steps``."""
@@ -215,7 +208,7 @@ def _tiers(planned: RulePlan, start: Decimal, amount: Decimal, steps: list[Step]
         if below < ZERO:
             below = ZERO
         words = (_deductible_words, rule, planned.first, start, end, below)
-        steps.append(_new(Step, (planned.deductible_clause, words, ZERO)))
+        steps.append((planned.deductible_clause, words, ZERO))
     total = ZERO
     for tier in planned.tiers:
         upper = tier.upper
@@ -226,7 +219,7 @@ def _tiers(planned: RulePlan, start: Decimal, amount: Decimal, steps: list[Step]
         contribution = part * tier.rate
         total += contribution
         words = (_tier_words, tier.head, part, tier.rate, contribution)
-        steps.append(_new(Step, (tier.clause, words, contribution.quantize(FEN, ROUND_HALF_UP))))
+        steps.append((tier.clause, words, contribution.quantize(FEN, ROUND_HALF_UP)))
     return total
 
 
@@ -266,7 +259,7 @@ def _backstop(
     over = max(ZERO, left_to_patient - allowed)
     exact = min(over, remaining) if rule.backstop_covers == "remaining_base" else over
     words = (_backstop_words, rule, left_to_patient, measured, share, allowed, over, remaining)
-    steps.append(_new(Step, (rule.clause, words, round_fen(exact))))
+    steps.append((rule.clause, words, round_fen(exact)))
     return exact
 
 
@@ -312,7 +305,7 @@ def _refused(
         paid_at_window=ZERO,
         patient_pays=claim.total - compensated,
         cap_remaining=None,
-        steps=tuple(steps),
+        steps=_new(Steps, steps),
     )
 
 

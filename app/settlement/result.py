@@ -4,6 +4,7 @@ Named tuples rather than frozen dataclasses: a frozen dataclass sets each field 
 ``object.__setattr__``, which made building the result a third of a settlement's time.
 """
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -53,6 +54,44 @@ def written(words: str | tuple) -> str:
         return words
     function, *arguments = words
     return function(*arguments)
+
+
+class Steps(tuple):
+    """A result's steps, read as ``Step``s, kept as the bare ``(clause, words, amount)`` tuples
+    the calculator wrote: making a named tuple costs several times a plain one, and most
+    settlements' steps are stored as JSON once or never read (issue 18, point 3).
+
+    Indexing and iterating give ``Step``s; equal when their steps are equal.
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(_new(Step, raw) for raw in tuple.__getitem__(self, index))
+        return _new(Step, tuple.__getitem__(self, index))
+
+    def __iter__(self) -> Iterator[Step]:
+        for raw in tuple.__iter__(self):
+            yield _new(Step, raw)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Steps({list(self)!r})"
+
+
+_new = tuple.__new__
 
 
 class Layer(NamedTuple):
@@ -107,7 +146,7 @@ class Result(NamedTuple):
     paid_at_window: Decimal
     patient_pays: Decimal
     cap_remaining: Decimal | None
-    steps: tuple[Step, ...]
+    steps: tuple[Step, ...]  # a Steps when made by the calculator
     advanced: Decimal = Decimal(0)
     hospital_reduction: Decimal = Decimal(0)
     cap_name: str | None = None
