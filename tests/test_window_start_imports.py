@@ -97,3 +97,37 @@ def test_qt_does_not_read_the_source_of_what_is_imported_after_it(tmp_path):
         tmp_path,
     )
     assert lines == ["False"]
+
+
+# The real start on a store at the newest schema, up to the sign-in asked: the dialog's
+# ``open`` is wrapped to say what had been imported by then. The desk opens behind it.
+AT_SIGN_IN = f"""
+import sys
+from ui.sign_in import LoginDialog
+
+asked = LoginDialog.open
+
+def open_(self):
+    print("at sign-in", {LOADED}, flush=True)
+    asked(self)
+
+LoginDialog.open = open_
+from app.cli import main
+main(["--db", sys.argv[1]])
+"""
+
+
+def test_the_sign_in_is_asked_before_the_orm_and_the_policy_schema_are_imported(tmp_path):
+    from app.desk import Desk
+
+    store = tmp_path / "desk.sqlite3"
+    desk = Desk.open(str(store), "test")
+    try:
+        desk.create_first_administrator("管理员", "Keeper#2026pass")
+    finally:
+        desk.close()
+    lines = fresh_python(AT_SIGN_IN, tmp_path, str(store))
+    assert "at sign-in []" in lines
+    # Then the desk opened behind the dialog (the probe stops once it is open).
+    words = [line.split()[0] for line in lines if line]
+    assert words.index("at") < words.index("ready") < words.index("opened"), lines

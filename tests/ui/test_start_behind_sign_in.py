@@ -1,0 +1,108 @@
+"""The window asks who signs in once the store file is checked (``app.startup.look_at_store``,
+standard library only) and opens the desk behind the dialog; a sign-in waits for the desk
+(issue 18, point 1)."""
+
+import sqlite3
+import threading
+
+import pytest
+
+from app.startup import OpeningDesk, look_at_store
+from app.store_guard import StoreRefused
+from tests.ui.accounts import CLERK, CLERK_PW
+from ui import ops
+from ui.launch import open_behind, sign_in_then_attach
+from ui.sign_in import FirstAdministratorDialog, LoginDialog
+
+
+def test_the_look_answers_as_the_desk_does(db_path, desk, accounts):
+    look = look_at_store(str(db_path))
+    assert look is not None and look.target == str(db_path)
+    assert look.needs_first_administrator is False
+    assert desk.needs_first_administrator() is False
+
+
+def test_a_store_without_an_administrator_asks_for_the_first_one(qtbot, settings, db_path, desk):
+    from ui.main_window import MainWindow
+
+    assert desk.needs_first_administrator() is True
+    look = look_at_store(str(db_path))
+    assert look.needs_first_administrator is True
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    dialog = sign_in_then_attach(window, OpeningDesk(look), settings, lambda: None)
+    assert isinstance(dialog, FirstAdministratorDialog)
+    dialog.done(0)
+
+
+def test_a_store_not_at_the_newest_schema_is_opened_the_whole_way_first(db_path, desk):
+    desk.close()
+    connection = sqlite3.connect(db_path)
+    with connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0014'")
+    connection.close()
+    assert look_at_store(str(db_path)) is None
+
+
+def test_a_server_database_is_opened_the_whole_way_first():
+    assert look_at_store("postgresql://desk@server/desk") is None
+
+
+def test_a_damaged_file_is_refused_before_the_sign_in(db_path, desk):
+    desk.close()
+    data = bytearray(db_path.read_bytes())
+    data[4096 : 4096 * 3] = b"\xff" * (4096 * 2)
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(StoreRefused, match="数据库文件已损坏"):
+        look_at_store(str(db_path))
+
+
+def test_a_sign_in_typed_before_the_desk_is_open_waits_for_it(
+    qtbot, settings, db_path, desk, accounts
+):
+    from ui.main_window import MainWindow
+
+    desk.close()
+    opening = OpeningDesk(look_at_store(str(db_path)))
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    quit_calls = []
+    dialog = sign_in_then_attach(window, opening, settings, lambda: quit_calls.append(1))
+    assert isinstance(dialog, LoginDialog) and dialog.isVisible()
+
+    dialog.name.setText(CLERK)
+    qtbot.keyClicks(dialog.password.edit, CLERK_PW)
+    dialog.sign_in()  # the desk is not open yet: the attempt waits on its thread
+    assert not opening.is_open() and window.desk is None
+    opener = threading.Thread(target=open_behind, args=(opening, CLERK))
+    opener.start()
+    qtbot.waitUntil(lambda: ops.pending() == 0 and window.desk is not None, timeout=30_000)
+    opener.join()
+    opened, _notes = opening.result()
+    assert window.desk is opened and opened.user.name == CLERK
+    assert opened.start_steps[:3] == ["quick_check", "startup_checks", "ready"]
+    assert window.status_clerk.text() == f"经办人：{CLERK}（经办员）"
+    assert not dialog.isVisible() and quit_calls == []
+    window.idle_lock.stop()
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+    opened.close()
+
+
+def test_a_desk_that_fails_to_open_is_said_under_the_password(
+    qtbot, settings, db_path, desk, accounts
+):
+    from ui.main_window import MainWindow
+
+    desk.close()
+    opening = OpeningDesk(look_at_store(str(db_path)))
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    dialog = sign_in_then_attach(window, opening, settings, lambda: None)
+    dialog.name.setText(CLERK)
+    qtbot.keyClicks(dialog.password.edit, CLERK_PW)
+    dialog.sign_in()
+    opening.failed(StoreRefused("数据库缺少已提交的记录：测试"))
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+    assert "数据库缺少已提交的记录" in dialog.password.error_text()
+    assert window.desk is None and dialog.sign_in_button.isEnabled()
