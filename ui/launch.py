@@ -29,7 +29,6 @@ import time
 from pathlib import Path
 
 from app.paths import database_target, is_default_database, resources_dir
-from app.startup import OpeningDesk, look_at_store
 from app.store_guard import StoreRefused
 from ui import settings as options
 from ui.fonts import apply_application_font, register_fonts
@@ -192,6 +191,7 @@ def sign_in_then_attach(window, desk, settings: QSettings, quit_app):
     """Ask who is at the window; once signed in, fill the window and start the idle lock.
     Closing the sign-in dialog quits the program. Returns the (open) dialog. ``desk`` may be
     an ``app.startup.OpeningDesk`` still opening behind the dialog: a sign-in waits for it."""
+    from app.startup import OpeningDesk
     from ui.sign_in import sign_in_dialog
 
     dialog = sign_in_dialog(desk, window, options.CLERK.read(settings))
@@ -275,6 +275,8 @@ def run(args) -> int:
         if window.desk is not None and window.desk not in started_desks:
             window.desk.close()
         return code
+    from app.startup import OpeningDesk, look_at_store  # after the window is shown
+
     making_demo = demo_if_missing and is_missing(target)
     if making_demo:
         from app.desk.first_start import demo_target
@@ -343,7 +345,7 @@ def run(args) -> int:
     return code
 
 
-def open_behind(opening: OpeningDesk, clerk: str):
+def open_behind(opening, clerk: str):
     """``start_desk`` for a store ``look_at_store`` has checked, off the GUI thread; the
     sign-in dialog's calls wait for it (``OpeningDesk``)."""
     try:
