@@ -57,23 +57,30 @@ def test_a_damaged_file_is_refused_before_the_sign_in(db_path, desk):
         look_at_store(str(db_path))
 
 
-def test_a_sign_in_typed_before_the_desk_is_open_waits_for_it(
-    qtbot, settings, db_path, desk, accounts
-):
+def _clerk_signing_in(qtbot, settings, db_path, quit_calls: list):
+    """The window and its sign-in dialog on a closed store still opening, the clerk's name
+    and password typed and 登录 pressed: (window, opening, dialog)."""
     from ui.main_window import MainWindow
 
-    desk.close()
     opening = OpeningDesk(look_at_store(str(db_path)))
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
-    quit_calls = []
     dialog = sign_in_then_attach(window, opening, settings, lambda: quit_calls.append(1))
     assert isinstance(dialog, LoginDialog) and dialog.isVisible()
-
     dialog.name.setText(CLERK)
     qtbot.keyClicks(dialog.password.edit, CLERK_PW)
-    dialog.sign_in()  # the desk is not open yet: the attempt waits on its thread
+    dialog.sign_in()
+    return window, opening, dialog
+
+
+def test_a_sign_in_typed_before_the_desk_is_open_waits_for_it(
+    qtbot, settings, db_path, desk, accounts
+):
+    desk.close()
+    quit_calls = []
+    window, opening, dialog = _clerk_signing_in(qtbot, settings, db_path, quit_calls)
+    # the desk is not open yet: the attempt waits on its thread
     assert not opening.is_open() and window.desk is None
     opener = threading.Thread(target=open_behind, args=(opening, CLERK))
     opener.start()
@@ -92,16 +99,8 @@ def test_a_sign_in_typed_before_the_desk_is_open_waits_for_it(
 def test_a_desk_that_fails_to_open_is_said_under_the_password(
     qtbot, settings, db_path, desk, accounts
 ):
-    from ui.main_window import MainWindow
-
     desk.close()
-    opening = OpeningDesk(look_at_store(str(db_path)))
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
-    dialog = sign_in_then_attach(window, opening, settings, lambda: None)
-    dialog.name.setText(CLERK)
-    qtbot.keyClicks(dialog.password.edit, CLERK_PW)
-    dialog.sign_in()
+    window, opening, dialog = _clerk_signing_in(qtbot, settings, db_path, [])
     opening.failed(StoreRefused("数据库缺少已提交的记录：测试"))
     qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert "数据库缺少已提交的记录" in dialog.password.error_text()
