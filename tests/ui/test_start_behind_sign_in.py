@@ -105,3 +105,48 @@ def test_a_desk_that_fails_to_open_is_said_under_the_password(
     qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
     assert "数据库缺少已提交的记录" in dialog.password.error_text()
     assert window.desk is None and dialog.sign_in_button.isEnabled()
+
+
+CLOSED_AT_ONCE = """
+import sys
+from ui.sign_in import LoginDialog
+from ui.qt import QTimer
+
+asked = LoginDialog.open
+
+def open_(self):
+    asked(self)
+    QTimer.singleShot(10, self.reject)  # the clerk closes the sign-in at once
+
+LoginDialog.open = open_
+from app.cli import main
+print("exit", main(["--db", sys.argv[1]]), flush=True)
+"""
+
+
+def test_closing_the_sign_in_while_the_desk_opens_quits_cleanly(db_path, desk, accounts, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    desk.close()
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
+    env.pop("ONESTOP_EXIT_WHEN_READY", None)
+    done = subprocess.run(
+        [sys.executable, "-c", CLOSED_AT_ONCE, str(db_path)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    # The program waited for the desk opening behind the dialog and closed it.
+    assert done.returncode == 0 and "exit 0" in done.stdout.split("\n"), done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
