@@ -2,7 +2,6 @@
 
 import argparse
 import importlib
-import json
 import sys
 
 from app import __version__
@@ -16,6 +15,8 @@ def version_text() -> str:
     info = bundled_dir() / "build_info.json"
     text = f"一站式即时结算窗口 {__version__}"
     if info.is_file():
+        import json  # here: the window's start reads no JSON before it shows
+
         built = json.loads(info.read_text(encoding="utf-8"))
         text += f"（构建于 {built.get('built', '?')}）"
     return text

@@ -22,6 +22,7 @@ Where no backend exists (keyring's fail or null backend: a headless Linux server
 import json
 import os
 import secrets
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +39,55 @@ class SecretStoreError(Exception):
 
 
 def _keyring():
+    """``keyring``, its backend chosen the first time (``_choose_backend``)."""
+    global _backend_chosen
+    if not _backend_chosen:
+        already = "keyring" in sys.modules  # imported by someone else: their choice stands
+        import keyring
+
+        _backend_chosen = True
+        if not already:
+            backend = _choose_backend()
+            if backend is not None:
+                keyring.set_keyring(backend)
     import keyring
 
     return keyring
+
+
+_backend_chosen = False
+
+# keyring's own choice, without asking every installed backend whether it is usable (keyring
+# then imports each, SecretService with SecretStorage and cryptography: about 8 MB and 0.1 s
+# at the first sign-in, issue 18, point 5).
+PLATFORM_BACKENDS = {
+    "win32": "keyring.backends.Windows.WinVaultKeyring",  # Windows Credential Manager
+    "darwin": "keyring.backends.macOS.Keyring",  # the Keychain
+}
+
+
+def _choose_backend():
+    """The backend keyring would find here, or None to let it look: one named in
+    ``PYTHON_KEYRING_BACKEND`` or keyring's ``keyringrc.cfg`` (as keyring documents), else
+    the platform's own; on Linux, no session bus (``DBUS_SESSION_BUS_ADDRESS``, which the
+    Secret Service, KWallet and libsecret backends all talk through) means none of them can
+    work, and keyring's fail backend is what it would choose."""
+    from keyring import core
+
+    configured = core.load_env() or core.load_config()
+    if configured is not None:
+        return configured
+    name = PLATFORM_BACKENDS.get(sys.platform)
+    if name is not None:
+        try:
+            return core.load_keyring(name)  # checks that it is usable (RuntimeError if not)
+        except Exception:
+            return None
+    if sys.platform.startswith("linux") and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        from keyring.backends import fail
+
+        return fail.Keyring()
+    return None
 
 
 def available() -> bool:

@@ -5,14 +5,14 @@ already there is recognised by reading ``alembic_version`` beside the revisions 
 migration files, which spares the window about 17 MB and its import time (issue 18, point 5).
 """
 
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+from db.revisions import MIGRATIONS_DIR
+from db.revisions import named_head as _named_head
+
 # Any constant: windows sharing one PostgreSQL database take turns upgrading it.
 _PG_MIGRATION_LOCK = 7_340_021
 
@@ -49,23 +49,6 @@ def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-_REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*["']([^"']+)["']""", re.M)
-
-
-def _named_head() -> str | None:
-    """The one revision no migration file names as its ``down_revision``, read from the
-    files as alembic reads them; None when that is not plain (then alembic decides)."""
-    revisions, downs = set(), set()
-    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = dict(_REVISION.findall(script.read_text(encoding="utf-8")))
-        if "revision" not in found:
-            return None
-        revisions.add(found["revision"])
-        downs.add(found.get("down_revision"))
-    heads = revisions - downs
-    return heads.pop() if len(heads) == 1 else None
 
 
 def _current_revision(engine: Engine) -> str | None:

@@ -60,6 +60,7 @@ FLOORS = {
     "app.reminders": 4,
     # the application layer: one method per user action
     "app.desk": 5,
+    "app.startup": 5,
     # faces
     "app.__main__": 6,
     "app.cli": 6,

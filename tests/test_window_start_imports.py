@@ -97,3 +97,76 @@ def test_qt_does_not_read_the_source_of_what_is_imported_after_it(tmp_path):
         tmp_path,
     )
     assert lines == ["False"]
+
+
+# The real start on a store at the newest schema, up to the sign-in asked: the dialog's
+# ``open`` is wrapped to say what had been imported by then. The desk opens behind it.
+AT_SIGN_IN = f"""
+import sys
+from ui.sign_in import LoginDialog
+
+asked = LoginDialog.open
+
+def open_(self):
+    print("at sign-in", {LOADED}, flush=True)
+    asked(self)
+
+LoginDialog.open = open_
+from app.cli import main
+main(["--db", sys.argv[1]])
+"""
+
+
+def test_the_sign_in_is_asked_before_the_orm_and_the_policy_schema_are_imported(tmp_path):
+    store = _store_with_administrator(tmp_path / "desk.sqlite3")
+    lines = fresh_python(AT_SIGN_IN, tmp_path, str(store))
+    assert "at sign-in []" in lines
+    # Then the desk opened behind the dialog (the probe stops once it is open).
+    words = [line.split()[0] for line in lines if line]
+    assert words.index("at") < words.index("ready") < words.index("opened"), lines
+
+
+# After sign-in, as the window's status bar and its sync timer use the desk: with no central
+# folder set and no session bus (no Secret Service to reach), neither the sync packaging and
+# its cipher nor keyring's scan of every backend is loaded (issue 18, point 5).
+AFTER_SIGN_IN = """
+import sys
+from ui.launch import start_desk
+desk, _notes = start_desk(sys.argv[1], "test", None)
+desk.sign_in("管理员", "Keeper#2026pass")
+desk.sync_status()
+desk.sync_if_due()
+from app import secret_store
+print("backend", secret_store.backend_name())
+print("loaded", sorted(m for m in ("cryptography", "secretstorage", "app.sync.push",
+      "app.sync.central_ingest") if m in sys.modules))
+desk.close()
+"""
+
+
+def _store_with_administrator(path: Path) -> Path:
+    from app.desk import Desk
+
+    desk = Desk.open(str(path), "test")
+    try:
+        desk.create_first_administrator("管理员", "Keeper#2026pass")
+    finally:
+        desk.close()
+    return path
+
+
+def test_signing_in_loads_no_cipher_nor_every_keyring_backend(tmp_path, monkeypatch):
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    store = _store_with_administrator(tmp_path / "desk.sqlite3")
+    lines = fresh_python(AFTER_SIGN_IN, tmp_path, str(store))
+    assert "backend keyring.backends.fail.Keyring" in lines
+    assert "loaded []" in lines
+
+
+def test_a_keyring_backend_named_in_the_environment_is_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.file_keyring.FileKeyring")
+    monkeypatch.setenv("TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))
+    store = _store_with_administrator(tmp_path / "desk.sqlite3")
+    lines = fresh_python(AFTER_SIGN_IN, tmp_path, str(store))
+    assert "backend tests.file_keyring.FileKeyring" in lines

@@ -9,6 +9,10 @@ import os
 import tempfile
 from pathlib import Path
 
+# The admission form's draft: the main window looks for it after sign-in without importing
+# the form (issue 18, point 5).
+REGISTRATION_DRAFT = "registration"
+
 
 class DraftBox:
     def __init__(self, folder: Path):

@@ -13,8 +13,14 @@ records, is reported with the restore command, not opened), the masked log file,
 backup and the policy files against the approved hash list. Then the clerk signs in (or, on a database with
 no accounts, creates the administrator); only then is the case list filled.
 
-``ONESTOP_EXIT_WHEN_READY=1`` makes it print when shown and when ready (store open, checks
-done, sign-in asked), then quit (used by ``bench/startup.py``).
+A SQLite store already at the newest schema is checked with the standard library only
+(``app.startup.look_at_store``) and the sign-in asked at once; the desk (SQLAlchemy, the
+policies, the start-up checks above) opens behind the dialog and a sign-in waits for it
+(issue 18, point 1). Any other store is opened the whole way before the sign-in is asked.
+
+``ONESTOP_EXIT_WHEN_READY=1`` makes it print when shown, when ready (store checked, sign-in
+asked) and when the desk behind the sign-in is open, then quit (used by
+``bench/startup.py``).
 """
 
 import os
@@ -98,13 +104,21 @@ def refusal_before_start(target: str, demo_if_missing: bool) -> str | None:
     return problem
 
 
-def open_desk(target: str, clerk: str, site_code: str | None, *, demo_if_missing: bool = False):
+def open_desk(
+    target: str,
+    clerk: str,
+    site_code: str | None,
+    *,
+    demo_if_missing: bool = False,
+    checked: bool = False,
+):
     """Open the store; with ``demo_if_missing`` a demo database is made first when the file
     does not exist yet. Without it a missing file is refused, not created.
 
     Raises ``DatabaseDamaged`` (with the newest backup and the restore command) for a file
     that is missing, empty, fails ``PRAGMA integrity_check`` or lost committed records,
-    before anything writes to it."""
+    before anything writes to it. ``checked``: ``app.startup.look_at_store`` has just run
+    those checks (the window's start): they are not run twice."""
     from app.desk import Desk
     from app.store_guard import check_store
 
@@ -117,7 +131,8 @@ def open_desk(target: str, clerk: str, site_code: str | None, *, demo_if_missing
         if is_missing(target):
             create_demo_store(target)
     try:
-        check_store(target, quick=True)  # the full check runs once the window is ready
+        if not checked:
+            check_store(target, quick=True)  # the full check runs once the window is ready
     except StoreRefused as exc:
         raise DatabaseDamaged(str(exc)) from None
     desk = Desk.open(target, clerk, site_code)
@@ -125,9 +140,16 @@ def open_desk(target: str, clerk: str, site_code: str | None, *, demo_if_missing
     return desk
 
 
-def start_desk(target: str, clerk: str, site_code: str | None, *, demo_if_missing: bool = False):
+def start_desk(
+    target: str,
+    clerk: str,
+    site_code: str | None,
+    *,
+    demo_if_missing: bool = False,
+    checked: bool = False,
+):
     """``open_desk`` and the start-up checks, off the GUI thread: (desk, StartupNotes)."""
-    desk = open_desk(target, clerk, site_code, demo_if_missing=demo_if_missing)
+    desk = open_desk(target, clerk, site_code, demo_if_missing=demo_if_missing, checked=checked)
     try:
         desk.site()  # read here, off the GUI thread; the window asks for it often
         desk.is_demo()
@@ -167,15 +189,21 @@ def first_start(window, target: str, settings: QSettings, quit_app, opened):
 
 def sign_in_then_attach(window, desk, settings: QSettings, quit_app):
     """Ask who is at the window; once signed in, fill the window and start the idle lock.
-    Closing the sign-in dialog quits the program. Returns the (open) dialog."""
+    Closing the sign-in dialog quits the program. Returns the (open) dialog. ``desk`` may be
+    an ``app.startup.OpeningDesk`` still opening behind the dialog: a sign-in waits for it."""
+    from app.startup import OpeningDesk
     from ui.sign_in import sign_in_dialog
 
     dialog = sign_in_dialog(desk, window, options.CLERK.read(settings))
 
     def signed_in(user) -> None:
         settings.setValue(options.CLERK.key, user.name)  # offered at the next sign-in
-        window.attach(desk)
-        window.watch_idle(desk.idle_lock_minutes())
+        opened = desk
+        if isinstance(desk, OpeningDesk):  # open: the sign-in went through it
+            opened, notes = desk.result()
+            window.show_startup_notes(notes)
+        window.attach(opened)
+        window.watch_idle(opened.idle_lock_minutes())
         window.run_after_start_checks()
 
     dialog.signed_in.connect(signed_in)
@@ -247,17 +275,83 @@ def run(args) -> int:
         if window.desk is not None and window.desk not in started_desks:
             window.desk.close()
         return code
-    if demo_if_missing and is_missing(target):
+    from app.startup import OpeningDesk, look_at_store  # after the window is shown
+
+    making_demo = demo_if_missing and is_missing(target)
+    if making_demo:
         from app.desk.first_start import demo_target
 
         demo = demo_target(target)
         window.statusBar().showMessage(f"首次运行：正在打开演示数据库 {demo} …")
-    run_in_background(
-        lambda: start_desk(target, clerk, None, demo_if_missing=demo_if_missing),
-        opened,
-        failed,
-    )
+
+    def open_whole() -> None:
+        run_in_background(
+            lambda: start_desk(target, clerk, None, demo_if_missing=demo_if_missing),
+            opened,
+            failed,
+        )
+
+    openings: list[OpeningDesk] = []
+
+    def looked(look) -> None:
+        """The file is checked and at the newest schema: ask who signs in while the desk
+        opens behind the dialog (``app.startup``)."""
+        if look is None:  # a server, an upgrade to make first: the whole open, then sign-in
+            open_whole()
+            return
+        opening = OpeningDesk(look)
+        openings.append(opening)
+        window.show_database(look.target)
+        dialog = sign_in_then_attach(window, opening, settings, app.quit)
+        if probe:
+            print(f"ready {time.perf_counter() - started:.3f}", flush=True)
+
+        def behind_opened(result) -> None:
+            desk, notes = result
+            started_desks.append(desk)
+            window.show_startup_notes(notes)
+            if probe:  # the whole start done, the desk open: the probe stops here
+                print(f"opened {time.perf_counter() - started:.3f}", flush=True)
+                QTimer.singleShot(0, app.quit)
+
+        def behind_failed(error: Exception) -> None:
+            dialog.blockSignals(True)  # closed for the failure, not by the clerk: no quit
+            dialog.reject()
+            failed(error)
+
+        run_in_background(
+            lambda: open_behind(opening, clerk), behind_opened, behind_failed, owner=window
+        )
+
+    def look() -> object:
+        if making_demo:
+            return None
+        try:
+            return look_at_store(target)
+        except StoreRefused as exc:
+            raise DatabaseDamaged(str(exc)) from None
+
+    run_in_background(look, looked, failed)
     code = app.exec()
+    for opening in openings:  # quit while a desk was still opening: let it finish, close it
+        try:
+            desk = opening.result(timeout=120)[0]
+        except Exception:
+            continue
+        if desk not in started_desks:
+            started_desks.append(desk)
     for desk in started_desks:
         desk.close()
     return code
+
+
+def open_behind(opening, clerk: str):
+    """``start_desk`` for a store ``look_at_store`` has checked, off the GUI thread; the
+    sign-in dialog's calls wait for it (``OpeningDesk``)."""
+    try:
+        result = start_desk(opening.target, clerk, None, checked=True)
+    except BaseException as error:
+        opening.failed(error)
+        raise
+    opening.opened(result)
+    return result

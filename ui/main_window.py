@@ -12,7 +12,7 @@ from app.printing.paper import asks_paperwork, forms_printed, referral_paperwork
 from ui import settings as options
 from ui.case_panel import CasePanel
 from ui.case_table import CaseFilter, CaseTableModel
-from ui.drafts import DraftBox
+from ui.drafts import REGISTRATION_DRAFT, DraftBox
 from ui.fitting import available_size
 from ui.ops import activity, run_in_background
 from ui.qt import (
@@ -305,8 +305,6 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.status_db.setToolTip(target)
 
     def attach(self, desk: Desk) -> None:
-        from ui.registration_form import DRAFT_KEY
-
         self.desk = desk
         self.model.mask = desk.mask_id
         self.drafts = DraftBox(desk.data_dir / "drafts")
@@ -317,7 +315,7 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.update_status()
         self._carry_sync_setting()
         self.show_work_list()
-        if self.drafts.load(DRAFT_KEY):
+        if self.drafts.load(REGISTRATION_DRAFT):
             self.statusBar().showMessage("有上次未保存的入院登记草稿，按 F2 继续。", 15000)
         elif desk.migration_message:
             self.statusBar().showMessage(desk.migration_message, 8000)
@@ -875,8 +873,6 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.post_discharge.show()
 
     def update_claims_due(self) -> None:
-        from ui.post_discharge import due_notice
-
         if self.desk is None:
             return
         desk = self.desk
@@ -916,3 +912,10 @@ class MainWindow(WindowAccounts, QMainWindow):
         if self.idle_lock is not None:
             self.idle_lock.stop()
         event.accept()
+
+
+def due_notice(today: int, overdue: int) -> str:
+    """The line the main window shows at start when claims are due."""
+    if not (today or overdue):
+        return ""
+    return f"事后报销：今日到期 {today} 笔，已逾期 {overdue} 笔（F7 查看）"

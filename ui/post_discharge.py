@@ -647,10 +647,3 @@ class BankDialog(EnterMovesOn, QDialog):
             self.reason.set_error(getattr(exc, "message", str(exc)))
         else:
             self.error.show_error(str(exc))
-
-
-def due_notice(today: int, overdue: int) -> str:
-    """The line the main window shows at start when claims are due."""
-    if not (today or overdue):
-        return ""
-    return f"事后报销：今日到期 {today} 笔，已逾期 {overdue} 笔（F7 查看）"

@@ -18,7 +18,7 @@ from app.vocabulary import (
     VISIT_NAMES,
 )
 from ui.date_fields import DateField
-from ui.drafts import DraftBox
+from ui.drafts import REGISTRATION_DRAFT, DraftBox
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
@@ -39,7 +39,7 @@ from ui.qt import (
 )
 from ui.unsaved import AsksBeforeClosing
 
-DRAFT_KEY = "registration"
+DRAFT_KEY = REGISTRATION_DRAFT
 TEXT_FIELDS = (
     ("id_number", "身份证号", "18位，末位可为X；扫描或键入"),
     ("name", "姓名", ""),

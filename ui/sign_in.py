@@ -214,8 +214,6 @@ class LoginDialog(QDialog):
             super().keyPressEvent(event)
 
     def sign_in(self) -> None:
-        from app.accounts.service import AccountError
-
         name = self.name.text().strip()
         self.name.set_error(None if name else "不能为空")
         self.password.set_error(None if self.password.text() else "不能为空")
@@ -228,11 +226,17 @@ class LoginDialog(QDialog):
         self.sign_in_button.setEnabled(False)
 
         def attempt():
-            # argon2 takes about 0.2 s: never on the GUI thread (ui.ops).
+            # argon2 takes about 0.2 s: never on the GUI thread (ui.ops). The desk may still
+            # be opening behind the dialog (app.startup): the accounts' module, which brings
+            # SQLAlchemy, is imported here, after it, not on the GUI thread beside it.
             try:
                 return desk.sign_in(name, password)
-            except AccountError as exc:
-                return exc
+            except Exception as exc:
+                from app.accounts.service import AccountError
+
+                if isinstance(exc, AccountError):
+                    return exc
+                raise
 
         run_in_background(attempt, self._signed_in, self._failed)
 

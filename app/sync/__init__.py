@@ -8,21 +8,32 @@ What other sites paid is read back by ``app.services.year_to_date`` from the tab
 fills, so the services never import this package.
 """
 
-from app.sync.central_ingest import IngestReport, ingest
-from app.sync.central_publish import PublishReport, publish
-from app.sync.run import SyncReport, run_if_due, run_once
-from app.sync.state import SyncStatus, set_central_folder, set_interval, status
+import importlib
 
-__all__ = [
-    "IngestReport",
-    "PublishReport",
-    "SyncReport",
-    "SyncStatus",
-    "ingest",
-    "publish",
-    "run_if_due",
-    "run_once",
-    "set_central_folder",
-    "set_interval",
-    "status",
-]
+# Imported on first use (``from app.sync import status``), not with the package: the window's
+# status bar reads ``status`` after sign-in, which needs none of the packaging, sealing and
+# ingest modules (issue 18, point 5).
+_HOMES = {
+    "IngestReport": "app.sync.central_ingest",
+    "ingest": "app.sync.central_ingest",
+    "PublishReport": "app.sync.central_publish",
+    "publish": "app.sync.central_publish",
+    "SyncReport": "app.sync.run",
+    "run_if_due": "app.sync.run",
+    "run_once": "app.sync.run",
+    "SyncStatus": "app.sync.state",
+    "set_central_folder": "app.sync.state",
+    "set_interval": "app.sync.state",
+    "status": "app.sync.state",
+}
+
+__all__ = sorted(_HOMES, key=str.lower)
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:  # a submodule (``from app.sync import files``) is imported as usual
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    found = getattr(importlib.import_module(home), name)
+    globals()[name] = found
+    return found

@@ -5,11 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.services.errors import ServiceError
 from app.sync import state
-from app.sync.pull import pull
-from app.sync.push import SyncError, push
-from app.sync.sealing import PasswordNeeded
 from db import Store
 
 # The UI's timer and a "sync now" click must not run two pushes of one window at once.
@@ -63,6 +59,13 @@ def run_once(
         central = Path(central_dir) if central_dir else state.central_folder(store)
         if central is None:
             return _failed(store, now, "尚未设置中心文件夹（设置→同步，或 --central）")
+        # Here, not with the module: a window with no central folder never loads the
+        # packaging, sealing (cryptography) and reading of sync files (issue 18, point 5).
+        from app.services.errors import ServiceError
+        from app.sync.pull import pull
+        from app.sync.push import SyncError, push
+        from app.sync.sealing import PasswordNeeded
+
         try:
             pushed = push(store, central, now, password)
             pulled = pull(store, central, password)

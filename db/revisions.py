@@ -1,0 +1,24 @@
+"""The newest schema revision, as the migration files name it, read with the standard library
+only: the window's start compares it with a store's ``alembic_version`` before SQLAlchemy is
+imported (issue 18, point 1); ``db.migrate`` uses it to skip Alembic for a store at head."""
+
+import re
+from pathlib import Path
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+_REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*["']([^"']+)["']""", re.M)
+
+
+def named_head() -> str | None:
+    """The one revision no migration file names as its ``down_revision``, read from the
+    files as alembic reads them; None when that is not plain (then alembic decides)."""
+    revisions, downs = set(), set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_REVISION.findall(script.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        downs.add(found.get("down_revision"))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
