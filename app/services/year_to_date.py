@@ -16,6 +16,7 @@ from app.policy import LoadedPolicy
 from app.settlement import PoolToDate, YearToDate, layer_codes
 from app.vocabulary import POOLS
 from db.models import PaidLaterClaim, Person, Settlement
+from db.prepared import Prepared
 from db.sync_models import PaidElsewhere
 
 
@@ -32,7 +33,7 @@ def year_to_date(session: Session, person_id: int, policy_id: str, year: int) ->
     base: dict[str, Decimal] = defaultdict(lambda: ZERO)
     assistance: dict[str, Decimal] = defaultdict(lambda: ZERO)
     layers: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for source, pool, pool_base, pool_assistance, detail in session.execute(_query(), who):
+    for source, pool, pool_base, pool_assistance, detail in _query().rows(session, who):
         detail = json.loads(detail)
         if source == PAID_ELSEWHERE:
             pool_layers = detail.items()  # the centre's file: {code: amount}
@@ -59,14 +60,14 @@ SETTLED, PAID_LATER, PAID_ELSEWHERE = 0, 1, 2
 
 
 @cache
-def _query():
-    """The three sources in one statement, built once (building it cost more than running it,
-    and three round trips through the session cost more than the query: issue 18, point 4).
+def _query() -> Prepared:
+    """The three sources in one statement, built once and compiled once per dialect: building
+    it, three round trips through the session and SQLAlchemy's work on each cost several times
+    the query (issue 18, point 4).
 
     Rows are (source, pool, base, assistance, detail): a settlement's and another site's pool
     and amounts come from their columns (Money: Decimal, exact), their layers from ``detail``;
-    a 事后报销 claim's all come from its result (``detail``), as computed at intake. Table
-    columns rather than ORM attributes keep the statement Core, without the ORM's loading.
+    a 事后报销 claim's all come from its result (``detail``), as computed at intake.
     """
     person, policy, year = bindparam("person"), bindparam("policy"), bindparam("year")
     settlement = Settlement.__table__
@@ -108,7 +109,7 @@ def _query():
         elsewhere.c.year == year,
     )
     # Not ordered: the sums do not depend on the order, and sorting cost as much as the query.
-    return union_all(settled, paid_later, paid_elsewhere)
+    return Prepared(union_all(settled, paid_later, paid_elsewhere), "YearToDateRow")
 
 
 def _source(number: int):
