@@ -4,10 +4,11 @@ A look-up the window runs on every keystroke or settlement costs, through Core, 
 SQLAlchemy's per-run work (an execution context, parameters, result metadata) around an indexed
 query of 15 µs (issue 18, point 4). ``Prepared`` compiles its statement once per dialect and,
 on each run, binds the parameters, executes the SQL on the connection the session's transaction
-already holds (after an autoflush, so it sees what the session changed) and passes each value through its column type's
-result processor: the same one Core and the ORM use, so a Money column is still an exact Decimal
-and a DateTime read from SQLite still a ``datetime``. A DB-API error is raised as SQLAlchemy's
-``DBAPIError`` subclass, as Core raises it. No events run: the store listens to none on a read.
+already holds (after an autoflush, so it sees what the session changed) and passes each value
+through its column type's result processor: the same one Core and the ORM use, so a Money column
+is still an exact Decimal and a DateTime read from SQLite still a ``datetime``. A DB-API error
+is raised as SQLAlchemy's ``DBAPIError`` subclass, as Core raises it. No engine events run: the
+store listens to none on a statement (only on connect and begin, which still happen).
 """
 
 from collections import namedtuple

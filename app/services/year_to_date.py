@@ -19,6 +19,9 @@ from db.models import PaidLaterClaim, Person, Settlement
 from db.prepared import Prepared
 from db.sync_models import PaidElsewhere
 
+# Where a year-to-date row comes from (the first column of the look-up).
+SETTLED, PAID_LATER, PAID_ELSEWHERE = 0, 1, 2
+
 
 def year_to_date(session: Session, person_id: int, policy_id: str, year: int) -> YearToDate:
     """Sum the person's non-voided, eligible settlements under ``policy_id`` in ``year`` (yuan).
@@ -54,9 +57,6 @@ def year_to_date(session: Session, person_id: int, policy_id: str, year: int) ->
             for pool in ("inpatient", "outpatient")
         }
     )
-
-
-SETTLED, PAID_LATER, PAID_ELSEWHERE = 0, 1, 2
 
 
 @cache
