@@ -1,9 +1,11 @@
 """How fast are the store's look-ups with many people on file?
 
 Fills a fresh SQLite store (the real schema, via open_store) with N people (default 1,000,000),
-an admission for every third person and a few settlements each for some of them, then times
-four look-ups through the services beside the same query in raw sqlite3, in the same run:
-find a person by ID number, by name, an admission by 住院号, and a year-to-date sum.
+an admission for every third person and a few settlements each for some of them (with, for some,
+a 事后报销 claim and what other sites paid), then times four look-ups through the services beside
+the same query in raw sqlite3, in the same run: find a person by ID number, by name, an
+admission by 住院号, and a year-to-date sum. The raw year-to-date reads the same three sources
+and sums them the same way (Decimal, per pool and layer); the run checks that both agree.
 
     python bench/store.py [--people 1000000] [--lookups 2000] [--db PATH | --cache DIR]
 
@@ -25,7 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from stdnum.cn import ric
 
-from app.services import find_admission, find_person, search_people, year_to_date
+from app.services import (
+    admission_by_number,
+    find_admission,
+    find_person,
+    search_people,
+    year_to_date,
+)
 from app.text import name_spellings
 from db import open_store
 
@@ -160,6 +168,128 @@ def fill(path: Path, people: int) -> None:
     raw.close()
 
 
+def fill_other_sources(path: Path) -> None:
+    """Give every 20th settled person (of the people ``fill`` added) a paid 事后报销 claim and
+    every 30th what another site paid, unless the store has them already (an older cache)."""
+    raw = sqlite3.connect(path)
+    if raw.execute("SELECT count(*) FROM paid_later_claim WHERE site_code = 'LX01'").fetchone()[0]:
+        raw.close()
+        return
+    settled = [
+        (pid, number)
+        for pid, number in raw.execute(
+            "SELECT DISTINCT person.id, person.id_number FROM settlement"
+            " JOIN person ON person.id = settlement.person_id"
+            " WHERE settlement.site_code = 'LX01' ORDER BY person.id"
+        )
+    ]
+    result = {
+        "eligible": True,
+        "pool": "inpatient",
+        "base": "3000.00",
+        "assistance": "450.00",
+        "layers": [{"code": "medical_assistance", "name": "医疗救助", "amount": "450.00"}],
+    }
+    claims = [
+        (
+            f"BX-LX01-2026-{pid:09d}",
+            "LX01",
+            pid,
+            "lanxi",
+            "2020-07-01",
+            "0" * 64,
+            "referred",
+            "paid",
+            2026,
+            "minimum_living",
+            "resident",
+            "county",
+            "市第一人民医院",
+            "2026-03-01",
+            "2026-03-10",
+            1,
+            "4000.00",
+            "3000.00",
+            "450.00",
+            "450.00",
+            "{}",
+            json.dumps(result, ensure_ascii=False),
+            "[]",
+            "基准",
+            "基准银行",
+            "6222000000000000",
+            NOW,
+            "基准",
+            "2026-03-20",
+            "2026-04-20",
+        )
+        for pid, _ in settled[::20]
+    ]
+    raw.executemany(
+        "INSERT INTO paid_later_claim(claim_number, site_code, person_id, policy_id,"
+        " policy_version, policy_sha256, kind, status, year, category, insurance, facility,"
+        " hospital, admitted_on, discharged_on, referral_approved, total, base, assistance,"
+        " payable, claim_json, result_json, materials_json, account_name, bank, card_number,"
+        " received_at, received_by, review_due, pay_due)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?)",
+        claims,
+    )
+    raw.executemany(
+        "INSERT OR IGNORE INTO paid_elsewhere(id_number, year, policy_id, pool, site_code, base,"
+        " assistance, layers_json) VALUES (?, 2026, 'lanxi', 'inpatient', 'LX09', '2000.00',"
+        " '300.00', '{\"medical_assistance\": \"300.00\"}')",
+        [(number,) for _, number in settled[::30]],
+    )
+    raw.commit()
+    raw.execute("ANALYZE")
+    raw.close()
+
+
+YEAR_TO_DATE_SQL = """
+SELECT 0 AS source, pool, base, assistance, result_json FROM settlement
+ WHERE person_id = :person AND policy_id = 'lanxi' AND year = 2026 AND voided = 0 AND eligible = 1
+UNION ALL
+SELECT 1, NULL, NULL, NULL, result_json FROM paid_later_claim
+ WHERE person_id = :person AND policy_id = 'lanxi' AND year = 2026 AND status <> 'returned'
+   AND kind <> 'year_end'
+UNION ALL
+SELECT 2, pool, base, assistance, layers_json FROM paid_elsewhere
+ WHERE id_number = (SELECT id_number FROM person WHERE id = :person)
+   AND policy_id = 'lanxi' AND year = 2026
+"""
+
+
+def raw_year_to_date(raw: sqlite3.Connection, pid: int) -> dict:
+    """What ``year_to_date`` computes, by hand: per pool, base, assistance and layers (Decimal)."""
+    pools: dict = {}
+    for source, pool, base, assistance, detail in raw.execute(YEAR_TO_DATE_SQL, {"person": pid}):
+        detail = json.loads(detail)
+        if source == 2:
+            layers = detail.items()
+        else:
+            if source == 1:
+                if not detail["eligible"] or detail["pool"] is None:
+                    continue
+                pool, base, assistance = detail["pool"], detail["base"], detail["assistance"]
+            layers = [(layer["code"], layer["amount"]) for layer in detail.get("layers", ())]
+        total = pools.setdefault(pool, [Decimal(0), Decimal(0), {}])
+        total[0] += Decimal(base)
+        total[1] += Decimal(assistance)
+        for code, amount in layers:
+            total[2][code] = total[2].get(code, Decimal(0)) + Decimal(amount)
+    return pools
+
+
+def same_year_to_date(through_store, through_raw: dict) -> bool:
+    for pool in ("inpatient", "outpatient"):
+        part = getattr(through_store, pool)
+        base, assistance, layers = through_raw.get(pool, (Decimal(0), Decimal(0), {}))
+        if (part.base, part.assistance, dict(part.layers)) != (base, assistance, layers):
+            return False
+    return True
+
+
 def timed(function, keys) -> float:
     start = time.perf_counter()
     for key in keys:
@@ -189,6 +319,7 @@ def main() -> int:
             open_store(building).close()
             fill(building, args.people)
             building.replace(path)
+        fill_other_sources(path)
         store = open_store(path)
     elif path.exists():
         print(f"{path} 已存在：请指定一个新文件", file=sys.stderr)
@@ -196,12 +327,15 @@ def main() -> int:
     else:
         store = open_store(path)
         fill(path, args.people)
+        fill_other_sources(path)
     raw = sqlite3.connect(path)
     people = raw.execute("SELECT count(*) FROM person").fetchone()[0]
     print(
         f"people {people:,}, admissions "
         f"{raw.execute('SELECT count(*) FROM admission').fetchone()[0]:,}, settlements "
-        f"{raw.execute('SELECT count(*) FROM settlement').fetchone()[0]:,} "
+        f"{raw.execute('SELECT count(*) FROM settlement').fetchone()[0]:,}, 事后报销 "
+        f"{raw.execute('SELECT count(*) FROM paid_later_claim').fetchone()[0]:,}, paid elsewhere "
+        f"{raw.execute('SELECT count(*) FROM paid_elsewhere').fetchone()[0]:,} "
         f"({built.format(time.perf_counter() - started)})"
     )
     rng = random.Random(7)
@@ -215,17 +349,10 @@ def main() -> int:
     admission_numbers = [f"ZY{pid - (pid - 1) % 3:08d}" for pid in sample]
     settled = [pid - (pid - 1) % 10 for pid in sample]
 
-    def raw_ytd(pid):
-        total = {"base": Decimal(0), "assistance": Decimal(0)}
-        for base, assistance, result in raw.execute(
-            "SELECT base, assistance, result_json FROM settlement WHERE person_id = ? AND "
-            "policy_id = 'lanxi' AND year = 2026 AND voided = 0 AND eligible = 1",
-            (pid,),
-        ):
-            total["base"] += Decimal(base)
-            total["assistance"] += Decimal(assistance)
-            json.loads(result)
-        return total
+    def raw_admission(number):
+        return raw.execute(
+            "SELECT * FROM admission WHERE admission_number = ? ORDER BY id DESC LIMIT 1", (number,)
+        ).fetchone()
 
     with store.read() as session:
         pairs = [
@@ -248,19 +375,35 @@ def main() -> int:
             (
                 "find by admission number",
                 lambda n: find_admission(session, n),
-                lambda n: raw.execute(
-                    "SELECT * FROM admission WHERE admission_number = ? ORDER BY id DESC LIMIT 1",
-                    (n,),
-                ).fetchone(),
+                raw_admission,
+                admission_numbers,
+            ),
+            (
+                "  as ORM object (to change)",
+                lambda n: admission_by_number(session, n),
+                raw_admission,
                 admission_numbers,
             ),
             (
                 "year-to-date",
                 lambda pid: year_to_date(session, pid, "lanxi", 2026),
-                raw_ytd,
+                lambda pid: raw_year_to_date(raw, pid),
                 settled,
             ),
         ]
+        differ = [
+            pid
+            for pid in settled
+            if not same_year_to_date(
+                year_to_date(session, pid, "lanxi", 2026), raw_year_to_date(raw, pid)
+            )
+        ]
+        if differ:
+            print(
+                f"year-to-date differs from the raw query for person {differ[0]}", file=sys.stderr
+            )
+            return 1
+        print(f"year-to-date: the service and the raw query agree for all {len(settled)} people")
         print(f"{'look-up':<26}{'store µs':>10}{'raw µs':>10}{'ratio':>8}   ({len(sample)} each)")
         for label, through_store, through_raw, keys in pairs:
             baseline = timed(through_raw, keys)

@@ -88,7 +88,7 @@ class CasesDesk:
             person_admissions,
             search_people,
         )
-        from app.services.records import find_admission
+        from app.services.records import admission_by_number
         from db.models import Admission
 
         text = text.strip()
@@ -101,7 +101,7 @@ class CasesDesk:
             if settlement is not None and settlement.admission_id is not None:
                 admission = session.get(Admission, settlement.admission_id)
                 admissions[admission.id] = admission
-            found = find_admission(session, text, site.code if site else None)
+            found = admission_by_number(session, text, site.code if site else None)
             if found is not None:
                 admissions[found.id] = found
             for person in search_people(session, text):

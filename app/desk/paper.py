@@ -79,10 +79,10 @@ class PaperDesk:
         """The case's application filler and bank account as recorded (``CasePaperwork``)."""
         from app.services.errors import ServiceError
         from app.services.paperwork import case_paperwork
-        from app.services.records import find_admission
+        from app.services.records import admission_by_number
 
         with self.store.read() as session:
-            admission = find_admission(session, admission_number, self._site_code)
+            admission = admission_by_number(session, admission_number, self._site_code)
             if admission is None:
                 raise ServiceError(
                     "admission_number", f"没有住院号为 {admission_number} 的住院登记"

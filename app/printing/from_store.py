@@ -35,7 +35,7 @@ from app.services import audit
 from app.services.checklist import checklist
 from app.services.errors import ServiceError
 from app.services.policies import Policies, find_policy
-from app.services.records import admission_settlements, find_admission, get_settlement
+from app.services.records import admission_by_number, admission_settlements, get_settlement
 from app.services.registration import filing_deadlines
 from app.services.sites import current_site
 from app.vocabulary import CATEGORY_NAMES, FACILITY_NAMES, PAPER_FORM_NAMES
@@ -149,7 +149,7 @@ def slip_data(session: Session, slip_number: str, *, policies: Policies | None =
 
 
 def _admission(session: Session, admission_number: str, site_code: str | None) -> Admission:
-    admission = find_admission(session, admission_number, site_code)
+    admission = admission_by_number(session, admission_number, site_code)
     if admission is None:
         raise ServiceError("admission_number", f"没有住院号为 {admission_number} 的住院登记")
     return admission

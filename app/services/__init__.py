@@ -8,6 +8,7 @@ from app.services.errors import ServiceError
 from app.services.outpatient import settle_outpatient_visit
 from app.services.people import PersonInput, find_person, search_people, status_history
 from app.services.records import (
+    admission_by_number,
     admission_settlements,
     admissions_touched_on,
     find_admission,
@@ -47,6 +48,7 @@ __all__ = [
     "Registration",
     "RosterReport",
     "ServiceError",
+    "admission_by_number",
     "admission_settlements",
     "admissions_touched_on",
     "cancel_admission",

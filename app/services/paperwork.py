@@ -14,7 +14,7 @@ from app.services import audit
 from app.services.errors import ServiceError, refuse
 from app.services.lengths import check_text
 from app.services.paid_later import BankAccount, check_bank
-from app.services.records import find_admission
+from app.services.records import admission_by_number
 from db import Store
 from db.models import Admission
 
@@ -84,7 +84,7 @@ def record_paperwork(
         "card_number": bank.card_number if bank else None,
     }
     with store.write() as session:
-        admission = find_admission(session, admission_number, site_code)
+        admission = admission_by_number(session, admission_number, site_code)
         if admission is None:
             raise ServiceError("admission_number", f"没有住院号为 {admission_number} 的住院登记")
         changes = audit.apply_changes(admission, wanted)

@@ -7,6 +7,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Admission, Settlement
+from db.prepared import Prepared
 
 
 def get_settlement(session: Session, slip_number: str) -> Settlement | None:
@@ -30,26 +31,56 @@ def admission_settlements(session: Session, admission_id: int) -> list[Settlemen
 
 def find_admission(
     session: Session, admission_number: str, site_code: str | None = None
+) -> tuple | None:
+    """The admission with this 住院号 as typed, else with it in any case ("zy01" for ZY01), at
+    ``site_code`` if given: its columns as a read-only named tuple (``.id``, ``.admission_number``
+    ..., values as the ORM reads them).
+
+    Not the ORM object: loading that cost several times the indexed query (issue 18, point 4).
+    A caller that changes the admission, or follows its person or checklist, takes
+    ``admission_by_number``.
+    """
+    return _by_number(session, admission_number, site_code, orm=False)
+
+
+def admission_by_number(
+    session: Session, admission_number: str, site_code: str | None = None
 ) -> Admission | None:
-    """The admission with this 住院号 as typed, else with it in any case ("zy01" for ZY01)."""
+    """``find_admission``'s admission as the ORM object, for a caller that changes it or follows
+    its person or checklist."""
+    return _by_number(session, admission_number, site_code, orm=True)
+
+
+def _by_number(session: Session, admission_number: str, site_code: str | None, orm: bool):
     number = admission_number.strip()
     site = {} if site_code is None else {"site": site_code}
     for any_case, typed in ((False, number), (True, number.upper())):
-        query = _admission_by_number(any_case, site_code is not None)
-        found = session.scalar(query, {"number": typed, **site})
+        params = {"number": typed, **site}
+        if orm:
+            found = session.scalar(_admission_by_number(any_case, site_code is not None), params)
+        else:
+            found = _admission_row(any_case, site_code is not None).first(session, params)
         if found is not None:
             return found
     return None
 
 
 @cache
-def _admission_by_number(any_case: bool, at_site: bool):
-    """The look-up by 住院号, built once (building it cost more than the indexed query)."""
-    column = func.upper(Admission.admission_number) if any_case else Admission.admission_number
-    query = select(Admission).where(column == bindparam("number"))
+def _admission_row(any_case: bool, at_site: bool) -> Prepared:
+    return Prepared(_admission_by_number(any_case, at_site, Admission.__table__), "AdmissionRow")
+
+
+@cache
+def _admission_by_number(any_case: bool, at_site: bool, of=Admission):
+    """The look-up by 住院号, built once (building it cost more than the indexed query), of the
+    ORM entity or of the table's columns."""
+    admission = Admission.__table__
+    number = admission.c.admission_number
+    column = func.upper(number) if any_case else number
+    query = select(of).where(column == bindparam("number"))
     if at_site:
-        query = query.where(Admission.site_code == bindparam("site"))
-    return query.order_by(Admission.id.desc()).limit(1)
+        query = query.where(admission.c.site_code == bindparam("site"))
+    return query.order_by(admission.c.id.desc()).limit(1)
 
 
 def person_admissions(session: Session, person_id: int) -> list[Admission]:

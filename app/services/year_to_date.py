@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cache
 from types import MappingProxyType
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Integer, String, bindparam, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from app.money import ZERO, D
@@ -16,29 +16,41 @@ from app.policy import LoadedPolicy
 from app.settlement import PoolToDate, YearToDate, layer_codes
 from app.vocabulary import POOLS
 from db.models import PaidLaterClaim, Person, Settlement
+from db.prepared import Prepared
 from db.sync_models import PaidElsewhere
+
+# Where a year-to-date row comes from (the first column of the look-up).
+SETTLED, PAID_LATER, PAID_ELSEWHERE = 0, 1, 2
 
 
 def year_to_date(session: Session, person_id: int, policy_id: str, year: int) -> YearToDate:
     """Sum the person's non-voided, eligible settlements under ``policy_id`` in ``year`` (yuan).
 
     Ineligible results (an excluded cause, say) paid nothing and are not counted towards
-    the year's deductible either.
+    the year's deductible either. Claims paid after discharge (事后报销) share the caps: each
+    live one counts like a settlement (a year-end sum does not: its settlements are already
+    counted). Sync (issue 7): what other sites paid, from the centre's year-to-date file,
+    counts too.
     """
     who = {"person": person_id, "policy": policy_id, "year": year}
     base: dict[str, Decimal] = defaultdict(lambda: ZERO)
     assistance: dict[str, Decimal] = defaultdict(lambda: ZERO)
     layers: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for pool, pool_base, pool_assistance, result_json in session.execute(_queries()[0], who):
+    for source, pool, pool_base, pool_assistance, detail in _query().rows(session, who):
+        detail = json.loads(detail)
+        if source == PAID_ELSEWHERE:
+            pool_layers = detail.items()  # the centre's file: {code: amount}
+        else:
+            if source == PAID_LATER:  # pool and amounts as computed at intake
+                if not detail["eligible"] or detail["pool"] is None:
+                    continue
+                pool, pool_base = detail["pool"], D(detail["base"])
+                pool_assistance = D(detail["assistance"])
+            pool_layers = ((layer["code"], layer["amount"]) for layer in detail.get("layers", ()))
         base[pool] += pool_base
         assistance[pool] += pool_assistance
-        for layer in json.loads(result_json).get("layers", ()):
-            layers[pool][layer["code"]] += D(layer["amount"])
-    # Claims paid after discharge (事后报销) share the caps: each live one counts like a
-    # settlement (a year-end sum does not: its settlements are already counted).
-    _add_paid_later(session, who, base, assistance, layers)
-    # Sync (issue 7): also count what other sites paid, from the centre's year-to-date file.
-    _add_paid_elsewhere(session, who, base, assistance, layers)
+        for code, amount in pool_layers:
+            layers[pool][code] += D(amount)
     return YearToDate(
         **{
             pool: PoolToDate(base[pool], assistance[pool], MappingProxyType(dict(layers[pool])))
@@ -48,69 +60,61 @@ def year_to_date(session: Session, person_id: int, policy_id: str, year: int) ->
 
 
 @cache
-def _queries():
-    """The three look-ups, built once: building them cost more than running them (issue 18)."""
+def _query() -> Prepared:
+    """The three sources in one statement, built once and compiled once per dialect: building
+    it, three round trips through the session and SQLAlchemy's work on each cost several times
+    the query (issue 18, point 4).
+
+    Rows are (source, pool, base, assistance, detail): a settlement's and another site's pool
+    and amounts come from their columns (Money: Decimal, exact), their layers from ``detail``;
+    a 事后报销 claim's all come from its result (``detail``), as computed at intake.
+    """
     person, policy, year = bindparam("person"), bindparam("policy"), bindparam("year")
+    settlement = Settlement.__table__
     settled = select(
-        Settlement.pool, Settlement.base, Settlement.assistance, Settlement.result_json
+        _source(SETTLED).label("source"),
+        settlement.c.pool,
+        settlement.c.base,
+        settlement.c.assistance,
+        settlement.c.result_json.label("detail"),
     ).where(
-        Settlement.person_id == person,
-        Settlement.policy_id == policy,
-        Settlement.year == year,
-        Settlement.voided.is_(False),
-        Settlement.eligible.is_(True),
+        settlement.c.person_id == person,
+        settlement.c.policy_id == policy,
+        settlement.c.year == year,
+        settlement.c.voided.is_(False),
+        settlement.c.eligible.is_(True),
     )
-    paid_later = select(PaidLaterClaim.result_json).where(
-        PaidLaterClaim.person_id == person,
-        PaidLaterClaim.policy_id == policy,
-        PaidLaterClaim.year == year,
-        PaidLaterClaim.status != "returned",
-        PaidLaterClaim.kind != "year_end",
+    claim = PaidLaterClaim.__table__
+    paid_later = select(_source(PAID_LATER), null(), null(), null(), claim.c.result_json).where(
+        claim.c.person_id == person,
+        claim.c.policy_id == policy,
+        claim.c.year == year,
+        # Written into the statement, not bound: SQLite prepares a statement again on every
+        # run when a bound value could decide whether a partial index (the live-claim one,
+        # status <> 'returned') applies, which cost ten times the query.
+        claim.c.status != literal_column("'returned'", String),
+        claim.c.kind != literal_column("'year_end'", String),
     )
-    id_number = select(Person.id_number).where(Person.id == person).scalar_subquery()
-    elsewhere = select(
-        PaidElsewhere.pool, PaidElsewhere.base, PaidElsewhere.assistance, PaidElsewhere.layers_json
+    people, elsewhere = Person.__table__, PaidElsewhere.__table__
+    id_number = select(people.c.id_number).where(people.c.id == person).scalar_subquery()
+    paid_elsewhere = select(
+        _source(PAID_ELSEWHERE),
+        elsewhere.c.pool,
+        elsewhere.c.base,
+        elsewhere.c.assistance,
+        elsewhere.c.layers_json,
     ).where(
-        PaidElsewhere.id_number == id_number,
-        PaidElsewhere.policy_id == policy,
-        PaidElsewhere.year == year,
+        elsewhere.c.id_number == id_number,
+        elsewhere.c.policy_id == policy,
+        elsewhere.c.year == year,
     )
-    return settled, paid_later, elsewhere
+    # Not ordered: the sums do not depend on the order, and sorting cost as much as the query.
+    return Prepared(union_all(settled, paid_later, paid_elsewhere), "YearToDateRow")
 
 
-def _add_paid_later(
-    session: Session,
-    who: dict,
-    base: dict[str, Decimal],
-    assistance: dict[str, Decimal],
-    layers: dict[str, dict[str, Decimal]],
-) -> None:
-    for (result_json,) in session.execute(_queries()[1], who):
-        result = json.loads(result_json)
-        if not result["eligible"] or result["pool"] is None:
-            continue
-        pool = result["pool"]
-        base[pool] += D(result["base"])
-        assistance[pool] += D(result["assistance"])
-        for layer in result.get("layers", ()):
-            layers[pool][layer["code"]] += D(layer["amount"])
-
-
-def _add_paid_elsewhere(
-    session: Session,
-    who: dict,
-    base: dict[str, Decimal],
-    assistance: dict[str, Decimal],
-    layers: dict[str, dict[str, Decimal]],
-) -> None:
-    """Add to the per-pool sums (yuan, Decimal) what the centre's last year-to-date file says
-    other sites paid the person under the policy (``app.sync`` pulls that file; this only
-    reads the table it fills)."""
-    for pool, pool_base, pool_assistance, layers_json in session.execute(_queries()[2], who):
-        base[pool] += pool_base
-        assistance[pool] += pool_assistance
-        for code, amount in json.loads(layers_json).items():
-            layers[pool][code] += D(amount)
+def _source(number: int):
+    """A source's number written into the statement (not bound: PostgreSQL must see its type)."""
+    return literal_column(str(number), Integer)
 
 
 def to_contract(ytd: YearToDate, layer_codes: Mapping[str, Sequence[str]] | None = None) -> dict:
