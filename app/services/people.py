@@ -22,6 +22,7 @@ from app.services.lengths import check_text
 from app.services.policies import Policies, installed_policies
 from app.vocabulary import CATEGORIES, CATEGORY_NAMES
 from db.models import BeneficiaryStatus, Person
+from db.prepared import Prepared
 from db.upsert import dialect_insert
 
 
@@ -102,20 +103,23 @@ def check_person_input(form: PersonInput) -> ResidentId:
 # Look-ups built once (issue 18, point 4): building and hashing a new statement for each
 # look-up cost more than SQLite's indexed query itself.
 _PERSON = Person.__table__
-_BY_ID_NUMBER = select(_PERSON).where(_PERSON.c.id_number == bindparam("number"))
+_BY_ID_NUMBER = Prepared(
+    select(_PERSON).where(_PERSON.c.id_number == bindparam("number")), "PersonRow"
+)
 
 
 def _name_range(column, name: str):
     return and_(column >= bindparam(name), column < bindparam(f"{name}_end"))
 
 
-_BY_NUMBER_OR_NAME = (
+_BY_NUMBER_OR_NAME = Prepared(
     select(_PERSON)
     .where(or_(_PERSON.c.id_number == bindparam("text"), _name_range(_PERSON.c.name, "name")))
     .order_by(_PERSON.c.name, _PERSON.c.id)
-    .limit(bindparam("limit"))
+    .limit(bindparam("limit")),
+    "PersonRow",
 )
-_BY_NUMBER_NAME_OR_SPELLING = (
+_BY_NUMBER_NAME_OR_SPELLING = Prepared(
     select(_PERSON)
     .where(
         or_(
@@ -126,7 +130,8 @@ _BY_NUMBER_NAME_OR_SPELLING = (
         )
     )
     .order_by(_PERSON.c.name, _PERSON.c.id)
-    .limit(bindparam("limit"))
+    .limit(bindparam("limit")),
+    "PersonRow",
 )
 # Above every character a name or spelling holds: [text, text + _LAST) is "starts with text".
 _LAST = "\U0010ffff"
@@ -134,23 +139,24 @@ _LAST = "\U0010ffff"
 
 def find_person(session: Session, id_number: str):
     """The person with this ID number as typed (spaces allowed, ``x`` for ``X``), or None:
-    a row of the person table (``id``, ``id_number``, ``name`` …) read through SQLAlchemy
-    Core, not an ORM object (loading one cost 10× the query, issue 18, point 4).
+    a row of the person table (``id``, ``id_number``, ``name`` …) read on the session's
+    connection with a statement compiled once (``db.prepared``), not an ORM object (loading
+    one cost 10× the query, issue 18, point 4).
 
     The number is not validated here (stdnum's region look-up cost 15× the query): a number
     that is not valid was never stored, so it finds no one, as it did when refused."""
     number = "".join(str(id_number or "").split()).upper()
     if len(number) != 18:
         return None
-    return session.execute(_BY_ID_NUMBER, {"number": number}).first()
+    return _BY_ID_NUMBER.first(session, {"number": number})
 
 
 def search_people(session: Session, text: str, limit: int = 50):
     """People whose ID number is ``text``, whose name starts with it, or — for Latin letters,
     in any case — whose name's pinyin or initials start with it ("zs", "ZHANGSAN": 张三).
 
-    Rows of the person table (``id``, ``id_number``, ``name`` …), read through SQLAlchemy
-    Core: loading them as ORM objects cost more than the query (issue 18, point 4)."""
+    Rows of the person table (``id``, ``id_number``, ``name`` …), read as ``find_person``
+    reads one: loading them as ORM objects cost more than the query (issue 18, point 4)."""
     text = text.strip().upper()
     if not text:
         return []
@@ -159,8 +165,8 @@ def search_people(session: Session, text: str, limit: int = 50):
     if text.isascii() and text.isalpha():
         spelled = text.lower()
         values |= {"spelled": spelled, "spelled_end": spelled + _LAST}
-        return session.execute(_BY_NUMBER_NAME_OR_SPELLING, values).all()
-    return session.execute(_BY_NUMBER_OR_NAME, values).all()
+        return _BY_NUMBER_NAME_OR_SPELLING.rows(session, values)
+    return _BY_NUMBER_OR_NAME.rows(session, values)
 
 
 def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:
