@@ -1,5 +1,6 @@
-"""A result's steps are kept as bare tuples (app.settlement.result.Steps) and read as ``Step``s:
-indexing, slicing, iterating, comparing, hashing and pickling must behave as a tuple of Steps."""
+"""A result's steps and layers are kept as bare tuples (app.settlement.result.Steps, Layers) and
+read as ``Step``s and ``Layer``s: indexing, slicing, iterating, comparing, hashing and pickling
+must behave as a tuple of them."""
 
 import pickle
 from dataclasses import replace
@@ -8,7 +9,7 @@ from decimal import Decimal
 
 from app.policy import load_policies
 from app.settlement import Claim, PoolToDate, YearToDate, settle
-from app.settlement.result import Step
+from app.settlement.result import Layer, Step
 
 CLAIM = Claim(
     policy="hunan",
@@ -56,3 +57,15 @@ def test_a_result_survives_pickling_with_its_steps():
     back = pickle.loads(pickle.dumps(result))
     assert back == result
     assert back.to_json() == result.to_json()
+
+
+def test_layers_read_as_layers_in_the_order_paid():
+    result = hunan()
+    layers = list(result.layers)
+    assert all(type(layer) is Layer for layer in layers)
+    assert [layer.code for layer in layers] == [
+        layer["code"] for layer in result.to_json()["layers"]
+    ]
+    assert len(layers) > 1 and result.layers[0] == layers[0]
+    assert sum((layer.amount for layer in result.layers), Decimal(0)) == result.assistance
+    assert result.layers == tuple(hunan().layers)

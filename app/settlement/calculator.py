@@ -17,7 +17,7 @@ from app.money import FEN, ZERO, fmt, fmt_rate, round_fen
 from app.policy.schema import BaseDef, CapDef, PolicyDef, RuleDef, VersionDef
 from app.settlement.claim import Claim, ClaimError, PoolToDate, YearToDate
 from app.settlement.plan import RulePlan, plan_for
-from app.settlement.result import Layer, Result, Step, Steps, written
+from app.settlement.result import Layers, Result, Step, Steps, written
 from app.vocabulary import ASSISTANCE_FUND, HOSPITAL_FUND, POOLS
 
 _new = tuple.__new__
@@ -102,9 +102,9 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
             if tightest is None or left < tightest[0]:
                 tightest = (left, cap.name)
         if tightest is None:
-            layers.append(_new(Layer, (rule.layer, rule.name, amount, rule.fund, None)))
+            layers.append((rule.layer, rule.name, amount, rule.fund, None))
             continue
-        layers.append(_new(Layer, (rule.layer, rule.name, amount, rule.fund, tightest[0])))
+        layers.append((rule.layer, rule.name, amount, rule.fund, tightest[0]))
         if rule.fund == ASSISTANCE_FUND and (
             assistance_cap is None or tightest[0] < assistance_cap[0]
         ):
@@ -123,7 +123,7 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
             plan.pool,
             base,
             paid,
-            tuple(layers),
+            _new(Layers, layers),
             plan.mode,
             paid_at_window,
             claim.total - compensated - paid_at_window,

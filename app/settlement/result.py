@@ -56,24 +56,27 @@ def written(words: str | tuple) -> str:
     return function(*arguments)
 
 
-class Steps(tuple):
-    """A result's steps, read as ``Step``s, kept as the bare ``(clause, words, amount)`` tuples
-    the calculator wrote: making a named tuple costs several times a plain one, and most
-    settlements' steps are stored as JSON once or never read (issue 18, point 3).
+class _Kept(tuple):
+    """Records kept as the bare tuples the calculator wrote and read as the named tuple
+    ``item``: making a named tuple costs several times a plain one, and most settlements'
+    records are stored as JSON once or never read (issue 18, point 3).
 
-    Indexing and iterating give ``Step``s; equal when their steps are equal.
+    Indexing and iterating give ``item``s; equal when their items are equal.
     """
 
     __slots__ = ()
+    item: type
 
     def __getitem__(self, index):
+        item = self.item
         if isinstance(index, slice):
-            return tuple(_new(Step, raw) for raw in tuple.__getitem__(self, index))
-        return _new(Step, tuple.__getitem__(self, index))
+            return tuple(_new(item, raw) for raw in tuple.__getitem__(self, index))
+        return _new(item, tuple.__getitem__(self, index))
 
-    def __iter__(self) -> Iterator[Step]:
+    def __iter__(self) -> Iterator:
+        item = self.item
         for raw in tuple.__iter__(self):
-            yield _new(Step, raw)
+            yield _new(item, raw)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, tuple):
@@ -88,7 +91,14 @@ class Steps(tuple):
         return hash(tuple(self))
 
     def __repr__(self) -> str:
-        return f"Steps({list(self)!r})"
+        return f"{type(self).__name__}({list(self)!r})"
+
+
+class Steps(_Kept):
+    """A result's steps: ``(clause, words, amount)`` tuples read as ``Step``s."""
+
+    __slots__ = ()
+    item = Step
 
 
 _new = tuple.__new__
@@ -118,6 +128,13 @@ class Layer(NamedTuple):
         }
 
 
+class Layers(_Kept):
+    """A result's layers: ``(code, name, amount, fund, cap_remaining)`` read as ``Layer``s."""
+
+    __slots__ = ()
+    item = Layer
+
+
 def _money_or_none(amount: Decimal | None) -> str | None:
     return None if amount is None else fmt(amount)
 
@@ -141,7 +158,7 @@ class Result(NamedTuple):
     pool: str | None
     base: Decimal
     assistance: Decimal
-    layers: tuple[Layer, ...]
+    layers: tuple[Layer, ...]  # a Layers when made by the calculator
     settle_mode: str | None
     paid_at_window: Decimal
     patient_pays: Decimal
