@@ -66,7 +66,7 @@ from app.bundle.safe_write import (
     clean_leftovers,
     fingerprint,
     write_folder,
-    write_synced,
+    write_unsynced,
     write_zip,
 )
 from app.policy.loader import LoadedPolicy
@@ -120,7 +120,7 @@ def export_bundle(
     site_code: str | None = None,
     as_zip: bool = False,
     clerk: str = "system",
-    write_file: WriteFile = write_synced,
+    write_file: WriteFile = write_unsynced,
     encrypt_password: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> ExportReport:

@@ -4,18 +4,21 @@ exporting the same data twice gives the same hashes."""
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
-def deterministic_zip(entries: Iterable[tuple[str, bytes]], *, compress: bool = True) -> bytes:
+def deterministic_zip(
+    entries: Iterable[tuple[str, bytes]], *, compress: bool | Callable[[str], bool] = True
+) -> bytes:
+    """``compress``: deflate every member, none, or those it says yes to (by name)."""
     buffer = io.BytesIO()
-    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = method
+            deflate = compress(name) if callable(compress) else compress
+            info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return buffer.getvalue()
