@@ -39,6 +39,10 @@ from db import open_store
 
 
 def timed(func):
+    # What earlier steps left for the disk to write is written first: a sync in the step
+    # timed (the export's) would otherwise pay for it.
+    if hasattr(os, "sync"):
+        os.sync()
     start = time.perf_counter()
     result = func()
     return time.perf_counter() - start, result

@@ -238,8 +238,9 @@ def export_bundle(
 
     meter.enter("正在写入并校验")
     # The reports and the manifest are made on a worker thread while the case files are
-    # written: the writing mostly waits for the disk, the reports for the processor. Each is
-    # taken when its turn to be written comes (the manifest, last, lists them all).
+    # copied and read back: the system copies them and hashing leaves the interpreter free,
+    # so the reports have the processor. Each is taken when its turn to be written comes
+    # (the manifest, last, lists them all).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bundle-reports") as reports:
         files[REPORT_PDF] = reports.submit(make_report_pdf)
         files[REPORT_XLSX] = reports.submit(make_report_xlsx)
