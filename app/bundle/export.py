@@ -41,6 +41,7 @@ from app.bundle.cases import (
     policy_category_names,
     totals,
 )
+from app.bundle.contents import Content, SourceError, SourceFile, write_unsynced
 from app.bundle.manifest import (
     MANIFEST,
     REPORT_PDF,
@@ -58,15 +59,11 @@ from app.bundle.progress import ARCHIVE_UNITS, ProgressCallback, ProgressMeter
 from app.bundle.report_pdf import ReportHeading, report_pdf
 from app.bundle.report_xlsx import report_xlsx
 from app.bundle.safe_write import (
-    Content,
-    SourceError,
-    SourceFile,
     TargetError,
     WriteFile,
     clean_leftovers,
     fingerprint,
     write_folder,
-    write_unsynced,
     write_zip,
 )
 from app.policy.loader import LoadedPolicy

@@ -26,13 +26,21 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
 
+from app.bundle.contents import (
+    Content,
+    SourceFile,
+    content_of,
+    read_back,
+    write_unsynced,
+)
+from app.bundle.contents import write_synced as write_synced
 from app.bundle.durable import fsync_path, sync_all
 from app.bundle.zipfiles import deterministic_zip
 
 RENAME_ATTEMPTS = 8
+READ_BACK_FAILED = "回读校验失败"
 RENAME_PAUSE_SECONDS = 0.25
 
 
@@ -41,46 +49,9 @@ class TargetError(Exception):
 
 
 # Writes one file of a staging copy: bytes, or a file to copy (``Content``).
-WriteFile = Callable[[Path, "Content"], None]
+WriteFile = Callable[[Path, Content], None]
 # Called after each file is written and after each is read back and checked.
 Advance = Callable[[], None]
-
-
-class SourceError(Exception):
-    """A file to copy into the bundle is gone or no longer what the store kept (the
-    store's problem, not the target's): the message names it."""
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A file copied into the bundle from the data folder (a scan, an archived slip), read
-    only when written; kept under its SHA-256, so the manifest needs no read of it."""
-
-    path: Path
-    sha256: str
-    size: int
-    missing: str  # the message if it is gone or damaged, naming it for the clerk
-
-    def read(self) -> bytes:
-        try:
-            data = self.path.read_bytes()
-        except OSError:
-            raise SourceError(f"{self.missing}文件丢失：{self.path}") from None
-        if len(data) != self.size or hashlib.sha256(data).hexdigest() != self.sha256:
-            raise SourceError(f"{self.missing}文件已损坏（与保存时的哈希不符）：{self.path}")
-        return data
-
-
-# bytes; a file to copy; or bytes still being made on another thread (the bundle's reports)
-Content = bytes | SourceFile | Future
-
-
-def content_of(value: Content) -> bytes:
-    if isinstance(value, SourceFile):
-        return value.read()
-    if isinstance(value, Future):
-        return value.result()
-    return value
 
 
 def _resolved(manifest: Mapping | Future) -> Mapping:
@@ -163,28 +134,6 @@ def fingerprint(final: Path) -> str | None:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_unsynced(path: Path, data: "Content") -> None:
-    """Write one file of a staging copy (a file to copy is copied by the system, never read
-    here), without waiting for the disk: the copy is made durable as a whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not isinstance(data, SourceFile):
-        with open(path, "xb") as handle:
-            handle.write(content_of(data))
-        return
-    try:
-        shutil.copyfile(data.path, path)
-    except OSError as exc:
-        if exc.filename is not None and Path(exc.filename) == data.path:
-            raise SourceError(f"{data.missing}文件丢失：{data.path}") from None
-        raise
-
-
-def write_synced(path: Path, data: "Content") -> None:
-    """Write one file and wait until it is on the disk."""
-    write_unsynced(path, data)
-    fsync_path(path)
-
-
 def fsync_dir(path: Path) -> None:
     fsync_path(path)
 
@@ -203,6 +152,8 @@ def failure_reason(exc: OSError) -> str:
         errno.ENOTCONN: "共享盘连接已断开",
         errno.EHOSTDOWN: "共享盘所在主机不可用",
     }
+    if isinstance(exc.strerror, str) and exc.strerror.startswith(READ_BACK_FAILED):
+        return f"{exc.strerror}（读回的内容与清单不符，目标设备可能有问题）"
     return reasons.get(exc.errno, f"写入失败：{exc.strerror or exc}")
 
 
@@ -237,7 +188,7 @@ def _remove(path: Path) -> None:
 
 def _check(data: bytes, expected: Mapping[str, object], name: str) -> None:
     if len(data) != expected["size"] or hashlib.sha256(data).hexdigest() != expected["sha256"]:
-        raise OSError(errno.EIO, f"回读校验失败：{name}")
+        raise OSError(errno.EIO, f"{READ_BACK_FAILED}：{name}")
 
 
 def _nothing() -> None:
@@ -252,7 +203,8 @@ def _check_copy(path: Path, source: SourceFile, relative: str) -> None:
     """A copied file read back against the hash its source was kept under; when it differs,
     the source decides whose fault it is (``SourceError`` if it is damaged itself)."""
     try:
-        _check(path.read_bytes(), {"size": source.size, "sha256": source.sha256}, relative)
+        written = read_back(path, source.size)
+        _check(written, {"size": source.size, "sha256": source.sha256}, relative)
     except OSError:
         source.read()
         raise
