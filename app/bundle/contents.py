@@ -120,6 +120,12 @@ def write_unsynced(path: Path, data: Content) -> None:
 
 
 def write_synced(path: Path, data: Content) -> None:
-    """Write one file and wait until it is on the disk."""
-    write_unsynced(path, data)
-    fsync_path(path)
+    """Write one file and wait until it is on the disk (a sync package, a test's target)."""
+    if isinstance(data, SourceFile):
+        _copy(data, path)
+        fsync_path(path)
+        return
+    with open(_create(path), "wb") as handle:
+        handle.write(content_of(data))
+        handle.flush()
+        os.fsync(handle.fileno())

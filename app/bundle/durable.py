@@ -4,8 +4,9 @@ A bundle's files are written without waiting for the disk, then made durable tog
 the staging copy is renamed into place. On Linux (5.8 or later) that is one ``syncfs`` of the
 target's file system: a single flush, and it reports a write-back error of any file there.
 Elsewhere (Windows, an older Linux) every file and folder is fsynced, several at once, so the
-file system can take them in one journal commit and a stick in one flush instead of one each.
-Either way, nothing is renamed until the disk holds it.
+file system can take them in one journal commit and a stick in one flush instead of one each;
+so is a network share (a share's client sends its server a flush for an fsync, not for a
+``syncfs``). Either way, nothing is renamed until the disk holds it.
 """
 
 import ctypes
@@ -39,6 +40,37 @@ def _linux_syncfs():
 
 
 _syncfs = _linux_syncfs()
+NETWORK_FILE_SYSTEMS = frozenset(
+    {"cifs", "smb3", "smbfs", "nfs", "nfs4", "ceph", "9p", "afs", "fuse.sshfs", "davfs"}
+)
+_ESCAPED = re.compile(r"\\([0-7]{3})")  # /proc/self/mounts writes a space as \040
+
+
+def file_system_type(path: Path) -> str | None:
+    """The type of the Linux file system ``path`` is on (``ext4``, ``vfat``, ``cifs``…), from
+    the mount table; None where it cannot be read."""
+    try:
+        table = Path("/proc/self/mounts").read_text("utf-8", errors="surrogateescape")
+    except OSError:
+        return None
+    where = str(Path(path).resolve())
+    found, found_type = "", None
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        mount = _ESCAPED.sub(lambda match: chr(int(match[1], 8)), fields[1])
+        inside = where == mount or where.startswith(mount.rstrip("/") + "/")
+        if inside and len(mount) >= len(found):
+            found, found_type = mount, fields[2]
+    return found_type
+
+
+def _one_flush_for_all(root: Path) -> bool:
+    if _syncfs is None:
+        return False
+    kind = file_system_type(root)
+    return kind is not None and kind not in NETWORK_FILE_SYSTEMS
 
 
 def fsync_path(path: Path) -> None:
@@ -46,7 +78,9 @@ def fsync_path(path: Path) -> None:
     fsync it; NTFS journals what it holds)."""
     if os.name == "nt" and path.is_dir():
         return
-    descriptor = os.open(path, os.O_RDONLY)
+    # Windows flushes a file (FlushFileBuffers) only through a handle that may write to it.
+    flags = os.O_RDWR | getattr(os, "O_BINARY", 0) if os.name == "nt" else os.O_RDONLY
+    descriptor = os.open(path, flags)
     try:
         os.fsync(descriptor)
     finally:
@@ -56,7 +90,7 @@ def fsync_path(path: Path) -> None:
 def sync_all(root: Path, paths: Iterable[Path]) -> None:
     """Wait until ``paths`` (files and the folders holding them, all under ``root``) are on
     the disk; ``OSError`` if any could not be written."""
-    if _syncfs is not None:
+    if _one_flush_for_all(root):
         descriptor = os.open(root, os.O_RDONLY)
         try:
             if _syncfs(descriptor) != 0:

@@ -100,3 +100,15 @@ def test_a_scan_grown_since_it_was_kept_stops_the_export_and_names_it(quarter, t
         export(quarter, usb)
     assert list(usb.iterdir()) == []
     assert set(claimed(quarter.store).values()) == {None}
+
+
+def test_on_a_network_share_every_file_is_fsynced_not_one_syncfs(quarter, tmp_path, monkeypatch):
+    synced = []
+    real_fsync = durable.fsync_path
+    monkeypatch.setattr(durable, "file_system_type", lambda _path: "cifs")
+    monkeypatch.setattr(durable, "fsync_path", lambda path: (synced.append(path), real_fsync(path)))
+    share = tmp_path / "share"
+    share.mkdir()
+    report = export(quarter, share)
+    assert verify_bundle(report.path).ok
+    assert len(synced) >= len(list(report.path.rglob("*")))
