@@ -5,10 +5,10 @@ and never counted in the totals."""
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -126,8 +126,23 @@ def collect_cases(
 ) -> list[BundleCase]:
     """The period's settlements (by settlement time), oldest first, voided ones included;
     categories named by ``category_names`` (the policy file's, ``policy_category_names``)."""
+    # Plain columns, not ORM objects: a quarter is thousands of rows, read once, never changed.
     query = (
-        select(Settlement, Person, Admission)
+        select(
+            Settlement.id,
+            Settlement.slip_number,
+            Settlement.settled_at,
+            Settlement.voided,
+            Settlement.void_reason,
+            Settlement.claim_json,
+            Settlement.result_json,
+            Person.name.label("person_name"),
+            Person.id_number,
+            Admission.id.label("admission_id"),
+            Admission.admission_number,
+            Admission.admitted_at,
+            Admission.discharged_at,
+        )
         .join(Person, Settlement.person_id == Person.id)
         .outerjoin(Admission, Settlement.admission_id == Admission.id)
         .where(
@@ -139,21 +154,18 @@ def collect_cases(
         .order_by(Settlement.settled_at, Settlement.id)
     )
     rows = session.execute(query).all()
-    admission_ids = {admission.id for _, _, admission in rows if admission}
+    admission_ids = {row.admission_id for row in rows if row.admission_id is not None}
     scans = _scans_by_admission(session, admission_ids)
     copies = _unscanned_copies(session, admission_ids)
-    cases = [
-        _case(settlement, person, admission, scans.get(admission.id, ()) if admission else ())
-        for settlement, person, admission in rows
-    ]
     return [
-        replace(
-            case,
-            category_label=category_names.get(case.category, ""),
-            paper_copies=copies.get((admission.id, True), ()) if admission else (),
-            copies_missing=copies.get((admission.id, False), ()) if admission else (),
+        _case_of_row(
+            row,
+            scans.get(row.admission_id, ()),
+            category_names,
+            paper_copies=copies.get((row.admission_id, True), ()),
+            copies_missing=copies.get((row.admission_id, False), ()),
         )
-        for case, (_, _, admission) in zip(cases, rows, strict=True)
+        for row in rows
     ]
 
 
@@ -165,7 +177,7 @@ def _unscanned_copies(
     if not admission_ids:
         return {}
     query = (
-        select(ChecklistItem)
+        select(ChecklistItem.admission_id, ChecklistItem.copy_kept, ChecklistItem.name)
         .where(
             ChecklistItem.admission_id.in_(admission_ids),
             ChecklistItem.copy_required.is_(True),
@@ -174,8 +186,8 @@ def _unscanned_copies(
         .order_by(ChecklistItem.admission_id, ChecklistItem.stage, ChecklistItem.id)
     )
     found: dict[tuple[int, bool], list[str]] = defaultdict(list)
-    for item in session.scalars(query):
-        found[(item.admission_id, bool(item.copy_kept))].append(item.name)
+    for admission_id, copy_kept, name in session.execute(query):
+        found[(admission_id, bool(copy_kept))].append(name)
     return {key: tuple(names) for key, names in found.items()}
 
 
@@ -185,55 +197,85 @@ def _scans_by_admission(
     if not admission_ids:
         return {}
     query = (
-        select(ChecklistItem, Scan)
+        select(
+            ChecklistItem.admission_id,
+            ChecklistItem.stage,
+            ChecklistItem.document_code,
+            ChecklistItem.name,
+            Scan.sha256,
+            Scan.media_type,
+            Scan.size,
+        )
         .join(Scan, ChecklistItem.scan_sha256 == Scan.sha256)
         .where(ChecklistItem.admission_id.in_(admission_ids))
         .order_by(ChecklistItem.admission_id, ChecklistItem.stage, ChecklistItem.id)
     )
     found: dict[int, list[CaseScan]] = defaultdict(list)
-    for item, scan in session.execute(query):
-        found[item.admission_id].append(
-            CaseScan(
-                item.stage,
-                item.document_code,
-                item.name,
-                scan.sha256,
-                scan.media_type,
-                scan.size,
-            )
-        )
+    for admission_id, *scan in session.execute(query):
+        found[admission_id].append(CaseScan(*scan))
     return {key: tuple(value) for key, value in found.items()}
 
 
 def _case(
     settlement: Settlement, person: Person, admission: Admission | None, scans: tuple[CaseScan, ...]
 ) -> BundleCase:
-    claim = json.loads(settlement.claim_json)
-    result = json.loads(settlement.result_json)
+    """One settlement from its rows in the ORM (the daily close reads them so)."""
+    row = SimpleNamespace(
+        id=settlement.id,
+        slip_number=settlement.slip_number,
+        settled_at=settlement.settled_at,
+        voided=settlement.voided,
+        void_reason=settlement.void_reason,
+        claim_json=settlement.claim_json,
+        result_json=settlement.result_json,
+        person_name=person.name,
+        id_number=person.id_number,
+        admission_number=admission.admission_number if admission else None,
+        admitted_at=admission.admitted_at if admission else None,
+        discharged_at=admission.discharged_at if admission else None,
+    )
+    return _case_of_row(row, scans, {}, paper_copies=(), copies_missing=())
+
+
+def _case_of_row(
+    row,
+    scans: tuple[CaseScan, ...],
+    category_names: Mapping[str, str],
+    *,
+    paper_copies: tuple[str, ...],
+    copies_missing: tuple[str, ...],
+) -> BundleCase:
+    """One settlement from ``collect_cases``'s row (its columns, its person's and its
+    admission's, None without one)."""
+    claim = json.loads(row.claim_json)
+    result = json.loads(row.result_json)
     amounts = {key: D(claim.get(key) or "0") for key in CLAIM_MONEY}
     for key in RESULT_MONEY:
         value = result.get(key, _RESULT_DEFAULTS.get(key))
         amounts[key] = amounts["paid_at_window"] if value is None else D(value)
     return BundleCase(
-        settlement_id=settlement.id,
-        slip_number=settlement.slip_number,
-        settled_at=settlement.settled_at,
-        person_name=person.name,
-        id_number=person.id_number,
+        settlement_id=row.id,
+        slip_number=row.slip_number,
+        settled_at=row.settled_at,
+        person_name=row.person_name,
+        id_number=row.id_number,
         category=claim["category"],
         visit=claim["visit"],
         facility=claim["facility"],
-        admission_number=admission.admission_number if admission else None,
-        admitted_at=admission.admitted_at if admission else None,
-        discharged_at=admission.discharged_at if admission else None,
+        admission_number=row.admission_number,
+        admitted_at=row.admitted_at,
+        discharged_at=row.discharged_at,
         settle_mode=result.get("settle_mode"),
         eligible=bool(result.get("eligible")),
-        voided=settlement.voided,
-        void_reason=settlement.void_reason,
+        voided=row.voided,
+        void_reason=row.void_reason,
         amounts=amounts,
         layers=tuple((layer["name"], D(layer["amount"])) for layer in result.get("layers", [])),
         scans=scans,
         funds=_advanced_by_fund(result),
+        category_label=category_names.get(claim["category"], ""),
+        paper_copies=paper_copies,
+        copies_missing=copies_missing,
         insurance=str(claim.get("insurance") or ""),
     )
 

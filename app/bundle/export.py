@@ -41,6 +41,7 @@ from app.bundle.cases import (
     policy_category_names,
     totals,
 )
+from app.bundle.contents import Content, SourceError, SourceFile, write_unsynced
 from app.bundle.manifest import (
     MANIFEST,
     REPORT_PDF,
@@ -58,15 +59,11 @@ from app.bundle.progress import ARCHIVE_UNITS, ProgressCallback, ProgressMeter
 from app.bundle.report_pdf import ReportHeading, report_pdf
 from app.bundle.report_xlsx import report_xlsx
 from app.bundle.safe_write import (
-    Content,
-    SourceError,
-    SourceFile,
     TargetError,
     WriteFile,
     clean_leftovers,
     fingerprint,
     write_folder,
-    write_synced,
     write_zip,
 )
 from app.policy.loader import LoadedPolicy
@@ -120,7 +117,7 @@ def export_bundle(
     site_code: str | None = None,
     as_zip: bool = False,
     clerk: str = "system",
-    write_file: WriteFile = write_synced,
+    write_file: WriteFile = write_unsynced,
     encrypt_password: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> ExportReport:
@@ -238,8 +235,9 @@ def export_bundle(
 
     meter.enter("正在写入并校验")
     # The reports and the manifest are made on a worker thread while the case files are
-    # written: the writing mostly waits for the disk, the reports for the processor. Each is
-    # taken when its turn to be written comes (the manifest, last, lists them all).
+    # copied and read back: the system copies them and hashing leaves the interpreter free,
+    # so the reports have the processor. Each is taken when its turn to be written comes
+    # (the manifest, last, lists them all).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bundle-reports") as reports:
         files[REPORT_PDF] = reports.submit(make_report_pdf)
         files[REPORT_XLSX] = reports.submit(make_report_xlsx)

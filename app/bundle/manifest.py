@@ -12,8 +12,8 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
 from app.bundle.cases import BundleCase, Totals
+from app.bundle.contents import Content, SourceFile, content_of
 from app.bundle.report_xlsx import FUND_COLUMN, TOTALS_LABEL, read_detail, read_detail_totals
-from app.bundle.safe_write import Content, SourceFile, content_of
 from app.vocabulary import FUND_NAMES
 
 FORMAT = "one-stop-claim-bundle/1"

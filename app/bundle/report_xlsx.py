@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from app.bundle import xlsx_rows
 from app.bundle.cases import (
     CLAIMED_LABEL,
     MONEY_FIELDS,
@@ -23,10 +24,11 @@ from app.bundle.indicators import monthly_indicators
 from app.bundle.zipfiles import normalise_office_file
 from app.money import ZERO
 from app.national_codes import fund_pay_type, national_codes
-from app.sheet_cells import append_row, print_setup
+from app.sheet_cells import append_row, as_text, print_setup
 from app.vocabulary import FUND_NAMES
 
 MONEY_FORMAT = "#,##0.00"
+DETAIL_PART = "xl/worksheets/sheet1.xml"  # the 明细 sheet, the workbook's first
 DETAIL_COLUMNS = (
     ("序号", 6),
     ("结算单号", 20),
@@ -103,7 +105,7 @@ def _national(case: BundleCase, policy) -> list[str]:
     return [codes.get(key, "") for _title, key in NATIONAL_COLUMNS]
 
 
-def _detail(sheet, cases: list[BundleCase], grand: Totals, policy=None) -> None:
+def _detail(sheet, cases: list[BundleCase], grand: Totals, policy=None) -> "_PlainRows":
     funds = list(grand.by_fund)
     fund_titles = [FUND_COLUMN.format(FUND_NAMES[fund]) for fund in funds]
     national_titles = [title for title, _key in NATIONAL_COLUMNS] if policy is not None else []
@@ -113,33 +115,41 @@ def _detail(sheet, cases: list[BundleCase], grand: Totals, policy=None) -> None:
     fund_column = len(DETAIL_COLUMNS) + 1
     for index in range(fund_column, fund_column + len(funds) + len(national_titles)):
         sheet.column_dimensions[get_column_letter(index)].width = 16
+    money_columns = [
+        *range(11, 11 + len(DETAIL_MONEY)),
+        *range(fund_column, fund_column + len(funds)),
+    ]
+    plain_rows: dict[int, list] = {}
     for number, case in enumerate(cases, 1):
         status = f"作废：{case.void_reason or ''}" if case.voided else "正常"
-        append_row(
-            sheet,
-            [
-                number,
-                case.slip_number,
-                case.settled_at.strftime("%Y-%m-%d %H:%M"),
-                case.person_name,
-                case.id_number,
-                case.category_name,
-                case.visit_name,
-                case.admission_number or "（门诊）",
-                _day(case.admitted_at),
-                _day(case.discharged_at),
-                *(case.amounts[key] for key in DETAIL_MONEY),
-                case.settle_mode_name,
-                status,
-                *(dict(case.funds).get(fund, ZERO) for fund in funds),
-                *(_national(case, policy) if policy is not None else ()),
-            ],
-        )
-        # the header is row 1 (sheet.max_row would scan every cell: quadratic over a quarter)
-        _money(sheet, number + 1, 11, len(DETAIL_MONEY))
-        _money(sheet, number + 1, fund_column, len(funds))
-    append_row(
+        values = [
+            number,
+            case.slip_number,
+            case.settled_at.strftime("%Y-%m-%d %H:%M"),
+            case.person_name,
+            case.id_number,
+            case.category_name,
+            case.visit_name,
+            case.admission_number or "（门诊）",
+            _day(case.admitted_at),
+            _day(case.discharged_at),
+            *(case.amounts[key] for key in DETAIL_MONEY),
+            case.settle_mode_name,
+            status,
+            *(dict(case.funds).get(fund, ZERO) for fund in funds),
+            *(_national(case, policy) if policy is not None else ()),
+        ]
+        # the header is row 1; the first case's row always goes through openpyxl, which
+        # gives the money columns the style the spliced rows take from it
+        if number > 1 and xlsx_rows.plain(values):
+            plain_rows[number + 1] = values
+            continue
+        _put_row(sheet, number + 1, values)
+        for column in money_columns:
+            sheet.cell(row=number + 1, column=column).number_format = MONEY_FORMAT
+    _put_row(
         sheet,
+        len(cases) + 2,
         [
             TOTALS_LABEL,
             f"{grand.count} 笔",
@@ -155,6 +165,29 @@ def _detail(sheet, cases: list[BundleCase], grand: Totals, policy=None) -> None:
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "C2"
+    return _PlainRows(plain_rows, money_columns)
+
+
+@dataclass(frozen=True)
+class _PlainRows:
+    """Detail rows kept out of openpyxl (row number -> values), spliced in at save
+    (``app.bundle.xlsx_rows``), and the money columns whose style they take from row 2."""
+
+    rows: dict[int, list]
+    money_columns: list[int]
+
+    def splice(self, sheet_xml: bytes) -> bytes:
+        if not self.rows:
+            return sheet_xml
+        styles = xlsx_rows.cell_styles(sheet_xml, 2, self.money_columns)
+        made = {number: xlsx_rows.row_xml(number, v, styles) for number, v in self.rows.items()}
+        return xlsx_rows.splice_rows(sheet_xml, made)
+
+
+def _put_row(sheet, row: int, values: list) -> None:
+    """``append_row`` at row ``row`` (rows before it may be left to ``xlsx_rows``)."""
+    for column, value in enumerate(values, 1):
+        as_text(sheet.cell(row=row, column=column, value=value))
 
 
 def _summary(sheet, title: str, groups: dict[str, Totals], grand: Totals) -> None:
@@ -234,7 +267,7 @@ def report_xlsx(cases: list[BundleCase], title: str, stamp: datetime, policy=Non
     book = Workbook()
     detail = book.active
     detail.title = "明细"
-    _detail(detail, cases, grand, policy)
+    plain_rows = _detail(detail, cases, grand, policy)
     _summary(
         book.create_sheet("按类别汇总"),
         "救助类别",
@@ -258,7 +291,11 @@ def report_xlsx(cases: list[BundleCase], title: str, stamp: datetime, policy=Non
     book.properties.creator = "一站式即时结算窗口"
     buffer = io.BytesIO()
     book.save(buffer)
-    return normalise_office_file(buffer.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return normalise_office_file(
+        buffer.getvalue(),
+        stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        rewrite={DETAIL_PART: plain_rows.splice},
+    )
 
 
 def read_detail_totals(data: bytes) -> dict[str, Decimal]:

@@ -1,9 +1,15 @@
 """Writing a bundle to a USB stick or a network share so that it is either whole or absent.
 
-Every file goes under a hidden staging name, is flushed and fsynced, then read back and checked
-against the manifest; only then is the staging name renamed to the final one (and the folder
+Every file goes under a hidden staging name and is read back and checked against the manifest;
+the staging copy is then made durable in one go (``app.bundle.durable``: one ``syncfs`` on
+Linux, every file fsynced elsewhere), and only then renamed to the final name (and the folder
 fsynced). A failure at any point removes the staging copy and raises ``TargetError`` with a
 Chinese message saying what went wrong with the target and that a retry is safe.
+
+The read-back reads what the file system gives back for each file just written: the bytes it
+took, checked against the hash the manifest lists (for a scan or a slip, the hash the store
+kept it under). Straight after writing they come from the system's cache, not from the stick;
+what the stick itself failed to write is reported by the sync, which the rename waits for.
 
 A process killed mid-write leaves its staging copy behind. Staging names start with
 ``.未完成请勿使用-`` (a bundle replaced by a new export: ``.旧版待删除-``) and a random part before
@@ -20,12 +26,21 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
 
+from app.bundle.contents import (
+    Content,
+    SourceFile,
+    content_of,
+    read_back,
+    write_unsynced,
+)
+from app.bundle.contents import write_synced as write_synced
+from app.bundle.durable import fsync_path, sync_all
 from app.bundle.zipfiles import deterministic_zip
 
 RENAME_ATTEMPTS = 8
+READ_BACK_FAILED = "回读校验失败"
 RENAME_PAUSE_SECONDS = 0.25
 
 
@@ -33,46 +48,10 @@ class TargetError(Exception):
     """The target could not take the bundle; nothing that looks complete was left there."""
 
 
-WriteFile = Callable[[Path, bytes], None]
+# Writes one file of a staging copy: bytes, or a file to copy (``Content``).
+WriteFile = Callable[[Path, Content], None]
 # Called after each file is written and after each is read back and checked.
 Advance = Callable[[], None]
-
-
-class SourceError(Exception):
-    """A file to copy into the bundle is gone or no longer what the store kept (the
-    store's problem, not the target's): the message names it."""
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A file copied into the bundle from the data folder (a scan, an archived slip), read
-    only when written; kept under its SHA-256, so the manifest needs no read of it."""
-
-    path: Path
-    sha256: str
-    size: int
-    missing: str  # the message if it is gone or damaged, naming it for the clerk
-
-    def read(self) -> bytes:
-        try:
-            data = self.path.read_bytes()
-        except OSError:
-            raise SourceError(f"{self.missing}文件丢失：{self.path}") from None
-        if len(data) != self.size or hashlib.sha256(data).hexdigest() != self.sha256:
-            raise SourceError(f"{self.missing}文件已损坏（与保存时的哈希不符）：{self.path}")
-        return data
-
-
-# bytes; a file to copy; or bytes still being made on another thread (the bundle's reports)
-Content = bytes | SourceFile | Future
-
-
-def content_of(value: Content) -> bytes:
-    if isinstance(value, SourceFile):
-        return value.read()
-    if isinstance(value, Future):
-        return value.result()
-    return value
 
 
 def _resolved(manifest: Mapping | Future) -> Mapping:
@@ -155,22 +134,8 @@ def fingerprint(final: Path) -> str | None:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_synced(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "xb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def fsync_dir(path: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a folder to fsync it; NTFS journals renames.
-        return
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    fsync_path(path)
 
 
 def failure_reason(exc: OSError) -> str:
@@ -187,6 +152,8 @@ def failure_reason(exc: OSError) -> str:
         errno.ENOTCONN: "共享盘连接已断开",
         errno.EHOSTDOWN: "共享盘所在主机不可用",
     }
+    if isinstance(exc.strerror, str) and exc.strerror.startswith(READ_BACK_FAILED):
+        return f"{exc.strerror}（读回的内容与清单不符，目标设备可能有问题）"
     return reasons.get(exc.errno, f"写入失败：{exc.strerror or exc}")
 
 
@@ -221,37 +188,62 @@ def _remove(path: Path) -> None:
 
 def _check(data: bytes, expected: Mapping[str, object], name: str) -> None:
     if len(data) != expected["size"] or hashlib.sha256(data).hexdigest() != expected["sha256"]:
-        raise OSError(errno.EIO, f"回读校验失败：{name}")
+        raise OSError(errno.EIO, f"{READ_BACK_FAILED}：{name}")
 
 
 def _nothing() -> None:
     pass
 
 
-# Files written at once: while one waits for the disk to take it (fsync), the next is read,
-# checked and handed to the system. More only makes a USB stick seek between them.
-WRITERS = 3
+# Files written (and each read back) at once: a copy waits in the system, the check hashes.
+WRITERS = 2
+
+
+def _check_copy(path: Path, source: SourceFile, relative: str) -> None:
+    """A copied file read back against the hash its source was kept under; when it differs,
+    the source decides whose fault it is (``SourceError`` if it is damaged itself)."""
+    try:
+        written = read_back(path, source.size)
+        _check(written, {"size": source.size, "sha256": source.sha256}, relative)
+    except OSError:
+        source.read()
+        raise
 
 
 def _write_all(
-    files: Mapping[str, Content], staging: Path, write_file: WriteFile, advance: Advance
+    files: Mapping[str, Content],
+    staging: Path,
+    write_file: WriteFile,
+    advance: Advance,
+    manifest: Mapping | Future,
 ) -> None:
-    """Write every file under ``staging`` (each with ``write_file``, so each is on the disk
-    when it returns); the first failure is raised once every write has stopped."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
+    """Write every file under ``staging`` and read each back: a copied file at once (against
+    the hash it was kept under), the others once the manifest is made. The first failure is
+    raised once every write has stopped."""
+    from concurrent.futures import ThreadPoolExecutor
 
     def write(relative: str, value: Content) -> None:
-        write_file(staging / relative, content_of(value))
+        write_file(staging / relative, value)
+        advance()
+        if isinstance(value, SourceFile):
+            _check_copy(staging / relative, value, relative)
+            advance()
 
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="bundle-write") as pool:
         pending = [pool.submit(write, relative, value) for relative, value in files.items()]
         try:
-            for done in as_completed(pending):
+            for done in pending:
                 done.result()
-                advance()
         finally:  # on a failure, start no more; leaving the block waits for those running
             for future in pending:
                 future.cancel()
+    expected = {entry["path"]: entry for entry in _resolved(manifest)["files"]}
+    for relative, value in files.items():
+        if isinstance(value, SourceFile):
+            continue
+        if relative in expected:
+            _check((staging / relative).read_bytes(), expected[relative], relative)
+        advance()
 
 
 def write_folder(
@@ -259,7 +251,7 @@ def write_folder(
     manifest: Mapping | Future,
     target_dir: Path,
     name: str,
-    write_file: WriteFile = write_synced,
+    write_file: WriteFile = write_unsynced,
     *,
     on_staged: OnStaged | None = None,
     advance: Advance = _nothing,
@@ -273,14 +265,11 @@ def write_folder(
     try:
         if not target_dir.is_dir():
             raise FileNotFoundError(errno.ENOENT, "目标文件夹不存在", str(target_dir))
-        _write_all(files, staging, write_file, advance)
-        for folder in sorted({(staging / rel).parent for rel in files}, reverse=True):
-            fsync_dir(folder)
-        expected = {entry["path"]: entry for entry in _resolved(manifest)["files"]}
-        for relative in files:
-            if relative in expected:
-                _check((staging / relative).read_bytes(), expected[relative], relative)
-            advance()
+        _write_all(files, staging, write_file, advance, manifest)
+        folders = {(staging / relative).parent for relative in files}
+        for folder in set(folders):
+            folders.update(parent for parent in folder.parents if staging in parent.parents)
+        sync_all(staging, [*(staging / relative for relative in files), *folders, staging])
         if on_staged is not None:
             on_staged(final, fingerprint(staging))
         old = target_dir / f".{REPLACED}-{uuid.uuid4().hex[:8]}-{name}"
@@ -298,12 +287,21 @@ def write_folder(
     return final
 
 
+# Already compressed (scans, slips, the reports): deflating them again takes the processor
+# far longer than writing them and saves next to nothing.
+COMPRESSED_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".xlsx"})
+
+
+def worth_compressing(member: str) -> bool:
+    return Path(member).suffix.lower() not in COMPRESSED_SUFFIXES
+
+
 def write_zip(
     files: Mapping[str, Content],
     manifest: Mapping | Future,
     target_dir: Path,
     name: str,
-    write_file: WriteFile = write_synced,
+    write_file: WriteFile = write_unsynced,
     *,
     password: str | None = None,
     on_staged: OnStaged | None = None,
@@ -325,7 +323,7 @@ def write_zip(
             yield f"{name}/{relative}", content_of(value)
             advance()
 
-    archive = deterministic_zip(packed(), compress=True)
+    archive = deterministic_zip(packed(), compress=worth_compressing)
     expected = {entry["path"]: entry for entry in _resolved(manifest)["files"]}
     # Sealed before the target is touched: a password too short is the caller's error, not
     # the target's.
@@ -334,6 +332,7 @@ def write_zip(
         if not target_dir.is_dir():
             raise FileNotFoundError(errno.ENOENT, "目标文件夹不存在", str(target_dir))
         write_file(staging, payload)
+        fsync_path(staging)
         written_bytes = staging.read_bytes()
         if password:
             written_bytes = decrypt(written_bytes, password)
