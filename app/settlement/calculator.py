@@ -18,7 +18,7 @@ from app.policy.schema import BaseDef, CapDef, PolicyDef, RuleDef, VersionDef
 from app.settlement.claim import Claim, ClaimError, PoolToDate, YearToDate
 from app.settlement.plan import RulePlan, plan_for
 from app.settlement.result import Layers, Result, Step, Steps, written
-from app.vocabulary import ASSISTANCE_FUND, HOSPITAL_FUND, POOLS
+from app.vocabulary import POOLS
 
 _new = tuple.__new__
 
@@ -89,10 +89,10 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
     layers = []
     assistance_cap: tuple[Decimal, str] | None = None
     reduction = ZERO  # the hospital's own part, when settled at the window
-    instant = plan.mode == "instant"
+    instant = plan.instant
     for planned, amount in zip(plan.rules, amounts):  # noqa: B905 (same length, made above)
         rule = planned.rule
-        if instant and rule.fund == HOSPITAL_FUND:
+        if instant and planned.hospital:
             reduction += amount
         tightest = None
         for cap in planned.caps:
@@ -105,9 +105,7 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
             layers.append((rule.layer, rule.name, amount, rule.fund, None))
             continue
         layers.append((rule.layer, rule.name, amount, rule.fund, tightest[0]))
-        if rule.fund == ASSISTANCE_FUND and (
-            assistance_cap is None or tightest[0] < assistance_cap[0]
-        ):
+        if planned.assisting and (assistance_cap is None or tightest[0] < assistance_cap[0]):
             assistance_cap = tightest
     steps.append(plan.mode_step)
     paid_at_window = paid if instant else ZERO

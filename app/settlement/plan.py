@@ -15,9 +15,11 @@ from app.policy.schema import CapDef, RuleDef, TierDef, VersionDef
 from app.settlement.claim import Claim
 from app.settlement.result import Step
 from app.vocabulary import (
+    ASSISTANCE_FUND,
     CATEGORY_NAMES,
     CAUSE_NAMES,
     FACILITY_NAMES,
+    HOSPITAL_FUND,
     INSURANCE_NAMES,
     SETTLE_MODE_NAMES,
     VISIT_NAMES,
@@ -52,6 +54,7 @@ class RulePlan:
         amount uses up (of those the claim's rules read).
       backstop: the rule pays what the patient would bear beyond a share (``kind``).
       deductible_clause: the clause of the rule's deductible, None when it has none.
+      hospital, assisting: the rule's fund is the hospital's own reduction / 医疗救助.
     """
 
     rule: RuleDef
@@ -63,6 +66,8 @@ class RulePlan:
     total_words: str
     backstop: bool = False
     deductible_clause: str | None = None
+    hospital: bool = False
+    assisting: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class Plan:
       mode, mode_step: how it is settled (instant or after discharge) and the step saying so.
       caps: (code, pools, layer) of each cap the rules meet, whose use this year is read.
       version_text: the version's start date as the result names it (ISO).
+      instant: settled at the window (``mode`` is "instant").
     """
 
     version: VersionDef
@@ -85,6 +91,7 @@ class Plan:
     mode_step: Step | None = None
     caps: tuple[tuple[str, tuple[str, ...], str | None], ...] = ()
     version_text: str = ""
+    instant: bool = False
 
 
 _PLANS: dict[tuple, Plan] = {}
@@ -144,13 +151,16 @@ def _make_plan(version: VersionDef, claim: Claim) -> Plan:
             deductible_clause=(rule.deductible_clause or rule.clause)
             if rule.deductible > 0
             else None,
+            hospital=rule.fund == HOSPITAL_FUND,
+            assisting=rule.fund == ASSISTANCE_FUND,
         )
         for index, rule in enumerate(rules)
     )
     mode, mode_step = _settle_mode(version, claim)
     cap_sources = tuple((code, caps[code].pools, caps[code].layer) for code in read)
     version_text = version.effective_from.isoformat()
-    return Plan(version, None, pool, planned, mode, mode_step, cap_sources, version_text)
+    instant = mode == "instant"
+    return Plan(version, None, pool, planned, mode, mode_step, cap_sources, version_text, instant)
 
 
 def _tier_plan(rule: RuleDef, tier: TierDef) -> TierPlan:
