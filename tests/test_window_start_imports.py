@@ -128,7 +128,8 @@ def test_the_sign_in_is_asked_before_the_orm_and_the_policy_schema_are_imported(
 
 # After sign-in, as the window's status bar and its sync timer use the desk: with no central
 # folder set and no session bus (no Secret Service to reach), neither the sync packaging and
-# its cipher nor keyring's scan of every backend is loaded (issue 18, point 5).
+# its cipher nor keyring's scan of every backend is loaded; nor, on a SQLite store,
+# SQLAlchemy's PostgreSQL dialect, nor stdnum before an ID number is checked (issue 18, point 5).
 AFTER_SIGN_IN = """
 import sys
 from ui.launch import start_desk
@@ -139,7 +140,8 @@ desk.sync_if_due()
 from app import secret_store
 print("backend", secret_store.backend_name())
 print("loaded", sorted(m for m in ("cryptography", "secretstorage", "app.sync.push",
-      "app.sync.central_ingest") if m in sys.modules))
+      "app.sync.central_ingest", "sqlalchemy.dialects.postgresql", "stdnum", "pydoc")
+      if m in sys.modules))
 desk.close()
 """
 
