@@ -60,6 +60,8 @@ shown = MainWindow.show
 def show(self):
     print("at show", {LOADED}, flush=True)
     print("commands", sorted(m for m in sys.modules if m.startswith("app.commands.")), flush=True)
+    print("store look", sorted(m for m in ("sqlite3", "json", "app.store_guard", "app.backup")
+          if m in sys.modules), flush=True)
     shown(self)
 
 MainWindow.show = show
@@ -75,6 +77,9 @@ def test_the_start_imports_no_heavy_library_before_the_window_is_shown(tmp_path)
     assert "at show []" in lines
     # The window's start reads its own options: no command's module is imported for it.
     assert "commands ['app.commands.common']" in lines
+    # Nor the look at the store (sqlite3, the marks' JSON): a file that is there and not
+    # empty is all the window asks before it shows (issue 18, point 1).
+    assert "store look []" in lines
 
 
 def test_the_window_reads_its_options_as_the_whole_parser_does():
