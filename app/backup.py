@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.paths import is_url
+from app.paths import is_url, sqlite_path  # noqa: F401  (sqlite_path: re-exported)
 
 BACKUP_DIR_NAME = "backups"
 KEEP_DAILY = 7
@@ -36,16 +36,6 @@ class RestoreReport:
     restored: Path
     from_backup: Path
     old_kept_at: Path | None
-
-
-def sqlite_path(target: str | Path) -> Path | None:
-    """The file of a SQLite target (path or sqlite:/// URL); None for a server database."""
-    text = str(target)
-    if not is_url(text):
-        return Path(text).expanduser().resolve()
-    if text.startswith("sqlite:///"):
-        return Path(text.removeprefix("sqlite:///")).expanduser().resolve()
-    return None
 
 
 # The window's start reads a file up to this size whole (``quick_check``, about 2-5 ms a MB

@@ -100,3 +100,9 @@ class FieldErrors(FieldError):
     def on(self, field: str) -> FieldError | None:
         """The error about ``field``, if there is one."""
         return next((error for error in self.errors if error.field == field), None)
+
+
+class StoreRefused(Exception):
+    """The store cannot be used as asked; the message (Chinese) says why and the way out.
+    Raised by ``app.store_guard``; here, a leaf, so the window's start can name it before the
+    window shows without importing sqlite3 and the store's marks (issue 18, point 1)."""

@@ -1,14 +1,12 @@
 """The 18-digit resident ID number (居民身份证号码): validation, birth date and sex.
 
-The check digit and the region/birth-date parts are checked by python-stdnum (``stdnum.cn.ric``).
+The check digit and the region/birth-date parts are checked by python-stdnum (``stdnum.cn.ric``),
+imported at the first number checked: the window after sign-in checks none until a clerk types
+one, and stdnum (with the pydoc it imports) is 1.4 MB (issue 18, point 5).
 """
 
 from dataclasses import dataclass
 from datetime import date
-
-from stdnum import exceptions as stdnum_errors
-from stdnum import numdb
-from stdnum.cn import ric
 
 SEX_NAMES = {"M": "男", "F": "女"}
 _SEX_CODES = {"M": "M", "F": "F", "男": "M", "女": "F", "male": "M", "female": "F"}
@@ -38,6 +36,9 @@ def parse_resident_id(text: str) -> ResidentId:
     if text is None or not str(text).strip():
         raise IdentityError("不能为空")
     number = "".join(str(text).split()).upper()
+    from stdnum import exceptions as stdnum_errors
+    from stdnum.cn import ric
+
     try:
         ric.validate(number)
     except (stdnum_errors.InvalidComponent, KeyError):
@@ -61,6 +62,10 @@ def _check_birth_date_and_region(number: str) -> None:
     # stdnum also refuses a region code created after the birth year, but people born before
     # their county got its code (most elderly beneficiaries) carry that code: accept any
     # code the region table has ever known.
+    from stdnum import exceptions as stdnum_errors
+    from stdnum import numdb
+    from stdnum.cn import ric
+
     try:
         ric.get_birth_date(number)
     except stdnum_errors.ValidationError:
@@ -95,6 +100,8 @@ def make_resident_id(region: str, birth_date: date, sequence: int, sex: str) -> 
     """A well-formed number for demo and test data (sequence 0-499; sex "M"/"F")."""
     order = sequence * 2 + (1 if sex == "M" else 0)
     body = f"{region}{birth_date:%Y%m%d}{order:03d}"
+    from stdnum.cn import ric
+
     return body + ric.calc_check_digit(body + "0")
 
 

@@ -94,6 +94,16 @@ def is_url(url_or_path: str) -> bool:
     return "://" in url_or_path
 
 
+def sqlite_path(target: str | Path) -> Path | None:
+    """The file of a SQLite target (path or sqlite:/// URL); None for a server database."""
+    text = str(target)
+    if not is_url(text):
+        return Path(text).expanduser().resolve()
+    if text.startswith("sqlite:///"):
+        return Path(text.removeprefix("sqlite:///")).expanduser().resolve()
+    return None
+
+
 def database_in(folder: str | Path) -> str:
     """The database file a data folder holds (``desk.sqlite3``)."""
     return str(Path(folder) / DB_FILE_NAME)

@@ -23,6 +23,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from app.errors import StoreRefused
 from app.store_marks import (
     MARK_QUERIES,
     is_empty_file,
@@ -34,10 +35,6 @@ from app.store_marks import (
 )
 
 DEMO_MARK = "demo_database"
-
-
-class StoreRefused(Exception):
-    """The store cannot be used as asked; the message (Chinese) says why and the way out."""
 
 
 def _sqlite_path(target: str | Path) -> Path | None:

@@ -26,8 +26,12 @@ def make_engine(url_or_path: str) -> Engine:
     url = make_url(url_or_path)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() == "postgresql":
+        from db.models import declare_postgresql_partial_indexes
+
+        declare_postgresql_partial_indexes()
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
     return create_engine(url, pool_pre_ping=True)
 
 

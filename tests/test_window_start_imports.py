@@ -60,6 +60,8 @@ shown = MainWindow.show
 def show(self):
     print("at show", {LOADED}, flush=True)
     print("commands", sorted(m for m in sys.modules if m.startswith("app.commands.")), flush=True)
+    print("store look", sorted(m for m in ("sqlite3", "json", "app.store_guard", "app.backup")
+          if m in sys.modules), flush=True)
     shown(self)
 
 MainWindow.show = show
@@ -75,6 +77,9 @@ def test_the_start_imports_no_heavy_library_before_the_window_is_shown(tmp_path)
     assert "at show []" in lines
     # The window's start reads its own options: no command's module is imported for it.
     assert "commands ['app.commands.common']" in lines
+    # Nor the look at the store (sqlite3, the marks' JSON): a file that is there and not
+    # empty is all the window asks before it shows (issue 18, point 1).
+    assert "store look []" in lines
 
 
 def test_the_window_reads_its_options_as_the_whole_parser_does():
@@ -128,7 +133,8 @@ def test_the_sign_in_is_asked_before_the_orm_and_the_policy_schema_are_imported(
 
 # After sign-in, as the window's status bar and its sync timer use the desk: with no central
 # folder set and no session bus (no Secret Service to reach), neither the sync packaging and
-# its cipher nor keyring's scan of every backend is loaded (issue 18, point 5).
+# its cipher nor keyring's scan of every backend is loaded; nor, on a SQLite store,
+# SQLAlchemy's PostgreSQL dialect, nor stdnum before an ID number is checked (issue 18, point 5).
 AFTER_SIGN_IN = """
 import sys
 from ui.launch import start_desk
@@ -139,7 +145,8 @@ desk.sync_if_due()
 from app import secret_store
 print("backend", secret_store.backend_name())
 print("loaded", sorted(m for m in ("cryptography", "secretstorage", "app.sync.push",
-      "app.sync.central_ingest") if m in sys.modules))
+      "app.sync.central_ingest", "sqlalchemy.dialects.postgresql", "stdnum", "pydoc")
+      if m in sys.modules))
 desk.close()
 """
 

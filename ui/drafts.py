@@ -4,13 +4,13 @@ One small JSON file per open form under ``<data dir>/drafts/``; written whole to
 file and renamed over the old one, so a draft on disk is always either the old or the new one.
 """
 
-import json
 import os
 import tempfile
 from pathlib import Path
 
 # The admission form's draft: the main window looks for it after sign-in without importing
-# the form (issue 18, point 5).
+# the form (issue 18, point 5). ``json`` is imported by save and load, not before the main
+# window (which imports this module) shows (issue 18, point 1).
 REGISTRATION_DRAFT = "registration"
 
 
@@ -23,6 +23,8 @@ class DraftBox:
         return self.folder / f"{safe}.json"
 
     def save(self, key: str, fields: dict[str, object]) -> None:
+        import json
+
         self.folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".draft-")
         try:
@@ -43,6 +45,8 @@ class DraftBox:
             self.save(key, fields)
 
     def load(self, key: str) -> dict[str, object] | None:
+        import json
+
         path = self._path(key)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

@@ -28,8 +28,8 @@ import sys
 import time
 from pathlib import Path
 
-from app.paths import database_target, is_default_database, resources_dir
-from app.store_guard import StoreRefused
+from app.errors import StoreRefused
+from app.paths import database_target, is_default_database, resources_dir, sqlite_path
 from ui import settings as options
 from ui.fonts import apply_application_font, register_fonts
 from ui.qt import QApplication, QIcon, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
@@ -92,12 +92,13 @@ def is_missing(target: str) -> bool:
 def refusal_before_start(target: str, demo_if_missing: bool) -> str | None:
     """Why the window must not start on ``target`` (a quick look, on the GUI thread: no file
     is opened). A missing file is fine only with ``--demo-if-missing``."""
-    from app.backup import sqlite_path
-    from app.store_guard import missing_problem
-
     path = sqlite_path(target)
     if path is None or (demo_if_missing and not path.exists()):
         return None
+    if path.is_file() and path.stat().st_size:
+        return None  # the usual case, told without importing store_guard (sqlite3, json)
+    from app.store_guard import missing_problem
+
     problem = missing_problem(path)
     if problem is not None and not path.exists():
         problem += "。要用演示数据试用窗口，请加 --demo-if-missing 启动（如 ./dev run）"

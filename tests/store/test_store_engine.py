@@ -237,3 +237,24 @@ def test_the_migrations_build_exactly_the_models(store):
         importlib.import_module(f"db.{module.name}")
     with store.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_a_postgresql_engine_gives_the_partial_indexes_their_condition():
+    # The models name only SQLite's condition, so a SQLite window never imports the
+    # PostgreSQL dialect; a PostgreSQL engine gives it the same one (issue 18, point 5).
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex
+
+    from db.engine import make_engine
+    from db.models import Admission, PaidLaterClaim
+
+    make_engine("postgresql://clerk@localhost/desk").dispose()  # connects to nothing yet
+    created = {
+        index.name: str(CreateIndex(index).compile(dialect=postgresql.dialect()))
+        for model in (Admission, PaidLaterClaim)
+        for index in model.__table__.indexes
+    }
+    assert created["uq_admission_open_per_person"].endswith(
+        "WHERE discharged_at IS NULL AND cancelled_at IS NULL"
+    )
+    assert created["uq_paid_later_claim_live_stay"].endswith("WHERE status <> 'returned'")
