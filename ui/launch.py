@@ -283,7 +283,10 @@ def run(args) -> int:
         from app.desk.first_start import demo_target
 
         demo = demo_target(target)
-        window.statusBar().showMessage(f"首次运行：正在打开演示数据库 {demo} …")
+        if is_missing(demo):
+            window.statusBar().showMessage(f"首次运行：正在制作演示数据库 {demo} …")
+        else:
+            window.statusBar().showMessage(f"正在打开演示数据库 {demo} …")
 
     def open_whole() -> None:
         run_in_background(
