@@ -216,7 +216,7 @@ def _scans_by_admission(
     return {key: tuple(value) for key, value in found.items()}
 
 
-def _case(
+def case_from_orm(
     settlement: Settlement, person: Person, admission: Admission | None, scans: tuple[CaseScan, ...]
 ) -> BundleCase:
     """One settlement from its rows in the ORM (the daily close reads them so)."""

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.bundle.cases import BundleCase, Totals, _case, fund_lines, totals
+from app.bundle.cases import BundleCase, Totals, case_from_orm, fund_lines, totals
 from app.printing.from_store import PRINT_ACTION
 from app.services.errors import ServiceError
 from db.audit_chain import ChainHead, chain_head
@@ -117,7 +117,7 @@ def collect_daily_close(
         query = query.where(Settlement.settled_by == clerk)
     rows = session.execute(query).all()
     cases = tuple(
-        _case(settlement, person, admission, ()) for settlement, person, admission in rows
+        case_from_orm(settlement, person, admission, ()) for settlement, person, admission in rows
     )
     settled_by = {settlement.slip_number: settlement.settled_by for settlement, _, _ in rows}
     policies = {settlement.slip_number: settlement.policy_id for settlement, _, _ in rows}
@@ -159,7 +159,7 @@ def _voids(session, site_code, start, after, clerk) -> tuple[VoidLine, ...]:
         query = query.where(or_(Settlement.settled_by == clerk, Settlement.voided_by == clerk))
     lines = []
     for row in session.scalars(query):
-        case = _case(row, row.person, None, ())
+        case = case_from_orm(row, row.person, None, ())
         lines.append(
             VoidLine(
                 row.slip_number,
