@@ -5,7 +5,7 @@ package: the window's start reads ``db.revisions`` before SQLAlchemy is imported
 point 1).
 """
 
-import importlib
+from app.lazy_names import names_on_first_use
 
 _HOMES = {
     "MigrationReport": "db.migrate",
@@ -17,11 +17,4 @@ _HOMES = {
 
 __all__ = list(_HOMES)
 
-
-def __getattr__(name: str):
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    found = getattr(importlib.import_module(home), name)
-    globals()[name] = found
-    return found
+__getattr__ = names_on_first_use(__name__, _HOMES)

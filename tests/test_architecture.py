@@ -35,6 +35,7 @@ FLOORS = {
     "app.workdays": 0,
     "app.secret_store": 0,
     "app.national_codes": 0,
+    "app.lazy_names": 0,
     # models, engine, sessions, migrations: no rules
     "db": 1,
     # policies/*.toml loaded and checked into immutable rule objects

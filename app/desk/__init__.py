@@ -5,12 +5,7 @@ window imports ``app.desk.records`` to show a case before any store is open, and
 brings the services, the policy schema and SQLAlchemy with it (issue 18, point 1).
 """
 
+from app.lazy_names import names_on_first_use
+
 __all__ = ["Desk"]
-
-
-def __getattr__(name: str):
-    if name == "Desk":
-        from app.desk.desk import Desk
-
-        return Desk
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = names_on_first_use(__name__, {"Desk": "app.desk.desk"})

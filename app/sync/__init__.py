@@ -8,7 +8,7 @@ What other sites paid is read back by ``app.services.year_to_date`` from the tab
 fills, so the services never import this package.
 """
 
-import importlib
+from app.lazy_names import names_on_first_use
 
 # Imported on first use (``from app.sync import status``), not with the package: the window's
 # status bar reads ``status`` after sign-in, which needs none of the packaging, sealing and
@@ -29,11 +29,4 @@ _HOMES = {
 
 __all__ = sorted(_HOMES, key=str.lower)
 
-
-def __getattr__(name: str):
-    home = _HOMES.get(name)
-    if home is None:  # a submodule (``from app.sync import files``) is imported as usual
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    found = getattr(importlib.import_module(home), name)
-    globals()[name] = found
-    return found
+__getattr__ = names_on_first_use(__name__, _HOMES)
