@@ -134,10 +134,6 @@ def fingerprint(final: Path) -> str | None:
     return hashlib.sha256(data).hexdigest()
 
 
-def fsync_dir(path: Path) -> None:
-    fsync_path(path)
-
-
 def failure_reason(exc: OSError) -> str:
     """What went wrong with the target, in Chinese (a full disk, a pulled stick, …)."""
     reasons = {
@@ -276,7 +272,7 @@ def write_folder(
         if final.exists():
             replace_with_retries(final, old)
         replace_with_retries(staging, final)
-        fsync_dir(target_dir)
+        fsync_path(target_dir)
         _remove(old)
     except OSError as exc:
         _remove(staging)
@@ -344,7 +340,7 @@ def write_zip(
         if on_staged is not None:
             on_staged(final, hashlib.sha256(payload).hexdigest())
         replace_with_retries(staging, final)
-        fsync_dir(target_dir)
+        fsync_path(target_dir)
     except (OSError, zipfile.BadZipFile, EncryptionError) as exc:
         _remove(staging)
         if not isinstance(exc, OSError):

@@ -12,7 +12,8 @@ import time
 import uuid
 from pathlib import Path
 
-from app.bundle.safe_write import TargetError, failure_reason, fsync_dir, write_synced
+from app.bundle.durable import fsync_path
+from app.bundle.safe_write import TargetError, failure_reason, write_synced
 from app.bundle.safe_write import replace_with_retries as replace
 
 PARTIAL = ".partial-"
@@ -40,7 +41,7 @@ def write_file(folder: Path, name: str, data: bytes) -> Path:
         if staging.read_bytes() != data:
             raise OSError(errno.EIO, f"回读校验失败：{name}")
         replace(staging, final)
-        fsync_dir(folder)
+        fsync_path(folder)
     except OSError as exc:
         # A hidden staging name left behind is ignored by readers and cleared later.
         with contextlib.suppress(OSError):
