@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.paths import is_url, sqlite_path  # noqa: F401  (sqlite_path: re-exported)
+from app.paths import sqlite_path
 
 BACKUP_DIR_NAME = "backups"
 KEEP_DAILY = 7

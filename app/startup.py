@@ -42,7 +42,7 @@ def look_at_store(target: str) -> StoreLook | None:
     """Check ``target`` as every start does and read what the sign-in needs; ``StoreRefused``
     for a file that must not be opened. None when the store must be opened the whole way
     first: a server database, or a file not at the newest schema (the upgrade comes first)."""
-    from app.backup import sqlite_path
+    from app.paths import sqlite_path
     from app.store_guard import check_store
     from db.revisions import named_head
 

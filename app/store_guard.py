@@ -38,7 +38,7 @@ DEMO_MARK = "demo_database"
 
 
 def _sqlite_path(target: str | Path) -> Path | None:
-    from app.backup import sqlite_path
+    from app.paths import sqlite_path
 
     return sqlite_path(target)
 

@@ -32,8 +32,8 @@ def register(subparsers) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from app.backup import BackupError, backup_now, rotate, sqlite_path
-    from app.paths import database_target
+    from app.backup import BackupError, backup_now, rotate
+    from app.paths import database_target, sqlite_path
     from app.services.access import CLERK
     from app.store_guard import StoreRefused, check_store
 
@@ -100,8 +100,8 @@ def _restore_signed_in(args: argparse.Namespace, target: str) -> int | None:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from app.backup import BackupError, restore, sqlite_path
-    from app.paths import database_target
+    from app.backup import BackupError, restore
+    from app.paths import database_target, sqlite_path
 
     target = database_target(args.db)
     if sqlite_path(target) is not None and args.file.is_file():

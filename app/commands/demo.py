@@ -16,10 +16,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.backup import sqlite_path
     from app.commands.signin import open_checked
     from app.demo import NotADemoDatabase, build_demo, create_demo_store
-    from app.paths import database_target
+    from app.paths import database_target, sqlite_path
     from app.services import ServiceError
 
     target = database_target(args.db)

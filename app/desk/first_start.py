@@ -51,8 +51,8 @@ def demo_target(target: str) -> str:
 def open_demo(target: str, clerk: str) -> Desk:
     """The demo store beside the real ``target`` (made first if it is not there yet), checked
     like every store. The real ``target`` is not created or touched."""
-    from app.backup import sqlite_path
     from app.demo import create_demo_store
+    from app.paths import sqlite_path
     from app.store_guard import check_store
 
     demo = demo_target(target)
