@@ -9,15 +9,22 @@ How the documents are read (decided in the policy-engine issue):
   (湖南: 扶贫特惠保 → 医疗救助 → 医院减免 → 财政兜底); each is one entry of ``layers``.
 - A layer never exceeds what is left of the base nor what is left under its caps; each layer is
   computed exactly and rounded half-up to the fen once.
+
+``settle_by_rules`` is that reading written out once for every plan; ``settle`` runs the
+function each plan is compiled to (``app.settlement.compiled``), which does the same Decimal
+operations in the same order, without the loops and look-ups (issue 18, point 3). Tests hold
+the two to the same result over generated claims of every policy.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.money import FEN, ZERO, fmt, fmt_rate, round_fen
-from app.policy.schema import BaseDef, CapDef, PolicyDef, RuleDef, VersionDef
-from app.settlement.claim import Claim, ClaimError, PoolToDate, YearToDate
-from app.settlement.plan import RulePlan, plan_for
-from app.settlement.result import Layers, Result, Step, Steps, written
+from app.money import FEN, ZERO, fmt
+from app.policy.schema import PolicyDef, VersionDef
+from app.settlement.claim import Claim, ClaimError, YearToDate
+from app.settlement.parts import backstop, base, reached_layer
+from app.settlement.plan import Plan, RulePlan, plan_for
+from app.settlement.result import Layers, Result, Step, Steps
+from app.settlement.words import cap_words, deductible_words, tier_words
 from app.vocabulary import POOLS
 
 _new = tuple.__new__
@@ -27,23 +34,30 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
     """Compute the assistance for one claim. All amounts yuan, ``Decimal``.
 
     The steps' words are written when read (``Step.text``); the amounts are all computed here.
-    Steps are kept as bare tuples (``Steps``) and the result is made with ``tuple.__new__`` in
-    field order: the named tuples' own constructors cost more than a settlement's arithmetic
-    (issue 18, point 3).
     """
     version = policy.version_on(claim.date)
-    compensated = claim.basic_insurance + claim.critical_illness + claim.other_compensation
     if version is None:
-        reason = f"结算日期 {claim.date} 不在本政策任何版本的有效期内"
-        steps = [("有效期", reason, None)]
-        return _refused(policy, None, None, claim, compensated, ZERO, steps, reason)
+        return _out_of_date(policy, claim)
     plan = plan_for(version, claim)
-    base, steps = _base(version.base, claim, compensated)
     if plan.refusal is not None:
-        clause, reason = plan.refusal
-        steps.append((clause, reason, None))
-        return _refused(policy, version, plan.pool, claim, compensated, base, steps, reason)
+        return _refused_by_plan(policy, plan, claim)
+    return plan.run(policy, claim, year_to_date)
 
+
+def settle_by_rules(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
+    """``settle`` read rule by rule from the plan: the reference the compiled plans are held to.
+
+    Steps are kept as bare tuples (``Steps``) and the result is made with ``tuple.__new__`` in
+    field order: the named tuples' own constructors cost more than a settlement's arithmetic.
+    """
+    version = policy.version_on(claim.date)
+    if version is None:
+        return _out_of_date(policy, claim)
+    plan = plan_for(version, claim)
+    if plan.refusal is not None:
+        return _refused_by_plan(policy, plan, claim)
+    compensated = claim.basic_insurance + claim.critical_illness + claim.other_compensation
+    base_amount, steps = base(version.base, claim, compensated)
     to_date = year_to_date.inpatient if plan.pool == "inpatient" else year_to_date.outpatient
     cap_used = {}  # what this year used of each cap the rules meet, this claim included
     for code, pools, layer in plan.caps:
@@ -60,13 +74,13 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
     amounts: list[Decimal] = []
     for planned in plan.rules:
         rule = planned.rule
-        remaining = base - paid
+        remaining = base_amount - paid
         if planned.backstop:
-            exact = _backstop(rule, claim, compensated, base, paid, remaining, steps)
+            exact = backstop(rule, claim, compensated, base_amount, paid, remaining, steps)
         else:
             start = to_date.base
             if planned.before:
-                start = _reached_layer(planned.before, to_date)
+                start = reached_layer(planned.before, to_date)
             exact = _tiers(planned, start, remaining, steps)
         for cap in planned.caps:
             used = cap_used[cap.code]
@@ -75,7 +89,7 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
                 left = ZERO
             if exact > left:
                 exact = left
-                words = (_cap_words, cap, used, left, rule.name)
+                words = (cap_words, cap, used, left, rule.name)
                 steps.append((cap.clause, words, left))
         amount = exact.quantize(FEN, ROUND_HALF_UP)
         steps.append((rule.clause, planned.total_words, amount))
@@ -119,7 +133,7 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
             True,
             None,
             plan.pool,
-            base,
+            base_amount,
             paid,
             _new(Layers, layers),
             plan.mode,
@@ -134,68 +148,6 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
     )
 
 
-def _cap_words(cap: CapDef, used: Decimal, left: Decimal, rule_name: str) -> str:
-    return f"{cap.name} {fmt(cap.amount)} 元：本年已用 {fmt(used)}，尚余 {fmt(left)}，{rule_name}以此为限"
-
-
-def _reached_layer(before: tuple[str, ...], to_date: PoolToDate) -> Decimal:
-    """Where this claim starts in the year's cumulative input of the rule's layer (yuan).
-
-    Each earlier claim fed this layer what the layers before it left, so the year's input so
-    far is the year's base less what those earlier layers paid this year.
-    """
-    reached = to_date.base
-    for code in before:
-        reached -= to_date.layers.get(code, ZERO)
-    return reached if reached > ZERO else ZERO
-
-
-def _base(rule: BaseDef, claim: Claim, compensated: Decimal) -> tuple[Decimal, list[Step]]:
-    raw = claim.total - compensated
-    if not rule.includes_out_of_catalog:
-        raw -= claim.out_of_catalog
-    excluded = rule.excluded
-    if excluded is not None:
-        raw -= claim.excluded
-    base = raw if raw > ZERO else ZERO
-    words = (_base_words, rule, claim, raw, base)
-    if claim.excluded > ZERO:
-        if excluded is not None:
-            return base, [
-                (excluded.clause, (_excluded_words, excluded.text, claim.excluded), claim.excluded),
-                (rule.clause, words, base),
-            ]
-        words = (_unexcluded_words, words, claim.excluded)
-    return base, [(rule.clause, words, base)]
-
-
-def _base_words(rule: BaseDef, claim: Claim, raw: Decimal, base: Decimal) -> str:
-    terms = [f"总费用 {fmt(claim.total)}"]
-    if not rule.includes_out_of_catalog:
-        terms.append(f"目录外费用 {fmt(claim.out_of_catalog)}")
-    terms += [
-        f"基本医保 {fmt(claim.basic_insurance)}",
-        f"大病保险 {fmt(claim.critical_illness)}",
-        f"其他补偿 {fmt(claim.other_compensation)}",
-    ]
-    if rule.excluded is not None:
-        terms.append(f"不予救助费用 {fmt(claim.excluded)}")
-    text = "救助基数 = " + " − ".join(terms) + f" = {fmt(base)}"
-    if raw < 0:
-        text += "（不足0，按0计）"
-    if rule.includes_out_of_catalog:
-        text += "（目录外费用计入救助基数）"
-    return text
-
-
-def _excluded_words(what: str, excluded: Decimal) -> str:
-    return f"不予救助费用 {fmt(excluded)}：{what}"
-
-
-def _unexcluded_words(words: tuple, excluded: Decimal) -> str:
-    return f"{written(words)}（本政策未规定另行扣除的不予救助费用，所填 {fmt(excluded)} 元未扣除）"
-
-
 def _tiers(planned: RulePlan, start: Decimal, amount: Decimal, steps: list[Step]) -> Decimal:
     """Rates over the slice [start, start + amount] of the layer's cumulative input this year;
     their steps are added to ``steps``."""
@@ -205,7 +157,7 @@ def _tiers(planned: RulePlan, start: Decimal, amount: Decimal, steps: list[Step]
         below = (end if end < rule.deductible else rule.deductible) - start
         if below < ZERO:
             below = ZERO
-        words = (_deductible_words, rule, planned.first, start, end, below)
+        words = (deductible_words, rule, planned.first, start, end, below)
         steps.append((planned.deductible_clause, words, ZERO))
     total = ZERO
     for tier in planned.tiers:
@@ -216,68 +168,24 @@ def _tiers(planned: RulePlan, start: Decimal, amount: Decimal, steps: list[Step]
             continue
         contribution = part * tier.rate
         total += contribution
-        words = (_tier_words, tier.head, part, tier.rate, contribution)
+        words = (tier_words, tier.head, part, tier.rate, contribution)
         steps.append((tier.clause, words, contribution.quantize(FEN, ROUND_HALF_UP)))
     return total
 
 
-def _deductible_words(
-    rule: RuleDef, first: bool, start: Decimal, end: Decimal, below: Decimal
-) -> str:
-    what = "本年累计基数" if first else f"本年累计进入{rule.name}的金额"
-    return (
-        f"起付线 {fmt(rule.deductible)} 元（年度累计）：{what} {fmt(start)}–{fmt(end)}"
-        f" 中 {fmt(below)} 在起付线以下，不予救助"
-    )
+def _out_of_date(policy: PolicyDef, claim: Claim) -> Result:
+    compensated = claim.basic_insurance + claim.critical_illness + claim.other_compensation
+    reason = f"结算日期 {claim.date} 不在本政策任何版本的有效期内"
+    steps = [("有效期", reason, None)]
+    return _refused(policy, None, None, claim, compensated, ZERO, steps, reason)
 
 
-def _tier_words(head: str, part: Decimal, rate: Decimal, contribution: Decimal) -> str:
-    return f"{head}{fmt(part)} × {fmt_rate(rate)} = {_exact(contribution)}"
-
-
-def _exact(amount: Decimal) -> str:
-    """Show an unrounded intermediate amount without hiding its sub-fen digits."""
-    return fmt(amount) if amount == round_fen(amount) else f"{amount.normalize():f}"
-
-
-def _backstop(
-    rule: RuleDef,
-    claim: Claim,
-    compensated: Decimal,
-    base: Decimal,
-    paid: Decimal,
-    remaining: Decimal,
-    steps: list,
-) -> Decimal:
-    """Pay what the patient would bear beyond ``patient_share`` of ``share_of`` (this stay)."""
-    share = rule.patient_share or ZERO
-    left_to_patient = claim.total - compensated - paid
-    measured = claim.total if rule.share_of == "total" else base
-    allowed = measured * share
-    over = max(ZERO, left_to_patient - allowed)
-    exact = min(over, remaining) if rule.backstop_covers == "remaining_base" else over
-    words = (_backstop_words, rule, left_to_patient, measured, share, allowed, over, remaining)
-    steps.append((rule.clause, words, round_fen(exact)))
-    return exact
-
-
-def _backstop_words(
-    rule: RuleDef,
-    left_to_patient: Decimal,
-    measured: Decimal,
-    share: Decimal,
-    allowed: Decimal,
-    over: Decimal,
-    remaining: Decimal,
-) -> str:
-    measure = "总费用" if rule.share_of == "total" else "救助基数"
-    text = (
-        f"{rule.text or rule.name}：个人负担 {fmt(left_to_patient)}，超过{measure} {fmt(measured)}"
-        f" × {fmt_rate(share)} = {_exact(allowed)} 的部分为 {fmt(over)}"
-    )
-    if rule.backstop_covers == "remaining_base":
-        return text + f"（不超过剩余基数 {fmt(remaining)}）"
-    return text + "（含目录外等基数以外的个人负担）"
+def _refused_by_plan(policy: PolicyDef, plan: Plan, claim: Claim) -> Result:
+    compensated = claim.basic_insurance + claim.critical_illness + claim.other_compensation
+    base_amount, steps = base(plan.version.base, claim, compensated)
+    clause, reason = plan.refusal
+    steps.append((clause, reason, None))
+    return _refused(policy, plan.version, plan.pool, claim, compensated, base_amount, steps, reason)
 
 
 def _refused(

@@ -7,12 +7,14 @@ works it out the first time such a claim comes and keeps it, so a settlement spe
 on its own figures (issue 18, point 3).
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from app.money import fmt
 from app.policy.schema import CapDef, RuleDef, TierDef, VersionDef
 from app.settlement.claim import Claim
+from app.settlement.compiled import compile_plan
 from app.settlement.result import Step
 from app.vocabulary import (
     ASSISTANCE_FUND,
@@ -81,6 +83,8 @@ class Plan:
       caps: (code, pools, layer) of each cap the rules meet, whose use this year is read.
       version_text: the version's start date as the result names it (ISO).
       instant: settled at the window (``mode`` is "instant").
+      run: the plan compiled to one function ``(policy, claim, year_to_date) -> Result``
+        (``app.settlement.compiled``); None when the claim is refused.
     """
 
     version: VersionDef
@@ -92,6 +96,7 @@ class Plan:
     caps: tuple[tuple[str, tuple[str, ...], str | None], ...] = ()
     version_text: str = ""
     instant: bool = False
+    run: Callable | None = None
 
 
 _PLANS: dict[tuple, Plan] = {}
@@ -160,7 +165,8 @@ def _make_plan(version: VersionDef, claim: Claim) -> Plan:
     cap_sources = tuple((code, caps[code].pools, caps[code].layer) for code in read)
     version_text = version.effective_from.isoformat()
     instant = mode == "instant"
-    return Plan(version, None, pool, planned, mode, mode_step, cap_sources, version_text, instant)
+    plan = Plan(version, None, pool, planned, mode, mode_step, cap_sources, version_text, instant)
+    return replace(plan, run=compile_plan(plan))
 
 
 def _tier_plan(rule: RuleDef, tier: TierDef) -> TierPlan:
