@@ -61,7 +61,7 @@ def test_a_kept_plan_settles_as_a_fresh_one(policy):
     kept = [settle(definition, claim, YEAR).to_json() for claim in claims]  # plans shared
     fresh = []
     for claim in claims:
-        plan_module._PLANS.clear()
+        plan_module.forget_plans()
         fresh.append(settle(definition, claim, YEAR).to_json())
     assert kept == fresh
     assert len({str(result) for result in fresh}) > 4  # the variants do settle differently

@@ -22,7 +22,7 @@ from app.money import FEN, ZERO, fmt
 from app.policy.schema import PolicyDef, VersionDef
 from app.settlement.claim import Claim, ClaimError, YearToDate
 from app.settlement.parts import backstop, base, reached_layer
-from app.settlement.plan import Plan, RulePlan, plan_for
+from app.settlement.plan import Plan, RulePlan, plan_for, plan_on
 from app.settlement.result import Layers, Result, Step, Steps
 from app.settlement.words import cap_words, deductible_words, tier_words
 from app.vocabulary import POOLS
@@ -35,10 +35,9 @@ def settle(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -> Result:
 
     The steps' words are written when read (``Step.text``); the amounts are all computed here.
     """
-    version = policy.version_on(claim.date)
-    if version is None:
+    plan = plan_on(policy, claim)
+    if plan is None:
         return _out_of_date(policy, claim)
-    plan = plan_for(version, claim)
     if plan.refusal is not None:
         return _refused_by_plan(policy, plan, claim)
     return plan.run(policy, claim, year_to_date)

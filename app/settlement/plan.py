@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from app.money import fmt
-from app.policy.schema import CapDef, RuleDef, TierDef, VersionDef
+from app.policy.schema import CapDef, PolicyDef, RuleDef, TierDef, VersionDef
 from app.settlement.claim import Claim
 from app.settlement.compiled import compile_plan
 from app.settlement.result import Step
@@ -103,6 +103,40 @@ _PLANS: dict[tuple, Plan] = {}
 # A plan keeps its version alive, so its id is not reused while the entry stands; the bound only
 # keeps a long what-if over many loaded copies of the policies from growing without end.
 _MOST_PLANS = 4096
+
+
+_ON_DATE: dict[tuple, tuple[PolicyDef, Plan | None]] = {}
+
+
+def plan_on(policy: PolicyDef, claim: Claim) -> Plan | None:
+    """The plan of ``claim`` under the version of ``policy`` in force on its date, or None when
+    no version is: kept by the date and the codes, so a settlement looks it up once."""
+    key = (
+        id(policy),
+        claim.date,
+        claim.category,
+        claim.visit,
+        claim.insurance,
+        claim.facility,
+        claim.cause,
+        claim.disabling,
+        claim.referral_approved,
+    )
+    kept = _ON_DATE.get(key)
+    if kept is not None and kept[0] is policy:
+        return kept[1]
+    version = policy.version_on(claim.date)
+    plan = None if version is None else plan_for(version, claim)
+    if len(_ON_DATE) >= _MOST_PLANS:
+        _ON_DATE.clear()
+    _ON_DATE[key] = (policy, plan)  # the policy held, so its id is not reused meanwhile
+    return plan
+
+
+def forget_plans() -> None:
+    """Drop every kept plan (the next claims make theirs afresh)."""
+    _PLANS.clear()
+    _ON_DATE.clear()
 
 
 def plan_for(version: VersionDef, claim: Claim) -> Plan:
