@@ -178,7 +178,7 @@ def steps_timed(store, policies, work: Path) -> dict:
         # folders): what the export itself costs beside copytree, which never waits.
         with (
             mock.patch.object(safe_write, "sync_all", lambda _root, _paths: None),
-            mock.patch.object(safe_write, "fsync_dir", lambda _path: None),
+            mock.patch.object(safe_write, "fsync_path", lambda _path: None),
         ):
             return export("unsynced", round_number)
 
