@@ -161,3 +161,9 @@ def test_slip_preview_renders_with_no_poppler_on_the_machine(frozen, tmp_path):
         # 148 × 210 mm at 150 dpi
         width, height = int.from_bytes(header[16:20]), int.from_bytes(header[20:24])
         assert abs(width - 874) <= 1 and abs(height - 1240) <= 1
+
+
+def test_reportlab_ships_its_accelerators(frozen):
+    """ReportLab imports its C accelerators by a name built at run time: the build must carry
+    them, or every slip and report is formatted in pure Python (twice as slow)."""
+    assert list(frozen.rglob("_rl_accel*")), "the frozen build has no _rl_accel extension"
