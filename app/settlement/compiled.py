@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP
 from typing import TYPE_CHECKING
 
 from app.money import FEN, ZERO
-from app.settlement.parts import backstop, reached_layer
+from app.settlement.parts import backstop
 from app.settlement.result import Layers, Result, Steps
 from app.settlement.words import (
     base_words,
@@ -47,7 +47,6 @@ class _Source:
             "excluded_words": excluded_words,
             "unexcluded_words": unexcluded_words,
             "backstop": backstop,
-            "reached_layer": reached_layer,
             "cap_words": cap_words,
             "deductible_words": deductible_words,
             "tier_words": tier_words,
@@ -160,8 +159,12 @@ def _rule(src: _Source, index: int, planned: "RulePlan", used: dict[str, str]) -
             f"exact = backstop({rule_name}, claim, compensated, base_amount, paid, remaining, steps)"
         )
     else:
-        if planned.before:
-            src.add(f"start = reached_layer({planned.before!r}, to_date)")
+        if planned.before:  # app.settlement.parts.reached_layer, written out
+            src.add("start = to_date.base")
+            for code in planned.before:
+                src.add(f"start -= to_date.layers.get({code!r}, ZERO)")
+            src.add("if not start > ZERO:")
+            src.add("start = ZERO", 2)
         else:
             src.add("start = to_date.base")
         src.add("end = start + remaining")

@@ -1,6 +1,7 @@
-"""The pieces of a settlement that both ways of running a plan call as they are: the base, a
-backstop's share, and where a later layer starts in the year (``app.settlement.calculator``
-for the reading by rules, ``app.settlement.compiled`` for a plan's own function)."""
+"""The pieces of a settlement that stand alone: the base, a backstop's share and where a later
+layer starts in the year. ``app.settlement.calculator.settle_by_rules`` calls them; a compiled
+plan (``app.settlement.compiled``) calls ``backstop`` as is and writes the other two out with
+the same operations in the same order."""
 
 from decimal import Decimal
 
