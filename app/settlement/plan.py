@@ -101,8 +101,9 @@ class Plan:
 
 _PLANS: dict[tuple, Plan] = {}
 # A plan keeps its version alive, so its id is not reused while the entry stands; the bound only
-# keeps a long what-if over many loaded copies of the policies from growing without end.
-_MOST_PLANS = 4096
+# keeps a long what-if over many loaded copies of the policies from growing without end: a plan
+# with its compiled function is about 15 KB, so at most some 15 MB.
+_MOST_PLANS = 1024
 
 
 _ON_DATE: dict[tuple, tuple[PolicyDef, Plan | None]] = {}
