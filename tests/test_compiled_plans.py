@@ -13,7 +13,7 @@ import pytest
 from app.policy import load_policies
 from app.settlement import Claim, PoolToDate, YearToDate, layer_codes, settle
 from app.settlement.calculator import settle_by_rules
-from app.settlement.plan import plan_for
+from app.settlement.plan import plan_on
 from app.vocabulary import CATEGORIES, CAUSES, FACILITIES, INSURANCES, VISITS
 
 POLICIES = load_policies()
@@ -93,7 +93,7 @@ def test_the_compiled_function_shows_what_it_does():
         and c.facility == "county"
         and c.insurance == "resident"
     )
-    plan = plan_for(definition.version_on(claim.date), claim)
+    plan = plan_on(definition, claim)
     assert plan.refusal is None
     source = plan.run.source
     # every layer of the 湖南 chain, in file order, written out with its own figures

@@ -22,7 +22,7 @@ from app.money import FEN, ZERO, fmt
 from app.policy.schema import PolicyDef, VersionDef
 from app.settlement.claim import Claim, ClaimError, YearToDate
 from app.settlement.parts import backstop, base, reached_layer
-from app.settlement.plan import Plan, RulePlan, plan_for, plan_on
+from app.settlement.plan import Plan, RulePlan, plan_on
 from app.settlement.result import Layers, Result, Step, Steps
 from app.settlement.words import cap_words, deductible_words, tier_words
 from app.vocabulary import POOLS
@@ -49,14 +49,11 @@ def settle_by_rules(policy: PolicyDef, claim: Claim, year_to_date: YearToDate) -
     Steps are kept as bare tuples (``Steps``) and the result is made with ``tuple.__new__`` in
     field order: the named tuples' own constructors cost more than a settlement's arithmetic.
     """
-    version = policy.version_on(claim.date)
-    if version is None:
-        return _out_of_date(policy, claim)
-    plan = plan_for(version, claim)
-    if plan.refusal is not None:
-        return _refused_by_plan(policy, plan, claim)
+    plan = plan_on(policy, claim)
+    if plan is None or plan.refusal is not None:
+        return settle(policy, claim, year_to_date)  # a refusal is no plan's to run
     compensated = claim.basic_insurance + claim.critical_illness + claim.other_compensation
-    base_amount, steps = base(version.base, claim, compensated)
+    base_amount, steps = base(plan.version.base, claim, compensated)
     to_date = year_to_date.inpatient if plan.pool == "inpatient" else year_to_date.outpatient
     cap_used = {}  # what this year used of each cap the rules meet, this claim included
     for code, pools, layer in plan.caps:

@@ -2,7 +2,7 @@
 
 Which rules apply, in which order, the caps each meets, the pool, the settle mode, or why the
 claim gets nothing: all of it depends only on the version and the claim's codes (category,
-visit, insurance, facility, cause, disabling, referral), never on its amounts. ``plan_for``
+visit, insurance, facility, cause, disabling, referral), never on its amounts. ``plan_on``
 works it out the first time such a claim comes and keeps it, so a settlement spends its time
 on its own figures (issue 18, point 3).
 """
@@ -127,7 +127,7 @@ def plan_on(policy: PolicyDef, claim: Claim) -> Plan | None:
     if kept is not None and kept[0] is policy:
         return kept[1]
     version = policy.version_on(claim.date)
-    plan = None if version is None else plan_for(version, claim)
+    plan = None if version is None else _plan_of(version, key[2:], claim)
     if len(_ON_DATE) >= _MOST_PLANS:
         _ON_DATE.clear()
     _ON_DATE[key] = (policy, plan)  # the policy held, so its id is not reused meanwhile
@@ -140,17 +140,10 @@ def forget_plans() -> None:
     _ON_DATE.clear()
 
 
-def plan_for(version: VersionDef, claim: Claim) -> Plan:
-    key = (
-        id(version),
-        claim.category,
-        claim.visit,
-        claim.insurance,
-        claim.facility,
-        claim.cause,
-        claim.disabling,
-        claim.referral_approved,
-    )
+def _plan_of(version: VersionDef, codes: tuple, claim: Claim) -> Plan:
+    """The plan of ``claim`` under ``version``, kept by the claim's ``codes`` (what ``plan_on``
+    keys on after the policy and the date), so every date of a quarter shares one plan."""
+    key = (id(version), *codes)
     plan = _PLANS.get(key)
     if plan is None or plan.version is not version:
         if len(_PLANS) >= _MOST_PLANS:
