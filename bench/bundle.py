@@ -38,6 +38,7 @@ from sqlalchemy import update
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.bundle import safe_write
+from app.bundle.durable import fsync_path
 from app.bundle.export import export_bundle
 from app.policy import load_policies
 from bench.cases import build_cases
@@ -58,11 +59,7 @@ def timed(func):
 def fsync_tree(root: Path) -> None:
     for path in root.rglob("*"):
         if path.is_file():
-            descriptor = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
+            fsync_path(path)
 
 
 def import_export_modules() -> None:
