@@ -77,8 +77,13 @@ def seal_audit_events(
 
 
 def _note_new_events(session: Session, _flush_context) -> None:
-    ids = session.info.setdefault(_NEW, set())
-    ids.update(obj.id for obj in session.new if isinstance(obj, AuditEvent))
+    note_inserted(session, [obj.id for obj in session.new if isinstance(obj, AuditEvent)])
+
+
+def note_inserted(session: Session, event_ids) -> None:
+    """Seal at the commit the audit events with ``event_ids`` inserted in this transaction by
+    a statement (not as ORM objects, which are noted after each flush)."""
+    session.info.setdefault(_NEW, set()).update(event_ids)
 
 
 def _forget(session: Session, transaction) -> None:

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import Date, DateTime, event, insert, inspect, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -92,6 +93,17 @@ def _note_flushed(session: Session, _flush_context) -> None:
         pending.setdefault((kind, _key(obj)), ("update", obj, None))
 
 
+def note_updated(session: Session, model, ids) -> None:
+    """Queue at the commit the rows of ``model`` with primary keys ``ids`` changed in this
+    transaction by a statement (an UPDATE the ORM does not see); each is read as committed."""
+    if _paused.get():
+        return
+    pending: dict = session.info.setdefault(_PENDING, {})
+    kind = ENTITIES[model]
+    for row_id in ids:
+        pending.setdefault((kind, (row_id,)), ("update", None, None))
+
+
 def _key(obj) -> tuple:
     return tuple(inspect(obj).mapper.primary_key_from_instance(obj))
 
@@ -113,7 +125,7 @@ def _write_outbox(session: Session) -> None:
         # A change made inside a savepoint that was rolled back leaves its object unsaved.
         if guard is not None and not inspect(guard).persistent:
             continue
-        row = obj if obj is not None else session.get(Person, key)
+        row = obj if obj is not None else session.get(MODELS[kind], key)
         if row is None:
             continue
         bodies.append((kind, op, json.dumps(record(session, kind, op, row), **_JSON)))
@@ -152,12 +164,12 @@ def _plain(value: object) -> object:
 
 def columns_of(obj) -> dict:
     """A row's columns as JSON values, without its local integer keys."""
-    mapper = inspect(obj).mapper
-    return {
-        attr.key: _plain(getattr(obj, attr.key))
-        for attr in mapper.column_attrs
-        if attr.key not in _LOCAL_KEYS
-    }
+    return {key: _plain(getattr(obj, key)) for key in _sent_columns(type(obj))}
+
+
+@cache
+def _sent_columns(model) -> tuple[str, ...]:
+    return tuple(attr.key for attr in inspect(model).column_attrs if attr.key not in _LOCAL_KEYS)
 
 
 def record(session: Session, kind: str, op: str, row) -> dict:

@@ -10,14 +10,16 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.bundle import safe_write
 from app.bundle.export import export_bundle
 from app.bundle.manifest import verify_bundle
 from app.bundle.safe_write import TargetError
 from app.services import ServiceError
-from db.models import Settlement
+from db.audit_chain import walk_chain
+from db.models import AuditEvent, Settlement
+from db.sync_models import OutboxEntry
 
 
 def claimed(store) -> dict[str, str | None]:
@@ -67,6 +69,40 @@ def test_export_to_a_folder_lists_every_case_and_marks_claims(quarter, tmp_path)
         assert marks[slip] == expected
     assert marks[quarter.june_slip] is None
     assert not [p.name for p in usb.iterdir() if p.name.startswith(".")]
+
+
+def test_the_claims_are_audited_sealed_and_queued_once_each(quarter, tmp_path):
+    before = _claim_events(quarter.store)
+    with quarter.store.read() as session:
+        last_seq = session.scalar(select(func.max(OutboxEntry.seq)))
+    export(quarter, tmp_path)
+    bundle = "TEZ01-taierzhuang-2026Q3"
+    claimed_slips = sorted(slip for slip in quarter.slips if slip != quarter.voided)
+    events = _claim_events(quarter.store)[len(before) :]
+    assert sorted(entity_id for entity_id, _ in events) == claimed_slips
+    assert {changes for _, changes in events} == {json.dumps({"claimed_bundle": [None, bundle]})}
+    with quarter.store.engine.connect() as connection:
+        report = walk_chain(connection, quarter.store.audit_key)
+    assert report.ok, report.problems
+    with quarter.store.read() as session:
+        queued = [
+            json.loads(entry.body)["row"]
+            for entry in session.scalars(select(OutboxEntry).where(OutboxEntry.seq > last_seq))
+        ]
+    assert sorted(row["slip_number"] for row in queued) == claimed_slips
+    assert {row["claimed_bundle"] for row in queued} == {bundle}
+    export(quarter, tmp_path)  # claimed already: nothing more to record
+    assert len(_claim_events(quarter.store)) == len(before) + len(claimed_slips)
+
+
+def _claim_events(store) -> list[tuple[str, str]]:
+    with store.read() as session:
+        return [
+            (event.entity_id, event.changes_json)
+            for event in session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "claim").order_by(AuditEvent.id)
+            )
+        ]
 
 
 def test_zip_export_is_repeatable_and_says_what_changed(quarter, add_case, tmp_path):

@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select, text
 
-from app.services import Amounts, DischargeInput, register_admission, settle_discharge
+from app.services import Amounts, DischargeInput, audit, register_admission, settle_discharge
 from db import open_store
 from db.audit_chain import walk_chain
 from db.models import AuditEvent
@@ -41,6 +41,33 @@ def test_every_event_of_a_day_is_chained(store, make_site):
         links = session.scalar(select(func.count()).select_from(AuditChainLink))
     assert report.links_checked == events == links > 5
     assert len(report.head_hash) == 64
+
+
+def test_events_inserted_in_one_statement_are_chained_in_order(store, make_site):
+    _day(store, make_site)
+    with store.write() as session:
+        ids = audit.record_many(
+            session,
+            clerk="李",
+            action="claim",
+            entity="settlement",
+            changes=[(f"S{n}", {"claimed_bundle": [None, "B"]}) for n in range(1200)],
+        )
+        audit.record(session, clerk="李", action="change", entity="site", entity_id=1, changes={})
+    assert ids == sorted(ids) and len(set(ids)) == 1200
+    with store.read() as session:
+        stored = {
+            row.id: row.entity_id
+            for row in session.execute(select(AuditEvent.id, AuditEvent.entity_id))
+        }
+        chained = set(session.scalars(select(AuditChainLink.event_id)))
+    assert [stored[i] for i in ids] == [f"S{n}" for n in range(1200)]
+    assert set(ids) < chained
+    report = _verify(store)
+    assert report.ok, report.problems
+    victim = ids[700]
+    run_untriggered(store, "UPDATE audit_event SET clerk = '王' WHERE id = :id", id=victim)
+    assert [(p.kind, p.event_id) for p in _verify(store).problems] == [("edited", victim)]
 
 
 def test_an_edited_event_is_named(store, make_site):
