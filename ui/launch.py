@@ -234,11 +234,15 @@ def run(args) -> int:
             QMessageBox.critical(None, "未能打开数据库", refusal)
         return 1
 
-    window = MainWindow(settings)
+    # The frame first, painted, then what is in it: the clerk sees the window at once.
+    window = MainWindow(settings, build=False)
     window.show()
+    app.processEvents()
     if probe:
-        app.processEvents()
         print(f"shown {time.perf_counter() - started:.3f}", flush=True)
+    window.build()
+    if probe:
+        print(f"filled {time.perf_counter() - started:.3f}", flush=True)
 
     import getpass  # after the window is shown: it brings locale and termios
 

@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING
 
 from app.printing.paper import asks_paperwork, forms_printed, referral_paperwork
 from ui import settings as options
-from ui.case_panel import CasePanel
-from ui.case_table import CaseFilter, CaseTableModel
 from ui.drafts import REGISTRATION_DRAFT, DraftBox
 from ui.fitting import available_size
 from ui.ops import activity, run_in_background
 from ui.qt import (
     QAbstractItemView,
     QAction,
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -74,7 +73,10 @@ class MainWindow(WindowAccounts, QMainWindow):
     desk_ready = Signal()
     printed = Signal(str)  # slip number, once its PDF is made
 
-    def __init__(self, settings: QSettings, parent: QWidget | None = None):
+    def __init__(self, settings: QSettings, parent: QWidget | None = None, *, build: bool = True):
+        """``build=False``: only the frame (title, size), to be shown at once; ``build()``
+        then makes everything in it. The start shows the window that way (issue 18, point 1):
+        the frame is on screen before the lists, the case panel and the tool bar are made."""
         super().__init__(parent)
         self.settings = settings
         self.desk: Desk | None = None
@@ -89,6 +91,14 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.setWindowTitle(TITLE)
         screen = available_size(self)
         self.resize(min(1340, screen.width()), min(740, screen.height()))
+        if build:
+            self.build()
+
+    def build(self) -> None:
+        """Everything in the window: search, case list, case panel, menus and status bar."""
+        # Their Qt classes and enums are made here, after the frame is on screen.
+        from ui.case_panel import CasePanel
+        from ui.case_table import CaseFilter, CaseTableModel
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(SEARCH_HINT)
@@ -151,6 +161,11 @@ class MainWindow(WindowAccounts, QMainWindow):
         self._build_actions()
         self._build_status_bar()
         self._enable_case_actions()
+        if self.isVisible():
+            # What was added to the frame on screen is shown by posted events: run them now,
+            # before anything uses the window (a status message shown before them is drawn
+            # over the labels they show again).
+            QApplication.processEvents()
 
     # --- layout ----------------------------------------------------------------------------
     def _build_layout(self) -> None:

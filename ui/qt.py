@@ -41,6 +41,25 @@ def print_support():
     return QtPrintSupport
 
 
+class _QtNamespace:
+    """``QtCore.Qt``, made the first time one of its names is asked for. PySide6 makes the
+    whole namespace, every one of its enums, on first touch (25-35 ms); a module that imports
+    ``Qt`` at its top uses it only in methods, so the window is shown without paying for it
+    (issue 18, point 1). Later ``from ui.qt import Qt`` get the namespace itself."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        globals()["Qt"] = QtCore.Qt
+        return getattr(QtCore.Qt, name)
+
+    def __repr__(self) -> str:
+        return repr(QtCore.Qt)
+
+
+Qt = _QtNamespace()
+
+
 def __getattr__(name: str):
     if name.startswith("__"):  # __path__, __wrapped__ …: asked of any module, never Qt's
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,3 +24,20 @@ def test_a_message_shows_whole_on_a_1024_window_and_the_labels_come_back(qtbot, 
     bar.clearMessage()
     QApplication.processEvents()
     assert window.status_db.isVisible() and window.status_site.isVisible()
+
+
+def test_a_message_takes_the_labels_place_in_a_window_filled_after_it_was_shown(qtbot, settings):
+    # The start shows the frame, then builds what is in it (issue 18): the labels added to the
+    # shown frame must be hidden by a message shown straight after, not drawn under it.
+    from ui.main_window import MainWindow
+
+    window = MainWindow(settings, build=False)
+    qtbot.addWidget(window)
+    window.resize(1024, 740)
+    window.show()
+    QApplication.processEvents()
+    window.build()
+    window.statusBar().showMessage("首次运行：正在制作演示数据库 …")
+    QApplication.processEvents()
+    assert window.status_clerk.isVisible() and not window.status_db.isVisible()
+    assert window.search.isVisible() and window.case_panel.isVisible()
