@@ -1,8 +1,9 @@
 """Start the window: ``python -m app [--db PATH]`` calls ``run(args)``.
 
-The window is shown first and the database opened behind it (SQLAlchemy, migrations and,
-with ``--demo-if-missing``, a new demo database are loaded off the GUI thread), so the clerk
-sees a window at once. A database file that is not there (a typo, a moved file, a share not
+The window is shown first, its frame painted before what is in it is made
+(``MainWindow(build=False)``, then ``build()``), and the database opened behind it
+(SQLAlchemy, migrations and, with ``--demo-if-missing``, a new demo database are loaded off
+the GUI thread), so the clerk sees a window at once. A database file that is not there (a typo, a moved file, a share not
 mounted) or is empty is refused before anything is created: only ``--demo-if-missing`` (the
 README's ``./dev run``) makes a new store, a demo one, in its own file beside the real one
 (``app.paths.demo_database_for``). With nothing at the default place and no
@@ -18,8 +19,8 @@ A SQLite store already at the newest schema is checked with the standard library
 policies, the start-up checks above) opens behind the dialog and a sign-in waits for it
 (issue 18, point 1). Any other store is opened the whole way before the sign-in is asked.
 
-``ONESTOP_EXIT_WHEN_READY=1`` makes it print when shown, when ready (store checked, sign-in
-asked) and when the desk behind the sign-in is open, then quit (used by
+``ONESTOP_EXIT_WHEN_READY=1`` makes it print when shown, when filled, when ready (store
+checked, sign-in asked) and when the desk behind the sign-in is open, then quit (used by
 ``bench/startup.py``).
 """
 

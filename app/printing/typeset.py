@@ -151,16 +151,19 @@ def draw_text(
 ) -> float:
     """Draw one line at baseline ``y``; ``align`` is left, right or center of ``x``.
     Returns the width drawn."""
-    runs = fonts.font_runs(text)
-    width = sum(pdfmetrics.stringWidth(run, FONT_NAMES[which], size) for which, run in runs)
+    runs = [
+        (FONT_NAMES[which], run, pdfmetrics.stringWidth(run, FONT_NAMES[which], size))
+        for which, run in fonts.font_runs(text)
+    ]
+    width = sum(run_width for _font, _run, run_width in runs)
     if align == "right":
         x -= width
     elif align == "center":
         x -= width / 2
-    for which, run in runs:
-        canvas.setFont(FONT_NAMES[which], size)
+    for font, run, run_width in runs:
+        canvas.setFont(font, size)
         canvas.drawString(x, y, run)
-        x += pdfmetrics.stringWidth(run, FONT_NAMES[which], size)
+        x += run_width
     return width
 
 
