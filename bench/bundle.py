@@ -143,6 +143,12 @@ def main() -> None:
             f" ZIP export takes {best[ZIP] / best[ZIP0]:.1f} × zip -0"
             " (export also writes both reports, syncs and verifies by reading back)"
         )
+        # The disk's speed moves within minutes: each round's export beside its own copytree.
+        rounds = ", ".join(
+            f"{folder / copied:.1f}"
+            for folder, copied in zip(times[FOLDER], times[COPY], strict=True)
+        )
+        print(f"folder export / copytree in each round: {rounds}")
 
 
 FOLDER, UNSYNCED, ZIP = "export-bundle (folder)", "export-bundle, no sync", "export-bundle (ZIP)"

@@ -21,3 +21,4 @@ def test_bundle_benchmark_runs_small():
     for label in ("export-bundle (folder)", "export-bundle, no sync", "shutil.copytree"):
         assert label in done.stdout
     assert "ratio: folder export takes" in done.stdout
+    assert "folder export / copytree in each round: " in done.stdout
