@@ -69,6 +69,20 @@ def preview_and_print(*args, **kwargs) -> bool:
     return preview(*args, **kwargs)
 
 
+class GivingWayLabel(QLabel):
+    """A status-bar label that gives way on a full bar (the claims due and who is signed in
+    stay whole at 1024 px); its whole text stays in its tool tip."""
+
+    def __init__(self, text: str, parent: QWidget):
+        super().__init__(text, parent)
+        self.setMinimumWidth(1)
+        self.setToolTip(text)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+
 class MainWindow(WindowAccounts, QMainWindow):
     desk_ready = Signal()
     printed = Signal(str)  # slip number, once its PDF is made
@@ -271,10 +285,10 @@ class MainWindow(WindowAccounts, QMainWindow):
         QShortcut(QKeySequence("Escape"), self.search, activated=self.show_work_list)
 
     def _build_status_bar(self) -> None:
-        self.status_db = QLabel("数据库：正在打开…", self)
-        self.status_site = QLabel("站点：—", self)
+        self.status_db = GivingWayLabel("数据库：正在打开…", self)
+        self.status_site = GivingWayLabel("站点：—", self)
         self.status_clerk = QLabel("经办人：—", self)
-        self.status_sync = QLabel("同步：—", self)
+        self.status_sync = GivingWayLabel("同步：—", self)
         self.status_demo = QLabel("演示数据库", self)
         self.status_demo.setStyleSheet(DEMO_STYLE)
         self.status_demo.setToolTip("虚构数据，仅供培训试用；打印件均标“演示”，不会同步到中心")
@@ -296,8 +310,10 @@ class MainWindow(WindowAccounts, QMainWindow):
         # 1024 px screen; who is signed in stays in sight.
         for label in (self.status_db, self.status_site, self.status_sync):
             self.statusBar().addWidget(label)
+        # First of the permanent ones, after the three above (Qt refuses an index among them
+        # and appends, which put it right of who is signed in).
+        self.statusBar().insertPermanentWidget(3, self.status_claims)
         self.statusBar().addPermanentWidget(self.status_clerk)
-        self.statusBar().insertPermanentWidget(0, self.status_claims)
 
     def _run(self, work, done, what: str) -> None:
         """``work()`` off the GUI thread, then ``done(result)`` on it; a failure is shown."""

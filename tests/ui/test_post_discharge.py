@@ -9,7 +9,7 @@ import pytest
 from tests.store.helpers import person
 from tests.ui.accounts import SUPERVISOR, SUPERVISOR_PW
 from tests.ui.test_chinese_and_layout import assert_fits_and_lines_whole
-from ui.qt import QDate, QFileDialog, Qt
+from ui.qt import QApplication, QDate, QFileDialog, Qt
 
 
 @pytest.fixture
@@ -148,3 +148,6 @@ def test_overdue_claims_show_on_the_main_window_at_start(qtbot, window, desk, se
     window.update_claims_due()
     settled()
     assert "已逾期 1 笔" in window.status_claims.text()
+    # Left of the demo mark and of who is signed in, beside the other labels.
+    QApplication.processEvents()
+    assert window.status_claims.x() < window.status_clerk.x()
