@@ -47,7 +47,9 @@ def test_on_a_full_bar_at_1024_the_claims_due_and_the_clerk_stay_whole(qtbot, wi
     window.resize(1024, 740)
     window.status_db.setText("数据库：台儿庄区人民医院医疗救助一站式结算窗口.sqlite3")
     window.status_site.setText("站点：台儿庄区人民医院城乡居民医疗救助一站式结算窗口（TEZ01）")
-    window.status_sync.setText("同步：上次 2026-12-01 09:12，待上传 12 个包，上传文件夹 \\\\fs01\\yb")
+    window.status_sync.setText(
+        "同步：上次 2026-12-01 09:12，待上传 12 个包，上传文件夹 \\\\fs01\\yb"
+    )
     window.status_claims.setText("事后报销：今日到期 2 笔，已逾期 1 笔")
     window.status_demo.show()
     QApplication.processEvents()
