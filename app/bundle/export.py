@@ -439,57 +439,48 @@ def _mark_claimed(store: Store, ids: list[int], bundle_id: str, clerk: str, pend
         row = session.get(Setting, pending)
         if row is not None:
             session.delete(row)
-        marked: dict[int, tuple[str, str | None]] = {}
-        for chunk in _chunks(ids):
-            found = session.execute(
-                select(Settlement.id, Settlement.slip_number, Settlement.claimed_bundle).where(
-                    Settlement.id.in_(chunk)
-                )
+        settlements = [
+            settlement
+            for chunk in _chunks(sorted(ids))
+            for settlement in session.scalars(
+                select(Settlement).where(Settlement.id.in_(chunk)).order_by(Settlement.id)
             )
-            marked |= {id_: (slip, old) for id_, slip, old in found if old != bundle_id}
-        if not marked:
+        ]
+        changed = [s for s in settlements if s.claimed_bundle != bundle_id]
+        if not changed:
             return
-        changed = sorted(marked)
-        for chunk in _chunks(changed):
-            session.execute(
-                update(Settlement).where(Settlement.id.in_(chunk)).values(claimed_bundle=bundle_id)
-            )
         audit.record_many(
             session,
             clerk=clerk,
             action="claim",
             entity="settlement",
             changes=[
-                (slip, {"claimed_bundle": [old, bundle_id]})
-                for slip, old in (marked[id_] for id_ in changed)
+                (s.slip_number, {"claimed_bundle": [s.claimed_bundle, bundle_id]}) for s in changed
             ],
         )
-        outbox.note_updated(session, Settlement, changed)
-        # The outbox reads each settlement, its person and its admission at the commit: loaded
-        # here in a few queries (held until the commit, so the session keeps them) instead of
-        # three look-ups per settlement.
+        changed_ids = [s.id for s in changed]
+        for chunk in _chunks(changed_ids):
+            # Through the session: the loaded settlements take the new value too (what the
+            # outbox reads at the commit), without becoming changes of their own.
+            session.execute(
+                update(Settlement).where(Settlement.id.in_(chunk)).values(claimed_bundle=bundle_id)
+            )
+        outbox.note_updated(session, Settlement, changed_ids)
+        # The outbox also reads each settlement's person and admission at the commit: loaded
+        # here in a few queries (held until the commit, so the session keeps them, as it keeps
+        # the settlements) instead of two look-ups per settlement.
         held = []
         for chunk in _chunks(changed):
-            settlements = list(
-                session.scalars(
-                    select(Settlement)
-                    .where(Settlement.id.in_(chunk))
-                    .execution_options(populate_existing=True)
-                )
-            )
-            held += settlements
             held += session.scalars(
-                select(Person).where(Person.id.in_({row.person_id for row in settlements}))
+                select(Person).where(Person.id.in_({s.person_id for s in chunk}))
             )
             held += session.scalars(
-                select(Admission).where(
-                    Admission.id.in_({row.admission_id for row in settlements} - {None})
-                )
+                select(Admission).where(Admission.id.in_({s.admission_id for s in chunk} - {None}))
             )
 
 
 _CHUNK = 1000  # ids per IN (…): well under any database's limit on bound parameters
 
 
-def _chunks(ids: list[int]) -> list[list[int]]:
-    return [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
+def _chunks(items: list) -> list[list]:
+    return [items[start : start + _CHUNK] for start in range(0, len(items), _CHUNK)]
