@@ -7,9 +7,9 @@ from spawning the child to reading the child's "shown" line, so interpreter star
 for both. The app shows its main window's frame first (title and size, painted) and reports
 "shown", then makes what is in it and reports "filled". It also reports "ready": the
 database file checked (there, this application's, ``quick_check``, no committed records
-lost) and at the newest schema, and sign-in asked (the case list is filled only after a clerk signs in); and "opened": the desk
-open behind the sign-in dialog (SQLAlchemy, the policies, the start-up checks), which a
-sign-in waits for (``app.startup``). A store that must be upgraded first is opened the whole
+lost) and at the newest schema, and sign-in asked (the case list is filled only after a
+clerk signs in); and "opened": the desk open behind the sign-in dialog (SQLAlchemy, the
+policies, the start-up checks), which a sign-in waits for (``app.startup``). A store that must be upgraded first is opened the whole
 way before the sign-in is asked (then "opened" is not reported).
 
 The store with many people is the demo store with ``bench/store.py``'s people added; it is
@@ -90,8 +90,7 @@ desk.close()
 
 def timed(command: list[str], env: dict[str, str]) -> dict[str, float]:
     """Seconds from spawn to each line the child prints ("shown", "filled", "ready",
-    "opened"); the
-    child runs to its end (the app quits once its desk is open)."""
+    "opened"); the child runs to its end (the app quits once its desk is open)."""
     marks: dict[str, float] = {}
     start = time.perf_counter()
     child = subprocess.Popen(

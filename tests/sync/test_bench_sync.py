@@ -1,22 +1,11 @@
 """bench/sync.py runs end to end on a few cases (its timings are printed, never asserted)."""
 
-import subprocess
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.bench_run import run_bench
 
 
 def test_sync_benchmark_runs_small():
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "sync.py"), "--cases", "20"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "built 20 discharge cases" in done.stdout
+    out = run_bench("sync.py", "--cases", "20")
+    assert "built 20 discharge cases" in out
     for label in ("sync (pack", "plain file copy", "central ingest into", "plain bulk INSERT"):
-        assert label in done.stdout
-    assert "ratio: sync takes" in done.stdout
+        assert label in out
+    assert "ratio: sync takes" in out

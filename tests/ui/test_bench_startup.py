@@ -1,35 +1,21 @@
 """bench/startup.py runs end to end with a small store (its timings and memory are printed,
 never asserted): the store with people is built into the cache once and reused."""
 
-import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.bench_run import run_bench
 
 
-def run_bench(cache: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench" / "startup.py"),
-            *("--people", "200", "--repeats", "1", "--cache", str(cache)),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-        timeout=600,
-    )
+def startup_bench(cache: Path) -> str:
+    return run_bench("startup.py", "--people", "200", "--repeats", "1", "--cache", str(cache))
 
 
 def test_startup_benchmark_runs_small_and_reuses_its_store(tmp_path):
-    done = run_bench(tmp_path / "cache")
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "built " in done.stdout
-    assert "ready with 200 people / ready with demo = " in done.stdout
-    assert "resident memory after sign-in (demo) " in done.stdout
+    out = startup_bench(tmp_path / "cache")
+    assert "built " in out
+    assert "app main window shown " in out and "app main window filled " in out
+    assert "ready with 200 people / ready with demo = " in out
+    assert "resident memory after sign-in (demo) " in out
     assert (tmp_path / "cache" / "startup-200.sqlite3").is_file()
-    again = run_bench(tmp_path / "cache")
-    assert again.returncode == 0, again.stderr[-3000:]
-    assert "built " not in again.stdout  # the cached store, not a new one
+    again = startup_bench(tmp_path / "cache")
+    assert "built " not in again  # the cached store, not a new one
