@@ -5,7 +5,6 @@ import hashlib
 import os
 import shutil
 import sys
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,15 +36,13 @@ class SourceFile:
         return data
 
 
-# bytes; a file to copy; or bytes still being made on another thread (the bundle's reports)
-Content = bytes | SourceFile | Future
+# bytes, or a file to copy
+Content = bytes | SourceFile
 
 
 def content_of(value: Content) -> bytes:
     if isinstance(value, SourceFile):
         return value.read()
-    if isinstance(value, Future):
-        return value.result()
     return value
 
 
@@ -64,9 +61,8 @@ def _create(path: Path) -> int:
 
 
 def _copy(source: SourceFile, path: Path) -> None:
-    """``source`` copied to ``path`` by the system, in as few calls as it can be: while the
-    reports are made on another thread, each call back into the interpreter may wait for it.
-    One byte more than kept is asked for, so a source grown since is seen by the check."""
+    """``source`` copied to ``path`` by the system, in as few calls as it can be (each call
+    back into the interpreter may wait for the other writer's thread). One byte more than kept is asked for, so a source grown since is seen by the check."""
     try:
         reading = os.open(source.path, os.O_RDONLY | _BINARY)
     except OSError:

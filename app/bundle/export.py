@@ -24,7 +24,6 @@ Names are ASCII so any ZIP tool on any Windows shows them unmangled.
 import hashlib
 import json
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -55,7 +54,13 @@ from app.bundle.paid_later import paid_in_period, paid_later_xlsx
 from app.bundle.paid_later import summary as paid_later_summary
 from app.bundle.pending import PENDING
 from app.bundle.period import ClaimPeriod, parse_period
-from app.bundle.progress import ARCHIVE_UNITS, ProgressCallback, ProgressMeter
+from app.bundle.progress import (
+    ARCHIVE_UNITS,
+    PDF_UNITS_PER_CASE,
+    XLSX_UNITS_PER_CASE,
+    ProgressCallback,
+    ProgressMeter,
+)
 from app.bundle.report_pdf import ReportHeading, report_pdf
 from app.bundle.report_xlsx import report_xlsx
 from app.bundle.safe_write import (
@@ -207,14 +212,6 @@ def export_bundle(
     if later_summary is not None:
         header["paid_later"] = later_summary
 
-    def make_report_pdf() -> bytes:
-        with store_pages(store):  # a context variable: set again on the worker's thread
-            return report_pdf(cases, heading)
-
-    def make_report_xlsx() -> bytes:
-        title = f"医疗救助资金结算报表 {period.label}"
-        return report_xlsx(cases, title, stamp, policy=loaded.definition)
-
     reconcile_claims(store)
     clean_leftovers(Path(target_dir), bundle_id)
     old_manifest = _previous_manifest(target_dir, bundle_id, as_zip)
@@ -234,33 +231,35 @@ def export_bundle(
         }
         _save_pending(store, key, intent)
 
+    # The reports are made before the copy, not beside it on another thread: the copy
+    # calls back into the interpreter for every file, and with the reports holding it the
+    # two took longer together than one after the other (issue 18).
+    meter.enter("正在制作报表")
+    with store_pages(store):
+        files[REPORT_PDF] = report_pdf(cases, heading)
+    meter.advance(PDF_UNITS_PER_CASE * len(cases))
+    title = f"医疗救助资金结算报表 {period.label}"
+    files[REPORT_XLSX] = report_xlsx(cases, title, stamp, policy=loaded.definition)
+    meter.advance(XLSX_UNITS_PER_CASE * len(cases))
+    manifest = build_manifest(header, dict(files), cases, grand)
+    files[MANIFEST] = manifest_bytes(manifest)
     meter.enter("正在写入并校验")
-    # The reports and the manifest are made on a worker thread while the case files are
-    # copied and read back: the system copies them and hashing leaves the interpreter free,
-    # so the reports have the processor. Each is taken when its turn to be written comes
-    # (the manifest, last, lists them all).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bundle-reports") as reports:
-        files[REPORT_PDF] = reports.submit(make_report_pdf)
-        files[REPORT_XLSX] = reports.submit(make_report_xlsx)
-        listed = dict(files)
-        manifest = reports.submit(build_manifest, header, listed, cases, grand)
-        files[MANIFEST] = reports.submit(lambda: manifest_bytes(manifest.result()))
-        try:
-            path = writer(
-                files,
-                manifest,
-                Path(target_dir),
-                bundle_id,
-                write_file=write_file,
-                on_staged=record_claim,
-                advance=meter.advance,
-            )
-        except TargetError:
-            _settle_pending(store, key)  # the target decides: claimed only if it landed
-            raise
-        except SourceError as exc:
-            raise ServiceError("files", str(exc)) from None
-    previous, changes = _compared(old_manifest, manifest.result())
+    try:
+        path = writer(
+            files,
+            manifest,
+            Path(target_dir),
+            bundle_id,
+            write_file=write_file,
+            on_staged=record_claim,
+            advance=meter.advance,
+        )
+    except TargetError:
+        _settle_pending(store, key)  # the target decides: claimed only if it landed
+        raise
+    except SourceError as exc:
+        raise ServiceError("files", str(exc)) from None
+    previous, changes = _compared(old_manifest, manifest)
     _mark_claimed(store, ids, bundle_id, clerk, key)
     meter.finish()
     return ExportReport(
@@ -303,11 +302,12 @@ def _slip_form(case: BundleCase) -> str:
 
 
 def _units(cases: list[BundleCase], missing: list, later: list) -> int:
-    """The export's work in units (``app.bundle.progress``): slips to archive, and every file
-    written once and read back once (report.pdf, report.xlsx, manifest)."""
+    """The export's work in units (``app.bundle.progress``): slips to archive, the two
+    reports, and every file written once and read back once (the reports, the manifest)."""
     per_case = sum(1 + bool(case.paper_copies) + len(case.scans) for case in cases)
     written = per_case + 3 + bool(later)
-    return ARCHIVE_UNITS * len(missing) + 2 * written
+    reports = (PDF_UNITS_PER_CASE + XLSX_UNITS_PER_CASE) * len(cases)
+    return ARCHIVE_UNITS * len(missing) + reports + 2 * written
 
 
 def _case_files(
