@@ -68,8 +68,15 @@ def missing_characters(text: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+@cache
+def _latin_draws_ascii() -> bool:
+    return all(font_for(chr(code)) == LATIN for code in range(0x20, 0x7F))
+
+
 def font_runs(text: str) -> list[tuple[str, str]]:
     """Split ``text`` into (font, run) pieces; raises ``MissingGlyphError`` on a missing character."""
+    if text.isascii() and text.isprintable() and _latin_draws_ascii():
+        return [(LATIN, text)] if text else []  # numbers, ID numbers: most cells of a report
     runs: list[tuple[str, str]] = []
     for char in text:
         which = font_for(char)

@@ -106,11 +106,16 @@ class _Pages:
         self.need(height)
         # Line by line across the cells, so the row's first line reads as one line of text
         # (verify-bundle reads the amounts back from it).
-        for number in range(max(map(len, lines))):
-            for cell_lines, (_text, x, align) in zip(lines, cells, strict=True):
-                if number < len(cell_lines):
-                    y = self.y - number * leading
-                    typeset.draw_text(self.canvas, x, y, cell_lines[number], size, align=align)
+        typeset.draw_texts(
+            self.canvas,
+            (
+                (x, self.y - number * leading, cell_lines[number], align)
+                for number in range(max(map(len, lines)))
+                for cell_lines, (_text, x, align) in zip(lines, cells, strict=True)
+                if number < len(cell_lines)
+            ),
+            size,
+        )
         bottom = self.y - height + ROW - 1.6 * mm
         self.canvas.setLineWidth(0.2)
         self.canvas.line(LEFT, bottom, RIGHT, bottom)

@@ -21,6 +21,17 @@ def test_digits_go_to_the_latin_font_and_chinese_to_the_cjk_font():
     ]
 
 
+def test_a_text_of_printable_ascii_is_one_latin_run_as_each_character_would_say():
+    every_ascii = "".join(chr(code) for code in range(0x20, 0x7F))
+    assert {fonts.font_for(char) for char in every_ascii} == {fonts.LATIN}
+    for text in ("370402199001011234", "1,234.56", every_ascii):
+        assert fonts.font_runs(text) == [(fonts.LATIN, text)]
+    assert fonts.font_runs("") == []
+    # a control character is no printable text: checked one by one, and it has no glyph
+    with pytest.raises(fonts.MissingGlyphError):
+        fonts.font_runs("12\x0734")
+
+
 def test_common_rare_name_characters_are_covered():
     # Characters seen in names that older fonts lack: 堃 镕 喆 赟 玥 珺 璟 龑 䶮 (Ext. A).
     assert fonts.missing_characters("堃镕喆赟玥珺璟龑䶮") == ()
