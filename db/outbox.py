@@ -128,7 +128,7 @@ def _write_outbox(session: Session) -> None:
         row = obj if obj is not None else session.get(MODELS[kind], key)
         if row is None:
             continue
-        bodies.append((kind, op, json.dumps(record(session, kind, op, row), **_JSON)))
+        bodies.append((kind, op, _encode(record(session, kind, op, row))))
     if not bodies:
         return
     state = OutboxState.__table__
@@ -151,7 +151,8 @@ def _write_outbox(session: Session) -> None:
     )
 
 
-_JSON = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
+# One encoder for every body (json.dumps with options makes a new one each call).
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def _plain(value: object) -> object:
@@ -164,7 +165,13 @@ def _plain(value: object) -> object:
 
 def columns_of(obj) -> dict:
     """A row's columns as JSON values, without its local integer keys."""
-    return {key: _plain(getattr(obj, key)) for key in _sent_columns(type(obj))}
+    # A loaded row holds its columns in its __dict__, read there without the ORM's attribute
+    # machinery (an export queues thousands); one not loaded (expired) is read through it.
+    loaded = obj.__dict__
+    return {
+        key: _plain(loaded[key] if key in loaded else getattr(obj, key))
+        for key in _sent_columns(type(obj))
+    }
 
 
 @cache

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.bundle.cases import (
     BundleCase,
@@ -460,11 +461,15 @@ def _mark_claimed(store: Store, ids: list[int], bundle_id: str, clerk: str, pend
         )
         changed_ids = [s.id for s in changed]
         for chunk in _chunks(changed_ids):
-            # Through the session: the loaded settlements take the new value too (what the
-            # outbox reads at the commit), without becoming changes of their own.
             session.execute(
-                update(Settlement).where(Settlement.id.in_(chunk)).values(claimed_bundle=bundle_id)
+                update(Settlement).where(Settlement.id.in_(chunk)).values(claimed_bundle=bundle_id),
+                execution_options={"synchronize_session": False},
             )
+        for settlement in changed:
+            # The loaded settlements take the new value (what the outbox reads at the commit)
+            # as if loaded with it, not as changes of their own: cheaper than the session
+            # matching the UPDATE's criteria against each of them.
+            set_committed_value(settlement, "claimed_bundle", bundle_id)
         outbox.note_updated(session, Settlement, changed_ids)
         # The outbox also reads each settlement's person and admission at the commit: loaded
         # here in a few queries (held until the commit, so the session keeps them, as it keeps
