@@ -1,7 +1,8 @@
-"""Making a staging copy durable in one go, after every file of it has been written.
+"""Making the files of a staging copy durable in one go, after they have been written.
 
 A bundle's files are written without waiting for the disk, then made durable together before
-the staging copy is renamed into place. On Linux (5.8 or later) that is one ``syncfs`` of the
+the staging copy is renamed into place (an export's in two parts: its case files while its
+reports are made, then those). On Linux (5.8 or later) that is one ``syncfs`` of the
 target's file system: a single flush, and it reports a write-back error of any file there.
 Elsewhere (Windows, an older Linux) every file and folder is fsynced, several at once, so the
 file system can take them in one journal commit and a stick in one flush instead of one each;

@@ -232,26 +232,33 @@ def export_bundle(
         }
         _save_pending(store, key, intent)
 
-    # The reports are made before the copy, not beside it on another thread: the copy
-    # calls back into the interpreter for every file, and with the reports holding it the
-    # two took longer together than one after the other (issue 18).
-    meter.enter("正在制作报表")
-    with store_pages(store):
-        files[REPORT_PDF] = report_pdf(cases, heading)
-    meter.advance(PDF_UNITS_PER_CASE * len(cases))
-    title = f"医疗救助资金结算报表 {period.label}"
-    files[REPORT_XLSX] = report_xlsx(cases, title, stamp, policy=loaded.definition)
-    meter.advance(XLSX_UNITS_PER_CASE * len(cases))
-    manifest = build_manifest(header, dict(files), cases, grand)
-    files[MANIFEST] = manifest_bytes(manifest)
+    made: dict = {}
+
+    def reports_and_manifest() -> tuple[dict[str, Content], Mapping]:
+        # Made while the case files are synced, after they are written: not beside their
+        # copy on another thread, where the copy (calling back into the interpreter for every
+        # file) and the reports took as long together as one after the other, or longer.
+        meter.enter("正在制作报表")
+        with store_pages(store):
+            last = {REPORT_PDF: report_pdf(cases, heading)}
+        meter.advance(PDF_UNITS_PER_CASE * len(cases))
+        title = f"医疗救助资金结算报表 {period.label}"
+        last[REPORT_XLSX] = report_xlsx(cases, title, stamp, policy=loaded.definition)
+        meter.advance(XLSX_UNITS_PER_CASE * len(cases))
+        made["manifest"] = build_manifest(header, files | last, cases, grand)
+        last[MANIFEST] = manifest_bytes(made["manifest"])
+        meter.enter("正在写入并校验")
+        return last, made["manifest"]
+
     meter.enter("正在写入并校验")
     try:
         path = writer(
             files,
-            manifest,
+            None,
             Path(target_dir),
             bundle_id,
             write_file=write_file,
+            last=reports_and_manifest,
             on_staged=record_claim,
             advance=meter.advance,
         )
@@ -260,7 +267,7 @@ def export_bundle(
         raise
     except SourceError as exc:
         raise ServiceError("files", str(exc)) from None
-    previous, changes = _compared(old_manifest, manifest)
+    previous, changes = _compared(old_manifest, made["manifest"])
     _mark_claimed(store, ids, bundle_id, clerk, key)
     meter.finish()
     return ExportReport(

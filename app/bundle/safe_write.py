@@ -1,9 +1,10 @@
 """Writing a bundle to a USB stick or a network share so that it is either whole or absent.
 
 Every file goes under a hidden staging name and is read back and checked against the manifest;
-the staging copy is then made durable in one go (``app.bundle.durable``: one ``syncfs`` on
-Linux, every file fsynced elsewhere), and only then renamed to the final name (and the folder
-fsynced). A failure at any point removes the staging copy and raises ``TargetError`` with a
+the staging copy is then made durable (``app.bundle.durable``: one ``syncfs`` on Linux, every
+file fsynced elsewhere), and only then renamed to the final name (and the folder fsynced). An
+export's reports and manifest are written last: the case files are synced while they are made,
+and what was written after them synced on its own. A failure at any point removes the staging copy and raises ``TargetError`` with a
 Chinese message saying what went wrong with the target and that a retry is safe.
 
 The read-back reads what the file system gives back for each file just written: the bytes it
@@ -203,15 +204,11 @@ def _check_copy(path: Path, source: SourceFile, relative: str) -> None:
 
 
 def _write_all(
-    files: Mapping[str, Content],
-    staging: Path,
-    write_file: WriteFile,
-    advance: Advance,
-    manifest: Mapping,
+    files: Mapping[str, Content], staging: Path, write_file: WriteFile, advance: Advance
 ) -> None:
-    """Write every file under ``staging`` and read each back: a copied file at once (against
-    the hash it was kept under), the others against the manifest. The first failure is
-    raised once every write has stopped."""
+    """Write every file under ``staging``, and read each copied file back at once against
+    the hash it was kept under (the others are checked against the manifest, ``_check_made``).
+    The first failure is raised once every write has stopped."""
     from concurrent.futures import ThreadPoolExecutor
 
     def write(relative: str, value: Content) -> None:
@@ -244,6 +241,12 @@ def _write_all(
         writers = [pool.submit(writer) for _ in range(WRITERS)]
     for done in writers:
         done.result()
+
+
+def _check_made(
+    files: Mapping[str, Content], staging: Path, manifest: Mapping, advance: Advance
+) -> None:
+    """Read back every written file that was not a copy, against the manifest."""
     expected = {entry["path"]: entry for entry in manifest["files"]}
     for relative, value in files.items():
         if isinstance(value, SourceFile):
@@ -267,25 +270,61 @@ def _staged_paths(staging: Path, files: Mapping[str, Content]) -> Iterator[Path]
     yield staging
 
 
+# Made while the files written before it are synced (the export's reports, and the manifest
+# that lists them): the files to write last, and the manifest of every file.
+MakeLast = Callable[[], tuple[Mapping[str, Content], Mapping]]
+
+
+def _made_while_synced(
+    last: MakeLast, staging: Path, written: Mapping[str, Content]
+) -> tuple[Mapping[str, Content], Mapping]:
+    """``last()``, run while what is ``written`` is synced on another thread (a sync waits
+    for the disk and leaves the interpreter free); the sync's error is raised after it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="bundle-sync-first") as pool:
+        syncing = pool.submit(sync_all, staging, _staged_paths(staging, written))
+        try:
+            made = last()
+        finally:
+            failed = syncing.exception()  # waits: the staging copy may be removed after
+        if failed is not None:
+            raise failed
+    return made
+
+
 def write_folder(
     files: Mapping[str, Content],
-    manifest: Mapping,
+    manifest: Mapping | None,
     target_dir: Path,
     name: str,
     write_file: WriteFile = write_unsynced,
     *,
+    last: MakeLast | None = None,
     on_staged: OnStaged | None = None,
     advance: Advance = _nothing,
 ) -> Path:
     """Write ``files`` (relative path -> bytes, or a file to copy) as ``target_dir/name/`` and
-    return its path. ``SourceError`` if a file to copy is gone or damaged (nothing left)."""
+    return its path. ``SourceError`` if a file to copy is gone or damaged (nothing left).
+
+    With ``last`` (and no ``manifest``), what it makes is written after ``files``: made while
+    ``files`` are synced, then synced itself, so the disk's wait and the making overlap. Nothing
+    is renamed into place before both syncs have returned."""
     final = target_dir / name
     staging = _staging_path(target_dir, name)
     try:
         if not target_dir.is_dir():
             raise FileNotFoundError(errno.ENOENT, "目标文件夹不存在", str(target_dir))
-        _write_all(files, staging, write_file, advance, manifest)
-        sync_all(staging, _staged_paths(staging, files))
+        _write_all(files, staging, write_file, advance)
+        if last is not None:
+            more, manifest = _made_while_synced(last, staging, files)
+            _write_all(more, staging, write_file, advance)
+            files = {**files, **more}
+            synced_later = more
+        else:
+            synced_later = files
+        _check_made(files, staging, manifest, advance)
+        sync_all(staging, _staged_paths(staging, synced_later))
         if on_staged is not None:
             on_staged(final, fingerprint(staging))
         old = target_dir / f".{REPLACED}-{uuid.uuid4().hex[:8]}-{name}"
@@ -314,23 +353,28 @@ def worth_compressing(member: str) -> bool:
 
 def write_zip(
     files: Mapping[str, Content],
-    manifest: Mapping,
+    manifest: Mapping | None,
     target_dir: Path,
     name: str,
     write_file: WriteFile = write_unsynced,
     *,
     password: str | None = None,
+    last: MakeLast | None = None,
     on_staged: OnStaged | None = None,
     advance: Advance = _nothing,
 ) -> Path:
     """Write ``files`` as one ZIP ``target_dir/name.zip`` (members under ``name/``); with
     ``password``, sealed for the bureau as ``name.zip.enc``, so no plaintext copy touches the
-    target and the read-back check decrypts it."""
+    target and the read-back check decrypts it. ``last`` (instead of ``manifest``) is made
+    first and its files packed after ``files``: the archive is written in one piece."""
     import io
     import zipfile
 
     from app.encryption import SUFFIX, EncryptionError, decrypt, encrypt
 
+    if last is not None:
+        more, manifest = last()
+        files = {**files, **more}
     final = target_dir / (f"{name}.zip{SUFFIX}" if password else f"{name}.zip")
     staging = _staging_path(target_dir, final.name)
 

@@ -1,6 +1,7 @@
-"""A bundle's files are written without waiting for the disk, then made durable in one go
-before the rename (``app.bundle.durable``): whatever fails on the way, nothing that looks
-like a bundle is left and nothing is marked claimed."""
+"""A bundle's files are written without waiting for the disk, then made durable before the
+rename (``app.bundle.durable``; the case files while the reports are made, then the rest):
+whatever fails on the way, nothing that looks like a bundle is left and nothing is marked
+claimed."""
 
 import errno
 
@@ -16,7 +17,7 @@ from tests.bundle.test_export import claimed, export
 BUNDLE = "TEZ01-taierzhuang-2026Q3"
 
 
-def test_the_staging_copy_is_synced_once_whole_and_before_the_rename(
+def test_the_staging_copy_is_synced_in_two_parts_both_before_the_rename(
     quarter, tmp_path, monkeypatch
 ):
     usb = tmp_path / "usb"
@@ -26,18 +27,28 @@ def test_the_staging_copy_is_synced_once_whole_and_before_the_rename(
 
     def sync_all(root, paths):
         paths = list(paths)
-        seen.append((sorted(p.name for p in usb.iterdir()), root, paths))
+        on_stick = sorted(p.name for p in usb.iterdir())
+        seen.append((on_stick, root, paths, (root / "manifest.json").exists()))
         real_sync(root, paths)
 
     monkeypatch.setattr(safe_write, "sync_all", sync_all)
     report = export(quarter, usb)
-    assert len(seen) == 1
-    listed, root, paths = seen[0]
-    assert listed == [root.name] and root.name.startswith(".未完成请勿使用-")  # not renamed yet
-    written = {p.relative_to(root).as_posix() for p in paths if p.is_relative_to(root)}
+    # The case files first (the reports are made meanwhile), then what was written after them.
+    assert len(seen) == 2
+    (first_listed, root, first, manifest_then), (last_listed, last_root, last, manifest_later) = (
+        seen
+    )
+    assert root == last_root and root.name.startswith(".未完成请勿使用-")
+    assert first_listed == last_listed == [root.name]  # neither after the rename
+    assert not manifest_then and manifest_later
+
+    def names(paths):
+        return {p.relative_to(root).as_posix() for p in paths if p.is_relative_to(root)}
+
+    assert "cases" in names(first) and "report.pdf" not in names(first)
+    assert {"manifest.json", "report.pdf", "report.xlsx", "."} <= names(last)
     on_target = {p.relative_to(report.path).as_posix() for p in report.path.rglob("*")}
-    assert on_target <= written | {"."}  # every file and folder of the bundle was synced
-    assert "manifest.json" in written and "cases" in written
+    assert on_target <= names(first) | names(last)  # every file and folder of the bundle
 
 
 def test_without_syncfs_every_file_and_folder_is_fsynced(quarter, tmp_path, monkeypatch):
