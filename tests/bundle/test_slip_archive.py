@@ -181,6 +181,10 @@ def test_progress_counts_up_to_the_total_with_the_time_left(desk, tmp_path):
     assert done == sorted(done) and done[0] < done[-1] == seen[-1].total
     stages = [step.stage for step in seen]
     assert stages.index("正在存档结算单") < stages.index("正在写入并校验")
+    # the reports are made once the case files are written, then their own files are written
+    reports = stages.index("正在制作报表")
+    assert stages.index("正在写入并校验") < reports < len(stages) - 1
+    assert stages[-1] == "正在写入并校验"
     assert seen[-1].describe().endswith("已完成 100%")
     assert all(step.seconds_left is not None for step in seen if step.done)
 
