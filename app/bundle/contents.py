@@ -62,7 +62,8 @@ def _create(path: Path) -> int:
 
 def _copy(source: SourceFile, path: Path) -> None:
     """``source`` copied to ``path`` by the system, in as few calls as it can be (each call
-    back into the interpreter may wait for the other writer's thread). One byte more than kept is asked for, so a source grown since is seen by the check."""
+    back into the interpreter may wait for the other writer's thread). One byte more than kept
+    is asked for, so a source grown since is seen by the check."""
     try:
         reading = os.open(source.path, os.O_RDONLY | _BINARY)
     except OSError:

@@ -4,8 +4,9 @@ Every file goes under a hidden staging name and is read back and checked against
 the staging copy is then made durable (``app.bundle.durable``: one ``syncfs`` on Linux, every
 file fsynced elsewhere), and only then renamed to the final name (and the folder fsynced). An
 export's reports and manifest are written last: the case files are synced while they are made,
-and what was written after them synced on its own. A failure at any point removes the staging copy and raises ``TargetError`` with a
-Chinese message saying what went wrong with the target and that a retry is safe.
+and what was written after them synced on its own. A failure at any point removes the staging
+copy and raises ``TargetError`` with a Chinese message saying what went wrong with the target
+and that a retry is safe.
 
 The read-back reads what the file system gives back for each file just written: the bytes it
 took, checked against the hash the manifest lists (for a scan or a slip, the hash the store
