@@ -9,8 +9,9 @@ for both. The app shows its main window's frame first (title and size, painted) 
 database file checked (there, this application's, ``quick_check``, no committed records
 lost) and at the newest schema, and sign-in asked (the case list is filled only after a
 clerk signs in); and "opened": the desk open behind the sign-in dialog (SQLAlchemy, the
-policies, the start-up checks), which a sign-in waits for (``app.startup``). A store that must be upgraded first is opened the whole
-way before the sign-in is asked (then "opened" is not reported).
+policies, the start-up checks), which a sign-in waits for (``app.startup``). A store that
+must be upgraded first is opened the whole way before the sign-in is asked (then "opened" is
+not reported).
 
 The store with many people is the demo store with ``bench/store.py``'s people added; it is
 built once into ``--cache`` (default ``bench/.cache``) and reused by later runs.

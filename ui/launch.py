@@ -1,18 +1,18 @@
 """Start the window: ``python -m app [--db PATH]`` calls ``run(args)``.
 
 The window is shown first, its frame painted before what is in it is made
-(``MainWindow(build=False)``, then ``build()``), and the database opened behind it
-(SQLAlchemy, migrations and, with ``--demo-if-missing``, a new demo database are loaded off
-the GUI thread), so the clerk sees a window at once. A database file that is not there (a
-typo, a moved file, a share not mounted) or is empty is refused before anything is created:
-only ``--demo-if-missing`` (the README's ``./dev run``) makes a new store, a demo one, in its
-own file beside the real one (``app.paths.demo_database_for``). With nothing at the default place and no
+(``MainWindow(build=False)``, then ``build()``), and the database opened behind it (SQLAlchemy,
+migrations and, with ``--demo-if-missing``, a new demo database are loaded off the GUI thread),
+so the clerk sees a window at once. A database file that is not there (a typo, a moved file, a
+share not mounted) or is empty is refused before anything is created: only ``--demo-if-missing``
+(the README's ``./dev run``) makes a new store, a demo one, in its own file beside the real one
+(``app.paths.demo_database_for``). With nothing at the default place and no
 ``--demo-if-missing``, the first-start wizard (``ui.first_start``) offers the demo or a real
 store (site and first administrator, nothing fictitious). Off the GUI thread too:
 ``app.store_guard.check_store`` before opening (a damaged file, or one that lost committed
 records, is reported with the restore command, not opened), the masked log file, the daily
-backup and the policy files against the approved hash list. Then the clerk signs in (or, on a database with
-no accounts, creates the administrator); only then is the case list filled.
+backup and the policy files against the approved hash list. Then the clerk signs in (or, on a
+database with no accounts, creates the administrator); only then is the case list filled.
 
 A SQLite store already at the newest schema is checked with the standard library only
 (``app.startup.look_at_store``) and the sign-in asked at once; the desk (SQLAlchemy, the

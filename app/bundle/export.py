@@ -232,9 +232,10 @@ def export_bundle(
         }
         _save_pending(store, key, intent)
 
-    made: dict = {}
+    manifest: Mapping = {}
 
     def reports_and_manifest() -> tuple[dict[str, Content], Mapping]:
+        nonlocal manifest
         # Made while the case files are synced, after they are written: not beside their
         # copy on another thread, where the copy (calling back into the interpreter for every
         # file) and the reports took as long together as one after the other, or longer.
@@ -245,10 +246,10 @@ def export_bundle(
         title = f"医疗救助资金结算报表 {period.label}"
         last[REPORT_XLSX] = report_xlsx(cases, title, stamp, policy=loaded.definition)
         meter.advance(XLSX_UNITS_PER_CASE * len(cases))
-        made["manifest"] = build_manifest(header, files | last, cases, grand)
-        last[MANIFEST] = manifest_bytes(made["manifest"])
+        manifest = build_manifest(header, files | last, cases, grand)
+        last[MANIFEST] = manifest_bytes(manifest)
         meter.enter("正在写入并校验")
-        return last, made["manifest"]
+        return last, manifest
 
     meter.enter("正在写入并校验")
     try:
@@ -267,7 +268,7 @@ def export_bundle(
         raise
     except SourceError as exc:
         raise ServiceError("files", str(exc)) from None
-    previous, changes = _compared(old_manifest, made["manifest"])
+    previous, changes = _compared(old_manifest, manifest)
     _mark_claimed(store, ids, bundle_id, clerk, key)
     meter.finish()
     return ExportReport(

@@ -146,19 +146,13 @@ def text_width(text: str, size: float) -> float:
     return sum(map(_unit_width, text)) * size
 
 
-def _placed_runs(x: float, text: str, size: float, align: str) -> tuple[float, list, float]:
-    """Where a line of ``text`` aligned on ``x`` starts, its (font, run, width) pieces and
-    their total width."""
-    runs = [
-        (FONT_NAMES[which], run, pdfmetrics.stringWidth(run, FONT_NAMES[which], size))
-        for which, run in fonts.font_runs(text)
-    ]
-    width = sum(run_width for _font, _run, run_width in runs)
+def _start(x: float, width: float, align: str) -> float:
+    """Where a line ``width`` wide starts when aligned ``align`` (left, right, center) on ``x``."""
     if align == "right":
-        x -= width
-    elif align == "center":
-        x -= width / 2
-    return x, runs, width
+        return x - width
+    if align == "center":
+        return x - width / 2
+    return x
 
 
 def draw_text(
@@ -166,11 +160,13 @@ def draw_text(
 ) -> float:
     """Draw one line at baseline ``y``; ``align`` is left, right or center of ``x``.
     Returns the width drawn."""
-    x, runs, width = _placed_runs(x, text, size, align)
-    for font, run, run_width in runs:
-        canvas.setFont(font, size)
+    runs = fonts.font_runs(text)
+    width = sum(pdfmetrics.stringWidth(run, FONT_NAMES[which], size) for which, run in runs)
+    x = _start(x, width, align)
+    for which, run in runs:
+        canvas.setFont(FONT_NAMES[which], size)
         canvas.drawString(x, y, run)
-        x += run_width
+        x += pdfmetrics.stringWidth(run, FONT_NAMES[which], size)
     return width
 
 
@@ -183,8 +179,7 @@ def draw_texts(canvas: Canvas, lines: Iterable[tuple[float, float, str, str]], s
     for x, y, line, align in lines:
         runs = [(FONT_NAMES[which], run) for which, run in fonts.font_runs(line)]
         if align != "left":
-            width = sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs)
-            x -= width if align == "right" else width / 2
+            x = _start(x, sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs), align)
         for number, (font, run) in enumerate(runs, 1):
             text.setFont(font, size)
             text.setTextOrigin(x, y)
