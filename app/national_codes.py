@@ -76,7 +76,7 @@ def contract_codes(policy, claim: Mapping[str, object], layers: list[Mapping]) -
     """The ``national_codes`` object of the ``settle`` result: the claim's codes, and the
     ``fund_pay_type`` of each layer (by the layer's code) whose fund has one. ``policy`` is the
     policy definition (``region_code``, ``national_codes``)."""
-    own = policy.national_codes.model_dump()
+    own = policy.national_codes.as_tables()
     codes: dict[str, object] = national_codes(
         insurance=str(claim.get("insurance", "")),
         visit=str(claim.get("visit", "")),

@@ -52,10 +52,12 @@ def test_the_settle_command_prints_them_and_keeps_every_other_key(tmp_path):
 def test_a_policy_may_set_its_own_codes():
     policies = load_policies()
     loaded = policies["lanxi"]
-    own = loaded.definition.national_codes.model_copy(
-        update={"category": {"minimum_living": "1102"}, "med_type": {"inpatient": "2101"}}
+    own = replace(
+        loaded.definition.national_codes,
+        category={"minimum_living": "1102"},
+        med_type={"inpatient": "2101"},
     )
-    definition = loaded.definition.model_copy(update={"national_codes": own})
+    definition = replace(loaded.definition, national_codes=own)
     result = settle_json(CLAIM, {"lanxi": replace(loaded, definition=definition)})
     assert result["national_codes"]["category"] == "1102"
     assert result["national_codes"]["med_type"] == "2101"

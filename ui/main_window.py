@@ -40,7 +40,7 @@ from ui.qt import (
 )
 from ui.window_accounts import WindowAccounts
 
-# The dialogs, the desk and what they bring (pydantic, SQLAlchemy, ReportLab) are imported
+# The dialogs, the desk and what they bring (SQLAlchemy, ReportLab, the policies) are imported
 # where they are first opened: the window is shown before the store opens, and everything
 # imported here delays it (issue 18, point 1).
 if TYPE_CHECKING:

@@ -91,7 +91,7 @@ def _money(sheet, row: int, first_column: int, count: int) -> None:
 def _national(case: BundleCase, policy) -> list[str]:
     if policy is None:
         return [""] * len(NATIONAL_COLUMNS)
-    own = policy.national_codes.model_dump()
+    own = policy.national_codes.as_tables()
     codes = national_codes(
         insurance=case.insurance,
         visit=case.visit,

@@ -8,6 +8,7 @@ from datetime import date
 from itertools import pairwise
 
 from app.policy.schema import PolicyDef, RuleDef, VersionDef
+from app.policy.shape import given
 
 Problem = tuple[str, str]
 
@@ -155,7 +156,7 @@ def _check_rule(
     if rule.patient_share is not None:
         yield (f"{path}.patient_share", '只有兜底层(kind = "backstop")使用此项')
     for key in ("share_of", "backstop_covers"):
-        if key in rule.model_fields_set:
+        if key in given(rule):
             yield (f"{path}.{key}", '只有兜底层(kind = "backstop")使用此项')
     if not rule.tiers:
         yield (f"{path}.tiers", "至少需要一个分段")

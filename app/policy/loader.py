@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from app.paths import policies_dir
 from app.policy.checks import check_policy
 from app.policy.schema import PolicyDef
+from app.policy.shape import build
 
 
 @dataclass(frozen=True)
@@ -50,54 +49,6 @@ class LoadedPolicy:
         return self.definition.id
 
 
-_PYDANTIC_REASONS = {
-    "extra_forbidden": "未知的键",
-    "missing": "缺少必填项",
-    "string_type": "类型错误：应为文字",
-    "bool_type": "类型错误：应为 true 或 false",
-    "int_type": "类型错误：应为整数",
-    "decimal_type": "类型错误：应为数字",
-    "date_type": "类型错误：应为日期（如 2020-07-01）",
-    "tuple_type": "类型错误：应为列表 [...]",
-    "dict_type": "类型错误：应为表 {...}",
-    "model_type": "类型错误：应为表 {...}",
-    "literal_error": "取值不在允许范围内",
-    "too_short": "不能为空",
-    "string_too_short": "不能为空",
-    "greater_than_equal": "不能小于下限",
-    "less_than_equal": "超过上限",
-    "greater_than": "必须大于下限",
-}
-
-
-def _key_path(loc: tuple) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        elif item in ("tuple[...]", "function-before[_int_to_decimal(), decimal]"):
-            continue
-        else:
-            parts.append(("." if parts else "") + str(item))
-    return "".join(parts).replace(".[", "[")
-
-
-def _reason(error: dict) -> str:
-    kind = error["type"]
-    loc = error["loc"]
-    if kind in ("greater_than_equal", "less_than_equal") and loc and loc[-1] == "rate":
-        return f"比率必须在0到1之间，实际为 {error.get('input')}"
-    if kind == "greater_than_equal":
-        return f"不能为负数，实际为 {error.get('input')}"
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"取值“{error.get('input')}”不在允许范围内（可选：{expected}）"
-    reason = _PYDANTIC_REASONS.get(kind)
-    if reason:
-        return reason
-    return str(error.get("msg", kind))
-
-
 def _display_name(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -126,14 +77,9 @@ def policy_from_data(data: dict, path: Path, expected_id: str | None = None) -> 
     """Validate a policy's parsed TOML; raise ``PolicyLoadError`` with every problem found.
     Its ``id`` must be ``expected_id``, by default the file's name."""
     name = _display_name(path)
-    try:
-        policy = PolicyDef.model_validate(data)
-    except ValidationError as exc:
-        errors = [
-            PolicyError(name, _key_path(error["loc"]), _reason(error)) for error in exc.errors()
-        ]
-        raise PolicyLoadError(errors) from None
-    problems = check_policy(policy, expected_id or path.stem)
+    policy, problems = build(PolicyDef, data)
+    if not problems:
+        problems = check_policy(policy, expected_id or path.stem)
     if problems:
         raise PolicyLoadError([PolicyError(name, key, reason) for key, reason in problems])
     return policy

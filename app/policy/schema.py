@@ -1,16 +1,17 @@
-"""The shape of a policy file (policies/<id>.toml), as immutable pydantic models.
+"""The shape of a policy file (policies/<id>.toml), as frozen dataclasses (``app.policy.shape``).
 
-Structure (types, unknown keys, ranges) is checked here; cross-references and overlaps are
-checked in ``app.policy.checks`` so every error can name its exact key path.
+Structure (types, unknown keys, ranges) is checked as the file is read (``shape.build``);
+cross-references and overlaps are checked in ``app.policy.checks`` so every error can name
+its exact key path.
 Field-by-field documentation for county staff is in policies/README.md.
 """
 
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-
+from app.policy.shape import Limits, key, schema
 from app.vocabulary import (
     Category,
     Cause,
@@ -25,52 +26,37 @@ from app.vocabulary import (
     Visit,
 )
 
-
-def _int_to_decimal(value: object) -> object:
-    # TOML integers arrive as int; TOML floats are parsed straight to Decimal by the loader.
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    return value
-
-
-def _list_to_tuple(value: object) -> object:
-    # TOML arrays arrive as lists; rule objects hold tuples so they stay immutable.
-    return tuple(value) if isinstance(value, list) else value
+NotEmpty = Limits(min_length=1)
+Amount = Annotated[Decimal, Limits(ge=0)]
+Rate = Annotated[Decimal, Limits(ge=0, le=1, out_of_range="比率必须在0到1之间，实际为 {value}")]
+Clause = Annotated[str, NotEmpty]
+Name = Annotated[str, NotEmpty]
+WorkingDays = Annotated[int, Limits(gt=0, le=60)]
 
 
-def Seq(item: object) -> object:
-    return Annotated[tuple[item, ...], BeforeValidator(_list_to_tuple)]
-
-
-Amount = Annotated[Decimal, BeforeValidator(_int_to_decimal), Field(ge=0)]
-Rate = Annotated[Decimal, BeforeValidator(_int_to_decimal), Field(ge=0, le=1)]
-Clause = Annotated[str, Field(min_length=1)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
-
-
-class Cited(Strict):
+@schema
+class Cited:
     """Anything taken from the document: the clause it comes from and its words."""
 
     clause: Clause
     text: str = ""
 
 
+@schema
 class CategoryDef(Cited):
     """A class of beneficiaries; ``aliases`` are the other words the document (or the
     offices' rosters) use for it, e.g. 城乡低保对象 for 低保对象."""
 
-    name: str = Field(min_length=1)
-    aliases: Seq(Annotated[str, Field(min_length=1)]) = ()
-    certificates: Seq(str) = ()
+    name: Name
+    aliases: tuple[Name, ...] = ()
+    certificates: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 
 
+@schema
 class VisitDef(Cited):
     pool: Pool
     # The policy assists this visit only for some illnesses (chronic, emergency …), so the
@@ -78,10 +64,12 @@ class VisitDef(Cited):
     diagnosis_required: bool = False
 
 
+@schema
 class InsuranceDef(Cited):
-    types: Seq(Insurance) = Field(min_length=1)
+    types: Annotated[tuple[Insurance, ...], NotEmpty]
 
 
+@schema
 class BaseDef(Cited):
     includes_out_of_catalog: bool = False
     # Where the document names items it never assists (靖江 第二十一条(五)(六)(十)), the claim's
@@ -89,38 +77,42 @@ class BaseDef(Cited):
     excluded: Cited | None = None
 
 
+@schema
 class ExclusionDef(Cited):
-    causes: Seq(Cause) = ()
-    visits: Seq(Visit) = ()
+    causes: tuple[Cause, ...] = ()
+    visits: tuple[Visit, ...] = ()
     # Only when the claim says the injury caused disability (台儿庄 三(二)1 “造成残疾的”).
     requires_disabling: bool = False
 
 
+@schema
 class CapDef(Cited):
-    code: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    code: Name
+    name: Name
     amount: Amount
-    pools: Seq(Pool) = Field(min_length=1)
+    pools: Annotated[tuple[Pool, ...], NotEmpty]
     layer: str | None = None
 
 
+@schema
 class TierDef(Cited):
-    from_: Amount = Field(alias="from")
+    from_: Amount = key("from")
     to: Amount | None = None
     rate: Rate
 
 
+@schema
 class RuleDef(Cited):
-    layer: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    layer: Name
+    name: Name
     kind: Literal["tiers", "backstop"] = "tiers"
-    categories: Seq(Category) = ()
-    visits: Seq(Visit) = ()
-    insurance: Seq(Insurance) = ()
-    facilities: Seq(Facility) = ()
+    categories: tuple[Category, ...] = ()
+    visits: tuple[Visit, ...] = ()
+    insurance: tuple[Insurance, ...] = ()
+    facilities: tuple[Facility, ...] = ()
     deductible: Amount = Decimal(0)
     deductible_clause: str | None = None
-    tiers: Seq(TierDef) = ()
+    tiers: tuple[TierDef, ...] = ()
     patient_share: Rate | None = None
     # The backstop's rule (kind = "backstop"): the patient bears at most ``patient_share`` of
     # ``share_of`` (the whole bill, or the assistance base), and the backstop pays at most what
@@ -129,47 +121,53 @@ class RuleDef(Cited):
     backstop_covers: Literal["remaining_base", "patient_burden"] = "remaining_base"
     # Who bears this layer; "hospital" is the hospital's own reduction, never claimed back.
     fund: Fund = "medical_assistance"
-    caps: Seq(str) = ()
+    caps: tuple[str, ...] = ()
 
 
+@schema
 class SettleOverrideDef(Cited):
     mode: SettleMode
-    categories: Seq(Category) = ()
-    visits: Seq(Visit) = ()
-    facilities: Seq(Facility) = ()
+    categories: tuple[Category, ...] = ()
+    visits: tuple[Visit, ...] = ()
+    facilities: tuple[Facility, ...] = ()
 
 
+@schema
 class SettleDef(Cited):
     mode: SettleMode
-    overrides: Seq(SettleOverrideDef) = ()
+    overrides: tuple[SettleOverrideDef, ...] = ()
 
 
-class DocumentDef(Strict):
-    code: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+@schema
+class DocumentDef:
+    code: Name
+    name: Name
     original: bool = False
-    copy_kept: bool = Field(default=False, alias="copy")
+    copy_kept: bool = key("copy", False)
     both_sides: bool = False
-    alternatives: Seq(str) = ()
+    alternatives: tuple[str, ...] = ()
     clause: Clause
     note: str = ""
 
 
+@schema
 class DeadlineDef(Cited):
     event: Literal["admission", "referral"]
-    hours: int = Field(gt=0)
-    facilities: Seq(Facility) = ()
+    hours: Annotated[int, Limits(gt=0)]
+    facilities: tuple[Facility, ...] = ()
 
 
-class ApplyByDef(Strict):
+@schema
+class ApplyByDef:
     """The last day to apply: ``month``/``day`` of the ``years_after``-th year after the
     stay's discharge (兰溪 三(二)3: 次年6月底 is years_after 1, month 6, day 30)."""
 
-    years_after: int = Field(ge=0, le=5)
-    month: int = Field(ge=1, le=12)
-    day: int = Field(ge=1, le=31)
+    years_after: Annotated[int, Limits(ge=0, le=5)]
+    month: Annotated[int, Limits(ge=1, le=12)]
+    day: Annotated[int, Limits(ge=1, le=31)]
 
 
+@schema
 class AfterDischargeDef(Cited):
     """Assistance paid after discharge (事后报销): which stays (``facilities`` /
     ``categories``, empty = any), the documents stage ticked at intake, and its deadlines in
@@ -178,44 +176,49 @@ class AfterDischargeDef(Cited):
     after ``publicity_days`` of 公示 (names masked to the surname when ``mask_name``)."""
 
     kind: Literal["referred", "out_of_area", "manual", "year_end"]
-    name: str = Field(min_length=1)
-    office: str = Field(min_length=1)
+    name: Name
+    office: Name
     stage: DocumentStage | None = None
-    facilities: Seq(Facility) = ()
-    categories: Seq(Category) = ()
-    review_working_days: int = Field(gt=0, le=60)
-    pay_working_days: int = Field(gt=0, le=60)
+    facilities: tuple[Facility, ...] = ()
+    categories: tuple[Category, ...] = ()
+    review_working_days: WorkingDays
+    pay_working_days: WorkingDays
     apply_by: ApplyByDef | None = None
-    publicity_days: int = Field(default=0, ge=0, le=30)
+    publicity_days: Annotated[int, Limits(ge=0, le=30)] = 0
     mask_name: bool = True
 
 
+@schema
 class ClaimPeriodDef(Cited):
     period: ClaimPeriod
 
 
+@schema
 class LargeExpenseDef(Cited):
     """A case whose total cost reaches ``amount`` (yuan) is flagged to the supervisor."""
 
     amount: Amount
 
 
-class PaperDocumentsDef(Strict):
+@schema
+class PaperDocumentsDef:
     """Which of the version's ``documents`` a form lists: those of ``stages`` (each code once,
     in file order), and with ``clause`` only those whose clause starts with it, by clause."""
 
-    stages: Seq(DocumentStage) = Field(min_length=1)
+    stages: Annotated[tuple[DocumentStage, ...], NotEmpty]
     clause: str = ""
 
 
+@schema
 class ApprovalDef(Cited):
     """A written approval a stay at some facilities needs before it is assisted (a form
     prints whether the case has it): ``name`` as printed, e.g. 市扶贫办书面同意."""
 
-    name: str = Field(min_length=1)
-    facilities: Seq(Facility) = Field(min_length=1)
+    name: Name
+    facilities: Annotated[tuple[Facility, ...], NotEmpty]
 
 
+@schema
 class PaperDef(Cited):
     """A form the policy prints: ``form`` names its renderer, ``name`` is the form's name in
     the document, ``clause``/``text`` where the document asks for it.
@@ -227,7 +230,7 @@ class PaperDef(Cited):
     account under ``bank_account``'s clause."""
 
     form: PaperForm
-    name: str = Field(min_length=1)
+    name: Name
     documents: PaperDocumentsDef | None = None
     bank_account: Cited | None = None
     filing_times: bool = False
@@ -235,31 +238,33 @@ class PaperDef(Cited):
     approval: ApprovalDef | None = None
 
 
+@schema
 class SlipDef(Cited):
     """How the document calls the settlement slip (靖江 第二十四条(五): 精准医疗结算单)."""
 
-    title: str = Field(min_length=1)
+    title: Name
 
 
-class VersionDef(Strict):
+@schema
+class VersionDef:
     effective_from: date
     effective_to: date | None = None
-    categories: dict[Category, CategoryDef] = Field(min_length=1)
+    categories: Annotated[dict[Category, CategoryDef], NotEmpty]
     insurance: InsuranceDef
-    visits: dict[Visit, VisitDef] = Field(min_length=1)
+    visits: Annotated[dict[Visit, VisitDef], NotEmpty]
     referral: Cited
     base: BaseDef
-    exclusions: Seq(ExclusionDef) = ()
-    caps: Seq(CapDef) = ()
-    rules: Seq(RuleDef) = Field(min_length=1)
+    exclusions: tuple[ExclusionDef, ...] = ()
+    caps: tuple[CapDef, ...] = ()
+    rules: Annotated[tuple[RuleDef, ...], NotEmpty]
     settle: SettleDef
     claim_period: ClaimPeriodDef
     large_expense: LargeExpenseDef | None = None
-    deadlines: Seq(DeadlineDef) = ()
-    documents: dict[DocumentStage, Seq(DocumentDef)] = {}
-    paper: Seq(PaperDef) = ()
+    deadlines: tuple[DeadlineDef, ...] = ()
+    documents: dict[DocumentStage, tuple[DocumentDef, ...]] = field(default_factory=dict)
+    paper: tuple[PaperDef, ...] = ()
     slip: SlipDef | None = None
-    after_discharge: Seq(AfterDischargeDef) = ()
+    after_discharge: tuple[AfterDischargeDef, ...] = ()
     notes: str = ""
 
     def cap(self, code: str) -> CapDef:
@@ -270,31 +275,41 @@ class VersionDef(Strict):
         return next((paper for paper in self.paper if paper.form == form), None)
 
 
-NationalCode = Annotated[str, Field(pattern=r"^[0-9A-Za-z]{1,12}$")]
+NationalCode = Annotated[
+    str, Limits(pattern=r"^[0-9A-Za-z]{1,12}$", pattern_says="应为1到12位字母或数字")
+]
 
 
-class NationalCodesDef(Strict):
+@schema
+class NationalCodesDef:
     """A county's own national codes (``[national_codes]``), over app.national_codes'
     defaults: 险种, 医疗类别 and 基金支付类型 by our code, and its codes for its categories."""
 
-    insutype: dict[Insurance, NationalCode] = {}
-    med_type: dict[Visit, NationalCode] = {}
-    fund_pay_type: dict[Fund, NationalCode] = {}
-    category: dict[Category, NationalCode] = {}
+    insutype: dict[Insurance, NationalCode] = field(default_factory=dict)
+    med_type: dict[Visit, NationalCode] = field(default_factory=dict)
+    fund_pay_type: dict[Fund, NationalCode] = field(default_factory=dict)
+    category: dict[Category, NationalCode] = field(default_factory=dict)
+
+    def as_tables(self) -> dict[str, dict[str, str]]:
+        """Each table by its key (``insutype`` …), as app.national_codes takes them."""
+        return {name: dict(getattr(self, name)) for name in self.__dataclass_fields__}
 
 
-class PolicyDef(Strict):
-    id: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    document_number: str = Field(min_length=1)
-    region: str = Field(min_length=1)
+@schema
+class PolicyDef:
+    id: Name
+    title: Name
+    document_number: Name
+    region: Name
     # The site's 6-digit GB/T 2260 administrative division (exports carry it as admdvs).
-    region_code: str = Field(default="", pattern=r"^([0-9]{6})?$")
-    national_codes: NationalCodesDef = NationalCodesDef()
+    region_code: Annotated[
+        str, Limits(pattern=r"^([0-9]{6})?$", pattern_says="应为6位行政区划代码")
+    ] = ""
+    national_codes: NationalCodesDef = field(default_factory=NationalCodesDef)
     issuer: str = ""
     source: str = ""
     example_parameters: str = ""
-    versions: Seq(VersionDef) = Field(min_length=1)
+    versions: Annotated[tuple[VersionDef, ...], NotEmpty]
 
     def version_on(self, day: date) -> VersionDef | None:
         """The version in force on ``day`` (effective_to is the last day in force)."""
