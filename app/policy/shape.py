@@ -86,8 +86,10 @@ def _value(hint: object, value: object, path: str, problems: list[Problem]) -> o
         return made
     if origin in (Union, types.UnionType):
         # TOML has no null: a key that is there holds the one type that is not None.
-        (inner,) = [arg for arg in get_args(hint) if arg is not type(None)]
-        return _value(inner, value, path, problems)
+        others = [arg for arg in get_args(hint) if arg is not type(None)]
+        if len(others) != 1:
+            raise TypeError(f"policy schema: only X | None is read, not {hint!r} at {path}")
+        return _value(others[0], value, path, problems)
     if origin is Literal:
         choices = get_args(hint)
         if isinstance(value, str) and value in choices:
@@ -151,18 +153,19 @@ def _record(cls: type, value: object, path: str, problems: list[Problem]) -> obj
         return _problem(problems, path, "类型错误：应为表 {...}")
     fields = _fields(cls)
     known = {written: name for name, (written, _hint, _required) in fields.items()}
-    for written in value:
-        if written not in known:
-            _problem(problems, _at(path, str(written)), "未知的键")
+    unknown = [written for written in value if written not in known]
+    for written in unknown:
+        _problem(problems, _at(path, str(written)), "未知的键")
     made: dict[str, object] = {}
-    bad = False
+    complete = not unknown
     for name, (written, hint, required) in fields.items():
         if written in value:
             made[name] = _value(hint, value[written], _at(path, written), problems)
-            bad = bad or made[name] is _BAD
+            complete = complete and made[name] is not _BAD
         elif required:
-            bad = _problem(problems, _at(path, written), "缺少必填项") is _BAD
-    if bad or len(known) < len(value):
+            _problem(problems, _at(path, written), "缺少必填项")
+            complete = False
+    if not complete:
         return _BAD
     record = cls(**made)
     object.__setattr__(record, "_given", frozenset(made))
