@@ -27,8 +27,8 @@ class _KeepsLinesWhole(QObject):
 
 def needed_height(widget: QWidget) -> int:
     layout = widget.layout()
-    if layout is None:
-        return widget.minimumSizeHint().height()
+    if layout is None:  # not laid out yet: a size hint of -1 (no hint) asks for nothing
+        return max(widget.minimumSizeHint().height(), 0)
     if layout.hasHeightForWidth():
         return layout.totalHeightForWidth(widget.width())
     return layout.totalMinimumSize().height()

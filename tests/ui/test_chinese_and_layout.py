@@ -141,6 +141,21 @@ def test_discharge_and_registration_fit_a_1024_screen(qtbot, window, desk, small
     assert_fits_and_lines_whole(qtbot, window.discharge)
 
 
+def test_a_window_fitted_before_its_layout_is_set_asks_for_no_negative_size(
+    qtbot, qtlog, small_screen
+):
+    """The policy viewer is fitted to the screen before it has a layout: Qt warned
+    "Negative sizes (0,-1) are not possible" at every opening."""
+    from ui.policy_viewer import PolicyViewer
+
+    viewer = PolicyViewer("lanxi")
+    qtbot.addWidget(viewer)
+    viewer.show()
+    assert_fits_and_lines_whole(qtbot, viewer)
+    assert [r.message for r in qtlog.records if "Negative sizes" in r.message] == []
+    assert viewer.minimumHeight() > 0
+
+
 def test_void_dialog_keeps_the_reason_after_an_error(qtbot, window, settled_slip, small_screen):
     from ui.void_dialog import VoidDialog
 
