@@ -51,3 +51,29 @@ def fit_to_screen(window: QWidget, width: int, height: int = 0) -> None:
     window.installEventFilter(keeper)
     window._keeps_lines_whole = keeper
     hold_lines(window)
+
+
+class _GrowsWithForm(QObject):
+    """Makes a window taller when the form in its scroll area outgrows it (see grow_with)."""
+
+    def __init__(self, window: QWidget, area) -> None:
+        super().__init__(window)
+        self.window, self.area = window, area
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Show):
+            lacking = self.area.widget().sizeHint().height() - self.area.viewport().height()
+            room = available_size(self.window).height() - self.window.height()
+            if lacking > 0 and room > 0 and self.window.isVisible():
+                self.window.resize(self.window.width(), self.window.height() + min(lacking, room))
+        return False
+
+
+def grow_with(window: QWidget, area) -> None:
+    """Keep ``window`` as tall as the form in the scroll area ``area`` needs, as far as the
+    screen has room: on a 1080-line screen the clerk tabs through the whole form without
+    scrolling, on a 768-line one it scrolls; rows that appear later (a visit's papers) grow it."""
+    grower = _GrowsWithForm(window, area)
+    window.installEventFilter(grower)
+    area.widget().installEventFilter(grower)
+    window._grows_with_form = grower

@@ -15,7 +15,7 @@ from app.forms import AMOUNT_FIELDS, Amounts, OutpatientVisitInput, PersonInput,
 from ui.breakdown import Breakdown
 from ui.date_fields import DateField
 from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
-from ui.fitting import fit_to_screen
+from ui.fitting import fit_to_screen, grow_with
 from ui.ops import run_in_background
 from ui.qt import (
     QCheckBox,
@@ -185,6 +185,7 @@ class OutpatientDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
         fit_to_screen(self, 1180, 700)
+        grow_with(self, scroll)
 
         self.id_number.edited.connect(self._id_typed)
         for widget in (self.name, self.diagnosis, self.off_roster_reason, self.department):

@@ -127,3 +127,24 @@ def test_a_missing_outpatient_paper_needs_a_supervisor(qtbot, window, type_text,
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     settled()
     assert dialog.slip_number
+
+
+@pytest.mark.parametrize("screen_height", [1040, 728])
+def test_the_outpatient_form_scrolls_only_where_the_screen_is_too_short(
+    qtbot, window, settled, monkeypatch, screen_height
+):
+    """On a 1080-line screen the dialog opens as tall as the form, so the clerk tabs through
+    it without scrolling; on a 768-line one it keeps to the screen and the form scrolls."""
+    from ui import fitting
+    from ui.qt import QScrollArea, QSize
+
+    monkeypatch.setattr(fitting, "available_size", lambda _widget: QSize(1920, screen_height))
+    dialog = open_outpatient(qtbot, window, settled)
+    form = dialog.findChild(QScrollArea)
+    qtbot.waitUntil(lambda: form.widget().height() > 0)
+    needed = form.widget().sizeHint().height()
+    assert dialog.height() <= screen_height
+    if needed + 100 <= screen_height:
+        qtbot.waitUntil(lambda: form.verticalScrollBar().maximum() == 0, timeout=2_000)
+    else:
+        assert form.verticalScrollBar().maximum() > 0
