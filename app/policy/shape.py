@@ -19,6 +19,7 @@ import dataclasses
 import re
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -105,28 +106,33 @@ def _value(hint: object, value: object, path: str, problems: list[Problem]) -> o
     return _scalar(hint, value, path, problems)
 
 
+def _is_integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # true is not 1
+
+
+# What a TOML value must be to be read as each plain type, and the reason when it is not.
+_SCALARS: dict[type, tuple[Callable[[object], bool], str]] = {
+    str: (lambda value: isinstance(value, str), "类型错误：应为文字"),
+    bool: (lambda value: isinstance(value, bool), "类型错误：应为 true 或 false"),
+    int: (_is_integer, "类型错误：应为整数"),
+    Decimal: (
+        lambda value: _is_integer(value) or (isinstance(value, Decimal) and value.is_finite()),
+        "类型错误：应为数字",
+    ),
+    date: (
+        lambda value: isinstance(value, date) and not isinstance(value, datetime),
+        "类型错误：应为日期（如 2020-07-01）",
+    ),
+}
+
+
 def _scalar(hint: object, value: object, path: str, problems: list[Problem]) -> object:
-    if hint is str:
-        return value if isinstance(value, str) else _problem(problems, path, "类型错误：应为文字")
-    if hint is bool:
-        if isinstance(value, bool):
-            return value
-        return _problem(problems, path, "类型错误：应为 true 或 false")
-    if hint is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        return _problem(problems, path, "类型错误：应为整数")
-    if hint is Decimal:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return Decimal(value)
-        if isinstance(value, Decimal) and value.is_finite():
-            return value
-        return _problem(problems, path, "类型错误：应为数字")
-    if hint is date:
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-        return _problem(problems, path, "类型错误：应为日期（如 2020-07-01）")
-    raise TypeError(f"policy schema: no reading for {hint!r} at {path}")
+    if hint not in _SCALARS:
+        raise TypeError(f"policy schema: no reading for {hint!r} at {path}")
+    accepts, reason = _SCALARS[hint]
+    if not accepts(value):
+        return _problem(problems, path, reason)
+    return Decimal(value) if hint is Decimal else value
 
 
 def _array(item: object, value: object, path: str, problems: list[Problem]) -> object:
