@@ -160,13 +160,14 @@ def draw_text(
 ) -> float:
     """Draw one line at baseline ``y``; ``align`` is left, right or center of ``x``.
     Returns the width drawn."""
-    runs = fonts.font_runs(text)
-    width = sum(pdfmetrics.stringWidth(run, FONT_NAMES[which], size) for which, run in runs)
+    runs = [(FONT_NAMES[which], run) for which, run in fonts.font_runs(text)]
+    widths = [pdfmetrics.stringWidth(run, font, size) for font, run in runs]
+    width = sum(widths)
     x = _start(x, width, align)
-    for which, run in runs:
-        canvas.setFont(FONT_NAMES[which], size)
+    for (font, run), run_width in zip(runs, widths, strict=True):
+        canvas.setFont(font, size)
         canvas.drawString(x, y, run)
-        x += pdfmetrics.stringWidth(run, FONT_NAMES[which], size)
+        x += run_width
     return width
 
 
