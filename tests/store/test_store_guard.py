@@ -150,7 +150,8 @@ if sys.argv[2] == "backup":
     backup_now(sys.argv[1], now=datetime(2026, 3, 9, 12))
 else:
     from app.sync import run_once
-    assert run_once(store, sys.argv[3]).ok
+    synced = run_once(store, sys.argv[3])  # not inside the assert: python -OO drops asserts
+    assert synced.ok
 print("DONE", flush=True)
 time.sleep(600)
 """
