@@ -23,6 +23,9 @@ def runtime_dependencies() -> list[str]:
 
 
 def download_command(requirement: str, target: str) -> list[str]:
+    # pip judges a marker by the machine it runs on, not by --platform: on Linux it would skip
+    # a dependency marked for Windows only, so the marker is left out of the question.
+    requirement = requirement.split(";")[0].strip()
     return [
         sys.executable,
         "-m",

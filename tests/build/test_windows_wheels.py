@@ -27,6 +27,9 @@ def test_the_check_asks_for_windows_wheels_of_every_runtime_dependency():
     for flag in ("--only-binary=:all:", "--platform", "win_amd64", "--python-version", "3.11"):
         assert flag in command
     assert command[-1] == "openpyxl>=3.1"
+    # a dependency for Windows only is asked for too (pip on Linux would skip its marker)
+    windows_only = check.download_command("pycparser>=3.0; sys_platform == 'win32'", "/tmp/x")
+    assert windows_only[-1] == "pycparser>=3.0"
 
 
 def test_ci_runs_the_check_then_ends_with_the_readme_test_command():
