@@ -297,3 +297,21 @@ def test_no_policy_id_in_code():
     assert not wrong, "a policy named in code (list it in its policy file instead):\n" + "\n".join(
         wrong
     )
+
+
+def test_nothing_depends_on_asserts_or_docstrings():
+    """The app runs as `python -OO` does (the frozen build's bytecode, ``./dev run``): asserts
+    are gone and every ``__doc__`` is None there, so neither may carry behaviour."""
+    wrong = []
+    for root in SOURCE_ROOTS:
+        for path in sorted((REPO / root).rglob("*.py")):
+            file = path.relative_to(REPO).as_posix()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Assert):
+                    wrong.append(f"{file}:{node.lineno}: assert")
+                elif isinstance(node, ast.Attribute | ast.Name) and "__doc__" in (
+                    getattr(node, "attr", None),
+                    getattr(node, "id", None),
+                ):
+                    wrong.append(f"{file}:{node.lineno}: __doc__")
+    assert not wrong, "gone under python -OO (raise a Chinese error instead):\n" + "\n".join(wrong)
