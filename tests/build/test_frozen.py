@@ -106,6 +106,41 @@ def test_runs_as_python_oo(frozen):
     assert not has_docstring(shipped)
 
 
+def shipped_modules(frozen: Path) -> set[str]:
+    from PyInstaller.archive.readers import CArchiveReader
+
+    package = CArchiveReader(str(frozen / "onestop"))
+    archive = next(name for name, entry in package.toc.items() if entry[-1] == "z")
+    return set(package.open_embedded_archive(archive).toc)
+
+
+def test_accounts_sign_in_with_cffi_left_out(frozen, tmp_path):
+    """Passwords are hashed and checked (argon2's compiled half and _cffi_backend shipped) and
+    the audit chain keyed, with cffi's Python half and its C parser left out of the build (on
+    Windows pywin32-ctypes, keyring's way to Credential Manager, imports cffi when it can and
+    then parses C declarations at every start; left out, it uses ctypes)."""
+    modules = shipped_modules(frozen)
+    assert "argon2" in modules and "keyring" in modules
+    assert not {"cffi", "pycparser"} & modules
+    assert list(frozen.rglob("_cffi_backend*")), "argon2 needs the _cffi_backend extension"
+    database = tmp_path / "data" / "desk.sqlite3"
+    database.parent.mkdir()
+    assert run_frozen(frozen, tmp_path, "demo", "--db", str(database)).returncode == 0
+    admin, clerk = "Window-Desk#2026", "Clerk-Window#2026"
+    add = ("user", "add", "--password-stdin", "--db", str(database))
+    first = run_frozen(frozen, tmp_path, *add, "admin", "--role", "administrator",
+                       stdin=f"{admin}\n")  # fmt: skip
+    assert first.returncode == 0 and "已新建账户 admin" in first.stdout, first.stderr
+    wrong = run_frozen(frozen, tmp_path, *add, "wang", "--role", "clerk", "--admin", "admin",
+                       stdin=f"Not-{admin}\n{clerk}\n")  # fmt: skip
+    assert wrong.returncode == 1 and "用户名或密码不正确" in wrong.stderr, wrong.stderr
+    signed = run_frozen(frozen, tmp_path, *add, "wang", "--role", "clerk", "--admin", "admin",
+                        stdin=f"{admin}\n{clerk}\n")  # fmt: skip
+    assert signed.returncode == 0 and "已新建账户 wang" in signed.stdout, signed.stderr
+    verified = run_frozen(frozen, tmp_path, "audit", "verify", "--db", str(database))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
 def test_policies_stay_editable_next_to_the_executable(frozen):
     assert sorted(p.stem for p in (frozen / "policies").glob("*.toml")) == [
         "hunan",
