@@ -85,16 +85,22 @@ def test_settle_a_sample_claim(frozen, tmp_path):
     assert refused.returncode == 2 and refused.stdout == "" and "total" in refused.stderr
 
 
+def executable_archive(frozen: Path):
+    """The executable's package (its interpreter options) and the Python archive in it."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    package = CArchiveReader(str(frozen / "onestop"))
+    archive = next(name for name, entry in package.toc.items() if entry[-1] == "z")
+    return package, package.open_embedded_archive(archive)
+
+
 def test_runs_as_python_oo(frozen):
     """The build's bytecode is compiled as ``python -OO`` compiles it (no docstrings: about
     4 MB less signed in, issue 18) and the executables run at that level, so what they compile
     at run time (Alembic's migration scripts) is compiled the same way."""
-    from PyInstaller.archive.readers import CArchiveReader
-
-    package = CArchiveReader(str(frozen / "onestop"))
+    package, modules = executable_archive(frozen)
     assert package.options.count("O") == 2, package.options
-    archive = next(name for name, entry in package.toc.items() if entry[-1] == "z")
-    shipped = package.open_embedded_archive(archive).extract("app.fonts")
+    shipped = modules.extract("app.fonts")
     source = (ROOT / "app" / "fonts.py").read_text(encoding="utf-8")
     plain = compile(source, "fonts.py", "exec", optimize=0)
     docstring = "The fonts the app ships"
@@ -106,20 +112,12 @@ def test_runs_as_python_oo(frozen):
     assert not has_docstring(shipped)
 
 
-def shipped_modules(frozen: Path) -> set[str]:
-    from PyInstaller.archive.readers import CArchiveReader
-
-    package = CArchiveReader(str(frozen / "onestop"))
-    archive = next(name for name, entry in package.toc.items() if entry[-1] == "z")
-    return set(package.open_embedded_archive(archive).toc)
-
-
 def test_accounts_sign_in_with_cffi_left_out(frozen, tmp_path):
     """Passwords are hashed and checked (argon2's compiled half and _cffi_backend shipped) and
     the audit chain keyed, with cffi's Python half and its C parser left out of the build (on
     Windows pywin32-ctypes, keyring's way to Credential Manager, imports cffi when it can and
     then parses C declarations at every start; left out, it uses ctypes)."""
-    modules = shipped_modules(frozen)
+    modules = set(executable_archive(frozen)[1].toc)
     assert "argon2" in modules and "keyring" in modules
     assert not {"cffi", "pycparser"} & modules
     assert list(frozen.rglob("_cffi_backend*")), "argon2 needs the _cffi_backend extension"
