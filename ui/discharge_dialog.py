@@ -24,7 +24,14 @@ from ui import folders
 from ui.breakdown import Breakdown
 from ui.date_fields import DateField
 from ui.drafts import DraftBox
-from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.fields import (
+    NEEDS_APPROVAL,
+    CheckedLineEdit,
+    EnterMovesOn,
+    ErrorLabel,
+    first_empty,
+    first_showing_error,
+)
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
@@ -164,7 +171,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
 
         # On a low screen (1024×768) the bill scrolls rather than squeezing its fields and
         # the errors under them.
-        bill_scroll = QScrollArea(self)
+        self._bill_scroll = bill_scroll = QScrollArea(self)
         bill_scroll.setWidget(bill)
         bill_scroll.setWidgetResizable(True)
         bill_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -341,10 +348,29 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             ready = ready and bool(self.supervisor_password.text())
             ready = ready and bool(self.override_reason.text().strip())
         self.confirm_button.setEnabled(ready)
+        if ready and self.override_error.text() == NEEDS_APPROVAL:
+            self.override_error.show_error(None)
+
+    def _point_at_what_is_missing(self) -> None:
+        """Ctrl+Enter before the settlement may be confirmed: the cursor goes where the clerk
+        must type, and the form says what is missing, rather than nothing happening."""
+        if self.breakdown.result is None:
+            total = self.fields["total"]
+            target = first_showing_error(self) or total.edit
+            if not total.text().strip():
+                self.form_error.show_error("请先输入医疗总费用。")
+        else:
+            target = first_empty((self.supervisor, self.supervisor_password, self.override_reason))
+            if target is None:
+                return
+            self.override_error.show_error(NEEDS_APPROVAL)
+        self._bill_scroll.ensureWidgetVisible(target)
+        target.setFocus()
 
     # --- saving --------------------------------------------------------------------------
     def confirm(self) -> None:
         if not self.confirm_button.isEnabled():
+            self._point_at_what_is_missing()
             return
         override = None
         if self.case.missing_documents:

@@ -69,3 +69,36 @@ class EnterMovesOn:
             self.focusNextChild()
             return
         super().keyPressEvent(event)
+
+
+# A save refused with Ctrl+S or Ctrl+Enter puts the cursor where the clerk must type next.
+FIX_MARKED = "请先改正标红的项目。"
+NEEDS_APPROVAL = "材料缺项须主管放行：请填写审核主管、主管密码和放行理由。"
+
+
+def first_showing_error(window: QWidget, labelled=()) -> QWidget | None:
+    """The first input, in Tab order, whose error is showing: a ``CheckedLineEdit``'s edit, or
+    an input of ``labelled`` (pairs of an input and the ``ErrorLabel`` beside it)."""
+    beside = {id(widget): label for widget, label in labelled}
+    widget = window.nextInFocusChain()
+    while widget is not None and widget is not window:
+        if widget.isVisibleTo(window) and _shows_error(widget, beside):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
+
+
+def _shows_error(widget: QWidget, beside: dict) -> bool:
+    owner = widget.parentWidget()
+    if isinstance(owner, CheckedLineEdit) and widget is owner.edit:
+        return bool(owner.error_text())
+    label = beside.get(id(widget))
+    return label is not None and bool(label.text())
+
+
+def first_empty(edits) -> QWidget | None:
+    """The first of ``edits`` (QLineEdit or CheckedLineEdit) with nothing typed, as its input."""
+    for edit in edits:
+        if not edit.text().strip():
+            return getattr(edit, "edit", edit)
+    return None

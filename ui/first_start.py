@@ -25,6 +25,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
+from ui.settings import DISPLAY_NAME
 from ui.sign_in import RULES, NewPassword
 
 DEMO_TEXT = (
@@ -46,7 +47,7 @@ class FirstStartWizard(EnterMovesOn, QDialog):
     def __init__(self, target: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.target = target
-        self.setWindowTitle("首次启动 — 一站式即时结算窗口")
+        self.setWindowTitle(f"首次启动 — {DISPLAY_NAME}")
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._choice_page())
         self.pages.addWidget(self._real_page())

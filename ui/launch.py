@@ -42,7 +42,7 @@ def make_application(argv: list[str]) -> QApplication:
     app = QApplication.instance() or QApplication(argv)
     app.setOrganizationName(options.ORGANIZATION)
     app.setApplicationName(options.APPLICATION)
-    app.setApplicationDisplayName("一站式即时结算窗口")
+    app.setApplicationDisplayName(options.DISPLAY_NAME)
     install_chinese(app)
     apply_application_font(app, register_fonts())
     icon = resources_dir() / "icons" / "app.png"

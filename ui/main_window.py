@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
 NOTICE_STYLE = "background: #fff3cd; color: #7a4d00; border: 1px solid #e0b000; padding: 6px;"
 DEMO_STYLE = "background: #b00020; color: white; font-weight: bold; padding: 0 6px;"
-TITLE = "一站式即时结算窗口 — 医疗救助"
+TITLE = f"医疗救助 — {options.DISPLAY_NAME}"
 REMINDER_STYLE = "background: #fdecea; color: #7a1f12; border: 1px solid #e0a09a; padding: 4px;"
 REMINDER_LEVELS = {"overdue": "【已逾期】", "due": "【即将到期】", "notice": "【提示】"}
 # Lines shown above the list at most; the rest are counted, and all are in the tool tip.
@@ -359,7 +359,8 @@ class MainWindow(WindowAccounts, QMainWindow):
 
     def _show_demo(self, demo: bool) -> None:
         """A demo store says so in the title bar and the status bar (its paper says 演示)."""
-        self.setWindowTitle(f"【演示】{TITLE}（演示数据库，数据均为虚构）" if demo else TITLE)
+        demo_title = f"【演示】医疗救助（演示数据库，数据均为虚构） — {options.DISPLAY_NAME}"
+        self.setWindowTitle(demo_title if demo else TITLE)
         self.status_demo.setVisible(demo)
 
     def run_after_start_checks(self) -> None:

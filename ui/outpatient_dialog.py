@@ -14,7 +14,14 @@ from app.errors import FIELD_NAMES
 from app.forms import AMOUNT_FIELDS, Amounts, OutpatientVisitInput, PersonInput, amount_errors
 from ui.breakdown import Breakdown
 from ui.date_fields import DateField
-from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.fields import (
+    NEEDS_APPROVAL,
+    CheckedLineEdit,
+    EnterMovesOn,
+    ErrorLabel,
+    first_empty,
+    first_showing_error,
+)
 from ui.fitting import fit_to_screen, grow_with
 from ui.ops import run_in_background
 from ui.qt import (
@@ -155,7 +162,7 @@ class OutpatientDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             left_layout.addWidget(box)
         left_layout.addWidget(self.form_error)
         left_layout.addStretch(1)
-        scroll = QScrollArea(self)
+        self._scroll = scroll = QScrollArea(self)
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -357,10 +364,34 @@ class OutpatientDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             ready = ready and bool(self.supervisor_password.text())
             ready = ready and bool(self.override_reason.text().strip())
         self.confirm_button.setEnabled(ready)
+        if ready and self.form_error.text() == NEEDS_APPROVAL:
+            self.form_error.show_error(None)
+
+    def _point_at_what_is_missing(self) -> None:
+        """Ctrl+Enter before the visit may be settled: the cursor goes where the clerk must
+        type, and the form says what is missing, rather than nothing happening."""
+        message = None
+        if not self.id_number.text().strip():
+            target, message = self.id_number.edit, "请先输入身份证号。"
+        elif self.breakdown.result is None:
+            total = self.fields["total"]
+            target = first_showing_error(self) or total.edit
+            if not total.text().strip():
+                message = "请先输入医疗总费用。"
+        else:
+            target = first_empty((self.supervisor, self.supervisor_password, self.override_reason))
+            if target is None:
+                return
+            message = NEEDS_APPROVAL
+        if message:
+            self.form_error.show_error(message)
+        self._scroll.ensureWidgetVisible(target)
+        target.setFocus()
 
     # --- saving ------------------------------------------------------------------------------
     def confirm(self) -> None:
         if not self.confirm_button.isEnabled():
+            self._point_at_what_is_missing()
             return
         override = None
         if self.missing_papers():

@@ -19,7 +19,7 @@ from app.vocabulary import (
 )
 from ui.date_fields import DateField
 from ui.drafts import REGISTRATION_DRAFT, DraftBox
-from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.fields import FIX_MARKED, CheckedLineEdit, EnterMovesOn, ErrorLabel, first_showing_error
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
@@ -362,7 +362,18 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
             )
         for key in ("referral", "admitted_at", "category"):
             self.errors[key].show_error(str(errors[key]) if key in errors else None)
+        if not found and self.form_error.text() == FIX_MARKED:
+            self.form_error.show_error(None)
         return not found and version is not None
+
+    def _beside_their_errors(self):
+        """The inputs that are not ``CheckedLineEdit`` and the error label each has."""
+        return (
+            (self.category, self.errors["category"]),
+            (self.admitted_at, self.errors["admitted_at"]),
+            (self.policy, self.errors["policy"]),
+            (self.referral_approved, self.errors["referral"]),
+        )
 
     # --- saving --------------------------------------------------------------------------
     def admission_input(self) -> AdmissionInput:
@@ -406,7 +417,10 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         self._touched.update(self.fields)
         self._id_done = True  # saved with Ctrl+S from the ID field: no focus-out came
         if not self.validate():
-            self.form_error.show_error("请先改正标红的项目。")
+            self.form_error.show_error(FIX_MARKED)
+            wrong = first_showing_error(self, self._beside_their_errors())
+            if wrong is not None:
+                wrong.setFocus()
             return
         form, desk = self.admission_input(), self.desk
         self.save_button.setEnabled(False)

@@ -11,6 +11,8 @@ from ui.qt import QSettings
 
 ORGANIZATION = "one-stop-desk"
 APPLICATION = "desk"
+# Qt appends it to every window title that does not already end with it (on Windows too).
+DISPLAY_NAME = "一站式即时结算窗口"
 
 
 @dataclass(frozen=True)

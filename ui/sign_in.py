@@ -22,6 +22,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
+from ui.settings import DISPLAY_NAME
 
 RULES = (
     "密码规则：至少 10 个字符；小写字母、大写字母、数字、符号中至少 3 类；不含用户名；"
@@ -160,7 +161,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.user = None
-        self.setWindowTitle("登录 — 一站式即时结算窗口")
+        self.setWindowTitle(f"登录 — {DISPLAY_NAME}")
         heading = QLabel("<b>一站式即时结算窗口</b>　请用本人账户登录", self)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._login_page(name))

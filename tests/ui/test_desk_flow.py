@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from app.identity import make_resident_id
 from tests.ui.accounts import SUPERVISOR, SUPERVISOR_PW
 from ui import ops
-from ui.qt import QDropEvent, QFileDialog, QMessageBox, QMimeData, QPointF, Qt, QUrl
+from ui.qt import QApplication, QDropEvent, QFileDialog, QMessageBox, QMimeData, QPointF, Qt, QUrl
 
 GOOD_ID = make_resident_id("330781", date(1961, 3, 4), 7, "F")
 BAD_ID = GOOD_ID[:-1] + ("1" if GOOD_ID[-1] != "1" else "2")
@@ -363,3 +363,34 @@ def test_referral_materials_sheet_is_previewed(qtbot, window, type_text):
     title, pdf = window.previewed[-1]
     assert title == "转诊材料清单 ZY-7300"
     assert "测试庚" in pdf_text(pdf)
+
+
+def test_a_refused_ctrl_s_puts_the_cursor_in_the_first_marked_field(qtbot, window, type_text):
+    # The app is named once in the title bar (Qt adds the name to a title not ending with it).
+    assert window.windowTitle() == "医疗救助 — 一站式即时结算窗口"
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    form = window.registration
+    qtbot.waitUntil(lambda: form is not None and form.isActiveWindow())
+    qtbot.keyClicks(form.fields["id_number"].edit, GOOD_ID)
+    settle(qtbot)
+    type_text(form.fields["name"].edit, "测试庚")
+    ctrl_s = (Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(QApplication.focusWidget(), *ctrl_s)  # the button is clicked 0.1 s later
+    qtbot.waitUntil(lambda: form.form_error.text() != "")
+    assert form.form_error.text() == "请先改正标红的项目。"
+    # In Tab order the reason for someone off the roster comes first of the marked fields.
+    assert form.focusWidget() is form.fields["off_roster_reason"].edit
+    type_text(form.focusWidget(), "新认定低保户，名册待更新")
+    qtbot.keyClick(form.focusWidget(), *ctrl_s)
+    qtbot.waitUntil(lambda: form.focusWidget() is form.fields["admission_number"].edit)
+    qtbot.keyClicks(form.focusWidget(), "ZY-7002")
+    type_text(form.fields["department"].edit, "内科")
+    assert form.form_error.text() == "请先改正标红的项目。"  # 诊断 is still empty
+    type_text(form.fields["diagnosis"].edit, "肺炎")
+    assert form.form_error.text() == ""  # nothing marked is left: the message goes too
+    qtbot.keyClick(form.fields["diagnosis"].edit, *ctrl_s)
+    qtbot.waitUntil(lambda: window.case_panel.detail is not None)
+    settle(qtbot)
+    assert window.case_panel.detail.row.admission_number == "ZY-7002"

@@ -162,6 +162,37 @@ def test_missing_documents_need_a_supervisor(qtbot, make_dialog, type_text):
     assert "Boss#2026okay" not in str(dialog.typed())
 
 
+def test_ctrl_enter_before_it_may_settle_points_at_what_is_missing(qtbot, make_dialog, type_text):
+    dialog = make_dialog(lanxi_case(missing_documents=("入院备案·低保证（复印件未留存）",)))
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    ctrl_enter = (Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog.fields["basic_insurance"].edit, *ctrl_enter)
+    assert dialog.focusWidget() is dialog.fields["total"].edit
+    assert dialog.form_error.text() == "请先输入医疗总费用。"
+    type_bill(qtbot, dialog, total="1000", basic_insurance="12x")
+    assert dialog.form_error.text() == ""
+    qtbot.keyClick(dialog.fields["total"].edit, *ctrl_enter)
+    assert dialog.focusWidget() is dialog.fields["basic_insurance"].edit  # the marked amount
+    type_bill(qtbot, dialog, basic_insurance="300")
+    qtbot.keyClick(dialog.fields["basic_insurance"].edit, *ctrl_enter)
+    assert dialog.focusWidget() is dialog.supervisor
+    needs = "材料缺项须主管放行：请填写审核主管、主管密码和放行理由。"
+    assert dialog.override_error.text() == needs
+    type_text(dialog.supervisor, "王主管")
+    qtbot.keyClick(dialog.supervisor, *ctrl_enter)
+    assert dialog.focusWidget() is dialog.supervisor_password
+    qtbot.keyClicks(dialog.supervisor_password, "Boss#2026okay")
+    qtbot.keyClick(dialog.supervisor_password, *ctrl_enter)
+    assert dialog.focusWidget() is dialog.override_reason
+    assert dialog.saved == []
+    type_text(dialog.override_reason, "复印件次日补交")
+    assert dialog.override_error.text() == ""  # all three typed: the hint goes
+    qtbot.keyClick(dialog.override_reason, *ctrl_enter)
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=30_000)
+    assert dialog.saved[0][1]["reason"] == "复印件次日补交"
+
+
 def test_enter_moves_to_the_next_field_and_never_settles(qtbot, make_dialog):
     dialog = make_dialog()
     dialog.fields["total"].edit.setFocus()

@@ -13,6 +13,7 @@ from db.models import Admission, Person, Settlement, Site
 from ui import ops
 from ui.first_start import FirstStartWizard
 from ui.qt import Qt
+from ui.settings import DISPLAY_NAME
 
 ADMIN, ADMIN_PW = "院管理员", "Keeper#2026pass"
 
@@ -64,6 +65,9 @@ def test_the_demo_is_its_own_store_marked_demo_everywhere(qtbot, data_dir, setti
         window.show()
         settle(qtbot)
         assert window.windowTitle().startswith("【演示】")
+        # Qt adds the app's name to a title that does not end with it: it is there once.
+        assert window.windowTitle().endswith(f" — {DISPLAY_NAME}")
+        assert window.windowTitle().count(DISPLAY_NAME) == 1
         assert window.status_demo.isVisible() and window.status_demo.text() == "演示数据库"
         # Every paper from the demo says 演示: the slip (and its preview), the forms.
         with desk.store.read() as session:

@@ -129,6 +129,31 @@ def test_a_missing_outpatient_paper_needs_a_supervisor(qtbot, window, type_text,
     assert dialog.slip_number
 
 
+def test_ctrl_enter_before_the_visit_may_settle_points_at_what_is_missing(
+    qtbot, window, type_text, settled, message_boxes
+):
+    dialog = open_outpatient(qtbot, window, settled)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    ctrl_enter = (Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog.id_number.edit, *ctrl_enter)
+    assert dialog.focusWidget() is dialog.id_number.edit
+    assert dialog.form_error.text() == "请先输入身份证号。"
+    fill(qtbot, dialog, type_text, settled)
+    original, copy = dialog.papers["insurance_slip"]
+    (copy or original).setChecked(False)
+    settled()
+    qtbot.keyClick(dialog.fields["total"].edit, *ctrl_enter)
+    assert dialog.focusWidget() is dialog.supervisor.edit
+    assert dialog.form_error.text() == "材料缺项须主管放行：请填写审核主管、主管密码和放行理由。"
+    assert dialog.slip_number is None
+    # Esc with the amounts typed asks first, and promises no draft: this form keeps none.
+    qtbot.keyClick(dialog.fields["total"].edit, Qt.Key.Key_Escape)
+    kind, _title, text = message_boxes.shown[-1]
+    assert kind == "question" and "“放弃”：删除已录入的内容" in text and "草稿" not in text
+    assert not dialog.isVisible()  # answered 放弃
+
+
 @pytest.mark.parametrize("screen_height", [1040, 728])
 def test_the_outpatient_form_scrolls_only_where_the_screen_is_too_short(
     qtbot, window, settled, monkeypatch, screen_height
