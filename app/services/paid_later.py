@@ -688,6 +688,33 @@ def _stays_account(session: Session, settlements) -> BankAccount | None:
     return None
 
 
+def _live_year_end_claims(session: Session, person_id: int, policy_id: str, year: int):
+    return session.scalars(
+        select(PaidLaterClaim).where(
+            PaidLaterClaim.person_id == person_id,
+            PaidLaterClaim.policy_id == policy_id,
+            PaidLaterClaim.year == year,
+            PaidLaterClaim.kind == "year_end",
+            PaidLaterClaim.status != RETURNED,
+        )
+    )
+
+
+def _slips_paid_by(claim: PaidLaterClaim) -> list[str]:
+    return json.loads(claim.claim_json).get("settlements", [])
+
+
+def year_end_claim_paying(session: Session, settlement) -> PaidLaterClaim | None:
+    """The year-end claim, not returned, that pays ``settlement`` (a ``Settlement``), or None:
+    such a settlement may not be voided while the claim stands."""
+    for claim in _live_year_end_claims(
+        session, settlement.person_id, settlement.policy_id, settlement.year
+    ):
+        if settlement.slip_number in _slips_paid_by(claim):
+            return claim
+    return None
+
+
 def year_end_route(version: VersionDef) -> AfterDischargeDef | None:
     return next((r for r in version.after_discharge if r.kind == "year_end"), None)
 
@@ -705,7 +732,9 @@ def year_end_claims(
 ) -> list[PaidLaterClaim]:
     """One year-end claim per person: the sum of what the window computed for each of the
     person's stays settled ``year_end`` in ``year`` (each already under the year's caps, in
-    order). A person who already has one for the year is left as they are."""
+    order) that no claim (not returned) pays yet. A stay settled after the run, or one whose
+    claim was returned, goes into a further claim at the next run; a person whose stays are
+    all paid for is left as they are. Each site claims its own stays."""
     from db.models import Settlement
 
     now = now or datetime.now()
@@ -734,16 +763,13 @@ def year_end_claims(
                 by_person.setdefault(row.person_id, []).append(row)
         made = []
         for person_id, rows in by_person.items():
-            done = session.scalar(
-                select(PaidLaterClaim.id).where(
-                    PaidLaterClaim.person_id == person_id,
-                    PaidLaterClaim.policy_id == loaded.id,
-                    PaidLaterClaim.year == year,
-                    PaidLaterClaim.kind == "year_end",
-                    PaidLaterClaim.status != RETURNED,
-                )
-            )
-            if done is not None:
+            paid = {
+                slip
+                for claim in _live_year_end_claims(session, person_id, loaded.id, year)
+                for slip in _slips_paid_by(claim)
+            }
+            rows = [row for row in rows if row.slip_number not in paid]
+            if not rows:
                 continue
             results = [json.loads(row.result_json) for row in rows]
             payable = sum((payable_of(result) for result in results), ZERO)

@@ -408,6 +408,7 @@ def void_settlement(
                 "slip_number",
                 f"结算单 {row.slip_number} 已在申报包 {row.claimed_bundle} 中申报，不能作废",
             )
+        _refuse_if_a_year_end_claim_pays(session, row)
         row.voided = True
         row.void_reason = reason.strip()
         row.voided_by = clerk
@@ -422,6 +423,26 @@ def void_settlement(
             at=now,
         )
     return row
+
+
+def _refuse_if_a_year_end_claim_pays(session: Session, row: Settlement) -> None:
+    """A slip a 威海 year-end claim pays keeps its amount in that claim: voiding it would pay
+    the voided amount and never the corrected one."""
+    # paid_later builds on this module, so it is imported here.
+    from app.services.paid_later import RECEIVED, STATUS_NAMES, year_end_claim_paying
+
+    claim = year_end_claim_paying(session, row)
+    if claim is None:
+        return
+    if claim.status == RECEIVED:
+        then = "如需更正，请先在“事后报销”审核时退回该申请，再作废、重新结算并重新生成年底救助"
+    else:
+        then = "该申请已审核，不能再作废其中的结算单"
+    state = STATUS_NAMES[claim.status]
+    raise ServiceError(
+        "slip_number",
+        f"结算单 {row.slip_number} 已列入年底统一救助申请 {claim.claim_number}（{state}）：{then}",
+    )
 
 
 def result_of(row: Settlement) -> dict:

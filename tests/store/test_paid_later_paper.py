@@ -268,3 +268,85 @@ def test_claim_bundles_carry_the_claims_paid_in_the_period_apart_per_fund(
     assert rows[2][0] == claim.claim_number and rows[-1][0] == "合计"
     assert Decimal(str(rows[-1][-1])) == Decimal("5600.00")
     assert verify_bundle(april.path).problems == ()
+
+
+def test_a_stay_in_a_year_end_claim_is_voided_only_after_the_claim_is_returned(store, make_site):
+    from app.services import void_settlement
+
+    make_site(code="WH01", policy="weihai", facility="county")
+    who = person(24, "weihai")
+    when = datetime(2026, 3, 1, 8)
+    # (40000 − 10000 − 20000) × 60 % = 6000, 低收入, paid at the year end
+    first = _weihai_stay(store, who, "ZY1", when, "40000.00", "10000.00")
+    (claim,) = year_end_claims(store, "weihai", 2026, clerk=CLERK, calendar=CALENDAR)
+    assert claim.payable == first.assistance == Decimal("6000.00")
+    with pytest.raises(Exception, match=f"年底统一救助申请 {claim.claim_number}.*退回该申请"):
+        void_settlement(store, first.slip_number, reason="总费用录错", clerk=SUPERVISOR)
+    review_claim(
+        store, claim.claim_number, supervisor=SUPERVISOR, approve=False, reason="总费用录错"
+    )
+    void_settlement(store, first.slip_number, reason="总费用录错", clerk=SUPERVISOR)
+    corrected = settle_discharge(
+        store,
+        DischargeInput(
+            first.admission_id, datetime(2026, 3, 7, 8), Amounts("35000.00", "0", "10000.00")
+        ),
+        clerk=CLERK,
+        now=datetime(2026, 12, 1),
+    )
+    assert corrected.assistance == Decimal("3000.00")  # (25000 − 20000) × 60 %
+    (again,) = year_end_claims(store, "weihai", 2026, clerk=CLERK, calendar=CALENDAR)
+    assert again.payable == Decimal("3000.00")
+    assert corrected.slip_number in again.claim_json and first.slip_number not in again.claim_json
+    # once approved, none of its stays can be voided
+    review_claim(store, again.claim_number, supervisor=SUPERVISOR, approve=True)
+    with pytest.raises(Exception, match="已审核，不能再作废"):
+        void_settlement(store, corrected.slip_number, reason="再改", clerk=SUPERVISOR)
+
+
+def test_each_site_and_each_later_stay_gets_its_year_end_claim(store, make_site):
+    from app.services import save_site
+
+    make_site(code="WH01", policy="weihai", facility="county")
+    save_site(
+        store,
+        code="WH02",
+        name="二院区",
+        facility="county",
+        default_policy="weihai",
+        clerk="管理员",
+        make_current=False,
+    )
+    who = person(25, "weihai")
+
+    def stay(site, number, month, total):
+        when = datetime(2026, month, 1, 8)
+        form = admission(who, number=number, admitted_at=when, category="low_income")
+        made = register_admission(store, form, clerk=CLERK, site_code=site, now=when)
+        tick_all(store, made.admission_id)
+        return settle_discharge(
+            store,
+            DischargeInput(
+                made.admission_id, when.replace(day=10), Amounts(total, "0", "20000.00")
+            ),
+            clerk=CLERK,
+            now=datetime(2026, 12, 20),
+        )
+
+    # the year's base counted over both sites: 25000 → 3000; then 10000 more → 6000
+    at_one, at_two = stay("WH01", "ZY1", 3, "45000.00"), stay("WH02", "ZY2", 6, "30000.00")
+    assert (at_one.assistance, at_two.assistance) == (Decimal("3000.00"), Decimal("6000.00"))
+    runs = {
+        site: year_end_claims(store, "weihai", 2026, clerk=CLERK, site_code=site, calendar=CALENDAR)
+        for site in ("WH01", "WH02")
+    }
+    assert [c.payable for c in runs["WH01"]] == [Decimal("3000.00")]
+    assert [c.payable for c in runs["WH02"]] == [Decimal("6000.00")]
+    # a stay settled after the run is paid by a further claim; the earlier ones are not again
+    late = stay("WH01", "ZY3", 11, "25000.00")  # 5000 more of base at 60 %
+    assert late.assistance == Decimal("3000.00")
+    (further,) = year_end_claims(
+        store, "weihai", 2026, clerk=CLERK, site_code="WH01", calendar=CALENDAR
+    )
+    assert further.payable == Decimal("3000.00") and late.slip_number in further.claim_json
+    assert year_end_claims(store, "weihai", 2026, clerk=CLERK, site_code="WH01") == []
