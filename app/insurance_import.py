@@ -43,7 +43,10 @@ from app.vocabulary import FUND_NAMES
 # - basic_insurance: 基本医疗保险统筹基金支出.
 # - critical_illness: 居民大病保险 (hifmi_pay) plus 职工大额医疗费用补助 (hifob_pay): each is the
 #   layer after the basic fund for its insurance, and a person has only one of them.
-# - other_compensation: 其他支出 (oth_pay).
+# - other_compensation: 其他支出 (oth_pay) plus what the patient's other schemes paid:
+#   补充医疗保险 (hifes_pay, e.g. an employer's) and 公务员医疗补助 (cvlserv_pay). Every policy
+#   takes such payments out of the base (兰溪 三(二) “其他补充医疗保险补偿”, 台儿庄 四 “各种医疗保险
+#   报销”, 威海 二(三) 单位报销, 靖江 第十九条 “其他第三方补偿”), and a file may omit both.
 # - excluded (政策规定从基数扣除的费用) has no platform figure: the clerk types it.
 # maf_pay (医疗救助基金支出) is not one of our amounts: it is the platform's own 医疗救助 share,
 # compared with our calculation (``PLATFORM_FUNDS``), never added to the bill.
@@ -52,7 +55,7 @@ IMPORT_MAP: dict[str, tuple[str, ...]] = {
     "out_of_catalog": ("fulamt_ownpay_amt", "overlmt_selfpay"),
     "basic_insurance": ("hifp_pay",),
     "critical_illness": ("hifmi_pay", "hifob_pay"),
-    "other_compensation": ("oth_pay",),
+    "other_compensation": ("oth_pay", "hifes_pay", "cvlserv_pay"),
 }
 # The Chinese name of each platform figure, for messages and the documentation.
 PLATFORM_FIELD_NAMES = {
@@ -65,6 +68,8 @@ PLATFORM_FIELD_NAMES = {
     "hifob_pay": "职工大额医疗费用补助基金支出",
     "maf_pay": "医疗救助基金支出",
     "oth_pay": "其他支出",
+    "hifes_pay": "补充医疗保险基金支出",
+    "cvlserv_pay": "公务员医疗补助资金支出",
     "psn_part_amt": "个人负担总金额",
     "fund_payamt": "基金支付金额",
     "fund_pay_type": "基金支付类型",
@@ -80,7 +85,7 @@ REQUIRED_FIELDS = (
     "maf_pay",
     "oth_pay",
 )
-OPTIONAL_AMOUNTS = ("inscp_scp_amt", "psn_part_amt")
+OPTIONAL_AMOUNTS = ("inscp_scp_amt", "psn_part_amt", "hifes_pay", "cvlserv_pay")
 ADMISSION_KEYS = ("ipt_no",)
 ID_KEYS = ("certno", "psn_cert_no")
 # Their fund_pay_type -> our fund (app.vocabulary.FUNDS). 610100 is the national code of the

@@ -26,6 +26,16 @@ def test_json_in_the_platforms_envelope_maps_to_our_amounts():
     }  # fmt: skip
 
 
+def test_supplementary_insurance_and_civil_servant_subsidy_count_as_other_compensation():
+    # 兰溪 三(二): 扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担 → the base.
+    with_them = setlinfo(oth_pay="100.00", hifes_pay="4000.00", cvlserv_pay="500.00")
+    without = {k: v for k, v in setlinfo("ZY002").items() if k not in ("hifes_pay", "cvlserv_pay")}
+    first, second = read_file(json_file((with_them, []), (without, [])), "setl.json")
+    assert first.amounts["other_compensation"] == Decimal("4600.00")
+    assert first.figures["hifes_pay"] == Decimal("4000.00")
+    assert second.amounts["other_compensation"] == Decimal("0.00")  # absent: nothing paid
+
+
 def test_hunans_funds_are_read_from_the_detail_lines():
     details = [detail("610100", "100.00"), detail("620100", "50.00"), detail("640100", "7.00")]
     data = json_file((setlinfo(maf_pay="100.00"), details), (setlinfo("ZY002"), []))
