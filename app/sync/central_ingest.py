@@ -381,6 +381,9 @@ class _Applier:
         scan = refs.get("scan")
         if scan is not None and self.session.get(Scan, scan["sha256"]) is None:
             self.session.add(Scan(**decode_row(Scan, scan)))
+            # Written now: no relationship orders it before the item that names it, and a
+            # second item with the same scan must find it (get sees flushed rows only).
+            self.session.flush()
         key = (admission_id, row["stage"], row["document_code"])
         if op == "insert":
             self.items[key] = ChecklistItem(admission_id=admission_id, **row)

@@ -141,3 +141,32 @@ def test_package_files_are_checked_line_by_line():
     short, _ = encode(name, {}, ['{"seq":7}'])
     with pytest.raises(PackageError, match="应有 2 条变更，实有 1 条"):
         decode(short, name.file_name)
+
+
+def test_scans_attached_at_the_window_reach_the_centre(
+    central_store, central_folder, make_window, tmp_path
+):
+    from app.services import ItemUpdate, checklist, register_admission, update_item
+    from db.models import ChecklistItem, Scan
+    from tests.store.helpers import admission
+
+    window = make_window("LX01")
+    made = register_admission(window, admission(person(1)), clerk="王", now=datetime(2026, 3, 1, 10))
+    assert run_once(window, central_folder).ok
+    assert ingest(central_store, central_folder).problems == []
+    # The clerk scans the ID card, and the same file for a second paper, in one package.
+    image = tmp_path / "idcard.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x01" * 64)
+    with window.read() as session:
+        first, second = checklist(session, made.admission_id)[:2]
+    for item in (first, second):
+        update_item(window, item.id, ItemUpdate(original_sighted=True, scan=image), clerk="王")
+    assert run_once(window, central_folder).ok
+    report = ingest(central_store, central_folder)
+    assert report.problems == [] and len(report.packages) == 1
+    with central_store.read() as session:
+        (scan,) = session.scalars(select(Scan)).all()
+        named = session.scalars(
+            select(ChecklistItem.document_code).where(ChecklistItem.scan_sha256 == scan.sha256)
+        ).all()
+    assert sorted(named) == sorted([first.document_code, second.document_code])
