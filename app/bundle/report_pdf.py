@@ -261,12 +261,13 @@ DETAIL = (
 )
 
 
-# 姓名 and 类别 wrap within their columns (靖江's longest category is 26 characters).
+# 姓名 and 类别 wrap within their columns (靖江's longest category is 26 characters), and so
+# does a long 住院号, which must end before the 总费用 (right-aligned) begins.
 DETAIL_WRAPPED = {
     index: DETAIL[index + 1][1] - DETAIL[index][1] - 1.5 * mm
     for index, (title, _x, _align) in enumerate(DETAIL)
     if title in ("姓名", "类别")
-}
+} | {5: 20 * mm}
 
 
 def _detail(pages: _Pages, cases: list[BundleCase]) -> None:
@@ -280,7 +281,8 @@ def _detail(pages: _Pages, cases: list[BundleCase]) -> None:
             case.person_name,
             case.id_number,
             case.category_name,
-            case.admission_number or "门诊",
+            # An outpatient visit has no 住院号 (its record's number is the slip's own).
+            case.admission_number if case.visit == "inpatient" else case.visit_name,
             fmt(case.amounts["total"]),
             fmt(case.amounts["base"]),
             fmt(case.amounts["assistance"]),

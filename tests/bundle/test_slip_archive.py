@@ -238,7 +238,7 @@ def test_the_time_left_is_the_time_so_far_per_unit_times_the_units_left():
     assert seen[1].describe() == "正在写入并校验：已完成 40%，预计还需 3 秒"
 
 
-def test_an_outpatient_settlement_at_the_desk_archives_its_slip(desk):
+def test_an_outpatient_settlement_at_the_desk_archives_its_slip(desk, tmp_path):
     from app.forms import Amounts as FormAmounts
     from app.forms import OutpatientVisitInput, PersonInput
     from app.identity import make_resident_id
@@ -262,3 +262,13 @@ def test_an_outpatient_settlement_at_the_desk_archives_its_slip(desk):
     assert set(rows) == {SETTLED}
     kept = slip_file_path(desk.store, rows[SETTLED].sha256).read_bytes()
     assert slip in text_of(kept) and "就诊日期" in text_of(kept)
+    # In the claim report the visit has no 住院号: its kind stands there, clear of the 总费用
+    # (a total under 1000 ran into the record's own number, and verify-bundle refused it).
+    report = export(desk, tmp_path / "usb")
+    assert verify_bundle(report.path).ok
+    from app.bundle.manifest import _pdf_lines
+
+    (row,) = [
+        line for line in _pdf_lines((report.path / "report.pdf").read_bytes()) if slip in line
+    ]
+    assert "普通门诊 800.00 500.00 500.00 500.00" in row and "门诊-" not in row
