@@ -439,7 +439,10 @@ def review_claim(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> PaidLaterClaim:
-    """审核: a supervisor approves a received claim, or returns it with a reason."""
+    """审核: a supervisor approves a received claim, or returns it with a reason. An approved
+    claim with nothing to pay (the year's cap used up, the base under the deductible) is done
+    at once: no batch would take it. It was still worth taking in: its stay counts in the
+    year's base and caps."""
     now = now or datetime.now()
     reason = (reason or "").strip()
     if not approve and not reason:
@@ -454,17 +457,24 @@ def review_claim(
             raise ServiceError(
                 "claim_number", f"报销单 {row.claim_number} {STATUS_NAMES[row.status]}，不能再审核"
             )
-        row.status = APPROVED if approve else RETURNED
+        nothing_to_pay = approve and row.payable <= ZERO
+        row.status = (PAID if nothing_to_pay else APPROVED) if approve else RETURNED
         row.reviewed_at = now
         row.reviewed_by = who
         row.return_reason = None if approve else reason
+        if nothing_to_pay:
+            row.paid_at = now
         audit.record(
             session,
             clerk=who,
             action="approve" if approve else "return",
             entity="paid_later_claim",
             entity_id=row.claim_number,
-            changes={"status": [RECEIVED, row.status], "reason": reason or None},
+            changes={
+                "status": [RECEIVED, row.status],
+                "reason": reason or None,
+                **({"payable": "0.00，无需发放"} if nothing_to_pay else {}),
+            },
             at=now,
         )
         return row

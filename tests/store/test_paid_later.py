@@ -391,3 +391,39 @@ def test_scans_are_attached_to_the_materials_they_show(store, make_site, tmp_pat
             now=datetime(2026, 3, 13),
         )
     assert wrong.value.field == "scan"
+
+
+def test_a_claim_with_nothing_to_pay_is_done_when_approved(store, make_site):
+    make_site()
+    who = person(6)
+    # 兰溪 第四类 (因病致贫): nothing under the year's 20000 deductible; base 8000 here.
+    claim = intake(
+        store,
+        who,
+        policy="lanxi",
+        facility="county",
+        materials=("invoice", "discharge_summary", "cost_list"),
+        hospital="金华市中心医院",
+        category="illness_poverty",
+    )
+    assert (claim.base, claim.payable) == (Decimal("8000.00"), Decimal("0.00"))
+    done = review_claim(store, claim.claim_number, supervisor=SUPERVISOR, approve=True)
+    assert done.status == "paid" and done.paid_at is not None
+    with store.read() as session:
+        assert due_counts(session, date(2027, 1, 1)) == (0, 0)  # never overdue
+    # It still counts: the next stay of the year starts 8000 into the deductible.
+    later = intake(
+        store,
+        who,
+        policy="lanxi",
+        facility="county",
+        materials=("invoice", "discharge_summary", "cost_list"),
+        hospital="金华市中心医院",
+        category="illness_poverty",
+        admitted=date(2026, 4, 2),
+        discharged=date(2026, 4, 12),
+        now=datetime(2026, 4, 13, 10, 0),
+        total="30000.00",
+        basic="10000.00",
+    )
+    assert later.payable == Decimal("4000.00")  # (8000 + 20000 − 20000) × 50 %

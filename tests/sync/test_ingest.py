@@ -151,7 +151,9 @@ def test_scans_attached_at_the_window_reach_the_centre(
     from tests.store.helpers import admission
 
     window = make_window("LX01")
-    made = register_admission(window, admission(person(1)), clerk="王", now=datetime(2026, 3, 1, 10))
+    made = register_admission(
+        window, admission(person(1)), clerk="王", now=datetime(2026, 3, 1, 10)
+    )
     assert run_once(window, central_folder).ok
     assert ingest(central_store, central_folder).problems == []
     # The clerk scans the ID card, and the same file for a second paper, in one package.
