@@ -24,7 +24,9 @@ def version_text() -> str:
 
 def top_level_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The options before any command: ``--version``, ``--db``, ``--demo-if-missing``."""
-    parser.add_argument("--version", action="version", version=version_text())
+    parser.add_argument(
+        "--version", action="version", version=version_text(), help="显示版本号并退出"
+    )
     add_db_option(parser, top_level=True)
     parser.add_argument(
         "--demo-if-missing",
@@ -35,6 +37,9 @@ def top_level_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from app.commands.chinese import speak_chinese  # not on the window's start
+
+    speak_chinese()
     parser = top_level_options(
         argparse.ArgumentParser(prog="python -m app", description="一站式即时结算窗口（医疗救助）")
     )

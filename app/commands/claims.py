@@ -16,7 +16,13 @@ def register(subparsers) -> None:
     actions = claims.add_subparsers(dest="action", metavar="操作", required=True)
 
     listing = actions.add_parser("list", help="按到期日列出事后报销（逾期在前）")
-    listing.add_argument("--status", choices=STATUSES, help="只列出此状态")
+    listing.add_argument(
+        "--status",
+        type=_status,
+        choices=STATUSES,
+        metavar="状态",
+        help="只列出此状态：英文代码或列表上的中文名称（如 paid 或 已支付）",
+    )
     listing.add_argument("--due", action="store_true", help="只列出今天到期和已逾期的")
     add_db_option(listing)
     listing.set_defaults(func=run_list)
@@ -63,6 +69,14 @@ def register(subparsers) -> None:
     _signed(year_end)
     add_db_option(year_end)
     year_end.set_defaults(func=run_year_end)
+
+
+def _status(text: str) -> str:
+    """A status by its code or by the Chinese name the lists show (已支付 → paid)."""
+    from app.services.paid_later import STATUS_NAMES
+
+    by_name = {name: code for code, name in STATUS_NAMES.items()}
+    return by_name.get(text.strip(), text.strip())
 
 
 def _signed(parser: argparse.ArgumentParser) -> None:

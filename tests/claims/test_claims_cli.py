@@ -176,3 +176,23 @@ def test_an_unknown_user_cannot_approve(db, capsys, monkeypatch):
         assert [e.action for e in events[len(before["audit_event"]) :]] == ["login_failed"]
     finally:
         store.close()
+
+
+def test_a_mistyped_command_is_answered_in_chinese(db, capsys, monkeypatch):
+    code, out, _ = run(
+        capsys, monkeypatch, "claims", "list", "--status", "已受理待审核", "--db", db
+    )
+    assert code == 0 and "JJ01-BX2026-000001" in out  # the list's own Chinese name works
+    code, out, _ = run(capsys, monkeypatch, "claims", "list", "--status", "paid", "--db", db)
+    assert code == 0 and "JJ01-BX2026-000001" not in out
+    for argv, said in (
+        (("export-bundle",), "错误：缺少必需的参数：--period"),
+        (("claims", "list", "--status", "付了"), "参数 --status：不是可选的值：'付了'"),
+        (("backup", "--to"), "参数 --to：后面须跟一个值"),
+        (("--bogus",), "错误：无法识别的参数：--bogus"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            run(capsys, monkeypatch, *argv)
+        err = capsys.readouterr().err
+        assert stopped.value.code == 2 and said in err and "用法：" in err, err
+        assert "error" not in err and "required" not in err
