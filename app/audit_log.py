@@ -44,6 +44,7 @@ ACTION_NAMES = {
     "refuse": "拒绝核准",
     "backup": "备份",
     "restore": "恢复",
+    "restore_replay": "恢复后放回已发送的变更",
 }
 COLUMNS = ("编号", "时间", "操作人", "操作", "对象", "对象编号", "内容")
 

@@ -34,6 +34,7 @@ ENTITY_NAMES = {
     "audit_event": "审计记录",
     "bundle": "申报包",
     "scan": "扫描件",
+    "store": "数据库",
 }
 
 # A key whose name depends on what the event is about.

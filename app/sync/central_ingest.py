@@ -182,7 +182,7 @@ def _take_in(
                 return False, None  # another ingest took it in since this one looked
             broken = _keep_anchor(session, package, now)
             _sites(session, package.header.get("sites") or [])
-            _apply_all(session, package.records)
+            apply_records(session, package.records)
             session.add(
                 IngestedPackage(
                     package_id=name.package_id,
@@ -260,7 +260,7 @@ def _keep_anchor(session: Session, package: Package, now: datetime) -> str | Non
     return problem
 
 
-def _apply_all(session: Session, records: list[dict]) -> None:
+def apply_records(session: Session, records: list[dict]) -> None:
     """Apply the records in the window's order. Each record is its row as that window's
     transaction left it, so applying them in sequence passes through states the window had
     and satisfies what it satisfied (one open admission per person and site: a discharge or

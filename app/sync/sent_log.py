@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.services.sync_secret import kept_password
@@ -24,6 +25,7 @@ from app.sync.package import PackageError, PackageName, decode, parse_name
 from app.sync.sealing import open_sealed
 from db import Store
 from db.models import Site, SlipCounter
+from db.outbox import paused
 from db.sync_models import OutboxEntry, OutboxState, SyncPackage
 
 FILE_NAME = "sync-sent.json"
@@ -113,10 +115,17 @@ def sent_anchors(store: Store, window: str | None = None) -> list[tuple[int, str
 
 
 def _from_inbox(
-    inbox: Path, site: str, window: str, sent: Sent, lowest: int | None, password: str | None
+    inbox: Path,
+    site: str,
+    window: str,
+    sent: Sent,
+    lowest: int | None,
+    password: str | None,
+    have: int,
 ) -> None:
     """Add this window's packages in the central inbox: their numbers from the names; their
-    contents only where the log may lack them (beyond it) or queued changes are compared."""
+    contents only where the log may lack them (beyond it), queued changes are compared, or
+    the database lacks them (beyond ``have``, its own last number: a backup was restored)."""
     logged = sent.last_seq
     if not inbox.is_dir():
         return
@@ -125,7 +134,11 @@ def _from_inbox(
         if name is None or (name.site, name.window) != (site, window):
             continue
         sent.last_seq = max(sent.last_seq, name.last_seq)
-        if name.last_seq <= logged and (lowest is None or name.last_seq < lowest):
+        if (
+            name.last_seq <= logged
+            and (lowest is None or name.last_seq < lowest)
+            and name.last_seq <= have
+        ):
             continue
         with contextlib.suppress(OSError, PackageError, ValueError):
             package = decode(open_sealed(path.read_bytes(), password, path.name), path.name)
@@ -143,12 +156,54 @@ def catch_up(
     with store.read() as session:
         password = password or kept_password(session)
         lowest = session.scalar(select(func.min(OutboxEntry.seq)))
+        state = session.get(OutboxState, 1)
+        have = state.last_seq if state is not None and state.capture else None
     if inbox is not None:
-        _from_inbox(inbox, site, window, sent, lowest, password)
+        _from_inbox(inbox, site, window, sent, lowest, password, have or 0)
     notes: list[str] = []
+    if inbox is not None and have is not None and sent.last_seq > have:
+        notes += _bring_back(store, sent, have)
     with store.write() as session:
         _outbox(session, sent, notes, compare=inbox is not None)
         _slips(session, sent, notes)
+    return notes
+
+
+def _bring_back(store: Store, sent: Sent, have: int) -> list[str]:
+    """Put back the changes this window sent after its database's last number ``have``: what
+    a restored backup lost (registrations, papers, settlements, voids and claim marks, claims
+    paid after discharge), read back from its own packages in the central folder and applied
+    as the centre applies them. The centre already has them: they are not queued again."""
+    from app.services import audit
+    from app.sync.central_ingest import RecordError, apply_records
+
+    lost = [dict(sent.records[seq], seq=seq) for seq in sorted(sent.records) if seq > have]
+    missing = sent.last_seq - have - len(lost)
+    if not lost:
+        return []
+    first, last = lost[0]["seq"], lost[-1]["seq"]
+    try:
+        with paused(), store.write() as session:
+            apply_records(session, lost)
+            audit.record(
+                session,
+                clerk="系统",
+                action="restore_replay",
+                entity="store",
+                entity_id=f"{first}-{last}",
+                changes={"changes": len(lost), "first_seq": first, "last_seq": last},
+            )
+    except (RecordError, DBAPIError) as exc:
+        return [
+            f"数据库缺少本窗口已发送给中心的 {len(lost)} 条变更（序号 {first}–{last}，"
+            f"恢复备份时丢失），未能放回本机：{exc}。这些业务在中心完好；请联系信息科核对后补录"
+        ]
+    notes = [
+        f"恢复备份后本机缺少已发送给中心的 {len(lost)} 条变更（序号 {first}–{last}：登记、材料、"
+        "结算、作废、申报标记、事后报销），已从中心文件夹中本窗口的变更包放回本机"
+    ]
+    if missing > 0:
+        notes.append(f"另有 {missing} 条已发送的变更在中心文件夹中读不到（变更包已移走或无法打开）")
     return notes
 
 
