@@ -41,6 +41,7 @@ from app.bundle.cases import (
     policy_category_names,
     totals,
 )
+from app.bundle.claimed_log import record_claimed, unmarked_claims
 from app.bundle.contents import Content, SourceError, SourceFile, write_unsynced
 from app.bundle.manifest import (
     MANIFEST,
@@ -438,14 +439,17 @@ def _settle_pending(store: Store, key: str) -> str | None:
     return f"上次导出的申报包 {final} 未写成：其中的结算未标记为已申报"
 
 
-def _mark_claimed(store: Store, ids: list[int], bundle_id: str, clerk: str, pending: str) -> None:
+def _mark_claimed(
+    store: Store, ids: list[int], bundle_id: str, clerk: str, pending: str | None
+) -> None:
     """Mark the settlements claimed in ``bundle_id`` and forget the pending claim: one
-    transaction, so the mark and the record of what remains to decide never disagree.
+    transaction, so the mark and the record of what remains to decide never disagree. The
+    bundle's slips are also logged beside the database (``claimed_log``) for a restore.
 
     A quarter's thousands of settlements are marked, audited and queued for the county in a
     few statements, not one ORM object each: the clerk waits for this after the copy."""
     with store.write() as session:
-        row = session.get(Setting, pending)
+        row = session.get(Setting, pending) if pending else None
         if row is not None:
             session.delete(row)
         settlements = [
@@ -455,41 +459,66 @@ def _mark_claimed(store: Store, ids: list[int], bundle_id: str, clerk: str, pend
                 select(Settlement).where(Settlement.id.in_(chunk)).order_by(Settlement.id)
             )
         ]
-        changed = [s for s in settlements if s.claimed_bundle != bundle_id]
-        if not changed:
-            return
-        audit.record_many(
-            session,
-            clerk=clerk,
-            action="claim",
-            entity="settlement",
-            changes=[
-                (s.slip_number, {"claimed_bundle": [s.claimed_bundle, bundle_id]}) for s in changed
-            ],
+        held = _claim(session, settlements, bundle_id, clerk)  # noqa: F841 (kept to the commit)
+    record_claimed(store, bundle_id, [s.slip_number for s in settlements])
+
+
+def claim_again_after_restore(store: Store) -> list[str]:
+    """After a restore: mark again the settlements of every bundle already handed in that the
+    restored database shows as unclaimed; say which handed-in slips it no longer has."""
+    lost_marks, missing = unmarked_claims(store)
+    notes = []
+    for bundle_id, ids in lost_marks.items():
+        _mark_claimed(store, ids, bundle_id, "系统", None)
+        notes.append(
+            f"申报包 {bundle_id} 已申报的 {len(ids)} 笔结算在恢复的数据库中未标记，已重新标记为"
+            "已申报（不能再作废）"
         )
-        changed_ids = [s.id for s in changed]
-        for chunk in _chunks(changed_ids):
-            session.execute(
-                update(Settlement).where(Settlement.id.in_(chunk)).values(claimed_bundle=bundle_id),
-                execution_options={"synchronize_session": False},
-            )
-        for settlement in changed:
-            # The loaded settlements take the new value (what the outbox reads at the commit)
-            # as if loaded with it, not as changes of their own: cheaper than the session
-            # matching the UPDATE's criteria against each of them.
-            set_committed_value(settlement, "claimed_bundle", bundle_id)
-        outbox.note_updated(session, Settlement, changed_ids)
-        # The outbox also reads each settlement's person and admission at the commit: loaded
-        # here in a few queries (held until the commit, so the session keeps them, as it keeps
-        # the settlements) instead of two look-ups per settlement.
-        held = []
-        for chunk in _chunks(changed):
-            held += session.scalars(
-                select(Person).where(Person.id.in_({s.person_id for s in chunk}))
-            )
-            held += session.scalars(
-                select(Admission).where(Admission.id.in_({s.admission_id for s in chunk} - {None}))
-            )
+    for bundle_id, slips in missing.items():
+        shown = "、".join(slips[:5]) + ("等" if len(slips) > 5 else "")
+        notes.append(
+            f"申报包 {bundle_id} 已申报的结算单 {shown}（共 {len(slips)} 笔）本机数据库中没有"
+            "（恢复的备份早于这些结算，且未同步到中心）：请按结算单存根补录并核对"
+        )
+    return notes
+
+
+def _claim(session, settlements: list, bundle_id: str, clerk: str) -> list:
+    """Mark, audit and queue ``settlements``; returns rows the caller holds to the commit."""
+    changed = [s for s in settlements if s.claimed_bundle != bundle_id]
+    if not changed:
+        return []
+    audit.record_many(
+        session,
+        clerk=clerk,
+        action="claim",
+        entity="settlement",
+        changes=[
+            (s.slip_number, {"claimed_bundle": [s.claimed_bundle, bundle_id]}) for s in changed
+        ],
+    )
+    changed_ids = [s.id for s in changed]
+    for chunk in _chunks(changed_ids):
+        session.execute(
+            update(Settlement).where(Settlement.id.in_(chunk)).values(claimed_bundle=bundle_id),
+            execution_options={"synchronize_session": False},
+        )
+    for settlement in changed:
+        # The loaded settlements take the new value (what the outbox reads at the commit)
+        # as if loaded with it, not as changes of their own: cheaper than the session
+        # matching the UPDATE's criteria against each of them.
+        set_committed_value(settlement, "claimed_bundle", bundle_id)
+    outbox.note_updated(session, Settlement, changed_ids)
+    # The outbox also reads each settlement's person and admission at the commit: loaded
+    # here in a few queries (held until the commit, so the session keeps them, as it keeps
+    # the settlements) instead of two look-ups per settlement.
+    held = []
+    for chunk in _chunks(changed):
+        held += session.scalars(select(Person).where(Person.id.in_({s.person_id for s in chunk})))
+        held += session.scalars(
+            select(Admission).where(Admission.id.in_({s.admission_id for s in chunk} - {None}))
+        )
+    return held
 
 
 _CHUNK = 1000  # ids per IN (…): well under any database's limit on bound parameters

@@ -121,13 +121,17 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def _catch_up(path) -> None:
     """Before anyone settles on the restored file: continue after the numbers already sent."""
+    from app.bundle.export import claim_again_after_restore
     from app.sync.sent_log import catch_up_now
     from db import open_store
 
     store = open_store(path)
     try:
         notes = catch_up_now(store)
+        claims = claim_again_after_restore(store)
     finally:
         store.close()
     for note in notes:
         print(f"序号衔接：{note}")
+    for note in claims:
+        print(f"申报标记：{note}")

@@ -142,3 +142,36 @@ def test_a_package_name_taken_with_other_changes_is_an_error_not_sent(tmp_path):
     with pytest.raises(SyncError, match=r"已有同名变更包.*内容与本机的不同"):
         publish_package(tmp_path, name, ours)
     assert (tmp_path / name.file_name).read_bytes() == there
+
+
+def test_settlements_handed_in_stay_claimed_after_restoring_an_older_backup(tmp_path):
+    from app.bundle.export import export_bundle
+    from app.policy import load_policies
+    from app.services import void_settlement
+    from app.services.errors import ServiceError
+
+    path = tmp_path / "window" / "desk.sqlite3"
+    window = open_store(path)
+    save_site(
+        window,
+        code="LX01",
+        name="测试医院",
+        facility="county",
+        default_policy="lanxi",
+        clerk="管理员",
+    )
+    slip = _visit(window, 1, "300.00")
+    backup = backup_now(path, tmp_path / "backups", NOW)  # before the export, never synced
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    export_bundle(window, load_policies(), period_text="2026Q2", target_dir=usb, clerk="王")
+    window.close()
+
+    said = _restore(backup, path)
+    assert "申报标记：申报包 LX01-lanxi-2026Q2 已申报的 1 笔结算" in said
+    window = open_store(path)
+    try:
+        with pytest.raises(ServiceError, match="已在申报包 LX01-lanxi-2026Q2 中申报，不能作废"):
+            void_settlement(window, slip, reason="录错", clerk="王")
+    finally:
+        window.close()
