@@ -223,3 +223,28 @@ def test_the_database_refuses_to_edit_delete_or_unvoid_a_settlement(store, make_
     assert snapshot(store) == before
     with store.write() as session:  # a later issue records the claim bundle
         session.execute(text("UPDATE settlement SET claimed_bundle = 'Q1'"))
+
+
+def test_an_earlier_stay_is_corrected_only_after_the_later_ones_so_no_band_is_paid_twice(
+    store, make_site
+):
+    make_site()  # 兰溪 第四类 (因病致贫): nothing under the year's 20,000, 50 % above it
+    who = person(7)
+    first = _register(store, who, "ZY1", datetime(2026, 3, 1, 8), category="illness_poverty")
+    tick_all(store, first)
+    a = _settle(store, first, datetime(2026, 3, 9, 10), "25000.00", "10000.00")  # base 15000
+    second = _register(store, who, "ZY2", datetime(2026, 5, 1, 8), category="illness_poverty")
+    tick_all(store, second)
+    b = _settle(store, second, datetime(2026, 5, 9, 10), "20000.00", "10000.00")  # base 10000
+    assert (a.assistance, b.assistance) == (Decimal("0.00"), Decimal("2500.00"))
+    # Voided and settled again alone, A would count B (which counted A): 2,500 paid twice.
+    before = snapshot(store)
+    with pytest.raises(ServiceError, match=f"之后，该人员本年已有结算 {b.slip_number}"):
+        void_settlement(store, a.slip_number, reason="住院日期录错", clerk=CLERK)
+    assert snapshot(store) == before
+    # From the newest back, then settled again in order: the year pays (25000 − 20000) × 50 %.
+    void_settlement(store, b.slip_number, reason="先作废后一笔", clerk=CLERK)
+    void_settlement(store, a.slip_number, reason="住院日期录错", clerk=CLERK)
+    a2 = _settle(store, first, datetime(2026, 3, 8, 10), "25000.00", "10000.00")
+    b2 = _settle(store, second, datetime(2026, 5, 9, 10), "20000.00", "10000.00")
+    assert a2.assistance + b2.assistance == Decimal("2500.00")

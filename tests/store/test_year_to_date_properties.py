@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import count
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from app.services import (
     void_settlement,
     year_to_date,
 )
+from app.services.errors import ServiceError
 from tests.store.helpers import person
 
 CAP = Decimal("80000")  # 兰溪 annual cap; special-disease outpatient counts in the inpatient pool
@@ -48,9 +50,13 @@ def test_year_to_date_is_the_live_settlements_and_never_passes_the_cap(store, ma
             )
             settle_outpatient(store, form, clerk="测", now=datetime(2026, 6, 2))
         elif rows:
-            void_settlement(
-                store, rows[value % len(rows)].slip_number, reason="性质测试", clerk="测"
-            )
+            target = rows[value % len(rows)].slip_number
+            if target != max(row.slip_number for row in rows):
+                # a later settlement counted this one: corrections go from the newest back
+                with pytest.raises(ServiceError, match="请先从最新的一笔起作废"):
+                    void_settlement(store, target, reason="性质测试", clerk="测")
+            else:
+                void_settlement(store, target, reason="性质测试", clerk="测")
         with store.read() as session:
             live = [r for r in person_settlements_of(session, who) if not r.voided]
             used = year_to_date(session, live[0].person_id, "lanxi", 2026) if live else None
