@@ -5,7 +5,9 @@ settled, its claim (as stored, the ``settle`` contract's input) settled again by
 calculator under the draft, with the person's year-to-date made of the draft's own results for
 their earlier settlements in the replay. What other sites paid the person (the centre's
 year-to-date file, ``paid_elsewhere``) counts from the start of the year in both, as it is.
-"Today" is what was settled: the stored results, untouched.
+"Today" is what was settled: the stored results, untouched. Claims paid after discharge (事后报销,
+not returned; a 威海 year-end sum is its settlements) share the caps and deductibles at the
+window, so each is replayed too, in its place in time (when it was taken in), as a case.
 """
 
 import json
@@ -21,7 +23,7 @@ from app.policy.loader import LoadedPolicy
 from app.settlement import PoolToDate, YearToDate, settle
 from app.settlement.claim import parse_request
 from app.vocabulary import FUNDS
-from db.models import Person, Settlement
+from db.models import PaidLaterClaim, Person, Settlement
 from db.store import Store
 from db.sync_models import PaidElsewhere
 
@@ -131,15 +133,29 @@ def replay_year(
         )
         .order_by(Settlement.settled_at, Settlement.id)
     )
+    claims = (
+        select(PaidLaterClaim, Person.name)
+        .join(Person, Person.id == PaidLaterClaim.person_id)
+        .where(
+            PaidLaterClaim.policy_id == draft.id,
+            PaidLaterClaim.year == year,
+            PaidLaterClaim.status != "returned",
+            PaidLaterClaim.kind != "year_end",
+        )
+    )
     if site_code is not None:
         query = query.where(Settlement.site_code == site_code)
+        claims = claims.where(PaidLaterClaim.site_code == site_code)
     today, drafted, cases = Side(), Side(), []
     with store.read() as session:
-        rows = session.execute(query).all()
+        rows = [
+            (s.settled_at, s.slip_number, s, name) for s, name in session.execute(query).all()
+        ] + [(c.received_at, c.claim_number, c, name) for c, name in session.execute(claims).all()]
+        rows.sort(key=lambda row: (row[0], row[1]))
         accounts = _Accounts(
-            _paid_elsewhere(session, draft.id, year, {s.person_id for s, _ in rows})
+            _paid_elsewhere(session, draft.id, year, {row[2].person_id for row in rows})
         )
-    for settlement, person_name in rows:
+    for when, number, settlement, person_name in rows:
         claim, _stored_ytd = parse_request(json.loads(settlement.claim_json))
         stored = json.loads(settlement.result_json)
         result = settle(
@@ -147,10 +163,10 @@ def replay_year(
         ).to_json()
         accounts.add(settlement.person_id, result)
         case = CaseChange(
-            slip_number=settlement.slip_number,
+            slip_number=number,
             person_name=person_name,
             category=names.get(claim.category, claim.category),
-            month=settlement.settled_at.strftime("%Y-%m"),
+            month=when.strftime("%Y-%m"),
             today=D(stored["assistance"]),
             draft=D(result["assistance"]),
             today_pays=D(stored["patient_pays"]),

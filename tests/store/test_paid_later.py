@@ -427,3 +427,29 @@ def test_a_claim_with_nothing_to_pay_is_done_when_approved(store, make_site):
         basic="10000.00",
     )
     assert later.payable == Decimal("4000.00")  # (8000 + 20000 − 20000) × 50 %
+
+
+def test_what_if_replays_claims_paid_after_discharge_in_their_place(store, make_site, policies):
+    from app.whatif import replay_year
+
+    make_site()
+    who = person(8)
+    # 特困 100 %, cap 80000: a claim of 5000 (15000 − 10000) first, then a window stay
+    claim = intake(
+        store,
+        who,
+        policy="lanxi",
+        facility="county",
+        materials=("invoice", "discharge_summary", "cost_list"),
+        hospital="金华市中心医院",
+        category="destitute",
+        total="15000.00",
+        basic="10000.00",
+    )
+    stay = _lanxi_window_settlement(store, who, "110000.00", "30000.00", datetime(2026, 5, 1, 8))
+    assert (claim.payable, stay.assistance) == (Decimal("5000.00"), Decimal("75000.00"))
+    # The installed file itself, replayed: nothing may change, the claim among the cases.
+    run = replay_year(store, policies["lanxi"], 2026)
+    assert run.difference == Decimal("0.00")
+    assert [case.slip_number for case in run.cases] == [claim.claim_number, stay.slip_number]
+    assert run.today.assistance == run.draft.assistance == Decimal("80000.00")
