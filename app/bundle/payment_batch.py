@@ -84,7 +84,26 @@ def write_batch(batch: PaymentBatch, target_dir: Path) -> Path:
         ],
     }
     files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+    _refuse_another_batch_of_that_number(Path(target_dir) / name, manifest)
     return write_folder(files, manifest, Path(target_dir), name)
+
+
+def _refuse_another_batch_of_that_number(folder: Path, manifest: dict) -> None:
+    """The same batch is written again as often as asked; a different list under its number
+    (a database restored from a backup older than the batch numbers it then reuses) never
+    replaces the one the bank may already hold."""
+    from app.services.errors import ServiceError
+
+    try:
+        there = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if there.get("files") != manifest["files"]:
+        raise ServiceError(
+            "batch_number",
+            f"{folder} 中已有一份内容不同的代发清单 {manifest['batch']}（可能已交银行；本机数据库"
+            "可能从更早的备份恢复过）：未覆盖。请核对该清单是否已支付，或换一个文件夹",
+        )
 
 
 def csv_total(data: bytes) -> tuple[int, Decimal]:

@@ -350,3 +350,51 @@ def test_each_site_and_each_later_stay_gets_its_year_end_claim(store, make_site)
     )
     assert further.payable == Decimal("3000.00") and late.slip_number in further.claim_json
     assert year_end_claims(store, "weihai", 2026, clerk=CLERK, site_code="WH01") == []
+
+
+def test_a_different_list_never_replaces_a_payment_batch_of_the_same_number(
+    store, make_site, tmp_path
+):
+    from app.services import save_site
+    from app.services.errors import ServiceError
+    from db import open_store
+
+    def one_batch(into, sequence):
+        claim = intake(
+            into,
+            person(sequence, "jingjiang"),
+            policy="jingjiang",
+            facility="county",
+            materials=JINGJIANG_REFERRAL,
+        )
+        review_claim(into, claim.claim_number, supervisor=SUPERVISOR, approve=True)
+        return create_batch(into, clerk=CLERK).batch_number
+
+    def write(into, number):
+        with into.read() as session:
+            return write_batch(get_batch(session, number), tmp_path / "bank")
+
+    make_site(code="JJ01", policy="jingjiang", facility="grassroots")
+    (tmp_path / "bank").mkdir()
+    sent = one_batch(store, 14)
+    folder = write(store, sent)
+    assert write(store, sent) == folder  # the same list again: fine
+    # A store restored from before that batch numbers its next one the same.
+    restored = open_store(tmp_path / "restored.sqlite3", data_dir=tmp_path / "restored")
+    try:
+        save_site(
+            restored,
+            code="JJ01",
+            name="靖江某镇卫生院",
+            facility="grassroots",
+            default_policy="jingjiang",
+            clerk="管理员",
+        )
+        other = one_batch(restored, 15)
+        assert other == sent
+        before = (folder / "manifest.json").read_bytes()
+        with pytest.raises(ServiceError, match="已有一份内容不同的代发清单"):
+            write(restored, other)
+        assert (folder / "manifest.json").read_bytes() == before
+    finally:
+        restored.close()
