@@ -72,7 +72,8 @@ def _given_anchors(texts: list[str]):
 
 def run_verify(args: argparse.Namespace) -> int:
     from app.audit_log import audit_head, verify_audit
-    from app.sync.anchors import anchors_found
+    from app.sync.anchors import anchors_found, beyond_restores
+    from app.sync.sent_log import restores
 
     given, problem = _given_anchors(args.anchor)
     if problem:
@@ -81,11 +82,14 @@ def run_verify(args: argparse.Namespace) -> int:
     if store is None:
         return 3
     try:
-        anchors = given + anchors_found(store)
+        anchors = beyond_restores(store, given + anchors_found(store))
         report = verify_audit(store, anchors)
         head = audit_head(store)
+        restored = restores(store)
     finally:
         store.close()
+    for restore in restored:
+        print(restore.text())
     if report.ok:
         print(
             f"审计哈希链完整：{report.links_checked} 条记录，链尾 {head.text()}；"

@@ -204,6 +204,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         print(f"已清除中断写入留下的临时文件 {len(report.cleaned)} 个")
     for problem in report.problems:
         print(f"  {problem}", file=sys.stderr)
+    for restored in report.restores:
+        print(f"  {restored}")
     for broken in report.audit_breaks:
         print(f"  审计链被改写：{broken}", file=sys.stderr)
     return 1 if report.problems or report.audit_breaks else 0

@@ -12,7 +12,7 @@ from app.services.sites import current_site
 from app.services.sync_secret import kept_password
 from app.sync.package import PackageError, decode, parse_name
 from app.sync.sealing import open_sealed
-from app.sync.sent_log import FILE_NAME, sent_anchors
+from app.sync.sent_log import FILE_NAME, restores, sent_anchors
 from app.sync.state import WINDOW_ID, central_folder
 from db import Store
 from db.audit_chain import Anchor
@@ -26,6 +26,15 @@ def _window_and_site(session: Session) -> tuple[str | None, str | None]:
     except ServiceError:
         site = None
     return (row.value if row is not None else None), site
+
+
+def beyond_restores(store: Store, anchors: tuple[Anchor, ...]) -> tuple[Anchor, ...]:
+    """``anchors`` without the heads a restored backup lost (they belong to a chain that went
+    with it), and with the head each restore went back to, which the chain must still pass."""
+    noted = restores(store)
+    kept = [a for a in anchors if not any(r.chain_seq < a.seq <= r.lost_to for r in noted)]
+    kept += [Anchor(r.chain_seq, r.digest, f"恢复备份时（{r.at}）记下的链尾 ") for r in noted]
+    return tuple(sorted(set(kept), key=lambda a: (a.seq, a.source)))
 
 
 def anchors_found(store: Store, password: str | None = None) -> tuple[Anchor, ...]:

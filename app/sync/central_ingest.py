@@ -41,6 +41,7 @@ from db.security_models import AuditAnchor
 from db.sync_models import IngestedPackage, OutboxEntry, OutboxState, WindowProgress
 
 STALE_PARTIAL = timedelta(hours=1)
+RESTORED = "【恢复备份】"  # an anchor's break a window declared: a restore, not a rewrite
 
 
 class IngestError(Exception):
@@ -51,7 +52,9 @@ class IngestError(Exception):
 class IngestReport:
     """What one ingest run did; ``problems`` name the file (and line) and what to do;
     ``set_aside`` lists the packages that could not go in (retried by the next run);
-    ``audit_breaks`` names each window whose audit chain no longer extends its last anchor."""
+    ``audit_breaks`` names each window whose audit chain no longer extends its last anchor;
+    ``restores`` each whose chain went back with a backup it declares restored (not a break:
+    the window says when, and which positions were lost)."""
 
     packages: list[str] = field(default_factory=list)
     changes: int = 0
@@ -60,6 +63,7 @@ class IngestReport:
     set_aside: list[str] = field(default_factory=list)
     cleaned: list[str] = field(default_factory=list)
     audit_breaks: list[str] = field(default_factory=list)
+    restores: list[str] = field(default_factory=list)
 
 
 def ingest(
@@ -112,7 +116,9 @@ def ingest(
                     f"下次导入时重试），该窗口的此包及其后 {waiting - 1} 个包暂不导入"
                 )
                 break
-            if broken:
+            if broken and broken.startswith(RESTORED):
+                report.restores.append(f"{path.parent.name}/{path.name}：{broken}")
+            elif broken:
                 report.audit_breaks.append(f"{path.parent.name}/{path.name}：{broken}")
             if taken:
                 report.packages.append(path.name)
@@ -246,6 +252,13 @@ def _keep_anchor(session: Session, package: Package, now: datetime) -> str | Non
             problem = f"{where}没有给出{since}处的哈希，无法确认审计记录未被改写"
         elif head_seq > last.seq and earlier[last.seq] != last.digest:
             problem = f"{where}在{since}处的哈希已变：审计记录被改动后重算了哈希链"
+        declared = [r for r in audit.get("restored") or [] if r[0] < last.seq <= r[2]]
+        if problem and declared:
+            chain_seq, _digest, lost_to, at = declared[-1]
+            problem = (
+                f"{RESTORED}{where}于 {at} 从备份恢复（窗口声明）：退回到链位置 {chain_seq}，"
+                f"链位置 {chain_seq + 1}–{lost_to} 的审计记录随备份丢失，此后的链从那里接续"
+            )
     session.add(
         AuditAnchor(
             window_id=name.window,

@@ -132,14 +132,16 @@ def claim_package(
                 {**columns_of(s), "admdvs": _region_code(s.default_policy)}
                 for s in session.scalars(select(Site).order_by(Site.code))
             ],
-            "audit_chain": audit_anchor(session, sent_log.sent_anchors(store, window)),
+            "audit_chain": audit_anchor(
+                session, sent_log.sent_anchors(store, window), sent_log.restores(store, window)
+            ),
         }
         data, digest = encode(name, header, [change_line(seq, body) for seq, body in entries])
         row.body_sha256 = digest
     return name, data
 
 
-def audit_anchor(session, earlier: list[tuple[int, str]]) -> dict:
+def audit_anchor(session, earlier: list[tuple[int, str]], restored=()) -> dict:
     """The audit chain's head, anchored outside the store in the package, and the chain's
     digest now at each head earlier packages carried: the centre keeps every window's heads
     and names a window whose chain no longer passes through its last one."""
@@ -149,6 +151,8 @@ def audit_anchor(session, earlier: list[tuple[int, str]]) -> dict:
     return {
         "head": [head.seq, head.digest],
         "earlier": [[seq, now[seq]] for seq, _ in earlier if seq in now],
+        # backups restored since: the chain went back to chain_seq, up to lost_to was lost
+        "restored": [[r.chain_seq, r.digest, r.lost_to, r.at] for r in restored],
     }
 
 

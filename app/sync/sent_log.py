@@ -84,7 +84,12 @@ def record_sent(store: Store, name: PackageName, data: bytes) -> None:
     sent.add(name, decode(data, name.file_name).records)
     entry = {"site": name.site, "last_seq": sent.last_seq, "slips": sent.slips}
     entry["audit_anchors"] = _anchors_after(windows.get(name.window) or {}, data, name)
+    entry["restores"] = (windows.get(name.window) or {}).get("restores") or []
     windows[name.window] = entry
+    _write(path, log)
+
+
+def _write(path: Path, log: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.with_name(f".{path.name}.partial")
     with open(staging, "w", encoding="utf-8") as handle:
@@ -92,6 +97,68 @@ def record_sent(store: Store, name: PackageName, data: bytes) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(staging, path)
+
+
+@dataclass(frozen=True)
+class Restore:
+    """A backup restored under a window whose audit chain had been anchored further: the chain
+    went back to ``chain_seq`` (digest ``digest``), and positions after it up to ``lost_to``
+    (the last head sent before) went with the backup. Kept in the sent log, declared in the
+    window's next packages, so the centre and ``audit verify`` tell it from a rewrite."""
+
+    chain_seq: int
+    digest: str
+    lost_to: int
+    at: str
+
+    def text(self) -> str:
+        return (
+            f"本窗口于 {self.at} 从备份恢复：审计链退回到链位置 {self.chain_seq}，链位置 "
+            f"{self.chain_seq + 1}–{self.lost_to} 的审计记录随备份丢失（恢复前已发送给中心的"
+            "业务变更已放回本机）"
+        )
+
+
+def restores(store: Store, window: str | None = None) -> list[Restore]:
+    """The restores noted for this data folder's window(s), oldest first."""
+    windows = _read(log_path(store)).get("windows") or {}
+    return [
+        Restore(int(r["chain_seq"]), str(r["digest"]), int(r["lost_to"]), str(r["at"]))
+        for name, entry in windows.items()
+        if window is None or name == window
+        for r in entry.get("restores") or []
+    ]
+
+
+def _note_restore(store: Store, window: str) -> None:
+    """Note a restore when the store's audit chain is behind the last head this window sent
+    (once per lost stretch): before anything is added to the chain again."""
+    from datetime import datetime
+
+    from db.audit_chain import chain_head
+
+    sent = sent_anchors(store, window)
+    if not sent:
+        return
+    with store.read() as session:
+        head = chain_head(session.connection())
+    lost_to = max(seq for seq, _ in sent)
+    if head.seq >= lost_to or any(r.lost_to == lost_to for r in restores(store, window)):
+        return
+    path = log_path(store)
+    log = _read(path)
+    entry = (log.get("windows") or {}).get(window)
+    if entry is None:
+        return
+    entry.setdefault("restores", []).append(
+        {
+            "chain_seq": head.seq,
+            "digest": head.digest,
+            "lost_to": lost_to,
+            "at": f"{datetime.now():%Y-%m-%d %H:%M}",
+        }
+    )
+    _write(path, log)
 
 
 def _anchors_after(entry: dict, data: bytes, name: PackageName) -> list[list]:
@@ -161,6 +228,7 @@ def catch_up(
     if inbox is not None:
         _from_inbox(inbox, site, window, sent, lowest, password, have or 0)
     notes: list[str] = []
+    _note_restore(store, window)
     if inbox is not None and have is not None and sent.last_seq > have:
         notes += _bring_back(store, sent, have)
     with store.write() as session:

@@ -175,3 +175,43 @@ def test_settlements_handed_in_stay_claimed_after_restoring_an_older_backup(tmp_
             void_settlement(window, slip, reason="录错", clerk="王")
     finally:
         window.close()
+
+
+def test_a_restore_is_told_apart_from_a_rewritten_audit_chain(
+    central_store, central_folder, tmp_path
+):
+    path = tmp_path / "window" / "desk.sqlite3"
+    window = open_store(path)
+    save_site(
+        window,
+        code="LX01",
+        name="测试医院",
+        facility="county",
+        default_policy="lanxi",
+        clerk="管理员",
+    )
+    set_central_folder(window, central_folder)
+    _visit(window, 1, "300.00")
+    backup = backup_now(path, tmp_path / "backups", NOW)
+    _visit(window, 2, "500.00")  # its audit records go with the restore
+    assert run_once(window, now=NOW).ok
+    assert ingest(central_store, central_folder, now=NOW).audit_breaks == []
+    window.close()
+
+    _restore(backup, path)
+    verified = subprocess.run(
+        [sys.executable, "-m", "app", "audit", "verify", "--db", str(path)],
+        capture_output=True, text=True, cwd=REPO, check=False,
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stderr
+    assert "从备份恢复：审计链退回到链位置" in verified.stdout and "随备份丢失" in verified.stdout
+    window = open_store(path)
+    try:
+        _visit(window, 3, "800.00")
+        assert run_once(window, now=NOW).ok
+        report = ingest(central_store, central_folder, now=NOW)
+    finally:
+        window.close()
+    assert report.problems == [] and report.audit_breaks == []
+    (told,) = report.restores
+    assert "【恢复备份】" in told and "从备份恢复（窗口声明）" in told
