@@ -292,6 +292,9 @@ def _advanced_by_fund(result: dict) -> tuple[tuple[str, Decimal], ...]:
     return tuple(funds.items())
 
 
+FEN_ZERO = Decimal("0.00")
+
+
 @dataclass(frozen=True)
 class Totals:
     """Sums over the settlements that count (not voided). Money in yuan.
@@ -315,7 +318,8 @@ class Totals:
 
 def totals(cases: Iterable[BundleCase]) -> Totals:
     counted = [case for case in cases if not case.voided]
-    sums = {key: sum((case.amounts[key] for case in counted), ZERO) for key in MONEY_FIELDS}
+    # Started at 0.00, not 0: a period whose settlements are all voided still writes "0.00".
+    sums = {key: sum((case.amounts[key] for case in counted), FEN_ZERO) for key in MONEY_FIELDS}
     by_fund: dict[str, Decimal] = {}
     for case in counted:
         for fund, amount in case.funds:

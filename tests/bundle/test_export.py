@@ -468,3 +468,19 @@ def test_copies_kept_on_paper_are_listed_per_case_and_missing_ones_warned(quarte
     assert all(name in text for name in on_paper)
     assert "居民身份证" not in "".join(on_paper)  # the scanned ID card is in the bundle instead
     assert listed[late.slip_number] == [c.name for c in copies if c.id != lacking.id]
+
+
+def test_a_period_whose_settlements_are_all_voided_writes_its_totals_in_fen(quarter, tmp_path):
+    from app.services import void_settlement
+
+    void_settlement(quarter.store, quarter.june_slip, reason="录错", clerk="王")
+    target = tmp_path / "usb"
+    target.mkdir()
+    report = export_bundle(
+        quarter.store, quarter.policies, period_text="2026Q2", target_dir=target, clerk="王"
+    )
+    totals = json.loads((report.path / "manifest.json").read_text(encoding="utf-8"))["totals"]
+    assert totals["count"] == 0
+    money = {key: value for key, value in totals.items() if key not in ("count", "by_fund")}
+    assert money and set(money.values()) == {"0.00"}  # as every other amount: never "0"
+    assert verify_bundle(report.path).ok
