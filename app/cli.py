@@ -3,6 +3,7 @@
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from app import __version__
 from app.commands import load_commands
@@ -36,12 +37,20 @@ def top_level_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     return parser
 
 
+def program_name() -> str:
+    """How the user started it, for usage lines: the frozen build's executable (onestop-cli),
+    else ``python -m app``."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.argv[0]).stem or "onestop-cli"
+    return "python -m app"
+
+
 def build_parser() -> argparse.ArgumentParser:
     from app.commands.chinese import speak_chinese  # not on the window's start
 
     speak_chinese()
     parser = top_level_options(
-        argparse.ArgumentParser(prog="python -m app", description="一站式即时结算窗口（医疗救助）")
+        argparse.ArgumentParser(prog=program_name(), description="一站式即时结算窗口（医疗救助）")
     )
     subparsers = parser.add_subparsers(dest="command", metavar="命令")
     for module in load_commands():

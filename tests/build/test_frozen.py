@@ -64,6 +64,13 @@ def test_version_carries_the_build_date(frozen, tmp_path):
     assert "一站式即时结算窗口" in done.stdout and "构建于" in done.stdout
 
 
+def test_a_mistyped_command_is_answered_in_chinese_under_the_executables_name(frozen, tmp_path):
+    done = run_frozen(frozen, tmp_path, "export-bundle")
+    assert done.returncode == 2
+    assert "用法：onestop-cli export-bundle" in done.stderr
+    assert "onestop-cli export-bundle：错误：缺少必需的参数：--period" in done.stderr
+
+
 def test_settle_a_sample_claim(frozen, tmp_path):
     claim = {
         "policy": "lanxi",
