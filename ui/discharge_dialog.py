@@ -364,6 +364,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             if target is None:
                 return
             self.override_error.show_error(NEEDS_APPROVAL)
+            self._bill_scroll.ensureWidgetVisible(self.override_error)  # the reason, then the field
         self._bill_scroll.ensureWidgetVisible(target)
         target.setFocus()
 

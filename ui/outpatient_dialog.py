@@ -385,6 +385,7 @@ class OutpatientDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
             message = NEEDS_APPROVAL
         if message:
             self.form_error.show_error(message)
+            self._scroll.ensureWidgetVisible(self.form_error)  # the reason, then the field
         self._scroll.ensureWidgetVisible(target)
         target.setFocus()
 
