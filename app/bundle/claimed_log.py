@@ -4,11 +4,11 @@ the marks, and a slip the bureau already holds could be voided and claimed again
 
 import contextlib
 import json
-import os
 from pathlib import Path
 
 from sqlalchemy import select
 
+from app.paths import write_whole
 from db import Store
 from db.models import Settlement
 
@@ -33,10 +33,8 @@ def record_claimed(store: Store, bundle_id: str, slips: list[str]) -> None:
     path = log_path(store)
     log = _read(path)
     log[bundle_id] = sorted(set(slips))
-    staging = path.with_name(f".{path.name}.partial")
     with contextlib.suppress(OSError):
-        staging.write_text(json.dumps(log, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(staging, path)
+        write_whole(path, json.dumps(log, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def unmarked_claims(store: Store) -> tuple[dict[str, list[int]], dict[str, list[str]]]:

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from app.bundle.safe_write import write_folder
 from app.money import fmt
+from app.services.errors import ServiceError
 from app.sheet_cells import as_text, csv_row
 from db.models import PaymentBatch
 
@@ -92,8 +93,6 @@ def _refuse_another_batch_of_that_number(folder: Path, manifest: dict) -> None:
     """The same batch is written again as often as asked; a different list under its number
     (a database restored from a backup older than the batch numbers it then reuses) never
     replaces the one the bank may already hold."""
-    from app.services.errors import ServiceError
-
     try:
         there = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -262,12 +262,13 @@ DETAIL = (
 
 
 # 姓名 and 类别 wrap within their columns (靖江's longest category is 26 characters), and so
-# does a long 住院号, which must end before the 总费用 (right-aligned) begins.
+# does a long 住院号, within what the 总费用 (right-aligned at the next edge) leaves it.
+_WRAP_LEFT_FOR_NEXT = {"姓名": 0, "类别": 0, "住院号": 16.5 * mm}
 DETAIL_WRAPPED = {
-    index: DETAIL[index + 1][1] - DETAIL[index][1] - 1.5 * mm
+    index: DETAIL[index + 1][1] - DETAIL[index][1] - 1.5 * mm - _WRAP_LEFT_FOR_NEXT[title]
     for index, (title, _x, _align) in enumerate(DETAIL)
-    if title in ("姓名", "类别")
-} | {5: 20 * mm}
+    if title in _WRAP_LEFT_FOR_NEXT
+}
 
 
 def _detail(pages: _Pages, cases: list[BundleCase]) -> None:

@@ -37,6 +37,21 @@ def _visit(window, n, total):
     return settle_outpatient(window, form, clerk="王", now=NOW).slip_number
 
 
+def _new_window(path):
+    """A window's store at ``path`` (data folder beside it, as the restore command's) with its
+    兰溪 site."""
+    window = open_store(path)
+    save_site(
+        window,
+        code="LX01",
+        name="测试医院",
+        facility="county",
+        default_policy="lanxi",
+        clerk="管理员",
+    )
+    return window
+
+
 def _figures(store):
     with store.read() as session:
         return {
@@ -61,15 +76,7 @@ def test_settlements_after_a_restore_reach_the_centre_under_new_numbers(
     central_store, central_folder, tmp_path
 ):
     path = tmp_path / "window" / "desk.sqlite3"
-    window = open_store(path)
-    save_site(
-        window,
-        code="LX01",
-        name="测试医院",
-        facility="county",
-        default_policy="lanxi",
-        clerk="管理员",
-    )
+    window = _new_window(path)
     set_central_folder(window, central_folder)
     first = _visit(window, 1, "300.00")
     assert run_once(window, now=NOW).ok
@@ -106,15 +113,7 @@ def test_changes_queued_in_the_backup_and_sent_since_are_not_sent_twice(
     central_store, central_folder, tmp_path
 ):
     path = tmp_path / "window" / "desk.sqlite3"
-    window = open_store(path)
-    save_site(
-        window,
-        code="LX01",
-        name="测试医院",
-        facility="county",
-        default_policy="lanxi",
-        clerk="管理员",
-    )
+    window = _new_window(path)
     _visit(window, 1, "300.00")
     backup = backup_now(path, tmp_path / "backups", NOW)  # the visit still queued in it
     assert run_once(window, central_folder, now=NOW).ok
@@ -151,15 +150,7 @@ def test_settlements_handed_in_stay_claimed_after_restoring_an_older_backup(tmp_
     from app.services.errors import ServiceError
 
     path = tmp_path / "window" / "desk.sqlite3"
-    window = open_store(path)
-    save_site(
-        window,
-        code="LX01",
-        name="测试医院",
-        facility="county",
-        default_policy="lanxi",
-        clerk="管理员",
-    )
+    window = _new_window(path)
     slip = _visit(window, 1, "300.00")
     backup = backup_now(path, tmp_path / "backups", NOW)  # before the export, never synced
     usb = tmp_path / "usb"
@@ -181,15 +172,7 @@ def test_a_restore_is_told_apart_from_a_rewritten_audit_chain(
     central_store, central_folder, tmp_path
 ):
     path = tmp_path / "window" / "desk.sqlite3"
-    window = open_store(path)
-    save_site(
-        window,
-        code="LX01",
-        name="测试医院",
-        facility="county",
-        default_policy="lanxi",
-        clerk="管理员",
-    )
+    window = _new_window(path)
     set_central_folder(window, central_folder)
     _visit(window, 1, "300.00")
     backup = backup_now(path, tmp_path / "backups", NOW)
