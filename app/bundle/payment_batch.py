@@ -97,12 +97,22 @@ def _refuse_another_batch_of_that_number(folder: Path, manifest: dict) -> None:
         there = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return
-    if there.get("files") != manifest["files"]:
+    if _the_list(there) != _the_list(manifest):
         raise ServiceError(
             "batch_number",
             f"{folder} 中已有一份内容不同的代发清单 {manifest['batch']}（可能已交银行；本机数据库"
             "可能从更早的备份恢复过）：未覆盖。请核对该清单是否已支付，或换一个文件夹",
         )
+
+
+def _the_list(manifest: dict) -> list:
+    """The CSV's digest: the XLSX carries the time it was written (openpyxl stamps its
+    properties and zip entries), so the same batch written a second later differs there."""
+    return [
+        entry["sha256"]
+        for entry in manifest.get("files", [])
+        if str(entry.get("path", "")).endswith(".csv")
+    ]
 
 
 def csv_total(data: bytes) -> tuple[int, Decimal]:
