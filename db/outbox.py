@@ -34,6 +34,8 @@ from db.models import (
     BeneficiaryStatus,
     ChecklistItem,
     PaidLaterClaim,
+    PaymentBatch,
+    PaymentLine,
     Person,
     Scan,
     Settlement,
@@ -49,11 +51,17 @@ ENTITIES = {
     ChecklistItem: "checklist_item",
     Settlement: "settlement",
     PaidLaterClaim: "paid_later_claim",
+    # A batch and its lines travel too: a restored window gets back which claims went to the
+    # bank (and its batch numbers go on after them), and the centre sees what was paid how.
+    PaymentBatch: "payment_batch",
+    PaymentLine: "payment_line",
 }
 MODELS = {name: model for model, name in ENTITIES.items()}
 _ORDER = {name: index for index, name in enumerate(ENTITIES.values())}
 # Local integer keys mean nothing at the centre; records carry natural keys instead.
-_LOCAL_KEYS = frozenset({"id", "person_id", "admission_id", "roster_import_id"})
+_LOCAL_KEYS = frozenset(
+    {"id", "person_id", "admission_id", "roster_import_id", "batch_id", "claim_id"}
+)
 _PENDING = "outbox_pending"
 _paused: ContextVar[bool] = ContextVar("outbox_paused", default=False)
 
@@ -193,6 +201,9 @@ def record(session: Session, kind: str, op: str, row) -> dict:
             "site_code": admission.site_code,
             "admission_number": admission.admission_number,
         }
+    if kind == "payment_line":
+        refs["batch"] = session.get(PaymentBatch, row.batch_id).batch_number
+        refs["claim"] = session.get(PaidLaterClaim, row.claim_id).claim_number
     if kind == "checklist_item" and row.scan_sha256:
         refs["scan"] = columns_of(session.get(Scan, row.scan_sha256))
     found = {"entity": kind, "op": op, "row": columns_of(row), "refs": refs}

@@ -30,6 +30,8 @@ from db.models import (
     BeneficiaryStatus,
     ChecklistItem,
     PaidLaterClaim,
+    PaymentBatch,
+    PaymentLine,
     Person,
     Scan,
     Setting,
@@ -318,6 +320,8 @@ class _Applier:
         self.items: dict[tuple[int, str, str], ChecklistItem] = {}
         self.settlements: dict[str, Settlement] = {}
         self.paid_later: dict[str, PaidLaterClaim] = {}
+        self.batches: dict[str, PaymentBatch] = {}
+        self.lines: dict[tuple[str, str], PaymentLine] = {}
         # An admission discharged or cancelled since the last flush: it must be written
         # before a readmission of the same person is, or the open-admission index refuses it.
         self.admission_closed = False
@@ -445,3 +449,56 @@ class _Applier:
             for key, value in row.items():
                 setattr(found, key, value)
         self.paid_later[number] = found
+
+    def _claim(self, number: str) -> PaidLaterClaim:
+        found = self.paid_later.get(number) or self.session.scalar(
+            select(PaidLaterClaim).where(PaidLaterClaim.claim_number == number)
+        )
+        if found is None:
+            raise RecordError(f"事后报销 {number} 尚未导入")
+        self.paid_later[number] = found
+        return found
+
+    def _batch(self, number: str) -> PaymentBatch | None:
+        found = self.batches.get(number) or self.session.scalar(
+            select(PaymentBatch).where(PaymentBatch.batch_number == number)
+        )
+        if found is not None:
+            self.batches[number] = found
+        return found
+
+    def payment_batch(self, op: str, row: dict, _refs: dict) -> None:
+        number = row["batch_number"]
+        found = self._batch(number)
+        if found is None:
+            if op == "update":
+                raise RecordError(f"代发清单 {number} 尚未导入")
+            found = PaymentBatch(**row)
+            self.session.add(found)
+            self.batches[number] = found
+        else:
+            for key, value in row.items():
+                setattr(found, key, value)
+
+    def payment_line(self, op: str, row: dict, refs: dict) -> None:
+        key = (str(refs.get("batch")), str(refs.get("claim")))
+        batch = self._batch(key[0])
+        if batch is None:
+            raise RecordError(f"代发清单 {key[0]} 尚未导入")
+        claim = self._claim(key[1])
+        if batch.id is None or claim.id is None:
+            self.session.flush()
+        found = self.lines.get(key) or self.session.scalar(
+            select(PaymentLine).where(
+                PaymentLine.batch_id == batch.id, PaymentLine.claim_id == claim.id
+            )
+        )
+        if found is None:
+            if op == "update":
+                raise RecordError(f"代发清单 {key[0]} 中的报销单 {key[1]} 尚未导入")
+            found = PaymentLine(batch_id=batch.id, claim_id=claim.id, **row)
+            self.session.add(found)
+        else:
+            for name, value in row.items():
+                setattr(found, name, value)
+        self.lines[key] = found

@@ -12,7 +12,7 @@ from app.services.paid_later import (
     review_claim,
 )
 from app.sync import ingest, run_once
-from db.models import PaidLaterClaim
+from db.models import PaidLaterClaim, PaymentBatch
 from tests.store.helpers import person
 from tests.store.test_paid_later import intake
 
@@ -52,6 +52,15 @@ def test_a_claim_reaches_the_centre_and_follows_its_status(
     assert run_once(window, central_folder).ok
     assert ingest(central_store, central_folder).problems == []
     assert _central_claim(central_store, claim.claim_number)[0] == "paid"
+    # The bank's list travels too: the centre holds the batch and what the bank answered.
+    with central_store.read() as session:
+        there = session.scalar(
+            select(PaymentBatch).where(PaymentBatch.batch_number == batch.batch_number)
+        )
+        assert (there.count, there.total) == (1, claim.payable)
+        assert [(line.claim.claim_number, line.result) for line in there.lines] == [
+            (claim.claim_number, "paid")
+        ]
 
 
 def test_the_centre_counts_claims_in_the_year_to_date_it_publishes(

@@ -17,7 +17,7 @@ from app.sync import ingest, run_once, set_central_folder
 from app.sync.package import PackageName, encode
 from app.sync.push import SyncError, publish_package
 from db import open_store
-from db.models import Settlement
+from db.models import PaidLaterClaim, PaymentLine, Settlement
 from tests.store.helpers import person
 
 REPO = Path(__file__).resolve().parents[2]
@@ -130,6 +130,48 @@ def test_changes_queued_in_the_backup_and_sent_since_are_not_sent_twice(
         assert _figures(central_store) == _figures(window)
     finally:
         window.close()
+
+
+def test_a_payment_batch_sent_before_a_restore_is_back_and_never_batched_again(
+    central_store, central_folder, tmp_path
+):
+    from app.services.errors import ServiceError
+    from app.services.paid_later import BankResult, create_batch, mark_results, review_claim
+    from tests.store.test_paid_later import intake
+
+    path = tmp_path / "window" / "desk.sqlite3"
+    window = _new_window(path)
+    set_central_folder(window, central_folder)
+    materials = ("invoice", "discharge_summary", "cost_list")
+    claim = intake(window, person(1), policy="lanxi", facility="county", materials=materials)
+    review_claim(window, claim.claim_number, supervisor="李主管", approve=True)
+    assert run_once(window, now=NOW).ok
+    backup = backup_now(path, tmp_path / "backups", NOW)  # the claim approved, not yet batched
+    sent = create_batch(window, clerk="王").batch_number  # handed to the bank, then lost
+    assert run_once(window, now=NOW).ok
+    window.close()
+
+    _restore(backup, path)
+    window = open_store(path)
+    try:
+        # The list the bank holds is back, so its claim is not put on a second list.
+        with pytest.raises(ServiceError, match="代发清单为空"):
+            create_batch(window, clerk="王")
+        mark_results(window, sent, [BankResult(claim.claim_number, True)], clerk="王")
+        later = intake(window, person(2), policy="lanxi", facility="county", materials=materials)
+        review_claim(window, later.claim_number, supervisor="李主管", approve=True)
+        assert create_batch(window, clerk="王").batch_number not in (sent, None)
+        assert run_once(window, now=NOW).ok
+        assert ingest(central_store, central_folder, now=NOW).problems == []
+    finally:
+        window.close()
+    with central_store.read() as session:
+        [paid] = session.scalars(
+            select(PaymentLine)
+            .join(PaidLaterClaim)
+            .where(PaidLaterClaim.claim_number == claim.claim_number)
+        )
+        assert paid.result == "paid"
 
 
 def test_a_package_name_taken_with_other_changes_is_an_error_not_sent(tmp_path):
