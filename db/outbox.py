@@ -202,7 +202,9 @@ def record(session: Session, kind: str, op: str, row) -> dict:
             "admission_number": admission.admission_number,
         }
     if kind == "payment_line":
-        refs["batch"] = session.get(PaymentBatch, row.batch_id).batch_number
+        # The whole batch: a line marked after an upgrade may belong to a batch made before
+        # batches travelled, which the centre has never seen.
+        refs["batch"] = columns_of(session.get(PaymentBatch, row.batch_id))
         refs["claim"] = session.get(PaidLaterClaim, row.claim_id).claim_number
     if kind == "checklist_item" and row.scan_sha256:
         refs["scan"] = columns_of(session.get(Scan, row.scan_sha256))

@@ -459,43 +459,34 @@ class _Applier:
         self.paid_later[number] = found
         return found
 
-    def _batch(self, number: str) -> PaymentBatch | None:
+    def payment_batch(self, _op: str, row: dict, _refs: dict | None = None) -> PaymentBatch:
+        """Kept whether the record says insert or update: a batch made before batches
+        travelled first reaches the centre with a later change."""
+        number = row["batch_number"]
         found = self.batches.get(number) or self.session.scalar(
             select(PaymentBatch).where(PaymentBatch.batch_number == number)
         )
-        if found is not None:
-            self.batches[number] = found
-        return found
-
-    def payment_batch(self, op: str, row: dict, _refs: dict) -> None:
-        number = row["batch_number"]
-        found = self._batch(number)
         if found is None:
-            if op == "update":
-                raise RecordError(f"代发清单 {number} 尚未导入")
             found = PaymentBatch(**row)
             self.session.add(found)
-            self.batches[number] = found
         else:
             for key, value in row.items():
                 setattr(found, key, value)
+        self.batches[number] = found
+        return found
 
-    def payment_line(self, op: str, row: dict, refs: dict) -> None:
-        key = (str(refs.get("batch")), str(refs.get("claim")))
-        batch = self._batch(key[0])
-        if batch is None:
-            raise RecordError(f"代发清单 {key[0]} 尚未导入")
-        claim = self._claim(key[1])
+    def payment_line(self, _op: str, row: dict, refs: dict) -> None:
+        batch = self.payment_batch("update", decode_row(PaymentBatch, refs["batch"]))
+        claim = self._claim(str(refs.get("claim")))
         if batch.id is None or claim.id is None:
             self.session.flush()
+        key = (batch.batch_number, claim.claim_number)
         found = self.lines.get(key) or self.session.scalar(
             select(PaymentLine).where(
                 PaymentLine.batch_id == batch.id, PaymentLine.claim_id == claim.id
             )
         )
         if found is None:
-            if op == "update":
-                raise RecordError(f"代发清单 {key[0]} 中的报销单 {key[1]} 尚未导入")
             found = PaymentLine(batch_id=batch.id, claim_id=claim.id, **row)
             self.session.add(found)
         else:

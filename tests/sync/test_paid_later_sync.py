@@ -91,3 +91,38 @@ def test_the_centre_counts_claims_in_the_year_to_date_it_publishes(
         "inpatient",
         str(claim.assistance),
     )
+
+
+def test_a_batch_made_before_batches_travelled_reaches_the_centre_with_its_bank_answer(
+    make_window, central_store, central_folder, monkeypatch
+):
+    from db import outbox
+    from db.models import PaymentLine
+
+    window = make_window("LX01")
+    claim = intake(
+        window,
+        person(3),
+        policy="lanxi",
+        facility="county",
+        materials=("invoice", "discharge_summary", "cost_list"),
+        category="destitute",
+    )
+    review_claim(window, claim.claim_number, supervisor="李主管", approve=True)
+    with monkeypatch.context() as before:  # as the version before this one queued it
+        before.delitem(outbox.ENTITIES, PaymentBatch)
+        before.delitem(outbox.ENTITIES, PaymentLine)
+        batch = create_batch(window, clerk="王")
+    assert run_once(window, central_folder).ok
+    assert ingest(central_store, central_folder).problems == []
+    assert _central_claim(central_store, claim.claim_number)[0] == "batched"
+    mark_results(window, batch.batch_number, [BankResult(claim.claim_number, True)], clerk="王")
+    assert run_once(window, central_folder).ok
+    assert ingest(central_store, central_folder).problems == []
+    with central_store.read() as session:
+        there = session.scalar(
+            select(PaymentBatch).where(PaymentBatch.batch_number == batch.batch_number)
+        )
+        assert [(line.claim.claim_number, line.result) for line in there.lines] == [
+            (claim.claim_number, "paid")
+        ]
