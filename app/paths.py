@@ -1,6 +1,7 @@
 """Where the app finds its files: the repository when run from source, next to the
 executable when frozen by PyInstaller (the policies folder stays editable there)."""
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -134,3 +135,13 @@ def write_whole(path: str | Path, data: bytes) -> Path:
     partial.write_bytes(data)
     partial.replace(path)
     return path
+
+
+def read_json_object(path: str | Path) -> dict:
+    """The JSON object in ``path``; an empty one when the file is missing, unreadable or not
+    an object (a log beside the database that a restore or a crash may have left behind)."""
+    try:
+        value = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -29,8 +29,7 @@ from ui.fields import (
     CheckedLineEdit,
     EnterMovesOn,
     ErrorLabel,
-    first_empty,
-    first_showing_error,
+    what_blocks_settling,
 )
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
@@ -354,17 +353,19 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
     def _point_at_what_is_missing(self) -> None:
         """Ctrl+Enter before the settlement may be confirmed: the cursor goes where the clerk
         must type, and the form says what is missing, rather than nothing happening."""
-        if self.breakdown.result is None:
-            total = self.fields["total"]
-            target = first_showing_error(self) or total.edit
-            if not total.text().strip():
-                self.form_error.show_error("请先输入医疗总费用。")
-        else:
-            target = first_empty((self.supervisor, self.supervisor_password, self.override_reason))
-            if target is None:
-                return
-            self.override_error.show_error(NEEDS_APPROVAL)
+        target, message = what_blocks_settling(
+            self,
+            self.breakdown.result is not None,
+            self.fields["total"],
+            (self.supervisor, self.supervisor_password, self.override_reason),
+        )
+        if target is None:
+            return
+        if message == NEEDS_APPROVAL:
+            self.override_error.show_error(message)
             self._bill_scroll.ensureWidgetVisible(self.override_error)  # the reason, then the field
+        elif message:
+            self.form_error.show_error(message)
         self._bill_scroll.ensureWidgetVisible(target)
         target.setFocus()
 

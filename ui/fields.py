@@ -96,6 +96,19 @@ def _shows_error(widget: QWidget, beside: dict) -> bool:
     return label is not None and bool(label.text())
 
 
+def what_blocks_settling(
+    dialog: QWidget, figures_done: bool, total, approval
+) -> tuple[QWidget | None, str | None]:
+    """Where Ctrl+Enter sends the cursor while a settlement may not be confirmed yet, and what
+    to say: the first marked figure (or the total) until the figures add up, then the first
+    empty field of the supervisor's ``approval`` (None when all are filled)."""
+    if not figures_done:
+        target = first_showing_error(dialog) or total.edit
+        return target, None if total.text().strip() else "请先输入医疗总费用。"
+    target = first_empty(approval)
+    return target, NEEDS_APPROVAL if target is not None else None
+
+
 def first_empty(edits) -> QWidget | None:
     """The first of ``edits`` (QLineEdit or CheckedLineEdit) with nothing typed, as its input."""
     for edit in edits:

@@ -19,8 +19,7 @@ from ui.fields import (
     CheckedLineEdit,
     EnterMovesOn,
     ErrorLabel,
-    first_empty,
-    first_showing_error,
+    what_blocks_settling,
 )
 from ui.fitting import fit_to_screen, grow_with
 from ui.ops import run_in_background
@@ -370,19 +369,17 @@ class OutpatientDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
     def _point_at_what_is_missing(self) -> None:
         """Ctrl+Enter before the visit may be settled: the cursor goes where the clerk must
         type, and the form says what is missing, rather than nothing happening."""
-        message = None
         if not self.id_number.text().strip():
             target, message = self.id_number.edit, "请先输入身份证号。"
-        elif self.breakdown.result is None:
-            total = self.fields["total"]
-            target = first_showing_error(self) or total.edit
-            if not total.text().strip():
-                message = "请先输入医疗总费用。"
         else:
-            target = first_empty((self.supervisor, self.supervisor_password, self.override_reason))
-            if target is None:
-                return
-            message = NEEDS_APPROVAL
+            target, message = what_blocks_settling(
+                self,
+                self.breakdown.result is not None,
+                self.fields["total"],
+                (self.supervisor, self.supervisor_password, self.override_reason),
+            )
+        if target is None:
+            return
         if message:
             self.form_error.show_error(message)
             self._scroll.ensureWidgetVisible(self.form_error)  # the reason, then the field

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.paths import write_whole
+from app.paths import read_json_object, write_whole
 from db import Store
 from db.models import Settlement
 
@@ -19,19 +19,11 @@ def log_path(store: Store) -> Path:
     return Path(store.data_dir) / FILE_NAME
 
 
-def _read(path: Path) -> dict[str, list[str]]:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 def record_claimed(store: Store, bundle_id: str, slips: list[str]) -> None:
     """Add (or replace) ``bundle_id``'s slips in the log; a log that cannot be written leaves
     the export as it is (the database's marks are what counts until a restore)."""
     path = log_path(store)
-    log = _read(path)
+    log = read_json_object(path)
     log[bundle_id] = sorted(set(slips))
     with contextlib.suppress(OSError):
         write_whole(path, json.dumps(log, ensure_ascii=False, indent=1).encode("utf-8"))
@@ -43,7 +35,7 @@ def unmarked_claims(store: Store) -> tuple[dict[str, list[int]], dict[str, list[
     lost_marks: dict[str, list[int]] = {}
     missing: dict[str, list[str]] = {}
     with store.read() as session:
-        for bundle_id, slips in sorted(_read(log_path(store)).items()):
+        for bundle_id, slips in sorted(read_json_object(log_path(store)).items()):
             rows = {
                 row.slip_number: row
                 for start in range(0, len(slips), 500)

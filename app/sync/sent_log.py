@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.paths import read_json_object
 from app.services.sync_secret import kept_password
 from app.sync.package import PackageError, PackageName, decode, parse_name
 from app.sync.sealing import open_sealed
@@ -56,29 +57,21 @@ def log_path(store: Store) -> Path:
     return Path(store.data_dir) / FILE_NAME
 
 
-def _read(path: Path) -> dict:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 def read_sent(store: Store, window: str) -> Sent:
-    entry = (_read(log_path(store)).get("windows") or {}).get(window) or {}
+    entry = (read_json_object(log_path(store)).get("windows") or {}).get(window) or {}
     return Sent(int(entry.get("last_seq") or 0), dict(entry.get("slips") or {}))
 
 
 def known_window(store: Store) -> str | None:
     """The one window id this data folder's log has sent under, if exactly one."""
-    windows = _read(log_path(store)).get("windows") or {}
+    windows = read_json_object(log_path(store)).get("windows") or {}
     return next(iter(windows)) if len(windows) == 1 else None
 
 
 def record_sent(store: Store, name: PackageName, data: bytes) -> None:
     """Note a package now in the central folder (``data``: its unsealed bytes)."""
     path = log_path(store)
-    log = _read(path)
+    log = read_json_object(path)
     windows = log.setdefault("windows", {})
     sent = read_sent(store, name.window)
     sent.add(name, decode(data, name.file_name).records)
@@ -121,7 +114,7 @@ class Restore:
 
 def restores(store: Store, window: str | None = None) -> list[Restore]:
     """The restores noted for this data folder's window(s), oldest first."""
-    windows = _read(log_path(store)).get("windows") or {}
+    windows = read_json_object(log_path(store)).get("windows") or {}
     return [
         Restore(int(r["chain_seq"]), str(r["digest"]), int(r["lost_to"]), str(r["at"]))
         for name, entry in windows.items()
@@ -146,7 +139,7 @@ def _note_restore(store: Store, window: str) -> None:
     if head.seq >= lost_to or any(r.lost_to == lost_to for r in restores(store, window)):
         return
     path = log_path(store)
-    log = _read(path)
+    log = read_json_object(path)
     entry = (log.get("windows") or {}).get(window)
     if entry is None:
         return
@@ -173,7 +166,7 @@ def _anchors_after(entry: dict, data: bytes, name: PackageName) -> list[list]:
 def sent_anchors(store: Store, window: str | None = None) -> list[tuple[int, str]]:
     """The audit heads this data folder's window(s) sent in sync packages, oldest first: kept
     outside the database, for the next package and for ``audit verify``."""
-    windows = _read(log_path(store)).get("windows") or {}
+    windows = read_json_object(log_path(store)).get("windows") or {}
     found = []
     for name, entry in windows.items():
         if window is None or name == window:
