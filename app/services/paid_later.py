@@ -36,7 +36,7 @@ from app.services.policy_hashes import check_policy_approved
 from app.services.scans import store_scan
 from app.services.settlement import check_amounts
 from app.services.sites import current_site
-from app.services.year_to_date import contract_year_to_date
+from app.services.year_to_date import contract_year_to_date, counted_after, named_records
 from app.settlement import ClaimError, check_year_to_date, parse_request, settle
 from app.vocabulary import FACILITIES, HOSPITAL_FUND, INSURANCES
 from app.workdays import Calendar, county_calendar
@@ -457,6 +457,8 @@ def review_claim(
             raise ServiceError(
                 "claim_number", f"报销单 {row.claim_number} {STATUS_NAMES[row.status]}，不能再审核"
             )
+        if not approve:
+            _refuse_if_later_records_counted_it(session, row)
         nothing_to_pay = approve and row.payable <= ZERO
         row.status = (PAID if nothing_to_pay else APPROVED) if approve else RETURNED
         row.reviewed_at = now
@@ -478,6 +480,24 @@ def review_claim(
             at=now,
         )
         return row
+
+
+def _refuse_if_later_records_counted_it(session: Session, row: PaidLaterClaim) -> None:
+    """A claim that later records of the person's year were computed on top of (deductible,
+    tiers, caps) cannot be returned before them: taken in again after the correction, it
+    would count them in its turn, and the same band would be paid twice."""
+    if row.kind == "year_end":  # a year-end sum counts nothing of its own in the year
+        return
+    slips, claims = counted_after(
+        session, row.person_id, row.policy_id, row.year, row.received_at, row.claim_number
+    )
+    if slips or claims:
+        raise ServiceError(
+            "claim_number",
+            f"报销单 {row.claim_number} 之后，该人员本年已有{named_records(slips, claims)}，其起付线、"
+            "分段比例和年度限额都按本申请累计计算：请先从最新的一笔起作废（结算）或退回"
+            "（事后报销）这些记录，再退回本申请",
+        )
 
 
 def set_bank_account(

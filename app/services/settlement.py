@@ -26,7 +26,7 @@ from app.services.policies import Policies, find_policy
 from app.services.policy_hashes import check_policy_approved
 from app.services.sites import current_site
 from app.services.slips import next_slip_number
-from app.services.year_to_date import contract_year_to_date
+from app.services.year_to_date import contract_year_to_date, counted_after, named_records
 from app.settlement import ClaimError, check_year_to_date, parse_request, settle
 from app.vocabulary import CAUSES, FACILITIES, INSURANCES, VISITS
 from db import Store
@@ -409,7 +409,7 @@ def void_settlement(
                 f"结算单 {row.slip_number} 已在申报包 {row.claimed_bundle} 中申报，不能作废",
             )
         _refuse_if_a_year_end_claim_pays(session, row)
-        _refuse_if_later_settlements_counted_it(session, row)
+        _refuse_if_later_records_counted_it(session, row)
         row.voided = True
         row.void_reason = reason.strip()
         row.voided_by = clerk
@@ -426,26 +426,19 @@ def void_settlement(
     return row
 
 
-def _refuse_if_later_settlements_counted_it(session: Session, row: Settlement) -> None:
-    """A later settlement of the person's year was computed on top of this one (deductible,
-    tiers, caps): voided and settled again, this one would count that later one in its turn,
-    and the same band would be paid twice. Corrections go from the newest back."""
-    later = session.scalars(
-        select(Settlement.slip_number)
-        .where(
-            Settlement.person_id == row.person_id,
-            Settlement.policy_id == row.policy_id,
-            Settlement.year == row.year,
-            Settlement.voided.is_(False),
-            Settlement.id > row.id,
-        )
-        .order_by(Settlement.id.desc())
-    ).all()
-    if later:
+def _refuse_if_later_records_counted_it(session: Session, row: Settlement) -> None:
+    """A later settlement or 事后报销 claim of the person's year was computed on top of this one
+    (deductible, tiers, caps): voided and settled again, this one would count that later one in
+    its turn, and the same band would be paid twice. Corrections go from the newest back."""
+    slips, claims = counted_after(
+        session, row.person_id, row.policy_id, row.year, row.settled_at, row.slip_number
+    )
+    if slips or claims:
         raise ServiceError(
             "slip_number",
-            f"结算单 {row.slip_number} 之后，该人员本年已有结算 {'、'.join(later)}，其起付线、"
-            "分段比例和年度限额都按本单累计计算：请先从最新的一笔起作废这些结算，再作废本单，"
+            f"结算单 {row.slip_number} 之后，该人员本年已有{named_records(slips, claims)}，其起付线、"
+            "分段比例和年度限额都按本单累计计算：请先从最新的一笔起作废这些结算"
+            f"{'（事后报销须在审核时退回，已审核的不能退回）' if claims else ''}，再作废本单，"
             "然后按时间顺序重新结算",
         )
 

@@ -3,12 +3,22 @@
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from types import MappingProxyType
 
-from sqlalchemy import Integer, String, bindparam, literal_column, null, select, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from app.money import ZERO, D
@@ -57,6 +67,51 @@ def year_to_date(session: Session, person_id: int, policy_id: str, year: int) ->
             for pool in ("inpatient", "outpatient")
         }
     )
+
+
+def counted_after(
+    session: Session, person_id: int, policy_id: str, year: int, at: datetime, number: str
+) -> tuple[list[str], list[str]]:
+    """The live settlements and 事后报销 claims of the person's year that came after the record
+    made at ``at`` under ``number`` (newest first): each was computed with that record in its
+    year-to-date (deductible, tiers, caps), so that record may be voided or returned only after
+    them, or the same band is paid twice. Records are ordered by when they were made, then by
+    number (as the what-if replays them)."""
+    settlement, claim = Settlement, PaidLaterClaim
+    slips = session.scalars(
+        select(settlement.slip_number)
+        .where(
+            settlement.person_id == person_id,
+            settlement.policy_id == policy_id,
+            settlement.year == year,
+            settlement.voided.is_(False),
+            _after(settlement.settled_at, settlement.slip_number, at, number),
+        )
+        .order_by(settlement.settled_at.desc(), settlement.slip_number.desc())
+    ).all()
+    claims = session.scalars(
+        select(claim.claim_number)
+        .where(
+            claim.person_id == person_id,
+            claim.policy_id == policy_id,
+            claim.year == year,
+            claim.status != "returned",
+            claim.kind != "year_end",  # a year-end sum counts nothing of its own
+            _after(claim.received_at, claim.claim_number, at, number),
+        )
+        .order_by(claim.received_at.desc(), claim.claim_number.desc())
+    ).all()
+    return list(slips), list(claims)
+
+
+def named_records(slips: list[str], claims: list[str]) -> str:
+    """``counted_after``'s records as a message names them ("结算 …，事后报销 …")."""
+    kinds = (("结算", slips), ("事后报销", claims))
+    return "，".join(f"{kind} {'、'.join(numbers)}" for kind, numbers in kinds if numbers)
+
+
+def _after(made_at, made_as, at: datetime, number: str):
+    return or_(made_at > at, and_(made_at == at, made_as > number))
 
 
 @cache
