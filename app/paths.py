@@ -1,7 +1,6 @@
 """Where the app finds its files: the repository when run from source, next to the
 executable when frozen by PyInstaller (the policies folder stays editable there)."""
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -140,6 +139,8 @@ def write_whole(path: str | Path, data: bytes) -> Path:
 def read_json_object(path: str | Path) -> dict:
     """The JSON object in ``path``; an empty one when the file is missing, unreadable or not
     an object (a log beside the database that a restore or a crash may have left behind)."""
+    import json  # not at the top: the window's start reads paths before it needs json
+
     try:
         value = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
