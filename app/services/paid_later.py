@@ -30,6 +30,7 @@ from app.services import audit
 from app.services.access import SUPERVISOR, Actor, check_role
 from app.services.errors import ServiceError, checked_text
 from app.services.lengths import check_text
+from app.services.number_floors import number_floor, restore_owed
 from app.services.people import ensure_person, parse_category
 from app.services.policies import Policies, find_policy
 from app.services.policy_hashes import check_policy_approved
@@ -375,6 +376,8 @@ def _next_number(session: Session, site_code: str, prefix: str, year: int, model
     column = model.claim_number if model is PaidLaterClaim else model.batch_number
     start = f"{site_code}-{prefix}{year}-"
     used = session.scalar(select(func.count()).where(column.like(f"{start}%")))
+    # A store restored from a backup goes on after the numbers the centre already has.
+    used = max(used, number_floor(session, start[:-1]))
     return f"{start}{used + 1:06d}"
 
 
@@ -539,6 +542,7 @@ def create_batch(
     now = now or datetime.now()
     with store.write() as session:
         site = current_site(session, site_code)
+        _refuse_while_restore_owed(session)
         if claim_numbers:
             rows = [get_claim(session, number, lock=True) for number in claim_numbers]
             for row in rows:
@@ -598,6 +602,16 @@ def create_batch(
             at=now,
         )
         return batch
+
+
+def _refuse_while_restore_owed(session: Session) -> None:
+    owed = restore_owed(session)
+    if owed is not None:
+        raise ServiceError(
+            "batch_number",
+            f"本机数据库从备份恢复后，恢复前已发送给中心的变更（序号 {owed[0]}–{owed[1]}）尚未放回"
+            "本机，其中可能有已交银行的代发清单：请先连通中心文件夹并同步一次，再生成代发清单",
+        )
 
 
 def get_batch(session: Session, number: str) -> PaymentBatch:

@@ -460,8 +460,9 @@ class _Applier:
         return found
 
     def payment_batch(self, _op: str, row: dict, _refs: dict | None = None) -> PaymentBatch:
-        """Kept whether the record says insert or update: a batch made before batches
-        travelled first reaches the centre with a later change."""
+        """Kept whether the record says insert or update (a batch made before batches
+        travelled first reaches the centre with a later change); a batch never changes once
+        made, and another list under its number is refused."""
         number = row["batch_number"]
         found = self.batches.get(number) or self.session.scalar(
             select(PaymentBatch).where(PaymentBatch.batch_number == number)
@@ -469,9 +470,11 @@ class _Applier:
         if found is None:
             found = PaymentBatch(**row)
             self.session.add(found)
-        else:
-            for key, value in row.items():
-                setattr(found, key, value)
+        elif (found.created_at, found.total) != (row["created_at"], row["total"]):
+            raise RecordError(
+                f"代发清单 {number} 在中心已有另一份内容不同的清单（{found.created_at:%Y-%m-%d %H:%M}"
+                f"，合计 {found.total}）：同一编号不能有两份清单，请联系信息科核对是否重复支付"
+            )
         self.batches[number] = found
         return found
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.paths import read_json_object
+from app.services.number_floors import raise_number_floor, restore_owed, set_restore_owed
 from app.services.sync_secret import kept_password
 from app.sync.package import PackageError, PackageName, decode, parse_name
 from app.sync.sealing import open_sealed
@@ -32,6 +33,8 @@ from db.sync_models import OutboxEntry, OutboxState, SyncPackage
 FILE_NAME = "sync-sent.json"
 KEPT_ANCHORS = 10  # the last audit heads sent, per window
 _SLIP = re.compile(r"^([A-Z][A-Z0-9]{1,9})-(\d{4})-(\d+)$")
+_SERIES = re.compile(r"^([A-Z][A-Z0-9]{1,9}-[A-Z]{2}\d{4})-(\d+)$")
+_NUMBERED = {"paid_later_claim": "claim_number", "payment_batch": "batch_number"}
 
 
 @dataclass
@@ -41,16 +44,23 @@ class Sent:
     last_seq: int = 0
     slips: dict[str, int] = field(default_factory=dict)  # "LX01-2026" -> 3
     records: dict[int, dict] = field(default_factory=dict)  # seq -> change, where read
+    # 事后报销 claim and payment batch numbers: "LX01-BX2026" -> 2, "LX01-DF2026" -> 1
+    numbers: dict[str, int] = field(default_factory=dict)
 
     def add(self, name: PackageName, records: list[dict]) -> None:
         self.last_seq = max(self.last_seq, name.last_seq)
         for record in records:
-            if record.get("entity") != "settlement":
-                continue
-            match = _SLIP.match(str((record.get("row") or {}).get("slip_number") or ""))
-            if match:
-                key = f"{match.group(1)}-{match.group(2)}"
-                self.slips[key] = max(self.slips.get(key, 0), int(match.group(3)))
+            row = record.get("row") or {}
+            if record.get("entity") == "settlement":
+                match = _SLIP.match(str(row.get("slip_number") or ""))
+                if match:
+                    key = f"{match.group(1)}-{match.group(2)}"
+                    self.slips[key] = max(self.slips.get(key, 0), int(match.group(3)))
+            elif (column := _NUMBERED.get(str(record.get("entity")))) is not None:
+                match = _SERIES.match(str(row.get(column) or ""))
+                if match:
+                    key = match.group(1)
+                    self.numbers[key] = max(self.numbers.get(key, 0), int(match.group(2)))
 
 
 def log_path(store: Store) -> Path:
@@ -59,7 +69,11 @@ def log_path(store: Store) -> Path:
 
 def read_sent(store: Store, window: str) -> Sent:
     entry = (read_json_object(log_path(store)).get("windows") or {}).get(window) or {}
-    return Sent(int(entry.get("last_seq") or 0), dict(entry.get("slips") or {}))
+    return Sent(
+        int(entry.get("last_seq") or 0),
+        dict(entry.get("slips") or {}),
+        numbers=dict(entry.get("numbers") or {}),
+    )
 
 
 def known_window(store: Store) -> str | None:
@@ -76,6 +90,7 @@ def record_sent(store: Store, name: PackageName, data: bytes) -> None:
     sent = read_sent(store, name.window)
     sent.add(name, decode(data, name.file_name).records)
     entry = {"site": name.site, "last_seq": sent.last_seq, "slips": sent.slips}
+    entry["numbers"] = sent.numbers
     entry["audit_anchors"] = _anchors_after(windows.get(name.window) or {}, data, name)
     entry["restores"] = (windows.get(name.window) or {}).get("restores") or []
     windows[name.window] = entry
@@ -213,55 +228,91 @@ def catch_up(
     """Continue after every number that left this window; returns what was done (Chinese),
     empty when the database already knew them all."""
     sent = read_sent(store, window)
+    readable = inbox is not None and inbox.is_dir()  # a share away: its inbox is not there
     with store.read() as session:
         password = password or kept_password(session)
         lowest = session.scalar(select(func.min(OutboxEntry.seq)))
         state = session.get(OutboxState, 1)
         have = state.last_seq if state is not None and state.capture else None
-    if inbox is not None:
-        _from_inbox(inbox, site, window, sent, lowest, password, have or 0)
+        owed = restore_owed(session)
+    if readable:
+        # Beyond the database's own numbers, and the stretch an earlier restore still owes.
+        known = have or 0 if owed is None else min(have or 0, owed[0] - 1)
+        _from_inbox(inbox, site, window, sent, lowest, password, known)
     notes: list[str] = []
     _note_restore(store, window)
-    if inbox is not None and have is not None and sent.last_seq > have:
-        notes += _bring_back(store, sent, have)
+    if have is not None and (sent.last_seq > have or owed is not None):
+        lost = _lost(sent, have, owed)
+        if readable:
+            notes += _bring_back(store, sent, lost)
+        else:
+            notes += _owe(store, lost)
     with store.write() as session:
-        _outbox(session, sent, notes, compare=inbox is not None)
+        _outbox(session, sent, notes, compare=readable)
         _slips(session, sent, notes)
+        _numbers(session, sent, notes)
     return notes
 
 
-def _bring_back(store: Store, sent: Sent, have: int) -> list[str]:
-    """Put back the changes this window sent after its database's last number ``have``: what
-    a restored backup lost (registrations, papers, settlements, voids and claim marks, claims
-    paid after discharge), read back from its own packages in the central folder and applied
-    as the centre applies them. The centre already has them: they are not queued again."""
+def _lost(sent: Sent, have: int, owed: tuple[int, int] | None) -> tuple[int, int]:
+    """The outbox numbers sent that the database lacks: beyond its own last one, and what an
+    earlier restore could not put back yet."""
+    first, last = have + 1, sent.last_seq
+    if owed is not None:
+        first, last = min(first, owed[0]), max(last, owed[1]) if last > have else owed[1]
+    return first, last
+
+
+def _owe(store: Store, lost: tuple[int, int]) -> list[str]:
+    """The central folder is out of reach: remember what is to be put back at the next sync
+    that reaches it, and say so."""
+    if lost[0] > lost[1]:
+        return []
+    with store.write() as session:
+        set_restore_owed(session, lost)
+    return [
+        f"中心文件夹暂时无法访问：恢复备份前已发送给中心的变更（序号 {lost[0]}–{lost[1]}）尚未"
+        "放回本机，连通后下次同步时自动放回；在此之前不能生成代发清单"
+    ]
+
+
+def _bring_back(store: Store, sent: Sent, lost: tuple[int, int]) -> list[str]:
+    """Put back the changes this window sent that its database lacks (``lost``: first, last):
+    what a restored backup lost (registrations, papers, settlements, voids and claim marks,
+    claims paid after discharge, payment batches and the bank's answers), read back from its
+    own packages in the central folder and applied as the centre applies them. The centre
+    already has them: they are not queued again. Once put back, nothing more is owed."""
     from app.services import audit
     from app.sync.central_ingest import RecordError, apply_records
 
-    lost = [dict(sent.records[seq], seq=seq) for seq in sorted(sent.records) if seq > have]
-    missing = sent.last_seq - have - len(lost)
-    if not lost:
+    low, high = lost
+    found = [dict(sent.records[seq], seq=seq) for seq in sorted(sent.records) if low <= seq <= high]
+    missing = high - low + 1 - len(found)
+    if not found:
+        with store.write() as session:
+            set_restore_owed(session, None)
         return []
-    first, last = lost[0]["seq"], lost[-1]["seq"]
+    first, last = found[0]["seq"], found[-1]["seq"]
     try:
         with paused(), store.write() as session:
-            apply_records(session, lost)
+            apply_records(session, found)
+            set_restore_owed(session, None)
             audit.record(
                 session,
                 clerk="系统",
                 action="restore_replay",
                 entity="store",
                 entity_id=f"{first}-{last}",
-                changes={"changes": len(lost), "first_seq": first, "last_seq": last},
+                changes={"changes": len(found), "first_seq": first, "last_seq": last},
             )
     except (RecordError, DBAPIError) as exc:
         return [
-            f"数据库缺少本窗口已发送给中心的 {len(lost)} 条变更（序号 {first}–{last}，"
+            f"数据库缺少本窗口已发送给中心的 {len(found)} 条变更（序号 {first}–{last}，"
             f"恢复备份时丢失），未能放回本机：{exc}。这些业务在中心完好；请联系信息科核对后补录"
         ]
     notes = [
-        f"恢复备份后本机缺少已发送给中心的 {len(lost)} 条变更（序号 {first}–{last}：登记、材料、"
-        "结算、作废、申报标记、事后报销），已从中心文件夹中本窗口的变更包放回本机"
+        f"恢复备份后本机缺少已发送给中心的 {len(found)} 条变更（序号 {first}–{last}：登记、材料、"
+        "结算、作废、申报标记、事后报销、代发清单），已从中心文件夹中本窗口的变更包放回本机"
     ]
     if missing > 0:
         notes.append(f"另有 {missing} 条已发送的变更在中心文件夹中读不到（变更包已移走或无法打开）")
@@ -347,6 +398,16 @@ def _slips(session: Session, sent: Sent, notes: list[str]) -> None:
         notes.append(
             f"结算单号 {key}-{number:06d} 已发送给中心，本机的结算单号从 {key}-{number + 1:06d} 起继续"
         )
+
+
+def _numbers(session: Session, sent: Sent, notes: list[str]) -> None:
+    names = {"BX": "报销单号", "DF": "代发清单号"}
+    for series, number in sorted(sent.numbers.items()):
+        if raise_number_floor(session, series, number):
+            what = names.get(series.split("-")[-1][:2], "编号")
+            notes.append(
+                f"{what} {series}-{number:06d} 已发送给中心，本机从 {series}-{number + 1:06d} 起继续"
+            )
 
 
 def catch_up_now(store: Store) -> list[str]:

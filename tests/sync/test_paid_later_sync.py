@@ -126,3 +126,29 @@ def test_a_batch_made_before_batches_travelled_reaches_the_centre_with_its_bank_
         assert [(line.claim.claim_number, line.result) for line in there.lines] == [
             (claim.claim_number, "paid")
         ]
+
+
+def test_another_list_under_a_batch_number_the_centre_has_is_refused_in_chinese(
+    make_window, central_store, central_folder
+):
+    from sqlalchemy import update
+
+    window = make_window("LX01")
+    claim = intake(
+        window,
+        person(4),
+        policy="lanxi",
+        facility="county",
+        materials=("invoice", "discharge_summary", "cost_list"),
+        category="destitute",
+    )
+    review_claim(window, claim.claim_number, supervisor="李主管", approve=True)
+    batch = create_batch(window, clerk="王")
+    assert run_once(window, central_folder).ok
+    assert ingest(central_store, central_folder).problems == []
+    with central_store.write() as session:  # as if another list had come in under its number
+        session.execute(update(PaymentBatch).values(total=claim.payable + 1))
+    mark_results(window, batch.batch_number, [BankResult(claim.claim_number, True)], clerk="王")
+    assert run_once(window, central_folder).ok
+    [problem] = ingest(central_store, central_folder).problems
+    assert f"代发清单 {batch.batch_number} 在中心已有另一份内容不同的清单" in problem

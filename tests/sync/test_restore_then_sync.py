@@ -174,6 +174,66 @@ def test_a_payment_batch_sent_before_a_restore_is_back_and_never_batched_again(
         assert paid.result == "paid"
 
 
+def test_a_restore_while_the_share_is_away_neither_resends_nor_forgets_what_was_sent(
+    central_store, central_folder, tmp_path
+):
+    from app.services.errors import ServiceError
+    from app.services.paid_later import (
+        BankResult,
+        create_batch,
+        get_batch,
+        mark_results,
+        review_claim,
+    )
+    from tests.store.test_paid_later import intake
+
+    path = tmp_path / "window" / "desk.sqlite3"
+    window = _new_window(path)
+    set_central_folder(window, central_folder)
+    materials = ("invoice", "discharge_summary", "cost_list")
+    first = intake(window, person(1), policy="lanxi", facility="county", materials=materials)
+    review_claim(window, first.claim_number, supervisor="李主管", approve=True)
+    queued = _visit(window, 2, "400.00")  # in the backup, still queued there
+    backup = backup_now(path, tmp_path / "backups", NOW)
+    assert run_once(window, now=NOW).ok
+    second = intake(window, person(3), policy="lanxi", facility="county", materials=materials)
+    sent = create_batch(window, clerk="王").batch_number  # the first claim, at the bank
+    assert run_once(window, now=NOW).ok
+    window.close()
+
+    away = central_folder.with_name("away")
+    central_folder.rename(away)
+    said = _restore(backup, path)
+    assert "尚未放回本机，连通后下次同步时自动放回" in said
+    assert "用了已发送过的序号" not in said  # the queued visit was sent: not renumbered
+    window = open_store(path)
+    try:
+        with pytest.raises(ServiceError, match="请先连通中心文件夹并同步一次，再生成代发清单"):
+            create_batch(window, clerk="王")
+        # A claim taken in meanwhile does not take the number of the one the restore lost.
+        third = intake(window, person(4), policy="lanxi", facility="county", materials=materials)
+        assert third.claim_number not in (first.claim_number, second.claim_number)
+
+        away.rename(central_folder)
+        report = run_once(window, now=NOW)
+        assert report.ok, report.error
+        assert any("放回本机" in note for note in report.notes), report.notes
+        mark_results(window, sent, [BankResult(first.claim_number, True)], clerk="王")
+        review_claim(window, third.claim_number, supervisor="李主管", approve=True)
+        again = create_batch(window, clerk="王").batch_number
+        assert again != sent
+        with window.read() as session:
+            listed = [line.claim.claim_number for line in get_batch(session, again).lines]
+        assert listed == [third.claim_number]
+        assert run_once(window, now=NOW).ok
+        ingested = ingest(central_store, central_folder, now=NOW)
+        assert ingested.problems == [] and ingested.set_aside == []
+        mine = _figures(window)
+    finally:
+        window.close()
+    assert queued in mine and _figures(central_store) == mine
+
+
 def test_a_package_name_taken_with_other_changes_is_an_error_not_sent(tmp_path):
     name = PackageName("LX01", "0123456789ab", 1, 1)
     there, _ = encode(name, {}, ['{"seq":1,"entity":"person"}'])

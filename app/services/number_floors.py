@@ -1,0 +1,57 @@
+"""What a store restored from a backup must learn before it hands out numbers or pays again.
+
+Sync's catch-up (``app.sync.sent_log``) writes both from the window's sent log, which lives
+beside the database and survives a restore:
+
+- a floor per number series (``LX01-BX2026``, ``LX01-DF2026``): the highest 事后报销 claim and
+  payment-batch number this window already sent to the centre, so a restored store never
+  gives another claim or list the number of one the centre (and the bank) already has;
+- the stretch of changes the window had sent that the restored backup lost and that could not
+  be put back yet (the central folder was out of reach): until it is, no payment batch is
+  made, since a claim already on a list at the bank would look unlisted.
+"""
+
+from sqlalchemy.orm import Session
+
+from db.models import Setting
+
+_FLOOR = "sync.number_floor.{}"
+_OWED = "sync.restore_owed"
+
+
+def number_floor(session: Session, series: str) -> int:
+    """The highest number of ``series`` (``LX01-BX2026``) this window is known to have sent."""
+    row = session.get(Setting, _FLOOR.format(series))
+    return int(row.value) if row is not None else 0
+
+
+def raise_number_floor(session: Session, series: str, number: int) -> bool:
+    """Keep ``number`` as the floor of ``series`` if it is higher; whether it was."""
+    if number <= number_floor(session, series):
+        return False
+    row = session.get(Setting, _FLOOR.format(series))
+    if row is None:
+        session.add(Setting(key=_FLOOR.format(series), value=str(number)))
+    else:
+        row.value = str(number)
+    return True
+
+
+def restore_owed(session: Session) -> tuple[int, int] | None:
+    """The outbox numbers (first, last) sent before a restore and not yet put back."""
+    row = session.get(Setting, _OWED)
+    if row is None:
+        return None
+    first, last = row.value.split("-")
+    return int(first), int(last)
+
+
+def set_restore_owed(session: Session, owed: tuple[int, int] | None) -> None:
+    row = session.get(Setting, _OWED)
+    if owed is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(Setting(key=_OWED, value=f"{owed[0]}-{owed[1]}"))
+    else:
+        row.value = f"{owed[0]}-{owed[1]}"
