@@ -13,11 +13,13 @@ A crash before 3 means the same package (same id, same changes) is written again
 the central ingest recognises its id and takes it in once.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.services.sites import current_site
 from app.store_guard import is_demo_store, record_store_marks
@@ -29,7 +31,7 @@ from db import Store
 from db.audit_chain import chain_head, link_digests
 from db.models import Site
 from db.outbox import columns_of
-from db.sync_models import OutboxEntry, SyncPackage
+from db.sync_models import OutboxEntry, OutboxState, SyncPackage
 
 MAX_CHANGES = 2000
 
@@ -65,25 +67,54 @@ def push(store: Store, central: Path, now: datetime, password: str | None = None
         inbox.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SyncError(f"无法创建 {inbox}：{files.reason(exc)}") from exc
-    # Staging files this window left when killed mid-write; only it writes these names.
-    files.remove_partials(inbox, prefix=f"{site}-{window}-")
-    # Never reuse a number that left: after a restored backup the database may not know them.
-    notes = sent_log.catch_up(store, window, site, inbox, password)
-    sent: list[str] = []
-    changes = 0
-    while (package := claim_package(store, site, window, now)) is not None:
-        name, data = package
-        try:
-            data = publish_package(inbox, name, data, password)
-        except (files.TargetError, OSError) as exc:
-            raise SyncError(f"{exc}。变更仍在本机队列中，稍后自动重试") from exc
-        mark_sent(store, name.package_id, now)
-        sent_log.record_sent(store, name, data)
-        sent.append(name.file_name)
-        changes += name.last_seq - name.first_seq + 1
+    with _one_desk_at_a_time(store) as mine:
+        if not mine:
+            return PushResult((), 0, (ANOTHER_DESK_PUSHING,))
+        # Files this window left when killed mid-write; only it writes these names.
+        files.remove_partials(inbox, prefix=f"{site}-{window}-")
+        # Never reuse a number that left: after a restored backup the database may not know
+        # them.
+        notes = sent_log.catch_up(store, window, site, inbox, password)
+        sent: list[str] = []
+        changes = 0
+        while (package := claim_package(store, site, window, now)) is not None:
+            name, data = package
+            try:
+                data = publish_package(inbox, name, data, password)
+            except (files.TargetError, OSError) as exc:
+                raise SyncError(f"{exc}。变更仍在本机队列中，稍后自动重试") from exc
+            mark_sent(store, name.package_id, now)
+            sent_log.record_sent(store, name, data)
+            sent.append(name.file_name)
+            changes += name.last_seq - name.first_seq + 1
     # The sync state outside the database file: a later start notices a lost -wal.
     record_store_marks(store, "sync")
     return PushResult(tuple(sent), changes, tuple(notes))
+
+
+ANOTHER_DESK_PUSHING = "另一台窗口正在向中心发送本数据库的变更，本次未发送，稍后自动重试"
+# PostgreSQL advisory lock key for a push ("onestop" in ASCII): any bigint no one else uses.
+_PUSH_LOCK = 0x6F6E6573746F70
+
+
+@contextmanager
+def _one_desk_at_a_time(store: Store) -> Iterator[bool]:
+    """Desks sharing one PostgreSQL database share its one outbox and write the same files:
+    one pushes at a time (a session advisory lock; released at the end, or with its
+    connection if the desk dies), the others send nothing this run. A SQLite file has one
+    desk, and ``run_once`` already lets one run at a time in it."""
+    if store.dialect != "postgresql":
+        yield True
+        return
+    with store.engine.connect() as connection:
+        mine = bool(connection.scalar(select(func.pg_try_advisory_lock(_PUSH_LOCK))))
+        connection.commit()
+        try:
+            yield mine
+        finally:
+            if mine:
+                connection.scalar(select(func.pg_advisory_unlock(_PUSH_LOCK)))
+                connection.commit()
 
 
 def claim_package(
@@ -91,6 +122,9 @@ def claim_package(
 ) -> tuple[PackageName, bytes] | None:
     """The next package to send and its file's bytes, or None when the queue is empty."""
     with store.write() as session:
+        # Desks sharing one database take turns packing its one outbox (else two made the
+        # same package and one failed); the settlements' commits take this row last.
+        session.get(OutboxState, 1, with_for_update=True)
         pending = unsent_packages(session)
         if pending:
             row = pending[0]

@@ -61,6 +61,8 @@ def run_once(
             return _failed(store, now, "尚未设置中心文件夹（设置→同步，或 --central）")
         # Here, not with the module: a window with no central folder never loads the
         # packaging, sealing (cryptography) and reading of sync files (issue 18, point 5).
+        from sqlalchemy.exc import OperationalError
+
         from app.services.errors import ServiceError
         from app.sync.pull import pull
         from app.sync.push import SyncError, push
@@ -73,6 +75,8 @@ def run_once(
             return _failed(store, now, str(exc))
         except OSError as exc:  # the share vanished between steps
             return _failed(store, now, f"中心文件夹 {central} 读写出错：{exc}")
+        except OperationalError as exc:  # a shared database busy (a lock timed out)
+            return _failed(store, now, f"数据库暂时繁忙，本次同步未完成，稍后自动重试：{exc.orig}")
         state.record_success(store, now, list(pulled.problems))
         return SyncReport(
             ok=True,

@@ -247,10 +247,13 @@ def catch_up(
             notes += _bring_back(store, sent, lost)
         else:
             notes += _owe(store, lost)
+    # The counters in the order a settlement takes them (its slip number, then the outbox at
+    # its commit): on a shared PostgreSQL database the other order deadlocked with a desk
+    # settling while this one synced.
     with store.write() as session:
-        _outbox(session, sent, notes, compare=readable)
         _slips(session, sent, notes)
         _numbers(session, sent, notes)
+        _outbox(session, sent, notes, compare=readable)
     return notes
 
 
@@ -388,9 +391,13 @@ def _slips(session: Session, sent: Sent, notes: list[str]) -> None:
         site, year = key.rsplit("-", 1)
         if site not in sites:
             continue
-        counter = session.get(SlipCounter, (site, int(year)), with_for_update=True)
+        counter = session.get(SlipCounter, (site, int(year)))
         if counter is not None and counter.last_number >= number:
-            continue
+            continue  # nothing to raise: no lock, so a desk settling meanwhile never waits
+        if counter is not None:
+            session.refresh(counter, with_for_update=True)
+            if counter.last_number >= number:
+                continue
         if counter is None:
             session.add(SlipCounter(site_code=site, year=int(year), last_number=number))
         else:
