@@ -92,23 +92,27 @@ def ingest(
     for window in sorted(found):
         packages = sorted(found[window], key=lambda item: (item[0].first_seq, item[0].last_seq))
         done = progress.get(window, 0)
-        for index, (name, path) in enumerate(packages):
+        index = 0
+        while index < len(packages):
+            name, path = packages[index]
             if name.last_seq <= done:
                 report.already += 1
+                index += 1
                 continue
             waiting = len(packages) - index
             if name.first_seq != done + 1:
                 report.problems.append(_gap_message(name, done, path, waiting))
                 break
-            try:
-                package = decode(open_sealed(path.read_bytes(), password, path.name), path.name)
-                taken, broken = _take_in(store, package, path.name, now)
-            except (OSError, PackageError, RecordError, ValueError) as exc:
-                reason = str(exc)
-            except (IntegrityError, DataError) as exc:
-                reason = _refused(exc)
-            else:
-                reason = None
+            run = [packages[index]]
+            taken, reason = _try(store, run, password, now)
+            if reason is not None:
+                # What a later package of the window changes may settle what this one alone
+                # cannot (a claim of a stay another site claimed, returned since): the run of
+                # the window's packages from here is tried as one.
+                run = _following(packages, index)
+                if len(run) > 1:
+                    taken, together = _try(store, run, password, now)
+                    reason = reason if together is not None else None
             if reason is not None:
                 # Set aside: nothing of it is kept, the other windows go on, and the next run
                 # tries it again. Its window's later packages wait: they may change its rows.
@@ -118,23 +122,51 @@ def ingest(
                     f"下次导入时重试），该窗口的此包及其后 {waiting - 1} 个包暂不导入"
                 )
                 break
-            if broken and broken.startswith(RESTORED):
-                report.restores.append(f"{path.parent.name}/{path.name}：{broken}")
-            elif broken:
-                report.audit_breaks.append(f"{path.parent.name}/{path.name}：{broken}")
-            if taken:
-                report.packages.append(path.name)
-                report.changes += len(package.records)
-            else:
-                report.already += 1
-            done = name.last_seq
+            for (package_name, package_path), (package, broken) in zip(run, taken, strict=True):
+                where = f"{package_path.parent.name}/{package_path.name}"
+                if broken and broken.startswith(RESTORED):
+                    report.restores.append(f"{where}：{broken}")
+                elif broken:
+                    report.audit_breaks.append(f"{where}：{broken}")
+                if package is not None:
+                    report.packages.append(package_path.name)
+                    report.changes += len(package.records)
+                else:
+                    report.already += 1
+                done = package_name.last_seq
+            index += len(run)
     return report
 
 
+# What a refusal by each unique index means, in the clerk's words: found by the names
+# PostgreSQL gives (the index) or SQLite gives (the table's columns).
+_INDEX_MEANINGS = (
+    (("settlement_slip_number", "settlement.slip_number"), "结算单号与中心已有的结算单重复"),
+    (
+        ("uq_admission_open_per_person", "admission.person_id, admission.site_code"),
+        "该人员在本站点已有一笔未出院的住院登记",
+    ),
+    (
+        ("paid_later_claim_claim_number", "paid_later_claim.claim_number"),
+        "事后报销单号与中心已有的重复",
+    ),
+    (
+        ("uq_paid_later_claim_live_stay", "paid_later_claim.person_id, paid_later_claim.policy"),
+        "同一次住院已有一笔未退回的事后报销",
+    ),
+    (("payment_batch_batch_number", "payment_batch.batch_number"), "代发清单号与中心已有的重复"),
+)
+
+
 def _refused(exc: DBAPIError) -> str:
-    """The database's reason for refusing a row, first line only (no SQL, no values)."""
+    """The database's reason for refusing a row, first line only (no SQL, no values), with
+    what it means where the index is one of ours."""
     text = str(exc.orig).strip().splitlines()
-    return f"中心数据库拒绝了其中的变更（{text[0] if text else type(exc.orig).__name__}）"
+    first = text[0] if text else type(exc.orig).__name__
+    for names, meaning in _INDEX_MEANINGS:
+        if any(name in first for name in names):
+            return f"中心数据库拒绝了其中的变更：{meaning}（{first}）"
+    return f"中心数据库拒绝了其中的变更（{first}）"
 
 
 def _gap_message(name: PackageName, done: int, path: Path, waiting: int) -> str:
@@ -176,53 +208,84 @@ def _scan(inbox: Path, report: IngestReport, stale_after: timedelta) -> dict:
     return found
 
 
+def _following(packages: list, index: int) -> list:
+    """The packages from ``index`` on whose numbers follow one another."""
+    run = [packages[index]]
+    for name, path in packages[index + 1 :]:
+        if name.first_seq != run[-1][0].last_seq + 1:
+            break
+        run.append((name, path))
+    return run
+
+
+def _try(
+    store: Store, run: list, password: str | None, now: datetime
+) -> tuple[list[tuple[Package | None, str | None]], str | None]:
+    """Take in a run of one window's packages as one; (per package: the package, or None if
+    it was taken in meanwhile, and how the audit chain broke), and why not (Chinese)."""
+    try:
+        packages = [
+            decode(open_sealed(path.read_bytes(), password, path.name), path.name)
+            for _name, path in run
+        ]
+        return _take_in(store, packages, [path.name for _name, path in run], now), None
+    except (OSError, PackageError, RecordError, ValueError) as exc:
+        return [], str(exc)
+    except (IntegrityError, DataError) as exc:
+        return [], _refused(exc)
+
+
 def _take_in(
-    store: Store, package: Package, file_name: str, now: datetime
-) -> tuple[bool, str | None]:
-    """Apply one package in one transaction, with its audit anchor; False if it was taken in
-    meanwhile. The second value says how the window's audit chain broke, if it did."""
-    name = package.name
+    store: Store, packages: list[Package], file_names: list[str], now: datetime
+) -> list[tuple[Package | None, str | None]]:
+    """Apply one window's packages (in order, numbers following one another) in one
+    transaction, with their audit anchors; all None if they were taken in meanwhile. Each
+    package's second value says how the window's audit chain broke, if it did."""
+    first, last = packages[0].name, packages[-1].name
     try:
         with paused(), store.write() as session:
-            progress = session.get(WindowProgress, name.window, with_for_update=True)
+            progress = session.get(WindowProgress, first.window, with_for_update=True)
             done = progress.last_seq if progress else 0
-            if done != name.first_seq - 1:
-                return False, None  # another ingest took it in since this one looked
-            broken = _keep_anchor(session, package, now)
-            _sites(session, package.header.get("sites") or [])
-            apply_records(session, package.records)
-            session.add(
-                IngestedPackage(
-                    package_id=name.package_id,
-                    site_code=name.site,
-                    window_id=name.window,
-                    first_seq=name.first_seq,
-                    last_seq=name.last_seq,
-                    changes=len(package.records),
-                    body_sha256=package.header["body_sha256"],
-                    file_name=file_name,
-                    ingested_at=now,
+            if done != first.first_seq - 1:
+                return [(None, None)] * len(packages)  # another ingest took them in meanwhile
+            broken = [_keep_anchor(session, package, now) for package in packages]
+            for package in packages:
+                _sites(session, package.header.get("sites") or [])
+            apply_records(session, [record for package in packages for record in package.records])
+            for package, file_name in zip(packages, file_names, strict=True):
+                name = package.name
+                session.add(
+                    IngestedPackage(
+                        package_id=name.package_id,
+                        site_code=name.site,
+                        window_id=name.window,
+                        first_seq=name.first_seq,
+                        last_seq=name.last_seq,
+                        changes=len(package.records),
+                        body_sha256=package.header["body_sha256"],
+                        file_name=file_name,
+                        ingested_at=now,
+                    )
                 )
-            )
             if progress is None:
                 session.add(
                     WindowProgress(
-                        window_id=name.window,
-                        site_code=name.site,
-                        last_seq=name.last_seq,
+                        window_id=first.window,
+                        site_code=first.site,
+                        last_seq=last.last_seq,
                         updated_at=now,
                     )
                 )
             else:
-                progress.last_seq = name.last_seq
+                progress.last_seq = last.last_seq
                 progress.updated_at = now
     except IntegrityError:
         # Two ingests took in a new window's first package at once: one of them wins.
         with store.read() as session:
-            if session.get(IngestedPackage, name.package_id) is not None:
-                return False, None
+            if session.get(IngestedPackage, first.package_id) is not None:
+                return [(None, None)] * len(packages)
         raise
-    return True, broken
+    return list(zip(packages, broken, strict=True))
 
 
 def _keep_anchor(session: Session, package: Package, now: datetime) -> str | None:
@@ -290,6 +353,7 @@ def apply_records(session: Session, records: list[dict]) -> None:
                 apply(record)
             except (RecordError, KeyError, TypeError) as exc:
                 raise RecordError(f"第{n + 2}行（序号 {record.get('seq')}）：{exc}") from None
+        apply.refuse_a_stay_claimed_twice()
         session.flush()
 
 
@@ -449,6 +513,31 @@ class _Applier:
             for key, value in row.items():
                 setattr(found, key, value)
         self.paid_later[number] = found
+
+    def refuse_a_stay_claimed_twice(self) -> None:
+        """A stay taken in as a live 事后报销 claim at two sites (neither window sees the
+        other's claims): named, where the database would only name its index."""
+        for claim in self.paid_later.values():
+            if claim.status == "returned" or claim.person.id is None:
+                continue
+            other = self.session.scalar(
+                select(PaidLaterClaim).where(
+                    PaidLaterClaim.person_id == claim.person.id,
+                    PaidLaterClaim.policy_id == claim.policy_id,
+                    PaidLaterClaim.hospital == claim.hospital,
+                    PaidLaterClaim.admitted_on == claim.admitted_on,
+                    PaidLaterClaim.discharged_on == claim.discharged_on,
+                    PaidLaterClaim.status != "returned",
+                    PaidLaterClaim.claim_number != claim.claim_number,
+                )
+            )
+            if other is not None:
+                raise RecordError(
+                    f"事后报销 {claim.claim_number}（站点 {claim.site_code}）与中心已有的 "
+                    f"{other.claim_number}（站点 {other.site_code}）是同一次住院（{claim.hospital}，"
+                    f"{claim.admitted_on}–{claim.discharged_on}），同一次住院只能报销一次：请其中"
+                    "一方在审核时退回；退回的变更到达中心后，下次导入即可补上"
+                )
 
     def _claim(self, number: str) -> PaidLaterClaim:
         found = self.paid_later.get(number) or self.session.scalar(

@@ -172,3 +172,26 @@ def test_scans_attached_at_the_window_reach_the_centre(
             select(ChecklistItem.document_code).where(ChecklistItem.scan_sha256 == scan.sha256)
         ).all()
     assert sorted(named) == sorted([first.document_code, second.document_code])
+
+
+@pytest.mark.parametrize(
+    ("database_says", "meaning"),
+    [
+        ("UNIQUE constraint failed: settlement.slip_number", "结算单号与中心已有的结算单重复"),
+        (
+            'duplicate key value violates unique constraint "uq_admission_open_per_person"',
+            "该人员在本站点已有一笔未出院的住院登记",
+        ),
+        (
+            'duplicate key value violates unique constraint "uq_payment_batch_batch_number"',
+            "代发清单号与中心已有的重复",
+        ),
+    ],
+)
+def test_a_refusal_by_one_of_our_indexes_says_what_it_means(database_says, meaning):
+    from sqlalchemy.exc import IntegrityError
+
+    from app.sync.central_ingest import _refused
+
+    said = _refused(IntegrityError("INSERT …", {}, Exception(database_says)))
+    assert said == f"中心数据库拒绝了其中的变更：{meaning}（{database_says}）"

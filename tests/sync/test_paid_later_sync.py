@@ -152,3 +152,38 @@ def test_another_list_under_a_batch_number_the_centre_has_is_refused_in_chinese(
     assert run_once(window, central_folder).ok
     [problem] = ingest(central_store, central_folder).problems
     assert f"代发清单 {batch.batch_number} 在中心已有另一份内容不同的清单" in problem
+
+
+def test_a_stay_claimed_at_two_sites_is_named_and_the_return_that_settles_it_goes_in(
+    make_window, central_store, central_folder
+):
+    windows = {"LX01": make_window("LX01"), "LX02": make_window("LX02")}
+    who = person(5)
+    stay = dict(
+        policy="lanxi",
+        facility="county",
+        materials=("invoice", "discharge_summary", "cost_list"),
+        category="destitute",
+    )
+    # Neither window sees the other's claims.
+    claims = {site: intake(window, who, **stay) for site, window in windows.items()}
+    assert all(run_once(window, central_folder).ok for window in windows.values())
+    [problem] = ingest(central_store, central_folder).problems
+    # Whichever window's package the centre took in first keeps its claim.
+    refused = problem.split("/")[0]
+    kept = "LX02" if refused == "LX01" else "LX01"
+    named = (
+        f"事后报销 {claims[refused].claim_number}（站点 {refused}）与中心已有的 "
+        f"{claims[kept].claim_number}（站点 {kept}）是同一次住院"
+    )
+    assert named in problem and "同一次住院只能报销一次" in problem
+
+    # The refused window returns its claim: the return, in a later package, lets the
+    # refused one go in with it.
+    number = claims[refused].claim_number
+    review_claim(windows[refused], number, supervisor="李主管", approve=False, reason="重复报销")
+    assert run_once(windows[refused], central_folder).ok
+    report = ingest(central_store, central_folder)
+    assert report.problems == [] and report.set_aside == []
+    assert _central_claim(central_store, number)[0] == "returned"
+    assert _central_claim(central_store, claims[kept].claim_number)[0] == "received"
