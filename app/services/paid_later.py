@@ -491,9 +491,7 @@ def _refuse_if_later_records_counted_it(session: Session, row: PaidLaterClaim) -
     would count them in its turn, and the same band would be paid twice."""
     if row.kind == "year_end":  # a year-end sum counts nothing of its own in the year
         return
-    slips, claims = counted_after(
-        session, row.person_id, row.policy_id, row.year, row.received_at, row.claim_number
-    )
+    slips, claims = counted_after(session, row.person_id, row.policy_id, row.year, row.claim_number)
     if slips or claims:
         raise ServiceError(
             "claim_number",

@@ -430,9 +430,7 @@ def _refuse_if_later_records_counted_it(session: Session, row: Settlement) -> No
     """A later settlement or 事后报销 claim of the person's year was computed on top of this one
     (deductible, tiers, caps): voided and settled again, this one would count that later one in
     its turn, and the same band would be paid twice. Corrections go from the newest back."""
-    slips, claims = counted_after(
-        session, row.person_id, row.policy_id, row.year, row.settled_at, row.slip_number
-    )
+    slips, claims = counted_after(session, row.person_id, row.policy_id, row.year, row.slip_number)
     if slips or claims:
         raise ServiceError(
             "slip_number",

@@ -3,29 +3,19 @@
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from types import MappingProxyType
 
-from sqlalchemy import (
-    Integer,
-    String,
-    and_,
-    bindparam,
-    literal_column,
-    null,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import Integer, String, bindparam, func, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from app.money import ZERO, D
 from app.policy import LoadedPolicy
 from app.settlement import PoolToDate, YearToDate, layer_codes
 from app.vocabulary import POOLS
-from db.models import PaidLaterClaim, Person, Settlement
+from db.models import AuditEvent, PaidLaterClaim, Person, Settlement
 from db.prepared import Prepared
 from db.sync_models import PaidElsewhere
 
@@ -70,48 +60,91 @@ def year_to_date(session: Session, person_id: int, policy_id: str, year: int) ->
 
 
 def counted_after(
-    session: Session, person_id: int, policy_id: str, year: int, at: datetime, number: str
+    session: Session, person_id: int, policy_id: str, year: int, number: str
 ) -> tuple[list[str], list[str]]:
-    """The live settlements and 事后报销 claims of the person's year that came after the record
-    made at ``at`` under ``number`` (newest first): each was computed with that record in its
-    year-to-date (deductible, tiers, caps), so that record may be voided or returned only after
-    them, or the same band is paid twice. Records are ordered by when they were made, then by
-    number (as the what-if replays them)."""
+    """The live settlements and 事后报销 claims of the person's year made after the record
+    ``number`` (newest first): each was computed with that record in its year-to-date
+    (deductible, tiers, caps), so that record may be voided or returned only after them, or
+    the same band is paid twice.
+
+    Made after means in the order the database took them: by the audit event each was created
+    with (one sequence for both kinds and for every desk on a shared database, where the
+    desks' clocks may disagree); a record without one (put back from the centre after a
+    restore) by when it was made, then by number."""
+    records = _made(session, person_id, policy_id, year)
+    mine = next((r for r in records if r[1] == number), None)
+    if mine is None:
+        return [], []
+    return _split([r for r in records if r is not mine and _later(r, mine)])
+
+
+def _made(session: Session, person_id: int, policy_id: str, year: int) -> list[tuple]:
+    """(is a settlement, number, made at, audit event id or None) of the year's live records."""
     settlement, claim = Settlement, PaidLaterClaim
-    slips = session.scalars(
-        select(settlement.slip_number)
+    rows = (
+        session.execute(
+            select(
+                literal_column("1", Integer),
+                settlement.slip_number,
+                settlement.settled_at,
+                _created("settlement", settlement.slip_number),
+            ).where(
+                settlement.person_id == person_id,
+                settlement.policy_id == policy_id,
+                settlement.year == year,
+                settlement.voided.is_(False),
+            )
+        ).all()
+        + session.execute(
+            select(
+                literal_column("0", Integer),
+                claim.claim_number,
+                claim.received_at,
+                _created("paid_later_claim", claim.claim_number),
+            ).where(
+                claim.person_id == person_id,
+                claim.policy_id == policy_id,
+                claim.year == year,
+                claim.status != "returned",
+                claim.kind != "year_end",  # a year-end sum counts nothing of its own
+            )
+        ).all()
+    )
+    return [tuple(row) for row in rows]
+
+
+def _created(entity: str, number):
+    return (
+        select(func.min(AuditEvent.id))
         .where(
-            settlement.person_id == person_id,
-            settlement.policy_id == policy_id,
-            settlement.year == year,
-            settlement.voided.is_(False),
-            _after(settlement.settled_at, settlement.slip_number, at, number),
+            AuditEvent.entity == entity,
+            AuditEvent.entity_id == number,
+            AuditEvent.action == "create",
         )
-        .order_by(settlement.settled_at.desc(), settlement.slip_number.desc())
-    ).all()
-    claims = session.scalars(
-        select(claim.claim_number)
-        .where(
-            claim.person_id == person_id,
-            claim.policy_id == policy_id,
-            claim.year == year,
-            claim.status != "returned",
-            claim.kind != "year_end",  # a year-end sum counts nothing of its own
-            _after(claim.received_at, claim.claim_number, at, number),
-        )
-        .order_by(claim.received_at.desc(), claim.claim_number.desc())
-    ).all()
-    return list(slips), list(claims)
+        .scalar_subquery()
+    )
+
+
+def _later(record: tuple, than: tuple) -> bool:
+    if record[3] is not None and than[3] is not None:
+        return record[3] > than[3]
+    return (record[2], record[1]) > (than[2], than[1])
+
+
+def _split(later: list[tuple]) -> tuple[list[str], list[str]]:
+    """Slip numbers and claim numbers, newest first."""
+    ordered = sorted(later, key=_order_key, reverse=True)
+    return [r[1] for r in ordered if r[0]], [r[1] for r in ordered if not r[0]]
+
+
+def _order_key(record: tuple) -> tuple:
+    return (record[3] if record[3] is not None else -1, record[2], record[1])
 
 
 def named_records(slips: list[str], claims: list[str]) -> str:
     """``counted_after``'s records as a message names them ("结算 …，事后报销 …")."""
     kinds = (("结算", slips), ("事后报销", claims))
     return "，".join(f"{kind} {'、'.join(numbers)}" for kind, numbers in kinds if numbers)
-
-
-def _after(made_at, made_as, at: datetime, number: str):
-    return or_(made_at > at, and_(made_at == at, made_as > number))
 
 
 @cache

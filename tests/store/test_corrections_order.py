@@ -99,3 +99,26 @@ def test_a_claim_a_later_settlement_counted_is_not_returned(store, make_site):
         store, claim.claim_number, supervisor=SUPERVISOR, approve=False, reason="发票缺章"
     )
     assert returned.status == "returned"
+
+
+def test_the_order_is_the_order_they_were_made_in_whatever_the_clocks_said(store, make_site):
+    """Two desks on one database whose clocks disagree: the claim taken in after the slip
+    counted it, though its clock stamped it earlier."""
+    make_site()
+    who = person(3)
+    _, first = _window_stay(store, who, "30000.00", "10000.00", datetime(2026, 3, 10, 10, 5))
+    claim = _claim(store, who, "20000.00", "10000.00", datetime(2026, 3, 10, 10, 2))
+    assert claim.assistance == Decimal("5000.00")  # the slip's 20,000 counted
+    with pytest.raises(ServiceError, match=f"事后报销 {claim.claim_number}"):
+        void_settlement(store, first.slip_number, reason="录入有误", clerk=SUPERVISOR)
+
+
+def test_records_stamped_with_the_same_time_are_still_in_order(store, make_site):
+    make_site()
+    who = person(4)
+    at = datetime(2026, 3, 10, 10)
+    claim = _claim(store, who, "30000.00", "10000.00", at)
+    _, later = _window_stay(store, who, "20000.00", "10000.00", at)
+    assert later.assistance == Decimal("5000.00")
+    with pytest.raises(ServiceError, match=f"结算 {later.slip_number}"):
+        review_claim(store, claim.claim_number, supervisor=SUPERVISOR, approve=False, reason="补正")
