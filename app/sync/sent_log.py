@@ -269,10 +269,7 @@ def _lost(sent: Sent, have: int, owed: tuple[int, int] | None) -> tuple[int, int
 def _owe(store: Store, lost: tuple[int, int]) -> list[str]:
     """The central folder is out of reach: remember what is to be put back at the next sync
     that reaches it, and say so."""
-    if lost[0] > lost[1]:
-        return []
-    with store.write() as session:
-        set_restore_owed(session, lost)
+    _still_owed(store, lost)
     return [
         f"中心文件夹暂时无法访问：恢复备份前已发送给中心的变更（序号 {lost[0]}–{lost[1]}）尚未"
         "放回本机，连通后下次同步时自动放回；在此之前不能生成代发清单"
@@ -284,18 +281,21 @@ def _bring_back(store: Store, sent: Sent, lost: tuple[int, int]) -> list[str]:
     what a restored backup lost (registrations, papers, settlements, voids and claim marks,
     claims paid after discharge, payment batches and the bank's answers), read back from its
     own packages in the central folder and applied as the centre applies them. The centre
-    already has them: they are not queued again. Once put back, nothing more is owed."""
+    already has them: they are not queued again. All of them or none: until every one is
+    back the stretch stays owed (no payment batch is made), and each sync tries again."""
     from app.services import audit
     from app.sync.central_ingest import RecordError, apply_records
 
     low, high = lost
     found = [dict(sent.records[seq], seq=seq) for seq in sorted(sent.records) if low <= seq <= high]
     missing = high - low + 1 - len(found)
-    if not found:
-        with store.write() as session:
-            set_restore_owed(session, None)
-        return []
-    first, last = found[0]["seq"], found[-1]["seq"]
+    if missing > 0:
+        _still_owed(store, lost)
+        return [
+            f"恢复备份前已发送给中心的变更（序号 {low}–{high}）中有 {missing} 条在中心文件夹中"
+            "读不到（变更包已移走，或同步密码未输入而无法打开），暂未放回本机；在此之前不能生成"
+            "代发清单。下次同步时再试；如仍读不到，请联系信息科"
+        ]
     try:
         with paused(), store.write() as session:
             apply_records(session, found)
@@ -305,21 +305,25 @@ def _bring_back(store: Store, sent: Sent, lost: tuple[int, int]) -> list[str]:
                 clerk="系统",
                 action="restore_replay",
                 entity="store",
-                entity_id=f"{first}-{last}",
-                changes={"changes": len(found), "first_seq": first, "last_seq": last},
+                entity_id=f"{low}-{high}",
+                changes={"changes": len(found), "first_seq": low, "last_seq": high},
             )
     except (RecordError, DBAPIError) as exc:
+        _still_owed(store, lost)
         return [
-            f"数据库缺少本窗口已发送给中心的 {len(found)} 条变更（序号 {first}–{last}，"
-            f"恢复备份时丢失），未能放回本机：{exc}。这些业务在中心完好；请联系信息科核对后补录"
+            f"数据库缺少本窗口已发送给中心的 {len(found)} 条变更（序号 {low}–{high}，恢复备份时"
+            f"丢失），未能放回本机：{exc}。这些业务在中心完好；在放回之前不能生成代发清单，"
+            "请联系信息科核对（本机恢复后重新录入的同一业务须先作废或退回）"
         ]
-    notes = [
-        f"恢复备份后本机缺少已发送给中心的 {len(found)} 条变更（序号 {first}–{last}：登记、材料、"
+    return [
+        f"恢复备份后本机缺少已发送给中心的 {len(found)} 条变更（序号 {low}–{high}：登记、材料、"
         "结算、作废、申报标记、事后报销、代发清单），已从中心文件夹中本窗口的变更包放回本机"
     ]
-    if missing > 0:
-        notes.append(f"另有 {missing} 条已发送的变更在中心文件夹中读不到（变更包已移走或无法打开）")
-    return notes
+
+
+def _still_owed(store: Store, lost: tuple[int, int]) -> None:
+    with store.write() as session:
+        set_restore_owed(session, lost)
 
 
 def _outbox(session: Session, sent: Sent, notes: list[str], *, compare: bool) -> None:

@@ -234,6 +234,47 @@ def test_a_restore_while_the_share_is_away_neither_resends_nor_forgets_what_was_
     assert queued in mine and _figures(central_store) == mine
 
 
+def test_what_cannot_be_read_back_stays_owed_until_it_can_and_blocks_batches(
+    central_store, central_folder, tmp_path
+):
+    from app.services.errors import ServiceError
+    from app.services.paid_later import create_batch, review_claim
+    from tests.store.test_paid_later import intake
+
+    path = tmp_path / "window" / "desk.sqlite3"
+    window = _new_window(path)
+    set_central_folder(window, central_folder)
+    materials = ("invoice", "discharge_summary", "cost_list")
+    claim = intake(window, person(1), policy="lanxi", facility="county", materials=materials)
+    review_claim(window, claim.claim_number, supervisor="李主管", approve=True)
+    assert run_once(window, now=NOW).ok
+    backup = backup_now(path, tmp_path / "backups", NOW)
+    create_batch(window, clerk="王")  # at the bank, then lost with the restore
+    report = run_once(window, now=NOW)
+    assert report.ok
+    window.close()
+    [package] = [central_folder / "inbox" / "LX01" / name for name in report.packages]
+    aside = package.rename(tmp_path / package.name)  # moved away from the share
+
+    said = _restore(backup, path)
+    assert "读不到" in said and "暂未放回本机" in said
+    window = open_store(path)
+    try:
+        with pytest.raises(ServiceError, match="尚未放回本机"):
+            create_batch(window, clerk="王")
+        again = run_once(window, now=NOW)  # still unreadable: still owed
+        assert any("读不到" in note for note in again.notes), again.notes
+        with pytest.raises(ServiceError, match="尚未放回本机"):
+            create_batch(window, clerk="王")
+        aside.rename(package)
+        back = run_once(window, now=NOW)
+        assert any("放回本机" in note for note in back.notes), back.notes
+        with pytest.raises(ServiceError, match="代发清单为空"):  # the claim is on its list
+            create_batch(window, clerk="王")
+    finally:
+        window.close()
+
+
 def test_a_package_name_taken_with_other_changes_is_an_error_not_sent(tmp_path):
     name = PackageName("LX01", "0123456789ab", 1, 1)
     there, _ = encode(name, {}, ['{"seq":1,"entity":"person"}'])
