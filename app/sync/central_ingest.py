@@ -520,7 +520,7 @@ class _Applier:
         for claim in self.paid_later.values():
             if claim.status == "returned" or claim.person.id is None:
                 continue
-            other = self.session.scalar(
+            same_stay = self.session.scalars(
                 select(PaidLaterClaim).where(
                     PaidLaterClaim.person_id == claim.person.id,
                     PaidLaterClaim.policy_id == claim.policy_id,
@@ -530,7 +530,10 @@ class _Applier:
                     PaidLaterClaim.status != "returned",
                     PaidLaterClaim.claim_number != claim.claim_number,
                 )
-            )
+            ).all()
+            # As these packages leave them: a claim they return is not flushed yet (the rows
+            # are written at the end), but it is the same object, already returned.
+            other = next((c for c in same_stay if c.status != "returned"), None)
             if other is not None:
                 raise RecordError(
                     f"事后报销 {claim.claim_number}（站点 {claim.site_code}）与中心已有的 "

@@ -187,3 +187,27 @@ def test_a_stay_claimed_at_two_sites_is_named_and_the_return_that_settles_it_goe
     assert report.problems == [] and report.set_aside == []
     assert _central_claim(central_store, number)[0] == "returned"
     assert _central_claim(central_store, claims[kept].claim_number)[0] == "received"
+
+
+def test_a_claim_returned_and_its_stay_taken_in_again_reach_the_centre_together(
+    make_window, central_store, central_folder
+):
+    window = make_window("LX01")
+    who = person(6)
+    stay = dict(
+        policy="lanxi",
+        facility="county",
+        materials=("invoice", "discharge_summary", "cost_list"),
+        category="destitute",
+    )
+    first = intake(window, who, now=datetime(2026, 3, 13, 10), **stay)
+    assert run_once(window, central_folder).ok
+    assert ingest(central_store, central_folder).problems == []
+    # The correction in one package: the claim returned, the same stay taken in again.
+    review_claim(window, first.claim_number, supervisor="李主管", approve=False, reason="补正")
+    again = intake(window, who, now=datetime(2026, 3, 13, 11), **stay)
+    assert run_once(window, central_folder).ok
+    report = ingest(central_store, central_folder)
+    assert report.problems == [] and report.set_aside == []
+    assert _central_claim(central_store, first.claim_number)[0] == "returned"
+    assert _central_claim(central_store, again.claim_number)[0] == "received"
