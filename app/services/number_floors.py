@@ -11,9 +11,10 @@ beside the database and survives a restore:
   made, since a claim already on a list at the bank would look unlisted.
 """
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Setting
+from db.models import PaidLaterClaim, PaymentBatch, Setting
 
 _FLOOR = "sync.number_floor.{}"
 _OWED = "sync.restore_owed"
@@ -25,10 +26,20 @@ def number_floor(session: Session, series: str) -> int:
     return int(row.value) if row is not None else 0
 
 
+# The column each series numbers, by its letters (``LX01-BX2026``: BX).
+_NUMBERED = {"BX": PaidLaterClaim.claim_number, "DF": PaymentBatch.batch_number}
+
+
 def raise_number_floor(session: Session, series: str, number: int) -> bool:
-    """Keep ``number`` as the floor of ``series`` if it is higher; whether it was."""
+    """Keep ``number`` as the floor of ``series`` when this store is behind it (it has fewer
+    numbers of the series than that: restored from a backup); whether it was raised."""
     if number <= number_floor(session, series):
         return False
+    column = _NUMBERED.get(series.rsplit("-", 1)[-1][:2])
+    if column is not None:
+        had = session.scalar(select(func.count()).where(column.like(f"{series}-%")))
+        if had >= number:
+            return False  # the store issued them itself: nothing to catch up
     row = session.get(Setting, _FLOOR.format(series))
     if row is None:
         session.add(Setting(key=_FLOOR.format(series), value=str(number)))
