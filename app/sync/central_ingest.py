@@ -112,7 +112,10 @@ def ingest(
                 run = _following(packages, index)
                 if len(run) > 1:
                     taken, together = _try(store, run, password, now)
-                    reason = reason if together is not None else None
+                    if together is None:
+                        reason = None
+                    elif together != reason:  # what else stands in the way, for whoever looks
+                        reason += f"（与其后 {len(run) - 1} 个包一并导入也未成功：{together}）"
             if reason is not None:
                 # Set aside: nothing of it is kept, the other windows go on, and the next run
                 # tries it again. Its window's later packages wait: they may change its rows.

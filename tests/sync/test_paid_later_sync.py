@@ -213,3 +213,26 @@ def test_a_claim_returned_and_its_stay_taken_in_again_reach_the_centre_together(
     assert report.problems == [] and report.set_aside == []
     assert _central_claim(central_store, first.claim_number)[0] == "returned"
     assert _central_claim(central_store, again.claim_number)[0] == "received"
+
+
+def test_when_the_following_packages_do_not_help_the_report_says_what_else_is_wrong(
+    make_window, central_store, central_folder
+):
+    windows = {"LX01": make_window("LX01"), "LX02": make_window("LX02")}
+    stay = dict(
+        policy="lanxi",
+        facility="county",
+        materials=("invoice", "discharge_summary", "cost_list"),
+        category="destitute",
+    )
+    claims = {site: intake(window, person(7), **stay) for site, window in windows.items()}
+    assert all(run_once(window, central_folder).ok for window in windows.values())
+    refused = ingest(central_store, central_folder).problems[0].split("/")[0]
+    number = claims[refused].claim_number
+    review_claim(windows[refused], number, supervisor="李主管", approve=False, reason="重复报销")
+    report = run_once(windows[refused], central_folder)
+    [return_package] = report.packages
+    (central_folder / "inbox" / refused / return_package).write_bytes(b"not a package")
+    [problem] = ingest(central_store, central_folder).problems
+    assert "同一次住院只能报销一次" in problem
+    assert "与其后 1 个包一并导入也未成功" in problem
