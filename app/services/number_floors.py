@@ -30,16 +30,18 @@ def number_floor(session: Session, series: str) -> int:
 _NUMBERED = {"BX": PaidLaterClaim.claim_number, "DF": PaymentBatch.batch_number}
 
 
+def issued(session: Session, series: str) -> int:
+    """How many numbers of ``series`` (``LX01-BX2026``) this store holds: numbers are handed
+    out one after another, so also the last one it issued."""
+    column = _NUMBERED[series.rsplit("-", 1)[-1][:2]]
+    return session.scalar(select(func.count()).where(column.like(f"{series}-%")))
+
+
 def raise_number_floor(session: Session, series: str, number: int) -> bool:
     """Keep ``number`` as the floor of ``series`` when this store is behind it (it has fewer
     numbers of the series than that: restored from a backup); whether it was raised."""
-    if number <= number_floor(session, series):
-        return False
-    column = _NUMBERED.get(series.rsplit("-", 1)[-1][:2])
-    if column is not None:
-        had = session.scalar(select(func.count()).where(column.like(f"{series}-%")))
-        if had >= number:
-            return False  # the store issued them itself: nothing to catch up
+    if number <= number_floor(session, series) or issued(session, series) >= number:
+        return False  # known already, or the store issued them itself
     row = session.get(Setting, _FLOOR.format(series))
     if row is None:
         session.add(Setting(key=_FLOOR.format(series), value=str(number)))

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ from app.services import audit
 from app.services.access import SUPERVISOR, Actor, check_role
 from app.services.errors import ServiceError, checked_text
 from app.services.lengths import check_text
-from app.services.number_floors import number_floor, restore_owed
+from app.services.number_floors import issued, number_floor, restore_owed
 from app.services.people import ensure_person, parse_category
 from app.services.policies import Policies, find_policy
 from app.services.policy_hashes import check_policy_approved
@@ -254,7 +254,7 @@ def receive_claim(
         )
         review_due = calendar.add_workdays(now.date(), route.review_working_days)
         row = PaidLaterClaim(
-            claim_number=_next_number(session, site.code, "BX", now.year, PaidLaterClaim),
+            claim_number=_next_number(session, site.code, "BX", now.year),
             site_code=site.code,
             person_id=person.id,
             policy_id=loaded.id,
@@ -368,17 +368,15 @@ def _live_claim_of_stay(session, person_id, policy_id, hospital, admitted, disch
     return session.scalar(query.limit(1))
 
 
-def _next_number(session: Session, site_code: str, prefix: str, year: int, model) -> str:
+def _next_number(session: Session, site_code: str, prefix: str, year: int) -> str:
     """``<site>-<prefix><year>-<n>``: the site row is locked so two windows take turns."""
     from db.models import Site
 
     session.execute(select(Site.code).where(Site.code == site_code).with_for_update())
-    column = model.claim_number if model is PaidLaterClaim else model.batch_number
-    start = f"{site_code}-{prefix}{year}-"
-    used = session.scalar(select(func.count()).where(column.like(f"{start}%")))
+    series = f"{site_code}-{prefix}{year}"
     # A store restored from a backup goes on after the numbers the centre already has.
-    used = max(used, number_floor(session, start[:-1]))
-    return f"{start}{used + 1:06d}"
+    used = max(issued(session, series), number_floor(session, series))
+    return f"{series}-{used + 1:06d}"
 
 
 # --- look-ups ------------------------------------------------------------------------------
@@ -563,7 +561,7 @@ def create_batch(
                     "card_number", f"报销单 {row.claim_number} 没有银行账户，请先补录"
                 )
         batch = PaymentBatch(
-            batch_number=_next_number(session, site.code, "DF", now.year, PaymentBatch),
+            batch_number=_next_number(session, site.code, "DF", now.year),
             site_code=site.code,
             created_at=now,
             created_by=clerk,
@@ -832,7 +830,7 @@ def year_end_claims(
                 now.date(), route.publicity_days + route.review_working_days
             )
             claim = PaidLaterClaim(
-                claim_number=_next_number(session, site.code, "BX", now.year, PaidLaterClaim),
+                claim_number=_next_number(session, site.code, "BX", now.year),
                 site_code=site.code,
                 person_id=person_id,
                 policy_id=loaded.id,

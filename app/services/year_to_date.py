@@ -3,10 +3,11 @@
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from types import MappingProxyType
+from typing import NamedTuple
 
 from sqlalchemy import Integer, String, bindparam, func, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
@@ -72,45 +73,60 @@ def counted_after(
     desks' clocks may disagree); a record without one (put back from the centre after a
     restore) by when it was made, then by number."""
     records = _made(session, person_id, policy_id, year)
-    mine = next((r for r in records if r[1] == number), None)
+    mine = next((r for r in records if r.number == number), None)
     if mine is None:
         return [], []
-    return _split([r for r in records if r is not mine and _later(r, mine)])
+    later = sorted((r for r in records if r is not mine and r.after(mine)), reverse=True)
+    return [r.number for r in later if r.settled], [r.number for r in later if not r.settled]
 
 
-def _made(session: Session, person_id: int, policy_id: str, year: int) -> list[tuple]:
-    """(is a settlement, number, made at, audit event id or None) of the year's live records."""
+class _Made(NamedTuple):
+    """A live record of the person's year, as ``counted_after`` orders it (the fields'
+    order is the sort's: event, then time, then number)."""
+
+    created: int  # the id of the audit event it was created with; -1 if it has none
+    at: datetime
+    number: str
+    settled: bool  # a settlement (else a 事后报销 claim)
+
+    def after(self, other: "_Made") -> bool:
+        if self.created >= 0 and other.created >= 0:
+            return self.created > other.created
+        return (self.at, self.number) > (other.at, other.number)
+
+
+def _made(session: Session, person_id: int, policy_id: str, year: int) -> list[_Made]:
     settlement, claim = Settlement, PaidLaterClaim
-    rows = (
-        session.execute(
-            select(
-                literal_column("1", Integer),
-                settlement.slip_number,
-                settlement.settled_at,
-                _created("settlement", settlement.slip_number),
-            ).where(
-                settlement.person_id == person_id,
-                settlement.policy_id == policy_id,
-                settlement.year == year,
-                settlement.voided.is_(False),
-            )
-        ).all()
-        + session.execute(
-            select(
-                literal_column("0", Integer),
-                claim.claim_number,
-                claim.received_at,
-                _created("paid_later_claim", claim.claim_number),
-            ).where(
-                claim.person_id == person_id,
-                claim.policy_id == policy_id,
-                claim.year == year,
-                claim.status != "returned",
-                claim.kind != "year_end",  # a year-end sum counts nothing of its own
-            )
-        ).all()
+    settled = session.execute(
+        select(
+            _created("settlement", settlement.slip_number),
+            settlement.settled_at,
+            settlement.slip_number,
+        ).where(
+            settlement.person_id == person_id,
+            settlement.policy_id == policy_id,
+            settlement.year == year,
+            settlement.voided.is_(False),
+        )
     )
-    return [tuple(row) for row in rows]
+    claimed = session.execute(
+        select(
+            _created("paid_later_claim", claim.claim_number),
+            claim.received_at,
+            claim.claim_number,
+        ).where(
+            claim.person_id == person_id,
+            claim.policy_id == policy_id,
+            claim.year == year,
+            claim.status != "returned",
+            claim.kind != "year_end",  # a year-end sum counts nothing of its own
+        )
+    )
+    return [
+        _Made(-1 if created is None else created, at, number, kind)
+        for kind, rows in ((True, settled), (False, claimed))
+        for created, at, number in rows
+    ]
 
 
 def _created(entity: str, number):
@@ -123,22 +139,6 @@ def _created(entity: str, number):
         )
         .scalar_subquery()
     )
-
-
-def _later(record: tuple, than: tuple) -> bool:
-    if record[3] is not None and than[3] is not None:
-        return record[3] > than[3]
-    return (record[2], record[1]) > (than[2], than[1])
-
-
-def _split(later: list[tuple]) -> tuple[list[str], list[str]]:
-    """Slip numbers and claim numbers, newest first."""
-    ordered = sorted(later, key=_order_key, reverse=True)
-    return [r[1] for r in ordered if r[0]], [r[1] for r in ordered if not r[0]]
-
-
-def _order_key(record: tuple) -> tuple:
-    return (record[3] if record[3] is not None else -1, record[2], record[1])
 
 
 def named_records(slips: list[str], claims: list[str]) -> str:

@@ -237,7 +237,7 @@ def catch_up(
         owed = restore_owed(session)
     if readable:
         # Beyond the database's own numbers, and the stretch an earlier restore still owes.
-        known = have or 0 if owed is None else min(have or 0, owed[0] - 1)
+        known = (have or 0) if owed is None else min(have or 0, owed[0] - 1)
         _from_inbox(inbox, site, window, sent, lowest, password, known)
     notes: list[str] = []
     _note_restore(store, window)
@@ -260,10 +260,8 @@ def catch_up(
 def _lost(sent: Sent, have: int, owed: tuple[int, int] | None) -> tuple[int, int]:
     """The outbox numbers sent that the database lacks: beyond its own last one, and what an
     earlier restore could not put back yet."""
-    first, last = have + 1, sent.last_seq
-    if owed is not None:
-        first, last = min(first, owed[0]), max(last, owed[1]) if last > have else owed[1]
-    return first, last
+    stretches = [s for s in ((have + 1, sent.last_seq), owed) if s is not None and s[0] <= s[1]]
+    return min(s[0] for s in stretches), max(s[1] for s in stretches)
 
 
 def _owe(store: Store, lost: tuple[int, int]) -> list[str]:

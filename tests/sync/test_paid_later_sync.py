@@ -16,6 +16,14 @@ from db.models import PaidLaterClaim, PaymentBatch
 from tests.store.helpers import person
 from tests.store.test_paid_later import intake
 
+# A 兰溪 特困 stay elsewhere, taken in as a 事后报销 claim.
+LANXI_STAY = dict(
+    policy="lanxi",
+    facility="county",
+    materials=("invoice", "discharge_summary", "cost_list"),
+    category="destitute",
+)
+
 
 def _central_claim(store, number):
     with store.read() as session:
@@ -102,14 +110,7 @@ def test_a_batch_made_before_batches_travelled_reaches_the_centre_with_its_bank_
     from db.models import PaymentLine
 
     window = make_window("LX01")
-    claim = intake(
-        window,
-        person(3),
-        policy="lanxi",
-        facility="county",
-        materials=("invoice", "discharge_summary", "cost_list"),
-        category="destitute",
-    )
+    claim = intake(window, person(3), **LANXI_STAY)
     review_claim(window, claim.claim_number, supervisor="李主管", approve=True)
     with monkeypatch.context() as before:  # as the version before this one queued it
         before.delitem(outbox.ENTITIES, PaymentBatch)
@@ -136,14 +137,7 @@ def test_another_list_under_a_batch_number_the_centre_has_is_refused_in_chinese(
     from sqlalchemy import update
 
     window = make_window("LX01")
-    claim = intake(
-        window,
-        person(4),
-        policy="lanxi",
-        facility="county",
-        materials=("invoice", "discharge_summary", "cost_list"),
-        category="destitute",
-    )
+    claim = intake(window, person(4), **LANXI_STAY)
     review_claim(window, claim.claim_number, supervisor="李主管", approve=True)
     batch = create_batch(window, clerk="王")
     assert run_once(window, central_folder).ok
@@ -161,14 +155,8 @@ def test_a_stay_claimed_at_two_sites_is_named_and_the_return_that_settles_it_goe
 ):
     windows = {"LX01": make_window("LX01"), "LX02": make_window("LX02")}
     who = person(5)
-    stay = dict(
-        policy="lanxi",
-        facility="county",
-        materials=("invoice", "discharge_summary", "cost_list"),
-        category="destitute",
-    )
     # Neither window sees the other's claims.
-    claims = {site: intake(window, who, **stay) for site, window in windows.items()}
+    claims = {site: intake(window, who, **LANXI_STAY) for site, window in windows.items()}
     assert all(run_once(window, central_folder).ok for window in windows.values())
     [problem] = ingest(central_store, central_folder).problems
     # Whichever window's package the centre took in first keeps its claim.
@@ -196,18 +184,12 @@ def test_a_claim_returned_and_its_stay_taken_in_again_reach_the_centre_together(
 ):
     window = make_window("LX01")
     who = person(6)
-    stay = dict(
-        policy="lanxi",
-        facility="county",
-        materials=("invoice", "discharge_summary", "cost_list"),
-        category="destitute",
-    )
-    first = intake(window, who, now=datetime(2026, 3, 13, 10), **stay)
+    first = intake(window, who, now=datetime(2026, 3, 13, 10), **LANXI_STAY)
     assert run_once(window, central_folder).ok
     assert ingest(central_store, central_folder).problems == []
     # The correction in one package: the claim returned, the same stay taken in again.
     review_claim(window, first.claim_number, supervisor="李主管", approve=False, reason="补正")
-    again = intake(window, who, now=datetime(2026, 3, 13, 11), **stay)
+    again = intake(window, who, now=datetime(2026, 3, 13, 11), **LANXI_STAY)
     assert run_once(window, central_folder).ok
     report = ingest(central_store, central_folder)
     assert report.problems == [] and report.set_aside == []
@@ -219,13 +201,7 @@ def test_when_the_following_packages_do_not_help_the_report_says_what_else_is_wr
     make_window, central_store, central_folder
 ):
     windows = {"LX01": make_window("LX01"), "LX02": make_window("LX02")}
-    stay = dict(
-        policy="lanxi",
-        facility="county",
-        materials=("invoice", "discharge_summary", "cost_list"),
-        category="destitute",
-    )
-    claims = {site: intake(window, person(7), **stay) for site, window in windows.items()}
+    claims = {site: intake(window, person(7), **LANXI_STAY) for site, window in windows.items()}
     assert all(run_once(window, central_folder).ok for window in windows.values())
     refused = ingest(central_store, central_folder).problems[0].split("/")[0]
     number = claims[refused].claim_number

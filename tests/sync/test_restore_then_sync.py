@@ -52,6 +52,14 @@ def _new_window(path):
     return window
 
 
+def _claim(window, n):
+    """A 事后报销 claim of person ``n``'s stay elsewhere, taken in at the window."""
+    from tests.store.test_paid_later import intake
+
+    materials = ("invoice", "discharge_summary", "cost_list")
+    return intake(window, person(n), policy="lanxi", facility="county", materials=materials)
+
+
 def _figures(store):
     with store.read() as session:
         return {
@@ -137,13 +145,11 @@ def test_a_payment_batch_sent_before_a_restore_is_back_and_never_batched_again(
 ):
     from app.services.errors import ServiceError
     from app.services.paid_later import BankResult, create_batch, mark_results, review_claim
-    from tests.store.test_paid_later import intake
 
     path = tmp_path / "window" / "desk.sqlite3"
     window = _new_window(path)
     set_central_folder(window, central_folder)
-    materials = ("invoice", "discharge_summary", "cost_list")
-    claim = intake(window, person(1), policy="lanxi", facility="county", materials=materials)
+    claim = _claim(window, 1)
     review_claim(window, claim.claim_number, supervisor="李主管", approve=True)
     assert run_once(window, now=NOW).ok
     backup = backup_now(path, tmp_path / "backups", NOW)  # the claim approved, not yet batched
@@ -158,7 +164,7 @@ def test_a_payment_batch_sent_before_a_restore_is_back_and_never_batched_again(
         with pytest.raises(ServiceError, match="代发清单为空"):
             create_batch(window, clerk="王")
         mark_results(window, sent, [BankResult(claim.claim_number, True)], clerk="王")
-        later = intake(window, person(2), policy="lanxi", facility="county", materials=materials)
+        later = _claim(window, 2)
         review_claim(window, later.claim_number, supervisor="李主管", approve=True)
         assert create_batch(window, clerk="王").batch_number not in (sent, None)
         assert run_once(window, now=NOW).ok
@@ -185,18 +191,16 @@ def test_a_restore_while_the_share_is_away_neither_resends_nor_forgets_what_was_
         mark_results,
         review_claim,
     )
-    from tests.store.test_paid_later import intake
 
     path = tmp_path / "window" / "desk.sqlite3"
     window = _new_window(path)
     set_central_folder(window, central_folder)
-    materials = ("invoice", "discharge_summary", "cost_list")
-    first = intake(window, person(1), policy="lanxi", facility="county", materials=materials)
+    first = _claim(window, 1)
     review_claim(window, first.claim_number, supervisor="李主管", approve=True)
     queued = _visit(window, 2, "400.00")  # in the backup, still queued there
     backup = backup_now(path, tmp_path / "backups", NOW)
     assert run_once(window, now=NOW).ok
-    second = intake(window, person(3), policy="lanxi", facility="county", materials=materials)
+    second = _claim(window, 3)
     sent = create_batch(window, clerk="王").batch_number  # the first claim, at the bank
     assert run_once(window, now=NOW).ok
     window.close()
@@ -211,7 +215,7 @@ def test_a_restore_while_the_share_is_away_neither_resends_nor_forgets_what_was_
         with pytest.raises(ServiceError, match="请先连通中心文件夹并同步一次，再生成代发清单"):
             create_batch(window, clerk="王")
         # A claim taken in meanwhile does not take the number of the one the restore lost.
-        third = intake(window, person(4), policy="lanxi", facility="county", materials=materials)
+        third = _claim(window, 4)
         assert third.claim_number not in (first.claim_number, second.claim_number)
 
         away.rename(central_folder)
@@ -239,13 +243,11 @@ def test_what_cannot_be_read_back_stays_owed_until_it_can_and_blocks_batches(
 ):
     from app.services.errors import ServiceError
     from app.services.paid_later import create_batch, review_claim
-    from tests.store.test_paid_later import intake
 
     path = tmp_path / "window" / "desk.sqlite3"
     window = _new_window(path)
     set_central_folder(window, central_folder)
-    materials = ("invoice", "discharge_summary", "cost_list")
-    claim = intake(window, person(1), policy="lanxi", facility="county", materials=materials)
+    claim = _claim(window, 1)
     review_claim(window, claim.claim_number, supervisor="李主管", approve=True)
     assert run_once(window, now=NOW).ok
     backup = backup_now(path, tmp_path / "backups", NOW)
