@@ -37,6 +37,7 @@ from app.services.policy_hashes import check_policy_approved
 from app.services.scans import store_scan
 from app.services.settlement import check_amounts
 from app.services.sites import current_site
+from app.services.stays import live_stays_overlapping
 from app.services.year_to_date import contract_year_to_date, counted_after, named_records
 from app.settlement import ClaimError, check_year_to_date, parse_request, settle
 from app.vocabulary import FACILITIES, HOSPITAL_FUND, INSURANCES
@@ -219,13 +220,7 @@ def receive_claim(
         materials = _materials(session, store, version, route, form)
         person = ensure_person(session, stay.person, clerk)
         session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
-        same = _live_claim_of_stay(session, person.id, loaded.id, hospital, admitted, discharged)
-        if same is not None:
-            raise ServiceError(
-                "admitted_on",
-                f"该次住院已受理（报销单号 {same.claim_number}，{STATUS_NAMES[same.status]}），"
-                "不能重复受理",
-            )
+        _refuse_a_stay_paid_already(session, person.id, admitted, discharged)
         check_policy_approved(session, loaded)
         claim = {
             "policy": loaded.id,
@@ -356,16 +351,21 @@ def _materials(
     ]
 
 
-def _live_claim_of_stay(session, person_id, policy_id, hospital, admitted, discharged):
-    query = select(PaidLaterClaim).where(
-        PaidLaterClaim.person_id == person_id,
-        PaidLaterClaim.policy_id == policy_id,
-        PaidLaterClaim.hospital == hospital,
-        PaidLaterClaim.admitted_on == admitted,
-        PaidLaterClaim.discharged_on == discharged,
-        PaidLaterClaim.status != RETURNED,
-    )
-    return session.scalar(query.limit(1))
+def _refuse_a_stay_paid_already(session, person_id: int, admitted: date, discharged: date):
+    """No 事后报销 for a stay already settled at the window or already taken in, whatever
+    the hospital's name as typed (app.services.stays)."""
+    for stay in live_stays_overlapping(session, person_id, admitted, discharged):
+        if stay.settled:
+            raise ServiceError(
+                "admitted_on",
+                f"该次住院（{stay.days()}）已在窗口结算（结算单号 {stay.number}），"
+                "不能再受理事后报销；如该结算单有误，请先作废再受理",
+            )
+        raise ServiceError(
+            "admitted_on",
+            f"该次住院已受理（报销单号 {stay.number}，{stay.hospital}，{stay.days()}，"
+            f"{STATUS_NAMES[stay.status]}），住院日期相同或重叠的不能重复受理",
+        )
 
 
 def _next_number(session: Session, site_code: str, prefix: str, year: int) -> str:

@@ -26,6 +26,7 @@ from app.services.policies import Policies, find_policy
 from app.services.policy_hashes import check_policy_approved
 from app.services.sites import current_site
 from app.services.slips import next_slip_number
+from app.services.stays import live_stays_overlapping
 from app.services.year_to_date import contract_year_to_date, counted_after, named_records
 from app.settlement import ClaimError, check_year_to_date, parse_request, settle
 from app.vocabulary import CAUSES, FACILITIES, INSURANCES, VISITS
@@ -128,6 +129,10 @@ def settle_discharge(
             raise ServiceError(
                 "admission", f"该住院已结算（结算单号 {settled.slip_number}），如需重算请先作废"
             )
+        session.execute(select(Person.id).where(Person.id == admission.person_id).with_for_update())
+        _refuse_a_stay_paid_already(
+            session, admission.person_id, admission.admitted_at.date(), form.discharged_at.date()
+        )
         missing = [describe_missing(item) for item in missing_items(session, admission.id)]
         if missing and override is None:
             raise ServiceError(
@@ -438,6 +443,26 @@ def _refuse_if_later_records_counted_it(session: Session, row: Settlement) -> No
             "分段比例和年度限额都按本单累计计算：请先从最新的一笔起作废这些结算"
             f"{'（事后报销须在审核时退回，已审核的不能退回）' if claims else ''}，再作废本单，"
             "然后按时间顺序重新结算",
+        )
+
+
+def _refuse_a_stay_paid_already(session: Session, person_id: int, admitted, discharged) -> None:
+    """No slip for a stay already settled or taken in as 事后报销 (app.services.stays); the
+    admission's own live slip is refused before this, with its own words."""
+    from app.services.paid_later import RECEIVED, STATUS_NAMES
+
+    for stay in live_stays_overlapping(session, person_id, admitted, discharged):
+        if stay.settled:
+            raise ServiceError(
+                "discharged_at",
+                f"住院日期与已结算的住院重叠（结算单号 {stay.number}，{stay.days()}），"
+                "同一次住院不能重复结算",
+            )
+        then = "；如应在窗口结算，请先在审核时退回该报销" if stay.status == RECEIVED else ""
+        raise ServiceError(
+            "admission",
+            f"该次住院已受理事后报销（报销单号 {stay.number}，{stay.hospital}，{stay.days()}，"
+            f"{STATUS_NAMES[stay.status]}），不能再在窗口结算{then}",
         )
 
 
