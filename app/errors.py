@@ -36,6 +36,7 @@ FIELD_NAMES = {
     "insurance": "参保类型",
     "visit": "就诊类型",
     "referral": "转诊",
+    "referral_approved": "转诊已批准",
     "referral_number": "转诊单号",
     "referral_at": "转诊时间",
     "referral_from": "转出医院",

@@ -236,9 +236,10 @@ def receive_claim(
         }
         request, result = _compute(session, person.id, loaded, claim, discharged)
         if not result["eligible"]:
-            referral = not stay.referral_approved and "转诊" in (result["reason"] or "")
-            key = "referral_approved" if referral else "category"
-            raise ServiceError(key, f"不予救助：{result['reason']}")
+            refused = f"不予救助：{result['reason']}"
+            if not stay.referral_approved and "转诊" in (result["reason"] or ""):
+                raise ServiceError("referral_approved", refused)
+            raise ServiceError("category", refused)
         # Whatever the window's settle step says, this one is paid afterwards, by bank card.
         result["steps"].append(
             {
