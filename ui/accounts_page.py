@@ -7,7 +7,7 @@ refusal beside its field.
 """
 
 from app.services.access import ROLE_NAMES
-from ui.fields import CheckedLineEdit, ErrorLabel
+from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel, focus_first_error
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
@@ -42,7 +42,7 @@ def _role_box(parent: QWidget) -> QComboBox:
     return box
 
 
-class AccountsDialog(QDialog):
+class AccountsDialog(EnterMovesOn, QDialog):
     """账户管理 (administrators only)."""
 
     def __init__(self, desk, parent: QWidget | None = None):
@@ -86,6 +86,9 @@ class AccountsDialog(QDialog):
         self.new_name.edited.connect(self.new_password.check)
         self.add_button = QPushButton("新建账户", new)
         self.add_button.clicked.connect(self.add)
+        # Enter moves on to the next field (keyPressEvent), and in the last one creates: a
+        # password typed after an Enter never lands in 登录名, readable on the screen.
+        self.new_password.again.edit.returnPressed.connect(self.add)
         rules = QLabel(RULES, new)
         rules.setWordWrap(True)
         new_form = QFormLayout(new)
@@ -218,6 +221,7 @@ class AccountsDialog(QDialog):
         name = self.new_name.text().strip()
         self.new_name.set_error(None if name else "不能为空")
         if not self.new_password.require() or not name:
+            focus_first_error(self)
             return
         desk, role, password = self.desk, self.new_role.currentData(), self.new_password.text()
 
@@ -229,6 +233,7 @@ class AccountsDialog(QDialog):
                 self.new_password.password.set_error(exc.message)
             else:
                 self._failed(exc)
+            focus_first_error(self)
 
         def added(_info) -> None:
             self.new_name.setText("")

@@ -1,6 +1,6 @@
 """Form fields that show their own error, in Chinese, right under the input as it is typed."""
 
-from ui.qt import QLabel, QLineEdit, Qt, QVBoxLayout, QWidget, Signal
+from ui.qt import QLabel, QLineEdit, Qt, QTimer, QVBoxLayout, QWidget, Signal
 
 ERROR_STYLE = "color: #b00020;"
 ERROR_INPUT_STYLE = "QLineEdit { border: 2px solid #b00020; }"
@@ -86,6 +86,20 @@ def first_showing_error(window: QWidget, labelled=()) -> QWidget | None:
             return widget
         widget = widget.nextInFocusChain()
     return None
+
+
+def focus_first_error(window: QWidget) -> None:
+    """A refusal puts the cursor, text selected, on the first field it marked (none: stays).
+    Once the key that refused is handled: an Enter (``EnterMovesOn``) would move it on."""
+
+    def focus() -> None:
+        widget = first_showing_error(window)
+        if widget is not None:
+            widget.setFocus()
+            if hasattr(widget, "selectAll"):
+                widget.selectAll()
+
+    QTimer.singleShot(0, window, focus)
 
 
 def _shows_error(widget: QWidget, beside: dict) -> bool:

@@ -7,7 +7,7 @@ The rules and the lockout are ``app.accounts``'s; these dialogs collect the inpu
 problem next to its field as it is typed, and emit ``signed_in`` with the ``UserSession``.
 """
 
-from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel, focus_first_error
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
@@ -129,6 +129,7 @@ class FirstAdministratorDialog(EnterMovesOn, QDialog):
         name = self.name.text().strip()
         self.name.set_error(None if name else "不能为空")
         if not self.new_password.require() or not name:
+            focus_first_error(self)
             return
         desk, password = self.desk, self.new_password.text()
         run_in_background(
@@ -150,6 +151,7 @@ class FirstAdministratorDialog(EnterMovesOn, QDialog):
             self.new_password.password.set_error(exc.message)
         else:
             self.error.show_error(str(exc))
+        focus_first_error(self)
 
 
 class LoginDialog(QDialog):

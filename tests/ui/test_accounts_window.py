@@ -202,3 +202,34 @@ def test_a_supervisor_with_the_initial_password_approves_an_override_in_the_same
     # The approvals are not sign-ins (the one login is the check just above).
     assert [e.action for e in mine if e.action == "login"] == ["login"]
     assert [e.action for e in mine].index("approve") < [e.action for e in mine].index("login")
+
+
+def test_a_new_account_is_typed_with_enter_between_the_fields(qtbot, admin_window, desk):
+    """Enter moves on (登录名 → 角色 → 初始密码 → 确认), the last Enter creates; a refused
+    password puts the cursor back in it, so nothing typed next lands in 登录名."""
+    window = admin_window
+    key(qtbot, window, Qt.Key.Key_U, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: getattr(window, "accounts_dialog", None) is not None)
+    page = window.accounts_dialog
+    settle(qtbot)
+    page.new_name.edit.setFocus()
+    qtbot.waitUntil(page.new_name.edit.hasFocus)
+
+    def type_then_enter(text: str) -> None:
+        if text:
+            qtbot.keyClicks(page.focusWidget(), text)
+        qtbot.keyClick(page.focusWidget(), Qt.Key.Key_Return)
+
+    for text in ("clerk9", "", "short", "short"):
+        type_then_enter(text)
+    settle(qtbot)
+    assert page.new_name.text() == "clerk9"
+    assert page.new_password.password.error_text().startswith("初始密码：")
+    qtbot.waitUntil(page.new_password.password.edit.hasFocus)
+    assert page.new_password.password.edit.selectedText() == "short"
+    type_then_enter(FIRST_PW)
+    page.new_password.again.edit.selectAll()
+    type_then_enter(FIRST_PW)
+    settle(qtbot)
+    added = {a.name: a for a in page.rows}.get("clerk9")
+    assert added is not None and added.role == "clerk"

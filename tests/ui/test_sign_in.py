@@ -51,6 +51,9 @@ def test_first_start_creates_the_administrator_bad_then_good_password(qtbot, des
     assert "字符种类规则" in password.error_text()
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and desk.needs_first_administrator()
+    # The refusal puts the cursor back in the password, so what is typed next goes there.
+    qtbot.waitUntil(password.edit.hasFocus)
+    assert password.edit.selectedText() == "abc"
 
     password.edit.clear()
     qtbot.keyClicks(password.edit, ADMIN_PW)
