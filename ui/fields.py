@@ -1,6 +1,6 @@
 """Form fields that show their own error, in Chinese, right under the input as it is typed."""
 
-from ui.qt import QLabel, QLineEdit, Qt, QTimer, QVBoxLayout, QWidget, Signal
+from ui.qt import QEvent, QLabel, QLineEdit, QObject, Qt, QTimer, QVBoxLayout, QWidget, Signal
 
 ERROR_STYLE = "color: #b00020;"
 ERROR_INPUT_STYLE = "QLineEdit { border: 2px solid #b00020; }"
@@ -69,6 +69,28 @@ class EnterMovesOn:
             self.focusNextChild()
             return
         super().keyPressEvent(event)
+
+
+class _EnterLeaves(QObject):
+    """Enter in an editable combo box's text moves on: the box takes the Enter itself (to add
+    the text as an item), so the next field's text was typed onto the end of this one."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        ):
+            watched.window().focusNextChild()
+            return True
+        return False
+
+
+def enter_leaves(combo) -> None:
+    """Make Enter in the editable ``combo`` move to the next field, as in every other field."""
+    combo.setInsertPolicy(combo.InsertPolicy.NoInsert)
+    leaves = _EnterLeaves(combo)
+    combo.installEventFilter(leaves)
+    combo.lineEdit().installEventFilter(leaves)
 
 
 # A save refused with Ctrl+S or Ctrl+Enter puts the cursor where the clerk must type next.

@@ -19,7 +19,14 @@ from app.vocabulary import (
 )
 from ui.date_fields import DateField
 from ui.drafts import REGISTRATION_DRAFT, DraftBox
-from ui.fields import FIX_MARKED, CheckedLineEdit, EnterMovesOn, ErrorLabel, first_showing_error
+from ui.fields import (
+    FIX_MARKED,
+    CheckedLineEdit,
+    EnterMovesOn,
+    ErrorLabel,
+    enter_leaves,
+    first_showing_error,
+)
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
@@ -103,6 +110,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.category = QComboBox(self)
         self.certificate_type = QComboBox(self)
         self.certificate_type.setEditable(True)
+        enter_leaves(self.certificate_type)
         self.insurance = _combo(self, INSURANCE_NAMES)
         self.visit = QComboBox(self)
         self.facility = _combo(self, FACILITY_NAMES)
