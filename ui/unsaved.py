@@ -31,11 +31,11 @@ class AsksBeforeClosing:
         without drafts, such as 门诊结算, must not promise one)."""
         Button = QMessageBox.StandardButton
         if getattr(self, "_drafts", None) is None:
-            text = f"{self.CLOSE_TEXT}\n\n“放弃”：删除已录入的内容；\n“取消”：回到填写。"
+            text = f"{self.CLOSE_TEXT}\n\n“丢弃”：删除已录入的内容；\n“取消”：回到填写。"
             return text, Button.Discard | Button.Cancel, Button.Cancel
         text = (
             f"{self.CLOSE_TEXT}\n\n“保存”：保留为草稿，下次打开时恢复；\n"
-            "“放弃”：删除已录入的内容；\n“取消”：回到填写。"
+            "“丢弃”：删除已录入的内容；\n“取消”：回到填写。"
         )
         return text, Button.Save | Button.Discard | Button.Cancel, Button.Save
 

@@ -150,8 +150,8 @@ def test_ctrl_enter_before_the_visit_may_settle_points_at_what_is_missing(
     # Esc with the amounts typed asks first, and promises no draft: this form keeps none.
     qtbot.keyClick(dialog.fields["total"].edit, Qt.Key.Key_Escape)
     kind, _title, text = message_boxes.shown[-1]
-    assert kind == "question" and "“放弃”：删除已录入的内容" in text and "草稿" not in text
-    assert not dialog.isVisible()  # answered 放弃
+    assert kind == "question" and "“丢弃”：删除已录入的内容" in text and "草稿" not in text
+    assert not dialog.isVisible()  # answered 丢弃
 
 
 @pytest.mark.parametrize("screen_height", [1040, 728])
