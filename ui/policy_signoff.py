@@ -119,6 +119,12 @@ class PolicySignoffDialog(QDialog):
         fit_to_screen(self, 1000, 660)
         self.reload()
 
+    def keyPressEvent(self, event) -> None:
+        """Enter in the list or the reason presses no button: the first button, 拒绝, was the
+        dialog's default. A focused button still takes Enter; 核准 is Ctrl+Enter."""
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            super().keyPressEvent(event)
+
     # --- showing -------------------------------------------------------------------------
     def reload(self) -> None:
         desk = self.desk

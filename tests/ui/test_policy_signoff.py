@@ -121,6 +121,10 @@ def test_an_edited_file_shows_what_changed_and_is_refused_then_approved(
     qtbot.mouseClick(dialog.refuse_button, Qt.MouseButton.LeftButton)
     assert dialog.error.text() == "拒绝理由：拒绝核准须填写理由"
     dialog.reason.setText("封顶线与文件原文不符")
+    for widget in (dialog.reason, dialog.files):  # Enter presses no button (拒绝 was default)
+        qtbot.keyClick(widget, Qt.Key.Key_Return)
+    settle(qtbot)
+    assert dialog.reviews[row].state == "changed" and dialog.isVisible()
     qtbot.mouseClick(dialog.refuse_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     refused = dialog.reviews[row_of(dialog, "lanxi.toml")]
