@@ -3,20 +3,44 @@
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
+    QAbstractButton,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QLineEdit,
     QListWidget,
     QMessageBox,
     QSettings,
+    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 from ui.settings_pages import PAGES, SettingsPage
+from ui.unsaved import AsksBeforeClosing
 
 
-class SettingsDialog(QDialog):
+def _typed(widget: QWidget) -> tuple:
+    """What a clerk can change in ``widget``'s editors, in order, to tell an edit."""
+    values = []
+    for child in widget.findChildren(QWidget):
+        if isinstance(child, QLineEdit) and not child.isReadOnly():
+            values.append(child.text())
+        elif isinstance(child, QComboBox):
+            values.append(child.currentIndex())
+        elif isinstance(child, QSpinBox):
+            values.append(child.value())
+        elif isinstance(child, QAbstractButton) and child.isCheckable():
+            values.append(child.isChecked())
+    return tuple(values)
+
+
+class SettingsDialog(AsksBeforeClosing, QDialog):
+    CLOSE_TITLE = "设置"
+    CLOSE_TEXT = "设置已修改，尚未保存。"
+    _drafts = None  # nothing kept as a draft: 丢弃 or go back and 保存
+
     def __init__(self, settings: QSettings, desk=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.settings = settings
@@ -50,11 +74,17 @@ class SettingsDialog(QDialog):
             # The store's values arrive from the desk's thread; until then nothing is saved.
             self.save_button.setEnabled(False)
             run_in_background(desk.settings_values, self._loaded, self._refused, owner=self)
+        self._as_loaded = _typed(self.stack)
 
     def _loaded(self, values: dict) -> None:
         for page in self.pages.values():
             page.load(values)
         self.save_button.setEnabled(True)
+        self._as_loaded = _typed(self.stack)
+
+    def unsaved(self) -> bool:
+        """Esc or 取消 asks first when an option was changed (it closed without a word)."""
+        return _typed(self.stack) != self._as_loaded
 
     def save(self) -> None:
         if not self.save_button.isEnabled():
@@ -80,6 +110,7 @@ class SettingsDialog(QDialog):
         for page in self.pages.values():
             page.keep()
         self.settings.sync()
+        self._as_loaded = _typed(self.stack)
         self.accept()
 
     def _refused(self, error: Exception) -> None:

@@ -143,3 +143,30 @@ def test_the_application_has_its_icon(qapp):
     from ui.launch import make_application
 
     assert not make_application(["desk"]).windowIcon().isNull()
+
+
+def test_esc_after_a_change_asks_before_the_change_is_thrown_away(
+    qtbot, settings, desk, message_boxes
+):
+    from ui.qt import QMessageBox, Qt
+
+    dialog = open_dialog(qtbot, settings, desk)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # nothing changed: closes without a question
+    assert not dialog.isVisible() and message_boxes.shown == []
+
+    dialog = open_dialog(qtbot, settings, desk)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.pages["site"].editors["site.code"].set_value("LX09")
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()  # back to the form, the change still there
+    assert dialog.pages["site"].editors["site.code"].value() == "LX09"
+    kind, title, text = message_boxes.shown[-1]
+    assert (kind, title) == ("question", "设置") and "“丢弃”" in text
+    message_boxes.answer = QMessageBox.StandardButton.Discard
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert site_settings.values(desk.store)["site.code"] != "LX09"
