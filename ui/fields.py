@@ -54,6 +54,13 @@ class CheckedLineEdit(QWidget):
         """The error as the clerk sees it ("" when the field is fine)."""
         return self.error.text()
 
+    def error_below(self, layout, row: int, column: int, span: int) -> None:
+        """Show the error across ``span`` columns of the grid ``layout`` instead of under this
+        narrow field (squeezed there, it ran to four lines and pushed the dialog's buttons
+        off a 1024×768 screen)."""
+        self.layout().removeWidget(self.error)
+        layout.addWidget(self.error, row, column, 1, span)
+
 
 class EnterMovesOn:
     """Mixed into a dialog: Enter (typed, or sent by a barcode scanner after its code) moves

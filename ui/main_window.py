@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from app.printing.paper import asks_paperwork, forms_printed, referral_paperwork
 from ui import settings as options
 from ui.drafts import REGISTRATION_DRAFT, DraftBox
-from ui.fitting import available_size
+from ui.fitting import usable_size
 from ui.ops import activity, run_in_background
 from ui.qt import (
     QAbstractItemView,
@@ -103,8 +103,12 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.sync_timer.setInterval(60_000)
         self.sync_timer.timeout.connect(self.sync_if_due)
         self.setWindowTitle(TITLE)
-        screen = available_size(self)
-        self.resize(min(1340, screen.width()), min(740, screen.height()))
+        screen = usable_size(self)
+        self.resize(min(1340, screen.width()), min(740, screen.height()))  # when restored
+        # Maximised: the whole screen for the case list, frame and all (at 1024×768 the
+        # window and the system's frame round it were wider than the screen; at 1920×1080
+        # the list scrolled sideways in 1340 pixels).
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         if build:
             self.build()
 

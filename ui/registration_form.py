@@ -142,6 +142,8 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         household.addWidget(self.fields["household_size"], 0, 0)
         household.addWidget(QLabel("年收入（元）：", self), 0, 1)
         household.addWidget(self.fields["household_income"], 0, 2)
+        self.fields["household_size"].error_below(household, 1, 0, 3)
+        self.fields["household_income"].error_below(household, 2, 0, 3)
         person_form.addRow("家庭人口：", household)
 
         status = QGroupBox("二、救助对象身份", self)

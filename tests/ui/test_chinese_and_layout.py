@@ -39,10 +39,10 @@ def small_screen(monkeypatch):
     from ui import fitting
     from ui.qt import QSize
 
-    monkeypatch.setattr(fitting, "available_size", lambda _widget: QSize(1024, 768))
+    monkeypatch.setattr(fitting, "usable_size", lambda _widget: QSize(1024, 768))
     import ui.main_window
 
-    monkeypatch.setattr(ui.main_window, "available_size", lambda _widget: QSize(1024, 768))
+    monkeypatch.setattr(ui.main_window, "usable_size", lambda _widget: QSize(1024, 768))
 
 
 def squeezed(dialog) -> list:
