@@ -48,14 +48,14 @@ def test_importing_the_main_window_imports_no_heavy_library(tmp_path):
     assert lines == ["True", "[]"]
 
 
-# The real start (``python -m app --db FILE``) up to the window shown: ``show`` is wrapped to
+# The real start (``python -m app --db FILE``) up to the window shown: ``showMaximized`` is wrapped to
 # say what had been imported by then. The file is no database, so once shown the start stops
 # (the check off the GUI thread refuses it): no store is needed to look at what came before.
 AT_SHOW = f"""
 import sys
 from ui.main_window import MainWindow
 
-shown = MainWindow.show
+shown = MainWindow.showMaximized  # as ui.launch shows it
 
 def show(self):
     print("at show", {LOADED}, flush=True)
@@ -64,7 +64,7 @@ def show(self):
           if m in sys.modules), flush=True)
     shown(self)
 
-MainWindow.show = show
+MainWindow.showMaximized = show
 from app.cli import main
 main(["--db", sys.argv[1]])
 """
@@ -88,7 +88,7 @@ FRAME_FIRST = """
 import sys
 from ui.main_window import MainWindow
 
-shown, built = MainWindow.show, MainWindow.build
+shown, built = MainWindow.showMaximized, MainWindow.build
 
 def show(self):
     import ui.qt
@@ -100,7 +100,7 @@ def build(self):
     print("build", flush=True)
     built(self)
 
-MainWindow.show, MainWindow.build = show, build
+MainWindow.showMaximized, MainWindow.build = show, build
 from app.cli import main
 main(["--db", sys.argv[1]])
 """

@@ -9,7 +9,6 @@ size the dialog opens at to the screen's available geometry (1024×768 included)
 
 from ui.qt import QApplication, QEvent, QObject, QSize, QWidget
 
-
 # The title bar and borders the system draws around a window, until it is shown and they can
 # be measured (Windows 10/11 at 100 %: about 31 px of title bar and 8 px of border).
 FRAME = QSize(16, 40)

@@ -237,7 +237,10 @@ def run(args) -> int:
 
     # The frame first, painted, then what is in it: the clerk sees the window at once.
     window = MainWindow(settings, build=False)
-    window.show()
+    # Maximised: the whole screen for the case list, frame and all (at 1024×768 the window
+    # and the system's frame round it were wider than the screen; at 1920×1080 the list
+    # scrolled sideways in 1340 pixels).
+    window.showMaximized()
     app.processEvents()
     if probe:
         print(f"shown {time.perf_counter() - started:.3f}", flush=True)

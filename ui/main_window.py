@@ -104,11 +104,8 @@ class MainWindow(WindowAccounts, QMainWindow):
         self.sync_timer.timeout.connect(self.sync_if_due)
         self.setWindowTitle(TITLE)
         screen = usable_size(self)
-        self.resize(min(1340, screen.width()), min(740, screen.height()))  # when restored
-        # Maximised: the whole screen for the case list, frame and all (at 1024×768 the
-        # window and the system's frame round it were wider than the screen; at 1920×1080
-        # the list scrolled sideways in 1340 pixels).
-        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        # Restored to this size; ui.launch shows it maximised (showMaximized).
+        self.resize(min(1340, screen.width()), min(740, screen.height()))
         if build:
             self.build()
 

@@ -148,7 +148,7 @@ def run(out: Path) -> dict:
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     desk = demo_desk(folder)
     window = MainWindow(settings)
-    window.show()  # as ui.launch does: shown first, the store attached once open
+    window.showMaximized()  # as ui.launch does: shown first, the store attached once open
     settle(app)
     window.attach(desk)
     settle(app)
