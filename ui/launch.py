@@ -90,6 +90,16 @@ def is_missing(target: str) -> bool:
     return "://" not in target and not Path(target).expanduser().exists()
 
 
+def _interrupted_restore(target: str) -> str | None:
+    """``app.backup.interrupted_restore_problem`` for a missing SQLite file, else None."""
+    path = sqlite_path(target)
+    if path is None or path.exists():
+        return None
+    from app.backup import interrupted_restore_problem
+
+    return interrupted_restore_problem(path)
+
+
 def refusal_before_start(target: str, demo_if_missing: bool) -> str | None:
     """Why the window must not start on ``target`` (a quick look, on the GUI thread: no file
     is opened). A missing file is fine only with ``--demo-if-missing``."""
@@ -98,6 +108,9 @@ def refusal_before_start(target: str, demo_if_missing: bool) -> str | None:
         return None
     if path.is_file() and path.stat().st_size:
         return None  # the usual case, told without importing store_guard (sqlite3, json)
+    interrupted = _interrupted_restore(target)
+    if interrupted is not None:
+        return interrupted
     from app.store_guard import missing_problem
 
     problem = missing_problem(path)
@@ -224,8 +237,14 @@ def run(args) -> int:
     probe = os.environ.get(EXIT_WHEN_READY) == "1"
     target = window_database(args, settings)
     demo_if_missing = bool(getattr(args, "demo_if_missing", False))
-    # Nothing at the default place and no demo asked for: a first start, not a typo.
-    wizard = not demo_if_missing and is_missing(target) and is_default_database(target)
+    # Nothing at the default place and no demo asked for: a first start, not a typo (nor a
+    # restore cut short, whose files beside it are the hospital's data).
+    wizard = (
+        not demo_if_missing
+        and is_missing(target)
+        and is_default_database(target)
+        and _interrupted_restore(target) is None
+    )
     refusal = None if wizard else refusal_before_start(target, demo_if_missing)
     if refusal is not None:
         print(f"未能打开数据库：{refusal}", file=sys.stderr, flush=True)

@@ -32,7 +32,7 @@ def register(subparsers) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from app.backup import BackupError, backup_now, rotate
+    from app.backup import BackupError, backup_now, rotate, rotation_note
     from app.paths import database_target, sqlite_path
     from app.services.access import CLERK
     from app.store_guard import StoreRefused, check_store
@@ -53,10 +53,13 @@ def run_backup(args: argparse.Namespace) -> int:
         made = backup_now(target, args.to)
     except BackupError as exc:
         return fail(str(exc))
-    deleted = rotate(made.parent)
+    deleted = rotate(made.parent, made)
     print(f"已备份到 {made}")
     if deleted:
         print(f"按保留规则删除了 {len(deleted)} 个较早的备份")
+    note = rotation_note(made.parent)
+    if note:
+        print(note)
     return 0
 
 
