@@ -3,7 +3,7 @@ the supervisor's review, the payment batch and the bank's answer.
 
 Every call goes to ``app.desk`` through ``ui.ops.run_in_background``; the window shows the
 amounts the desk returns and computes none. Keys: Ctrl+N 受理, Ctrl+R 审核, Ctrl+B 代发清单,
-Ctrl+U 银行回执, Ctrl+P 受理回执, F5 刷新; Esc closes.
+Ctrl+Shift+B 重写代发清单, Ctrl+U 银行回执, Ctrl+P 受理回执, F5 刷新; Esc closes.
 """
 
 from itertools import pairwise
@@ -43,6 +43,8 @@ from ui.qt import (
 from ui.rows_model import RowsModel
 from ui.void_dialog import show_approval_error, supervisor_fields
 
+# How a batch whose list was not written is written again, in the window's words.
+AGAIN_IN_WINDOW = "事后报销 →“重写代发清单”，填编号 {number}"
 STATUS_CHOICES = (
     ("全部", None),
     ("已受理待审核", "received"),
@@ -87,6 +89,7 @@ class PostDischargeView(QDialog):
     def __init__(self, desk, parent: QWidget | None = None):
         super().__init__(parent)
         self.desk = desk
+        self.unwritten_batch: str | None = None
         self.setWindowTitle("事后报销")
         self.status = QComboBox(self)
         for text, code in STATUS_CHOICES:
@@ -116,6 +119,7 @@ class PostDischargeView(QDialog):
             ("intake", "受理…", "Ctrl+N", self.open_intake),
             ("review", "审核…", "Ctrl+R", self.open_review),
             ("batch", "代发清单…", "Ctrl+B", self.make_batch),
+            ("batch_file", "重写代发清单…", "Ctrl+Shift+B", self.open_batch_file),
             ("bank", "银行回执…", "Ctrl+U", self.open_bank),
             ("receipt", "受理回执 PDF…", "Ctrl+P", self.save_receipt),
             ("refresh", "刷新", "F5", self.refresh),
@@ -153,6 +157,8 @@ class PostDischargeView(QDialog):
         run_in_background(work, done, self._failed, owner=self)
 
     def _failed(self, error: Exception) -> None:
+        # A batch made whose list was not written: offer it to 重写代发清单.
+        self.unwritten_batch = getattr(error, "batch_number", self.unwritten_batch)
         self.message.setStyleSheet("color: #b00020;")
         self.message.setText(str(error))
 
@@ -231,17 +237,25 @@ class PostDischargeView(QDialog):
             return
 
         def work():
+            self.desk.check_batch_folder(folder)
             batch = self.desk.make_batch()
-            return batch, self.desk.export_batch(batch.batch_number, folder)
+            return batch, self.desk.write_batch_file(batch.batch_number, folder, AGAIN_IN_WINDOW)
 
-        def done(answer) -> None:
-            batch, path = answer
-            self._say(
-                f"代发清单 {batch.batch_number}：{batch.count} 笔，合计 {batch.total} 元，已写到 {path}"
-            )
-            self.refresh()
+        self._run(work, self._batch_written)
 
-        self._run(work, done)
+    def _batch_written(self, answer) -> None:
+        batch, path = answer
+        if batch.batch_number == self.unwritten_batch:
+            self.unwritten_batch = None
+        self._say(
+            f"代发清单 {batch.batch_number}：{batch.count} 笔，合计 {batch.total} 元，已写到 {path}"
+        )
+        self.refresh()
+
+    def open_batch_file(self) -> None:
+        self.batch_file = BatchFileDialog(self.desk, self.unwritten_batch or "", self)
+        self.batch_file.accepted.connect(lambda: self._batch_written(self.batch_file.written))
+        self.batch_file.open()
 
     def open_bank(self) -> None:
         self.bank = BankDialog(self.desk, self.current(), self)
@@ -577,6 +591,62 @@ class ReviewDialog(EnterMovesOn, QDialog):
         else:
             self.error.show_error(str(exc))
         self.password.setText("")
+
+
+class BatchFileDialog(EnterMovesOn, QDialog):
+    """重写代发清单: an existing batch's list written again (after a write that failed)."""
+
+    def __init__(self, desk, number: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk = desk
+        self.written = None  # (BatchRow, path) once written
+        self.setWindowTitle("重写代发清单")
+        self.batch = CheckedLineEdit("代发清单编号", "如：JJ01-DF2026-000001", self)
+        self.batch.setText(number)
+        self.error = ErrorLabel(self)
+        form = QFormLayout()
+        form.addRow("代发清单：", self.batch)
+        buttons = QDialogButtonBox(self)
+        self.ok_button = buttons.addButton(
+            "选择文件夹并写出…", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.write)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel("已生成的代发清单（其中报销为“已送银行”）再写出一次，内容不变。", self)
+        )
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        fit_to_screen(self, 520)
+
+    def write(self) -> None:
+        number = self.batch.text().strip()
+        self.batch.set_error(None if number else "请填写代发清单编号")
+        if not number:
+            return
+        folder = QFileDialog.getExistingDirectory(self, "代发清单写到哪个文件夹")
+        if not folder:
+            return
+
+        def work():
+            batch = self.desk.batch(number)
+            return batch, self.desk.write_batch_file(batch.batch_number, folder, AGAIN_IN_WINDOW)
+
+        self.error.show_error(None)
+        run_in_background(work, self._written, self._refused, owner=self)
+
+    def _written(self, answer) -> None:
+        self.written = answer
+        self.accept()
+
+    def _refused(self, exc: Exception) -> None:
+        if getattr(exc, "field", "") == "batch_number":
+            self.batch.set_error(getattr(exc, "message", str(exc)))
+        else:
+            self.error.show_error(str(exc))
 
 
 class BankDialog(EnterMovesOn, QDialog):

@@ -1,5 +1,5 @@
-"""``claims list|show|approve|batch|paid|receipt|year-end``: claims paid after discharge
-(事后报销) from the command line, through the same desk as the window."""
+"""``claims list|show|approve|batch|batch-file|paid|receipt|year-end``: claims paid after
+discharge (事后报销) from the command line, through the same desk as the window."""
 
 import argparse
 import sys
@@ -46,6 +46,15 @@ def register(subparsers) -> None:
     _signed(batch)
     add_db_option(batch)
     batch.set_defaults(func=run_batch)
+
+    again = actions.add_parser(
+        "batch-file", help="把已生成的代发清单再写出一次（上次写出失败时用）"
+    )
+    again.add_argument("batch", help="代发清单编号")
+    again.add_argument("--to", required=True, type=Path, metavar="DIR", help="目标文件夹")
+    _signed(again)
+    add_db_option(again)
+    again.set_defaults(func=run_batch_file)
 
     paid = actions.add_parser("paid", help="登记银行回执：从银行文件，或逐笔")
     paid.add_argument("batch", help="代发清单编号")
@@ -123,7 +132,7 @@ def _run(args, work, clerk: str = "system", desk=None) -> int:
     except FieldError as exc:
         print(f"拒绝：{exc}", file=sys.stderr)
         return 2
-    except TargetError as exc:
+    except TargetError as exc:  # a BatchFileError too: the batch exists, write it again
         print(str(exc), file=sys.stderr)
         return 1
     finally:
@@ -201,14 +210,30 @@ def run_approve(args: argparse.Namespace) -> int:
     return _run(args, work, desk=desk)
 
 
+# --- the batch's files --------------------------------------------------------------------
+# How to write an existing batch again, as each front end says it.
+AGAIN_ON_COMMAND_LINE = "onestop-cli claims batch-file {number} --to 文件夹 --user 账户名"
+
+
 def run_batch(args: argparse.Namespace) -> int:
     def work(desk) -> int:
+        desk.check_batch_folder(args.to)
         batch = desk.make_batch(args.claim)
-        path = desk.export_batch(batch.batch_number, args.to)
+        path = desk.write_batch_file(batch.batch_number, args.to, AGAIN_ON_COMMAND_LINE)
         print(f"代发清单 {batch.batch_number}：{batch.count} 笔，合计 {batch.total} 元 → {path}")
         return 0
 
     return _signed_run(args, work, "生成代发清单")
+
+
+def run_batch_file(args: argparse.Namespace) -> int:
+    def work(desk) -> int:
+        batch = desk.batch(args.batch)
+        path = desk.write_batch_file(batch.batch_number, args.to, AGAIN_ON_COMMAND_LINE)
+        print(f"代发清单 {batch.batch_number}：{batch.count} 笔，合计 {batch.total} 元 → {path}")
+        return 0
+
+    return _signed_run(args, work, "重写代发清单")
 
 
 def run_paid(args: argparse.Namespace) -> int:

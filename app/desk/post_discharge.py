@@ -230,6 +230,25 @@ class PostDischargeDesk:
                 ),
             )
 
+    def check_batch_folder(self, folder: str | Path) -> None:
+        """TargetError (Chinese) when ``folder`` cannot take a batch's list: before a batch
+        is made, as it takes its claims out of the queue."""
+        from app.bundle.batch_folder import check_batch_folder
+
+        check_batch_folder(Path(folder))
+
+    def write_batch_file(self, number: str, folder: str | Path, how_again: str) -> Path:
+        """``export_batch``, and on failure a BatchFileError saying that the batch exists and
+        how to write it again (``how_again``, with ``{number}``: each front end's words)."""
+        from app.bundle.batch_folder import not_written
+        from app.bundle.safe_write import TargetError
+        from app.services.errors import ServiceError
+
+        try:
+            return self.export_batch(number, folder)
+        except (TargetError, ServiceError) as exc:  # ServiceError: another list of that number
+            raise not_written(number, Path(folder), exc, how_again) from None
+
     def export_batch(self, number: str, target: str | Path) -> Path:
         """Write the batch's XLSX and CSV safely into ``target`` (off the GUI thread)."""
         from app.bundle.payment_batch import write_batch
