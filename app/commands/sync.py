@@ -60,7 +60,7 @@ def _print_status(status) -> None:
 
 def _print_report(report) -> None:
     for note in report.notes:
-        print(f"序号衔接：{note}")
+        print(f"提示：{note}")
     if report.ok:
         print(f"已发送 {len(report.packages)} 个变更包（{report.changes_sent} 条变更）")
         for name in report.rosters:

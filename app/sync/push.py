@@ -59,6 +59,10 @@ def push(store: Store, central: Path, now: datetime, password: str | None = None
     with store.read() as session:
         site = current_site(session).code
         password = sync_password(session, password)
+    try:
+        sent_log.check_readable(store)  # before the window id, which it may hold
+    except sent_log.SentLogDamaged as exc:
+        raise SyncError(str(exc)) from exc
     window = window_id(store)
     if not central.is_dir():
         raise SyncError(f"无法访问中心文件夹 {central}（共享盘是否已连接？）")
@@ -70,11 +74,16 @@ def push(store: Store, central: Path, now: datetime, password: str | None = None
     with _one_desk_at_a_time(store) as mine:
         if not mine:
             return PushResult((), 0, (ANOTHER_DESK_PUSHING,))
-        # Files this window left when killed mid-write; only it writes these names.
+        # Files this window left when killed mid-write. Another process on this database (the
+        # window's timer and a scheduled `sync --once`) may be writing one right now: only a
+        # dead writer's or a stale one is removed.
         files.remove_partials(inbox, prefix=f"{site}-{window}-")
         # Never reuse a number that left: after a restored backup the database may not know
         # them.
-        notes = sent_log.catch_up(store, window, site, inbox, password)
+        try:
+            notes = sent_log.catch_up(store, window, site, inbox, password)
+        except sent_log.SentLogDamaged as exc:
+            raise SyncError(str(exc)) from exc
         sent: list[str] = []
         changes = 0
         while (package := claim_package(store, site, window, now)) is not None:
@@ -84,7 +93,10 @@ def push(store: Store, central: Path, now: datetime, password: str | None = None
             except (files.TargetError, OSError) as exc:
                 raise SyncError(f"{exc}。变更仍在本机队列中，稍后自动重试") from exc
             mark_sent(store, name.package_id, now)
-            sent_log.record_sent(store, name, data)
+            try:
+                sent_log.record_sent(store, name, data)
+            except sent_log.SentLogDamaged as exc:
+                raise SyncError(str(exc)) from exc
             sent.append(name.file_name)
             changes += name.last_seq - name.first_seq + 1
     # The sync state outside the database file: a later start notices a lost -wal.

@@ -1,7 +1,7 @@
 """One sync run for a window: push the outbox, then pull rosters and year-to-date."""
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +25,8 @@ class SyncReport:
         year_to_date_rows: rows of paid-elsewhere taken from a new year-to-date file, else None.
         problems: files or rows skipped, each with file, line and reason.
         queue_length: changes still queued after the run.
-        notes: what the run did to continue after numbers already sent (after a restore).
+        notes: what the run did to continue after numbers already sent (after a restore),
+            and that the recorded sync times showed the clock had been wrong.
     """
 
     ok: bool
@@ -98,9 +99,13 @@ def run_if_due(
 ) -> SyncReport | None:
     """For the UI's timer: run unless the back-off says wait; None if not due."""
     now = now or datetime.now()
-    if not state.status(store).due(now):
+    before = state.status(store)
+    if not before.due(now):
         return None
-    return run_once(store, now=now, password=password)
+    report = run_once(store, now=now, password=password)
+    if (note := before.clock_note(now)) is not None:
+        report = replace(report, notes=(*report.notes, note))
+    return report
 
 
 def _failed(store: Store, now: datetime, error: str) -> SyncReport:

@@ -7,12 +7,21 @@ it, and this window's packages in the central inbox (which cover a crash between
 the database: when the database is behind (a backup was restored), the outbox and slip counters
 continue after the numbers sent, queued changes the centre already has are dropped, and new
 ones that took a sent number are renumbered after it. It returns what it did, in Chinese.
+
+Two processes may sync one database (the window's timer and a scheduled ``sync --once``): the
+log is changed under the database's write lock and replaced whole (a staging file of its own,
+fsynced, renamed). A log that is there but cannot be read is never taken for an empty one:
+written over, it would lose every number it holds. Sync refuses until it is repaired.
 """
 
 import contextlib
 import json
 import os
 import re
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,12 +72,45 @@ class Sent:
                     self.numbers[key] = max(self.numbers.get(key, 0), int(match.group(2)))
 
 
+class SentLogDamaged(Exception):
+    """The sent log is there but cannot be read; it is left as it is (Chinese message)."""
+
+    def __init__(self, path: Path, why: str):
+        super().__init__(
+            f"本机的同步记录 {path} 已损坏（{why}），读不出本窗口已发送的序号；为免覆盖其中的"
+            "记录，本次未同步，变更仍在本机队列中。请信息科从备份中恢复该文件；无法恢复时，"
+            "将其改名移开（勿删除）后再同步，序号将从中心文件夹中本窗口的变更包读出"
+        )
+
+
 def log_path(store: Store) -> Path:
     return Path(store.data_dir) / FILE_NAME
 
 
+def _read_log(path: Path) -> dict:
+    """The log, or {} when there is none yet; ``SentLogDamaged`` when it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:  # ValueError: not UTF-8
+        raise SentLogDamaged(path, f"无法读取：{exc}") from exc
+    try:
+        log = json.loads(text)
+    except ValueError as exc:
+        raise SentLogDamaged(path, f"内容不是完整的 JSON：{exc}") from exc
+    if not isinstance(log, dict):
+        raise SentLogDamaged(path, "内容不是同步记录")
+    return log
+
+
+def check_readable(store: Store) -> None:
+    """``SentLogDamaged`` unless the log is readable (or not there yet)."""
+    _read_log(log_path(store))
+
+
 def read_sent(store: Store, window: str) -> Sent:
-    entry = (read_json_object(log_path(store)).get("windows") or {}).get(window) or {}
+    entry = (_read_log(log_path(store)).get("windows") or {}).get(window) or {}
     return Sent(
         int(entry.get("last_seq") or 0),
         dict(entry.get("slips") or {}),
@@ -84,27 +126,62 @@ def known_window(store: Store) -> str | None:
 
 def record_sent(store: Store, name: PackageName, data: bytes) -> None:
     """Note a package now in the central folder (``data``: its unsealed bytes)."""
-    path = log_path(store)
-    log = read_json_object(path)
-    windows = log.setdefault("windows", {})
-    sent = read_sent(store, name.window)
-    sent.add(name, decode(data, name.file_name).records)
-    entry = {"site": name.site, "last_seq": sent.last_seq, "slips": sent.slips}
-    entry["numbers"] = sent.numbers
-    entry["audit_anchors"] = _anchors_after(windows.get(name.window) or {}, data, name)
-    entry["restores"] = (windows.get(name.window) or {}).get("restores") or []
-    windows[name.window] = entry
-    _write(path, log)
+    records = decode(data, name.file_name).records
+    with _changing_log(store):
+        path = log_path(store)
+        log = _read_log(path)
+        windows = log.setdefault("windows", {})
+        sent = read_sent(store, name.window)
+        sent.add(name, records)
+        entry = {"site": name.site, "last_seq": sent.last_seq, "slips": sent.slips}
+        entry["numbers"] = sent.numbers
+        entry["audit_anchors"] = _anchors_after(windows.get(name.window) or {}, data, name)
+        entry["restores"] = (windows.get(name.window) or {}).get("restores") or []
+        windows[name.window] = entry
+        _write(path, log)
+
+
+@contextmanager
+def _changing_log(store: Store) -> Iterator[None]:
+    """Read, change and write the log under the database's write lock, so that another
+    process syncing the same database never writes back a log read before this change."""
+    with store.write() as session:
+        session.get(OutboxState, 1, with_for_update=True)  # SQLite: BEGIN IMMEDIATE took it
+        yield
+
+
+STAGING_PREFIX = f".{FILE_NAME}."
+STALE_STAGING_SECONDS = 3600
 
 
 def _write(path: Path, log: dict) -> None:
+    """Replace the log whole: a staging file of this process and attempt, fsynced, renamed."""
+    from app.bundle.durable import fsync_path
+    from app.bundle.safe_write import replace_with_retries
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.name}.partial")
-    with open(staging, "w", encoding="utf-8") as handle:
-        json.dump(log, handle, ensure_ascii=False, indent=1, sort_keys=True)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(staging, path)
+    staging = path.with_name(f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.partial")
+    try:
+        with open(staging, "w", encoding="utf-8") as handle:
+            json.dump(log, handle, ensure_ascii=False, indent=1, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        replace_with_retries(staging, path)
+    finally:
+        with contextlib.suppress(OSError):
+            staging.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        fsync_path(path.parent)
+    _remove_stale_staging(path.parent)
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    """Staging files of writers killed mid-write (an hour is far beyond any write)."""
+    now = time.time()
+    for staging in folder.glob(f"{STAGING_PREFIX}*.partial"):
+        with contextlib.suppress(OSError):
+            if now - staging.stat().st_mtime > STALE_STAGING_SECONDS:
+                staging.unlink()
 
 
 @dataclass(frozen=True)
@@ -153,20 +230,21 @@ def _note_restore(store: Store, window: str) -> None:
     lost_to = max(seq for seq, _ in sent)
     if head.seq >= lost_to or any(r.lost_to == lost_to for r in restores(store, window)):
         return
-    path = log_path(store)
-    log = read_json_object(path)
-    entry = (log.get("windows") or {}).get(window)
-    if entry is None:
-        return
-    entry.setdefault("restores", []).append(
-        {
-            "chain_seq": head.seq,
-            "digest": head.digest,
-            "lost_to": lost_to,
-            "at": f"{datetime.now():%Y-%m-%d %H:%M}",
-        }
-    )
-    _write(path, log)
+    with _changing_log(store):
+        path = log_path(store)
+        log = _read_log(path)
+        entry = (log.get("windows") or {}).get(window)
+        if entry is None:
+            return
+        entry.setdefault("restores", []).append(
+            {
+                "chain_seq": head.seq,
+                "digest": head.digest,
+                "lost_to": lost_to,
+                "at": f"{datetime.now():%Y-%m-%d %H:%M}",
+            }
+        )
+        _write(path, log)
 
 
 def _anchors_after(entry: dict, data: bytes, name: PackageName) -> list[list]:
@@ -180,7 +258,8 @@ def _anchors_after(entry: dict, data: bytes, name: PackageName) -> list[list]:
 
 def sent_anchors(store: Store, window: str | None = None) -> list[tuple[int, str]]:
     """The audit heads this data folder's window(s) sent in sync packages, oldest first: kept
-    outside the database, for the next package and for ``audit verify``."""
+    outside the database, for the next package and for ``audit verify`` (a damaged log gives
+    none here; push refuses it before it gets here)."""
     windows = read_json_object(log_path(store)).get("windows") or {}
     found = []
     for name, entry in windows.items():
@@ -433,6 +512,10 @@ def catch_up_now(store: Store) -> list[str]:
             return []
     folder = central_folder(store)
     inbox = folder / "inbox" / site if folder is not None else None
+    try:
+        check_readable(store)
+    except SentLogDamaged as exc:
+        return [str(exc)]
     try:
         return catch_up(store, window_id(store), site, inbox)
     except OSError:  # the share is away: the log alone

@@ -29,6 +29,8 @@ YEAR_TO_DATE_SHA = "sync.year_to_date_sha256"
 DEFAULT_INTERVAL_MINUTES = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(minutes=30)
+# Windows sharing one database may disagree by this much without their clocks being wrong.
+CLOCK_SLACK = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,31 @@ class SyncStatus:
     next_attempt: datetime | None
 
     def due(self, now: datetime | None = None) -> bool:
-        return self.next_attempt is None or (now or datetime.now()) >= self.next_attempt
+        now = now or datetime.now()
+        return self.next_attempt is None or now >= self.next_attempt or self.clock_moved(now)
+
+    def longest_wait(self) -> timedelta:
+        """The furthest ahead a run sets the next one: the interval, or the longest back-off."""
+        return max(timedelta(minutes=self.interval_minutes), LONGEST_RETRY)
+
+    def clock_moved(self, now: datetime) -> bool:
+        """The next attempt is further ahead than any run sets it: the clock was ahead at the
+        last run, or has been put back since. Waiting for it would stop sync until then."""
+        return self.next_attempt is not None and self.next_attempt - now > self.longest_wait()
+
+    def clock_note(self, now: datetime | None = None) -> str | None:
+        """Why the recorded times cannot be right (Chinese), None if they can."""
+        now = now or datetime.now()
+        if self.clock_moved(now):
+            recorded = f"记录的下次同步时间 {self.next_attempt:%Y-%m-%d %H:%M}"
+        elif self.last_success is not None and self.last_success - now > CLOCK_SLACK:
+            recorded = f"记录的上次同步成功时间 {self.last_success:%Y-%m-%d %H:%M}"
+        else:
+            return None
+        return (
+            f"本机时钟可能曾经不准：{recorded} 晚于现在（{now:%Y-%m-%d %H:%M}）。"
+            "已按现在的时间同步；请核对这台电脑的日期和时间"
+        )
 
 
 def _get(session: Session, key: str) -> str | None:
