@@ -9,7 +9,13 @@ Ctrl+Shift+B 重写代发清单, Ctrl+U 银行回执, Ctrl+P 受理回执, F5 �
 from itertools import pairwise
 
 from ui.date_fields import DateField
-from ui.fields import CheckedLineEdit, EnterMovesOn, ErrorLabel
+from ui.fields import (
+    CheckedLineEdit,
+    EnterMovesOn,
+    ErrorLabel,
+    first_showing_error,
+    focus_first_error,
+)
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
@@ -412,7 +418,34 @@ class IntakeDialog(EnterMovesOn, QDialog):
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
         self.fields["id_number"].edit.setFocus()
+        self.fields["id_number"].edited.connect(self._id_typed)
+        self.materials.itemChanged.connect(lambda _item: self.error.show_error(None))
         self.load_materials()
+
+    def _id_typed(self, text: str) -> None:
+        """A known ID number fills 姓名 (when empty) and the roster's 救助对象类别 in, as 门诊结算
+        does."""
+        number = text.strip().upper()
+        if len(number) != 18:
+            return
+        desk, day = self.desk, self.discharged.date().toPython()
+
+        def found(answer) -> None:
+            name, roster = answer
+            if self.fields["id_number"].text().strip().upper() != number:
+                return  # typed on since
+            if name and not self.fields["name"].text().strip():
+                self.fields["name"].setText(name)
+            index = self.category.findData(roster.category) if roster.category else -1
+            if index >= 0:
+                self.category.setCurrentIndex(index)
+
+        run_in_background(
+            lambda: (desk.known_name(number), desk.roster_answer(number, day)),
+            found,
+            lambda _error: None,  # not found: typed by hand, checked at 受理
+            owner=self,
+        )
 
     def load_materials(self) -> None:
         policy = self.desk.site().default_policy
@@ -511,15 +544,25 @@ class IntakeDialog(EnterMovesOn, QDialog):
         self.accept()
 
     def _refused(self, error: Exception) -> None:
+        """Every field refused marked at once, the cursor on the first (in the form's order);
+        a refusal of no text field (materials, referral) said below, the cursor there."""
         self.save_button.setEnabled(True)
-        shown = False
+        others = []
         for problem in getattr(error, "errors", None) or [error]:
             field = self.fields.get(getattr(problem, "field", ""))
             if field is not None:
                 field.set_error(getattr(problem, "message", str(problem)))
-                shown = True
-        if not shown:
-            self.error.show_error(str(error))
+            else:
+                others.append(problem)
+        if others:
+            self.error.show_error("；".join(str(problem) for problem in others))
+        if first_showing_error(self) is not None:
+            focus_first_error(self)
+        elif others:
+            where = {"materials": self.materials, "referral_approved": self.referral_approved}
+            target = where.get(getattr(others[0], "field", ""))
+            if target is not None:
+                target.setFocus()
 
 
 class ReviewDialog(EnterMovesOn, QDialog):

@@ -22,13 +22,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.forms import Amounts, PersonInput
+from app.errors import FieldError
+from app.forms import Amounts, PersonInput, amount_errors, text_errors
+from app.identity import IdentityError, parse_resident_id
 from app.money import ZERO
 from app.policy import LoadedPolicy
 from app.policy.schema import AfterDischargeDef, VersionDef
 from app.services import audit
 from app.services.access import SUPERVISOR, Actor, check_role
-from app.services.errors import ServiceError, checked_text
+from app.services.errors import ServiceError, checked_text, refuse
 from app.services.lengths import check_text
 from app.services.number_floors import issued, number_floor, restore_owed
 from app.services.people import ensure_person, parse_category
@@ -117,18 +119,58 @@ def has_check_digit(digits: str) -> bool:
 
 
 def check_bank(account: BankAccount) -> BankAccount:
+    refuse(bank_errors(account))
     name = checked_text(account.account_name, "account_name")
     bank = checked_text(account.bank, "bank")
     card = "".join(checked_text(account.card_number, "card_number").split())
-    if not card.isascii() or not card.isdigit():
-        raise ServiceError("card_number", "银行卡号只能由数字组成")
-    if not 10 <= len(card) <= 25:
-        raise ServiceError("card_number", f"银行卡号应为10到25位数字，现为{len(card)}位")
-    if has_check_digit(card) and not luhn_ok(card):
-        raise ServiceError("card_number", "银行卡号校验位不正确，请核对卡号")
     check_text("account_name", name, PaidLaterClaim.account_name)
     check_text("bank", bank, PaidLaterClaim.bank)
     return BankAccount(name, bank, card)
+
+
+def bank_errors(account: BankAccount) -> list[FieldError]:
+    """Every error in a bank account as typed: names, then the card number's digits."""
+    fields = {
+        "account_name": account.account_name,
+        "bank": account.bank,
+        "card_number": account.card_number,
+    }
+    errors = list(text_errors(fields, required=tuple(fields)))
+    if any(error.field == "card_number" for error in errors):
+        return errors
+    card = "".join(str(account.card_number).split())
+    if not card.isascii() or not card.isdigit():
+        errors.append(FieldError("card_number", "银行卡号只能由数字组成"))
+    elif not 10 <= len(card) <= 25:
+        errors.append(FieldError("card_number", f"银行卡号应为10到25位数字，现为{len(card)}位"))
+    elif has_check_digit(card) and not luhn_ok(card):
+        errors.append(FieldError("card_number", "银行卡号校验位不正确，请核对卡号"))
+    return errors
+
+
+def intake_errors(form: "IntakeInput", today: date) -> list[FieldError]:
+    """Every error in an intake that neither the store nor the policy is needed for, in the
+    form's order, so the clerk sees them all at once (not one per 受理)."""
+    stay = form.stay
+    errors: list[FieldError] = []
+    try:
+        parse_resident_id(stay.person.id_number)
+    except IdentityError as exc:
+        errors.append(FieldError("id_number", exc.reason))
+    texts = {
+        "name": stay.person.name,
+        "hospital": stay.hospital,
+        "referral_number": stay.referral_number,
+    }
+    errors += text_errors(texts, required=("name", "hospital"))
+    admitted, discharged = stay.admitted_on, stay.discharged_on
+    if isinstance(admitted, date) and isinstance(discharged, date):
+        if discharged < admitted:
+            errors.append(FieldError("discharged_on", "出院日期早于入院日期"))
+        elif discharged > today:
+            errors.append(FieldError("discharged_on", "出院日期晚于今天"))
+    errors += amount_errors(form.amounts)[1]
+    return errors + bank_errors(form.bank)
 
 
 def _check_day(value: object, key: str) -> date:
@@ -181,6 +223,7 @@ def receive_claim(
     """受理: check everything, compute the amounts, store the claim (one transaction)."""
     now = now or datetime.now()
     calendar = calendar or county_calendar()
+    refuse(intake_errors(form, now.date()))
     stay = form.stay
     amounts = check_amounts(form.amounts)
     bank = check_bank(form.bank)

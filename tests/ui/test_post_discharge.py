@@ -151,3 +151,46 @@ def test_overdue_claims_show_on_the_main_window_at_start(qtbot, window, desk, se
     # Left of the demo mark and of who is signed in, beside the other labels.
     QApplication.processEvents()
     assert window.status_claims.x() < window.status_clerk.x()
+
+
+def test_intake_marks_every_bad_field_at_once_and_finds_a_known_person(
+    qtbot, window, desk, settled
+):
+    """One 受理 names every field wrong as typed (not one per press, in no order), the cursor
+    on the first; a known ID number fills 姓名 in, as 门诊结算 does."""
+    from app.services import register_admission
+    from tests.store.helpers import admission
+
+    known = person(42)
+    register_admission(desk.store, admission(known), clerk=SUPERVISOR)
+    window.claims_action.trigger()
+    view = window.post_discharge
+    settled()
+    view.buttons["intake"].click()
+    intake = view.intake
+    settled()
+    intake.fields["id_number"].setText(known.id_number)
+    settled()
+    assert intake.fields["name"].text() == known.name
+
+    _fill_intake(intake, known)
+    intake.show()
+    qtbot.waitExposed(intake)
+    intake.fields["name"].setText("")
+    intake.fields["total"].setText("12,000")
+    intake.fields["card_number"].setText("6222020200112233445")  # wrong check digit
+    intake.save()
+    settled()
+    marked = [key for key, field in intake.fields.items() if field.error_text()]
+    assert marked == ["name", "total", "card_number"]
+    qtbot.waitUntil(intake.fields["name"].edit.hasFocus)
+
+    intake.fields["name"].setText(known.name)
+    intake.fields["total"].setText("20000.00")
+    intake.fields["card_number"].setText("6222020200112233446")
+    intake.save()  # now what needs the policy: the materials, the cursor in their list
+    settled()
+    assert "材料不全" in intake.error.text()
+    qtbot.waitUntil(intake.materials.hasFocus)
+    _tick_all(intake)
+    assert intake.error.text() == ""  # ticking clears the old refusal
