@@ -55,6 +55,11 @@ def _restore_advice(path: Path) -> str:
 def missing_problem(path: Path) -> str | None:
     """Why ``path`` is no database to open (missing, or 0 bytes), or None."""
     if not path.exists():
+        from app.backup import interrupted_restore_problem  # only when there is no file
+
+        interrupted = interrupted_restore_problem(path)
+        if interrupted is not None:
+            return interrupted  # not "make a demo": the hospital's data lies beside it
         return (
             f"找不到数据库文件：{path}。请检查 --db 路径是否写错、文件是否被移走、"
             "共享盘是否已连接；没有新建任何文件。"

@@ -90,6 +90,19 @@ def test_a_missing_database_is_refused_and_not_created(name, tmp_path, capsys):
     assert not list(tmp_path.glob("dsek.sqlite3*"))
 
 
+@pytest.mark.parametrize("name", ["audit verify", "export-bundle", "sync", "backup"])
+def test_a_restore_cut_short_is_named_not_a_demo_offered(name, tmp_path, capsys):
+    """No database, but an earlier version's restore left its files beside the place: the
+    command names them and how to finish, instead of offering to make a demo there."""
+    db = tmp_path / "desk.sqlite3"
+    (tmp_path / ".desk.sqlite3.restoring").write_bytes(b"SQLite format 3\x00")
+    (tmp_path / "desk.sqlite3.before-restore-20261201-090000").write_bytes(b"SQLite format 3\x00")
+    assert main(commands(db, tmp_path)[name]) == 3
+    err = capsys.readouterr().err
+    assert "没有完成的恢复" in err and "desk.sqlite3.before-restore-20261201-090000" in err
+    assert "演示数据库" not in err and not db.exists()
+
+
 @pytest.mark.parametrize("name", ["audit verify", "export-bundle", "sync", "backup", "demo"])
 def test_a_zero_byte_database_is_refused(name, tmp_path, capsys):
     empty = tmp_path / "desk.sqlite3"
