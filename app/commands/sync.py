@@ -56,6 +56,9 @@ def _print_status(status) -> None:
         print(f"上次错误：{status.last_error}（已连续失败 {status.failures} 次）")
     if status.next_attempt:
         print(f"下次同步：{status.next_attempt:%Y-%m-%d %H:%M:%S}")
+    note = status.clock_note()
+    if note:
+        print(f"提示：{note}")
 
 
 def _print_report(report) -> None:

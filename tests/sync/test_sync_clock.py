@@ -62,3 +62,16 @@ def test_a_last_success_in_the_future_is_named(make_window, central_folder):
     note = status(window).clock_note(NOW)
 
     assert note is not None and "上次同步成功时间" in note and f"{NOW:%Y-%m-%d %H:%M}" in note
+
+
+def test_sync_status_on_the_command_line_says_the_clock_looked_wrong(
+    make_window, central_folder, capsys
+):
+    from app.commands.sync import _print_status
+
+    window = make_window("LX01")
+    set_central_folder(window, central_folder)
+    assert run_once(window, now=NOW + 10 * A_YEAR).ok  # times recorded ten years ahead
+    _print_status(status(window))
+    said = capsys.readouterr().out
+    assert "提示：本机时钟可能曾经不准" in said and f"{NOW + 10 * A_YEAR:%Y-%m-%d}" in said
