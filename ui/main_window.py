@@ -804,6 +804,10 @@ class MainWindow(WindowAccounts, QMainWindow):
                 self._run(
                     lambda: desk.record_print(slip_number, printed_on), lambda _: None, "记录打印"
                 )
+            else:  # stays on the status bar until something else is said
+                self.statusBar().showMessage(
+                    f"结算单 {slip_number} 未打印（预览已关闭）：选中该病例后按 Ctrl+P 打印", 0
+                )
 
         run_in_background(
             lambda: make_on(paper),

@@ -30,6 +30,8 @@ def test_only_a_real_print_makes_the_next_copy_a_reprint(qtbot, window, settled_
     for expected in (1, 2, 3):
         window.print_slip(slip)
         qtbot.waitUntil(lambda n=expected: len(seen) == n and ops.pending() == 0)
+        if expected == 1:  # closed unprinted: the window says so until something else is said
+            assert f"结算单 {slip} 未打印" in window.statusBar().currentMessage()
     closed_unprinted, first_print, second_print = (text_of(pdf) for pdf in seen)
     assert "补打" not in closed_unprinted
     assert "补打" not in first_print  # the preview before it was closed without printing
