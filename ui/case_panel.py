@@ -43,12 +43,15 @@ class CasePanel(QWidget):
             return
         row = detail.row
         discharged = row.discharged_at.strftime("%Y-%m-%d %H:%M") if row.discharged_at else "在院"
+        if row.kind == "outpatient":  # one visit: its number and day, no stay
+            number, when = "门诊号", f"就诊日期 {row.admitted_at:%Y-%m-%d}"
+        else:
+            number, when = "住院号", f"入院 {row.admitted_at:%Y-%m-%d %H:%M}　出院 {discharged}"
         self.header.setText(
             f"<span style='font-size:15pt'><b>{row.name}</b></span>　{detail.sex}　"
             f"出生 {detail.birth_date.isoformat()}　身份证号 <b>{row.id_number}</b><br>"
-            f"住院号 <b>{row.admission_number}</b>　{row.department}　诊断：{detail.diagnosis}<br>"
-            f"入院 {row.admitted_at:%Y-%m-%d %H:%M}　出院 {discharged}　"
-            f"状态：<b>{row.status}</b><br>"
+            f"{number} <b>{row.admission_number}</b>　{row.department}　诊断：{detail.diagnosis}<br>"
+            f"{when}　状态：<b>{row.status}</b><br>"
             f"{CATEGORY_NAMES.get(row.category, row.category)}　"
             f"{VISIT_NAMES.get(detail.visit, detail.visit)}　"
             f"{INSURANCE_NAMES.get(detail.insurance, detail.insurance)}　"

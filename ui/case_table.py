@@ -36,6 +36,14 @@ COLUMNS = (
     ("paid_at_window", "窗口支付（元）"),
 )
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+# A state that needs nothing more is green (blue: still in hospital); the rest, red, need the
+# clerk (voided, waiting to be settled again, discharged and not settled).
+STATUS_COLOURS = {
+    "在院": "#0d47a1",
+    "已结算": "#1b5e20",
+    "门诊已结算": "#1b5e20",
+    "门诊": "#1b5e20",
+}
 
 
 def hide_all_but_last_four(number: str | None) -> str:
@@ -69,7 +77,7 @@ class CaseTableModel(RowsModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "paid_at_window":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and key == "status":
-            colour = {"在院": "#0d47a1", "已结算": "#1b5e20"}.get(row.status, "#b00020")
+            colour = STATUS_COLOURS.get(row.status, "#b00020")  # red: 作废, 待重算, 已出院
             return QBrush(QColor(colour))
         return None
 

@@ -105,6 +105,16 @@ def test_outpatient_settlement_from_the_screen_to_a_slip_found_by_scanning(
     assert {line.stage for line in detail.checklist} == {"outpatient"}
     assert not window.discharge_action.isEnabled()
     assert window.void_action.isEnabled() and window.print_action.isEnabled()
+    # A visit, not a stay: its number and day, and settled reads as done (green), not red.
+    header = window.case_panel.header.text()
+    assert "门诊号" in header and "就诊日期" in header and "住院号" not in header
+    assert "入院" not in header and "00:00" not in header
+    from ui.case_table import COLUMNS, CaseTableModel
+
+    model, status = CaseTableModel(), [key for key, _title in COLUMNS].index("status")
+    model.set_rows([detail.row])
+    colour = model.data(model.index(0, status), Qt.ItemDataRole.ForegroundRole).color().name()
+    assert colour == "#1b5e20"
     # In the person's records too (search by ID number), then voided like an inpatient slip.
     assert [r.slip_number for r in window.desk.search(PERSON_ID)] == [slip]
     window.desk.void(slip, "金额录错", SUPERVISOR, SUPERVISOR_PW)
