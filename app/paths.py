@@ -127,12 +127,19 @@ def is_default_database(target: str) -> bool:
 
 
 def write_whole(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole or not at all: into ``<name>.part`` beside it, then
-    renamed over it, so a crash never leaves a half-written file under the name."""
+    """Write ``data`` to ``path`` whole or not at all: into ``<name>.<pid>-<random>.part``
+    beside it, then renamed over it, so a crash never leaves a half-written file under the
+    name, and two processes writing it at once never rename each other's half."""
+    import uuid  # not at the top: the window's start reads paths before it needs this
+
     path = Path(path)
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(path)
+    partial = path.with_name(f"{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return path
 
 
