@@ -82,6 +82,7 @@ def run_verify(args: argparse.Namespace) -> int:
     if store is None:
         return 3
     try:
+        damaged = _sent_log_damage(store)
         anchors = beyond_restores(store, given + anchors_found(store))
         report = verify_audit(store, anchors)
         head = audit_head(store)
@@ -90,16 +91,31 @@ def run_verify(args: argparse.Namespace) -> int:
         store.close()
     for restore in restored:
         print(restore.text())
+    if damaged:
+        # The anchors kept outside the database are what shows a rewritten chain: without
+        # them a chain that verifies proves less, so this is no clean bill.
+        fail(f"{damaged}；其中的锚点未能核对")
     if report.ok:
         print(
             f"审计哈希链完整：{report.links_checked} 条记录，链尾 {head.text()}；"
             f"已与链外的 {report.anchors_checked} 个锚点核对"
         )
-        return 0
+        return 1 if damaged else 0
     fail(f"审计哈希链有 {len(report.problems)} 处问题，第一处：{report.problems[0].message}")
     for problem in report.problems[1:]:
         fail(f"  {problem.message}")
     return 1
+
+
+def _sent_log_damage(store) -> str | None:
+    """What is wrong with the sync sent log (which keeps the audit heads sent), or None."""
+    from app.sync.sent_log import SentLogDamaged, check_readable
+
+    try:
+        check_readable(store)
+    except SentLogDamaged as exc:
+        return f"本机的同步记录 {exc.path} 已损坏（{exc.why}），其中记着本窗口发送过的审计链位置"
+    return None
 
 
 def run_export(args: argparse.Namespace) -> int:

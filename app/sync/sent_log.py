@@ -76,6 +76,7 @@ class SentLogDamaged(Exception):
     """The sent log is there but cannot be read; it is left as it is (Chinese message)."""
 
     def __init__(self, path: Path, why: str):
+        self.path, self.why = path, why
         super().__init__(
             f"本机的同步记录 {path} 已损坏（{why}），读不出本窗口已发送的序号；为免覆盖其中的"
             "记录，本次未同步，变更仍在本机队列中。请信息科从备份中恢复该文件；无法恢复时，"

@@ -86,6 +86,20 @@ def test_audit_verify_names_the_edited_row(db, monkeypatch, capsys):
     assert code == 1 and "第一处：审计记录 #1 已被改动" in err
 
 
+def test_audit_verify_is_no_clean_bill_when_the_sent_log_is_damaged(db, monkeypatch, capsys):
+    """The audit heads kept outside the database (the sync sent log) are what shows a chain
+    rewritten whole: a log that cannot be read is said, and the check does not pass."""
+    from app.sync.sent_log import log_path
+
+    store = open_store(db)
+    log = log_path(store)
+    store.close()
+    log.write_text('{"windows": {"W1": {"audit_anchors": [[1, "ab', encoding="utf-8")
+    code, out, err = run(monkeypatch, capsys, "audit", "verify", "--db", db)
+    assert code == 1 and "审计哈希链完整" in out
+    assert str(log) in err and "已损坏" in err and "锚点未能核对" in err
+
+
 def test_audit_export_needs_a_supervisor_once_accounts_exist(db, tmp_path, monkeypatch, capsys):
     out_file = tmp_path / "audit.xlsx"
     code, out, _ = run(monkeypatch, capsys, "audit", "export", "--out", str(out_file), "--db", db)
