@@ -169,13 +169,29 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         admission_form.addRow("医疗机构级别：", self.facility)
 
         self.referral_box = QGroupBox("四、转诊信息（转诊就医时填写）", self)
-        referral_form = QFormLayout(self.referral_box)
-        referral_form.addRow("", self.referral_approved)
-        referral_form.addRow("", self.errors["referral"])
-        referral_form.addRow("转诊单号：", self.fields["referral_number"])
-        referral_form.addRow("转出医院：", self.fields["referral_from"])
-        referral_form.addRow("转入医院：", self.fields["referral_to"])
-        referral_form.addRow("转诊时间：", self.referral_at.row)
+        # Two fields a row, as the form on paper: the dialog fits a 1024×768 screen with a
+        # restored draft's note and a wrapped error showing, no input squeezed.
+        referral_form = QGridLayout(self.referral_box)
+        referral_form.addWidget(self.referral_approved, 0, 1, 1, 3)
+        referral_form.addWidget(self.errors["referral"], 1, 1, 1, 3)
+        for row, pairs in enumerate(
+            (
+                (
+                    ("转诊单号：", self.fields["referral_number"]),
+                    ("转诊时间：", self.referral_at.row),
+                ),
+                (
+                    ("转出医院：", self.fields["referral_from"]),
+                    ("转入医院：", self.fields["referral_to"]),
+                ),
+            ),
+            start=2,
+        ):
+            for column, (label, field) in zip((0, 2), pairs, strict=True):
+                referral_form.addWidget(QLabel(label, self.referral_box), row, column)
+                referral_form.addWidget(field, row, column + 1)
+        referral_form.setColumnStretch(1, 1)
+        referral_form.setColumnStretch(3, 1)
 
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(
