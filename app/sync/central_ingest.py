@@ -13,13 +13,14 @@ than ``stale_after`` by a killed writer are removed.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from app.services.stays import overlap
 from app.sync import files
 from app.sync.package import Package, PackageError, PackageName, decode, parse_name
 from app.sync.sealing import open_sealed
@@ -120,9 +121,10 @@ def ingest(
                 # Set aside: nothing of it is kept, the other windows go on, and the next run
                 # tries it again. Its window's later packages wait: they may change its rows.
                 report.set_aside.append(path.name)
+                later = f"及其后 {waiting - 1} 个包" if waiting > 1 else ""
                 report.problems.append(
                     f"{path.parent.name}/{path.name}：{reason}。已搁置（未导入任何内容，"
-                    f"下次导入时重试），该窗口的此包及其后 {waiting - 1} 个包暂不导入"
+                    f"下次导入时重试），该窗口的此包{later}暂不导入"
                 )
                 break
             for (package_name, package_path), (package, broken) in zip(run, taken, strict=True):
@@ -356,7 +358,7 @@ def apply_records(session: Session, records: list[dict]) -> None:
                 apply(record)
             except (RecordError, KeyError, TypeError) as exc:
                 raise RecordError(f"第{n + 2}行（序号 {record.get('seq')}）：{exc}") from None
-        apply.refuse_a_stay_claimed_twice()
+        apply.refuse_a_stay_paid_twice()
         session.flush()
 
 
@@ -371,6 +373,40 @@ def _sites(session: Session, sites: list[dict]) -> None:
             for key in ("name", "facility", "default_policy"):
                 setattr(site, key, row[key])
     session.flush()
+
+
+@dataclass(frozen=True)
+class _Stay:
+    """A slip's or a claim's stay as the centre compares them across sites."""
+
+    name: str  # "结算单 …" or "事后报销 …"
+    person: Person
+    site: str
+    admitted: date
+    discharged: date
+    live: bool
+
+
+def _claim_stay(claim: PaidLaterClaim) -> _Stay | None:
+    if claim.kind == "year_end":  # a year-end sum of slips already counted
+        return None
+    return _Stay(
+        f"事后报销 {claim.claim_number}",
+        claim.person,
+        claim.site_code,
+        claim.admitted_on,
+        claim.discharged_on,
+        claim.status != "returned",
+    )
+
+
+def _paid_twice(record: _Stay, other: _Stay) -> str:
+    return (
+        f"{record.name}（站点 {record.site}，{record.admitted}–{record.discharged}）与中心已有的"
+        f"{other.name}（站点 {other.site}，{other.admitted}–{other.discharged}）是同一次住院，"
+        "同一次住院只能报销一次：请其中一方在审核时退回报销，或作废结算单；"
+        "退回或作废的变更到达中心后，下次导入即可补上"
+    )
 
 
 # Kept as first recorded at the centre when another window reports the same person.
@@ -517,33 +553,61 @@ class _Applier:
                 setattr(found, key, value)
         self.paid_later[number] = found
 
-    def refuse_a_stay_claimed_twice(self) -> None:
-        """A stay taken in as a live 事后报销 claim at two sites (neither window sees the
-        other's claims): named, where the database would only name its index."""
-        for claim in self.paid_later.values():
-            if claim.status == "returned" or claim.person.id is None:
-                continue
-            same_stay = self.session.scalars(
-                select(PaidLaterClaim).where(
-                    PaidLaterClaim.person_id == claim.person.id,
-                    PaidLaterClaim.policy_id == claim.policy_id,
-                    PaidLaterClaim.hospital == claim.hospital,
-                    PaidLaterClaim.admitted_on == claim.admitted_on,
-                    PaidLaterClaim.discharged_on == claim.discharged_on,
-                    PaidLaterClaim.status != "returned",
-                    PaidLaterClaim.claim_number != claim.claim_number,
-                )
+    def refuse_a_stay_paid_twice(self) -> None:
+        """A stay paid at two sites, neither window seeing the other's records: a live
+        事后报销 claim or window slip this package makes, whose days overlap a live claim or
+        slip of the same person at another site (app.services.stays: whatever the hospital's
+        name as typed), is named, where the database would only name its index or take both."""
+        for record in self._made_here():
+            for other in self._stays_of(record.person):
+                if (
+                    other.site != record.site
+                    and other.live
+                    and overlap(
+                        (record.admitted, record.discharged), (other.admitted, other.discharged)
+                    )
+                ):
+                    raise RecordError(_paid_twice(record, other))
+
+    def _made_here(self) -> list["_Stay"]:
+        """The live stays this package makes (not the ones it only changes: an old record
+        updated must never be refused for a stay the centre has held all along)."""
+        made = [self._slip_stay(slip) for slip in self.settlements.values() if slip.id is None]
+        made += [_claim_stay(claim) for claim in self.paid_later.values() if claim.id is None]
+        return [stay for stay in made if stay is not None and stay.live]
+
+    def _stays_of(self, person: Person) -> list["_Stay"]:
+        """The person's inpatient slips and 事后报销 claims (not year-end sums), as this
+        package leaves them: the ones in the database and the ones it makes."""
+        slips, claims = list(self.settlements.values()), list(self.paid_later.values())
+        if person.id is not None:
+            slips += self.session.scalars(
+                select(Settlement).where(Settlement.person_id == person.id)
             ).all()
-            # As these packages leave them: a claim they return is not flushed yet (the rows
-            # are written at the end), but it is the same object, already returned.
-            other = next((c for c in same_stay if c.status != "returned"), None)
-            if other is not None:
-                raise RecordError(
-                    f"事后报销 {claim.claim_number}（站点 {claim.site_code}）与中心已有的 "
-                    f"{other.claim_number}（站点 {other.site_code}）是同一次住院（{claim.hospital}，"
-                    f"{claim.admitted_on}–{claim.discharged_on}），同一次住院只能报销一次：请其中"
-                    "一方在审核时退回；退回的变更到达中心后，下次导入即可补上"
-                )
+            claims += self.session.scalars(
+                select(PaidLaterClaim).where(PaidLaterClaim.person_id == person.id)
+            ).all()
+        found = {id(row): row for row in slips + claims if row.person is person}
+        stays = [
+            self._slip_stay(row) if isinstance(row, Settlement) else _claim_stay(row)
+            for row in found.values()
+        ]
+        return [stay for stay in stays if stay is not None]
+
+    def _slip_stay(self, slip: Settlement) -> "_Stay | None":
+        admission = (
+            None if slip.admission_id is None else self.session.get(Admission, slip.admission_id)
+        )
+        if admission is None or admission.kind == "outpatient" or admission.visit != "inpatient":
+            return None
+        return _Stay(
+            f"结算单 {slip.slip_number}",
+            slip.person,
+            slip.site_code,
+            admission.admitted_at.date(),
+            slip.claim_date,
+            not slip.voided,
+        )
 
     def _claim(self, number: str) -> PaidLaterClaim:
         found = self.paid_later.get(number) or self.session.scalar(

@@ -162,11 +162,13 @@ def test_a_stay_claimed_at_two_sites_is_named_and_the_return_that_settles_it_goe
     # Whichever window's package the centre took in first keeps its claim.
     refused = problem.split("/")[0]
     kept = "LX02" if refused == "LX01" else "LX01"
+    days = "2026-03-02–2026-03-12"
     named = (
-        f"事后报销 {claims[refused].claim_number}（站点 {refused}）与中心已有的 "
-        f"{claims[kept].claim_number}（站点 {kept}）是同一次住院"
+        f"事后报销 {claims[refused].claim_number}（站点 {refused}，{days}）与中心已有的"
+        f"事后报销 {claims[kept].claim_number}（站点 {kept}，{days}）是同一次住院"
     )
     assert named in problem and "同一次住院只能报销一次" in problem
+    assert "及其后 0 个包" not in problem
 
     # The refused window returns its claim: the return, in a later package, lets the
     # refused one go in with it.
@@ -212,3 +214,53 @@ def test_when_the_following_packages_do_not_help_the_report_says_what_else_is_wr
     [problem] = ingest(central_store, central_folder).problems
     assert "同一次住院只能报销一次" in problem
     assert "与其后 1 个包一并导入也未成功" in problem
+
+
+def test_one_stay_paid_at_two_sites_is_refused_at_the_centre_whatever_it_is_called(
+    make_window, central_store, central_folder
+):
+    """Neither window sees the other's records: the centre compares stays by their days, a
+    window slip against a claim, and claims whose hospital was typed two ways."""
+    from app.services import Amounts, DischargeInput, register_admission, settle_discharge
+    from tests.store.helpers import admission, tick_all
+
+    slip_site, claim_site = make_window("LX02"), make_window("LX01")
+    who = person(8)
+    registered = register_admission(
+        slip_site, admission(who, admitted_at=datetime(2026, 3, 2, 9)), clerk="王"
+    )
+    tick_all(slip_site, registered.admission_id)
+    form = DischargeInput(
+        registered.admission_id, datetime(2026, 3, 12, 9), Amounts("15000.00", "0", "0", "0")
+    )
+    slip = settle_discharge(slip_site, form, clerk="王", now=datetime(2026, 3, 12, 10))
+    assert run_once(slip_site, central_folder).ok
+    assert ingest(central_store, central_folder).problems == []
+
+    claim = intake(claim_site, who, hospital="兰溪市人民医院（东院）", **LANXI_STAY)
+    assert run_once(claim_site, central_folder).ok
+    [problem] = ingest(central_store, central_folder).problems
+    assert f"事后报销 {claim.claim_number}（站点 LX01" in problem
+    assert f"结算单 {slip.slip_number}（站点 LX02" in problem and "是同一次住院" in problem
+    assert _central_claim(central_store, claim.claim_number) is None
+
+    # Returned, the refused claim goes in; a third site's claim under yet another name, its
+    # days overlapping the slip's, is the same stay again.
+    review_claim(claim_site, claim.claim_number, supervisor="李主管", approve=False, reason="重复")
+    assert run_once(claim_site, central_folder).ok
+    report = ingest(central_store, central_folder)
+    assert report.problems == [] and _central_claim(central_store, claim.claim_number)[0] == (
+        "returned"
+    )
+    third = make_window("LX03")
+    other = intake(
+        third,
+        who,
+        hospital="兰溪人民医院",
+        admitted=date(2026, 3, 5),
+        discharged=date(2026, 3, 12),
+        **LANXI_STAY,
+    )
+    assert run_once(third, central_folder).ok
+    [problem] = ingest(central_store, central_folder).problems
+    assert f"事后报销 {other.claim_number}（站点 LX03" in problem and slip.slip_number in problem
