@@ -119,24 +119,28 @@ class PostDischargeView(QDialog):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
 
-        buttons = QHBoxLayout()
+        # Two rows, as the work goes: intake to the bank's list, then the bank's answer. In
+        # one row with their keys they were wider than a 1024×768 screen.
+        buttons = QGridLayout()
         self.buttons = {}
-        for key, text, shortcut, slot in (
-            ("intake", "受理…", "Ctrl+N", self.open_intake),
-            ("review", "审核…", "Ctrl+R", self.open_review),
-            ("batch", "代发清单…", "Ctrl+B", self.make_batch),
-            ("batch_file", "重写代发清单…", "Ctrl+Shift+B", self.open_batch_file),
-            ("bank", "银行回执…", "Ctrl+U", self.open_bank),
-            ("receipt", "受理回执 PDF…", "Ctrl+P", self.save_receipt),
-            ("refresh", "刷新", "F5", self.refresh),
+        for index, (key, text, shortcut, slot) in enumerate(
+            (
+                ("intake", "受理…", "Ctrl+N", self.open_intake),
+                ("review", "审核…", "Ctrl+R", self.open_review),
+                ("batch", "代发清单…", "Ctrl+B", self.make_batch),
+                ("batch_file", "重写代发清单…", "Ctrl+Shift+B", self.open_batch_file),
+                ("bank", "银行回执…", "Ctrl+U", self.open_bank),
+                ("receipt", "受理回执 PDF…", "Ctrl+P", self.save_receipt),
+                ("refresh", "刷新", "F5", self.refresh),
+            )
         ):
             button = QPushButton(f"{text}（{shortcut}）", self)
             button.setAutoDefault(False)
             button.clicked.connect(slot)
             QShortcut(QKeySequence(shortcut), self, activated=slot)
-            buttons.addWidget(button)
+            buttons.addWidget(button, *divmod(index, 4))
             self.buttons[key] = button
-        buttons.addStretch(1)
+        buttons.setColumnStretch(4, 1)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("状态：", self))
