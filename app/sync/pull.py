@@ -126,12 +126,18 @@ def _pull_year_to_date(
         return None
     try:
         rows = parse_year_to_date(data, path.name)
+        years = _years_covered(data, rows, path.name)
     except ValueError as exc:
         problems.append(f"{exc}；整个文件已跳过，仍使用上次的年度累计")
         return None
     elsewhere = [row for row in rows if row.site not in own_sites]
     with store.write() as session:
-        session.execute(delete(PaidElsewhere))
+        # Only the years the file covers: one published for last year alone (in January, say)
+        # must not wipe what other sites paid this year.
+        stale = delete(PaidElsewhere)
+        if years is not None:
+            stale = stale.where(PaidElsewhere.year.in_(years))
+        session.execute(stale)
         session.add_all(
             PaidElsewhere(
                 id_number=row.id_number,
@@ -180,6 +186,21 @@ def parse_year_to_date(data: bytes, file_name: str) -> list[YearToDateRow]:
     if len(rows) != header.get("rows"):
         raise ValueError(f"{file_name}：文件头说有 {header.get('rows')} 行，实有 {len(rows)} 行")
     return rows
+
+
+def _years_covered(data: bytes, rows: list[YearToDateRow], file_name: str) -> list[int] | None:
+    """The years the file replaces, from its header (None: an older file naming none, which
+    replaces everything, as before); a row of another year is an error."""
+    header = json.loads(data.decode("utf-8").partition("\n")[0])
+    years = header.get("years")
+    if years is None:
+        return None
+    if not isinstance(years, list) or not all(isinstance(y, int) for y in years):
+        raise ValueError(f"{file_name} 第1行（文件头）：years 应为年份列表，如 [2025, 2026]")
+    outside = sorted({row.year for row in rows} - set(years))
+    if outside:
+        raise ValueError(f"{file_name}：有 {outside[0]} 年的行，文件头只说 {years}")
+    return years
 
 
 def _year_to_date_row(line: str, where: str) -> YearToDateRow:

@@ -109,3 +109,24 @@ def test_the_second_window_counts_the_first_windows_assistance(
         used = year_to_date(session, one.person_id, "lanxi", 2026)
     assert used.inpatient.assistance == Decimal("20000.00")  # nothing of its own, B's 20000
     assert status(first).last_error is None and status(first).queue_length == 0
+
+
+def test_a_file_published_for_one_year_keeps_the_other_years_figures(
+    central_store, central_folder, make_window
+):
+    """Published in January for last year alone, the centre's file replaces that year's
+    figures at each window, not this year's too (then a cap passed unseen across sites)."""
+    from db.sync_models import PaidElsewhere
+
+    first, second = make_window("LX01"), make_window("LX02")
+    who = person(7)
+    _settle(first, who, "A-1", datetime(2026, 3, 1, 8), "100000.00", "30000.00", "10000.00")
+    _sync_all(central_store, central_folder, first, second)  # publishes 2026
+    with second.read() as session:
+        [row] = session.scalars(select(PaidElsewhere)).all()
+    assert (row.year, row.assistance) == (2026, Decimal("60000.00"))
+
+    publish(central_store, central_folder, years=[2025], now=NOW)
+    assert run_once(second, central_folder, now=NOW).ok
+    with second.read() as session:
+        assert [r.year for r in session.scalars(select(PaidElsewhere))] == [2026]
