@@ -14,6 +14,7 @@ beside the database and survives a restore:
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.services.errors import ServiceError
 from db.models import PaidLaterClaim, PaymentBatch, Setting
 
 _FLOOR = "sync.number_floor.{}"
@@ -68,3 +69,17 @@ def set_restore_owed(session: Session, owed: tuple[int, int] | None) -> None:
         session.add(Setting(key=_OWED, value=f"{owed[0]}-{owed[1]}"))
     else:
         row.value = f"{owed[0]}-{owed[1]}"
+
+
+def refuse_while_restore_owed(session: Session, field: str, doing: str) -> None:
+    """No money moves while a restore is owed: what was sent before it (registrations,
+    slips, claims, batches at the bank) is not back yet, and the same stay settled or claimed
+    again, or a cap counted without it, would be paid twice (``doing``: 结算, 生成代发清单 …)."""
+    owed = restore_owed(session)
+    if owed is not None:
+        raise ServiceError(
+            field,
+            f"本机数据库从备份恢复后，恢复前已发送给中心的变更（序号 {owed[0]}–{owed[1]}）尚未放回"
+            f"本机，其中可能有同一笔业务或已交银行的代发清单：为免重复支付，暂不能{doing}。"
+            "请先连通中心文件夹并同步一次（同步提示未能放回时，请联系信息科）",
+        )

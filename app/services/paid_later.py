@@ -32,7 +32,7 @@ from app.services import audit
 from app.services.access import SUPERVISOR, Actor, check_role
 from app.services.errors import ServiceError, checked_text, refuse
 from app.services.lengths import check_text
-from app.services.number_floors import issued, number_floor, restore_owed
+from app.services.number_floors import issued, number_floor, refuse_while_restore_owed
 from app.services.people import ensure_person, parse_category
 from app.services.policies import Policies, find_policy
 from app.services.policy_hashes import check_policy_approved
@@ -261,6 +261,7 @@ def receive_claim(
                 f"{route.name}（{route.clause}）",
             )
         materials = _materials(session, store, version, route, form)
+        refuse_while_restore_owed(session, "admitted_on", "受理事后报销")
         person = ensure_person(session, stay.person, clerk)
         session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
         _refuse_a_stay_paid_already(session, person.id, admitted, discharged)
@@ -582,7 +583,7 @@ def create_batch(
     now = now or datetime.now()
     with store.write() as session:
         site = current_site(session, site_code)
-        _refuse_while_restore_owed(session)
+        refuse_while_restore_owed(session, "batch_number", "生成代发清单")
         if claim_numbers:
             rows = [get_claim(session, number, lock=True) for number in claim_numbers]
             for row in rows:
@@ -642,17 +643,6 @@ def create_batch(
             at=now,
         )
         return batch
-
-
-def _refuse_while_restore_owed(session: Session) -> None:
-    owed = restore_owed(session)
-    if owed is not None:
-        raise ServiceError(
-            "batch_number",
-            f"本机数据库从备份恢复后，恢复前已发送给中心的变更（序号 {owed[0]}–{owed[1]}）尚未放回"
-            "本机，其中可能有已交银行的代发清单：请先连通中心文件夹并同步一次，再生成代发清单"
-            "（同步提示未能放回时，请联系信息科）",
-        )
 
 
 def get_batch(session: Session, number: str) -> PaymentBatch:

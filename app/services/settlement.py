@@ -21,6 +21,7 @@ from app.services.access import SUPERVISOR, Actor, actor_name, check_role
 from app.services.checklist import describe_missing, missing_items
 from app.services.errors import ServiceError, checked_text, refuse
 from app.services.lengths import check_text
+from app.services.number_floors import refuse_while_restore_owed
 from app.services.people import PersonInput, ensure_person, parse_category, roster_status_on
 from app.services.policies import Policies, find_policy
 from app.services.policy_hashes import check_policy_approved
@@ -303,6 +304,7 @@ def _record(
     # Lock the person so two windows cannot both count the same year-to-date (PostgreSQL);
     # SQLite's write transaction already runs alone.
     session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
+    refuse_while_restore_owed(session, "admission" if admission_id else "date", "结算")
     check_policy_approved(session, loaded)
     claim_date = date.fromisoformat(claim["date"])
     request = {

@@ -160,18 +160,26 @@ _INDEX_MEANINGS = (
         "同一次住院已有一笔未退回的事后报销",
     ),
     (("payment_batch_batch_number", "payment_batch.batch_number"), "代发清单号与中心已有的重复"),
+    (
+        ("admission_site_code_admission_number", "admission.site_code, admission.admission_number"),
+        "住院号与已有的住院登记重复",
+    ),
 )
 
 
 def _refused(exc: DBAPIError) -> str:
-    """The database's reason for refusing a row, first line only (no SQL, no values), with
-    what it means where the index is one of ours."""
+    return f"中心数据库拒绝了其中的变更{refusal_meaning(exc)}"
+
+
+def refusal_meaning(exc: DBAPIError) -> str:
+    """What a database's refusal of a row means, where the index is one of ours, then its own
+    first line (no SQL, no values): "：住院号与已有的住院登记重复（UNIQUE …）"."""
     text = str(exc.orig).strip().splitlines()
     first = text[0] if text else type(exc.orig).__name__
     for names, meaning in _INDEX_MEANINGS:
         if any(name in first for name in names):
-            return f"中心数据库拒绝了其中的变更：{meaning}（{first}）"
-    return f"中心数据库拒绝了其中的变更（{first}）"
+            return f"：{meaning}（{first}）"
+    return f"（{first}）"
 
 
 def _gap_message(name: PackageName, done: int, path: Path, waiting: int) -> str:

@@ -362,7 +362,7 @@ def _bring_back(store: Store, sent: Sent, lost: tuple[int, int]) -> list[str]:
     already has them: they are not queued again. All of them or none: until every one is
     back the stretch stays owed (no payment batch is made), and each sync tries again."""
     from app.services import audit
-    from app.sync.central_ingest import RecordError, apply_records
+    from app.sync.central_ingest import RecordError, apply_records, refusal_meaning
 
     low, high = lost
     found = [dict(sent.records[seq], seq=seq) for seq in sorted(sent.records) if low <= seq <= high]
@@ -388,10 +388,15 @@ def _bring_back(store: Store, sent: Sent, lost: tuple[int, int]) -> list[str]:
             )
     except (RecordError, DBAPIError) as exc:
         _still_owed(store, lost)
+        why = (
+            f"本机数据库拒绝了其中的变更{refusal_meaning(exc)}"
+            if isinstance(exc, DBAPIError)
+            else exc
+        )
         return [
             f"数据库缺少本窗口已发送给中心的 {len(found)} 条变更（序号 {low}–{high}，恢复备份时"
-            f"丢失），未能放回本机：{exc}。这些业务在中心完好；在放回之前不能生成代发清单，"
-            "请联系信息科核对（本机恢复后重新录入的同一业务须先作废或退回）"
+            f"丢失），未能放回本机：{why}。这些业务在中心完好；在放回之前不能结算，也不能生成"
+            "代发清单，请联系信息科核对（本机恢复后重新录入的同一业务须先作废或退回）"
         ]
     return [
         f"恢复备份后本机缺少已发送给中心的 {len(found)} 条变更（序号 {low}–{high}：登记、材料、"

@@ -134,7 +134,9 @@ def test_a_refused_package_is_set_aside_and_the_other_windows_go_on(
             [name] = report.set_aside
             assert name.startswith("LX01-bbbbbbbbbbbb-0000000001-")
             [problem] = report.problems
-            assert problem.startswith(f"LX01/{name}：中心数据库拒绝了其中的变更（")
+            assert problem.startswith(
+                f"LX01/{name}：中心数据库拒绝了其中的变更：住院号与已有的住院登记重复（"
+            )
             assert problem.endswith(
                 "已搁置（未导入任何内容，下次导入时重试），该窗口的此包及其后 1 个包暂不导入"
             )

@@ -212,16 +212,21 @@ def test_a_restore_while_the_share_is_away_neither_resends_nor_forgets_what_was_
     assert "用了已发送过的序号" not in said  # the queued visit was sent: not renumbered
     window = open_store(path)
     try:
-        with pytest.raises(ServiceError, match="请先连通中心文件夹并同步一次，再生成代发清单"):
+        with pytest.raises(ServiceError, match="暂不能生成代发清单。请先连通中心文件夹并同步一次"):
             create_batch(window, clerk="王")
-        # A claim taken in meanwhile does not take the number of the one the restore lost.
-        third = _claim(window, 4)
-        assert third.claim_number not in (first.claim_number, second.claim_number)
+        # Nor is a claim taken in meanwhile: it could be one the restore lost (paid twice).
+        with pytest.raises(ServiceError, match="为免重复支付，暂不能受理事后报销"):
+            _claim(window, 4)
+        with pytest.raises(ServiceError, match="为免重复支付，暂不能结算"):
+            _visit(window, 5, "300.00")  # nor settled at the window, for the same reason
 
         away.rename(central_folder)
         report = run_once(window, now=NOW)
         assert report.ok, report.error
         assert any("放回本机" in note for note in report.notes), report.notes
+        # Put back: the next claim's number goes on after the ones the restore had lost.
+        third = _claim(window, 4)
+        assert third.claim_number not in (first.claim_number, second.claim_number)
         mark_results(window, sent, [BankResult(first.claim_number, True)], clerk="王")
         review_claim(window, third.claim_number, supervisor="李主管", approve=True)
         again = create_batch(window, clerk="王").batch_number
@@ -343,3 +348,33 @@ def test_a_restore_is_told_apart_from_a_rewritten_audit_chain(
     assert report.problems == [] and report.audit_breaks == []
     (told,) = report.restores
     assert "【恢复备份】" in told and "从备份恢复（窗口声明）" in told
+
+
+def test_a_stay_registered_again_before_the_put_back_is_named_in_chinese(central_folder, tmp_path):
+    """Registered again while the restore was owed (the share away), the lost admission's
+    number is taken: the put-back says so in Chinese, no SQL, and stays owed."""
+    from app.services import register_admission
+    from tests.store.helpers import admission
+
+    path = tmp_path / "window" / "desk.sqlite3"
+    window = _new_window(path)
+    set_central_folder(window, central_folder)
+    backup = backup_now(path, tmp_path / "backups", NOW)
+    register_admission(window, admission(person(1), number="ZY-1"), clerk="王", now=NOW)
+    assert run_once(window, now=NOW).ok
+    window.close()
+
+    away = central_folder.with_name("away")
+    central_folder.rename(away)
+    _restore(backup, path)
+    window = open_store(path)
+    try:
+        # the hospital's 住院号 ZY-1 given to the next patient, the lost one not in sight
+        register_admission(window, admission(person(2), number="ZY-1"), clerk="王", now=NOW)
+        away.rename(central_folder)
+        report = run_once(window, now=NOW)
+        [note] = [note for note in report.notes if "未能放回本机" in note]
+        assert "住院号与已有的住院登记重复" in note and "不能结算" in note
+        assert "SQL" not in note and "sqlalche" not in note
+    finally:
+        window.close()
