@@ -116,6 +116,7 @@ def _claim_period(session, site_code, loaded, today: date) -> list[Reminder]:
             Settlement.policy_id == loaded.id,
             Settlement.voided.is_(False),
             Settlement.claimed_bundle.is_(None),
+            Settlement.paid_at_window > 0,  # a slip that paid nothing claims nothing
             Settlement.settled_at < period.start,
         )
     )

@@ -220,7 +220,14 @@ def export_bundle(
     writer = write_zip if as_zip else write_folder
     if encrypt_password is not None:
         writer = partial(write_zip, password=encrypt_password)
-    ids = [case.settlement_id for case in cases if not case.voided]
+    # Marked claimed: what the window paid out and claims back. A slip that paid nothing at
+    # the window (到镇街/医保中心结算, or nothing due) is listed but claims nothing, and stays
+    # free to be voided.
+    ids = [
+        case.settlement_id
+        for case in cases
+        if not case.voided and case.amounts["paid_at_window"] > 0
+    ]
     key = _pending_key(bundle_id)
 
     def record_claim(final: Path, landed_fingerprint: str) -> None:

@@ -152,3 +152,26 @@ def test_categories_are_named_as_the_policy_file_names_them(tmp_path):
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert named in text and "特困供养人员" not in text
+
+
+def test_a_slip_that_paid_nothing_at_the_window_is_listed_not_claimed(hunan_month, tmp_path):
+    """The referred stay settled at the insurance centre advanced nothing: the bundle lists
+    it but claims nothing for it, so it stays free to be voided (it was refused as claimed)."""
+    from sqlalchemy import select
+
+    from app.services import void_settlement
+    from db.models import Settlement
+
+    store, policies = hunan_month
+    target = tmp_path / "usb"
+    target.mkdir()
+    export_bundle(store, policies, period_text="2026-05", target_dir=target)
+    with store.read() as session:
+        marks = {
+            s.slip_number: (s.paid_at_window, s.claimed_bundle)
+            for s in session.scalars(select(Settlement).order_by(Settlement.id))
+        }
+    paid, office = list(marks)[:2], list(marks)[2]
+    assert all(marks[slip][1] is not None for slip in paid)
+    assert marks[office] == (Decimal("0.00"), None)
+    void_settlement(store, office, reason="改为到医保中心办理", clerk="李主管")
