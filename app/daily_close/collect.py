@@ -1,7 +1,7 @@
 """The day's records: settlements, voids, reprints, totals, slip-number runs and gaps."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -117,7 +117,8 @@ def collect_daily_close(
         query = query.where(Settlement.settled_by == clerk)
     rows = session.execute(query).all()
     cases = tuple(
-        case_from_orm(settlement, person, admission, ()) for settlement, person, admission in rows
+        _as_at(case_from_orm(settlement, person, admission, ()), settlement, after)
+        for settlement, person, admission in rows
     )
     settled_by = {settlement.slip_number: settlement.settled_by for settlement, _, _ in rows}
     policies = {settlement.slip_number: settlement.policy_id for settlement, _, _ in rows}
@@ -143,6 +144,15 @@ def collect_daily_close(
         chain=chain_head(session.connection()),
         made_at=now or datetime.now(),
     )
+
+
+def _as_at(case, settlement: Settlement, after: datetime):
+    """The case as it stood at the day's end: a slip voided on a later day still counts on its
+    own day's close (that close was signed and handed over with it; printed again later it
+    reads the same), and its void is listed on the day it was made."""
+    if case.voided and settlement.voided_at is not None and settlement.voided_at >= after:
+        return replace(case, voided=False)
+    return case
 
 
 def _voids(session, site_code, start, after, clerk) -> tuple[VoidLine, ...]:

@@ -93,6 +93,24 @@ def test_the_whole_window_close_adds_up_to_the_days_settlements(store, day_of_wo
     assert close.chain.text() == f"{close.chain.seq}:{close.chain.digest}"
 
 
+def test_a_days_close_reads_the_same_after_a_later_void(store, day_of_work):
+    """Printed again after a slip of that day was voided on a later day, the close shows the
+    day as it was handed over; the void is listed on the day it was made."""
+    _one, two, _three, _four = day_of_work
+    with store.read() as session:
+        before = collect_daily_close(session, "LX01", DAY)
+    void_settlement(
+        store, two.slip_number, reason="金额录错", clerk="主管", now=datetime(2026, 5, 4, 9)
+    )
+    with store.read() as session:
+        again = collect_daily_close(session, "LX01", DAY)
+        void_day = collect_daily_close(session, "LX01", date(2026, 5, 4))
+    assert again.totals == before.totals and again.totals.sums["advanced"] == Decimal("1700.00")
+    assert [line.totals for line in again.by_policy] == [line.totals for line in before.by_policy]
+    assert [v.slip_number for v in void_day.voids] == [two.slip_number]
+    assert void_day.voids[0].advanced == Decimal("500.00")
+
+
 def test_a_clerks_close_has_only_their_work(store, day_of_work):
     one, _two, three, four = day_of_work
     with store.read() as session:
