@@ -70,16 +70,40 @@ class _Pages:
         self.y -= ROW * 1.3
 
     def row(self, cells, size: float = 8) -> None:
-        """``cells``: (text, x, align) or (text, x, align, size of that cell)."""
+        """``cells``: (text, x, align) or (text, x, align, size of that cell). A left-aligned
+        cell keeps to its column: smaller down to 5 pt, then cut with …, never over the next
+        (a long void reason or name ran over 原经办 and 就诊类型)."""
         self.need(ROW)
-        for text, x, align, *own in cells:
-            typeset.draw_text(self.canvas, x, self.y, text, own[0] if own else size, align=align)
+        cells = [(text, x, align, own[0] if own else size) for text, x, align, *own in cells]
+        for index, (text, x, align, cell_size) in enumerate(cells):
+            if align == "left":
+                room = _room(x, cells[index + 1 :])
+                cell_size = typeset.fit_size(text, cell_size, room)
+                text = _cut_to(text, cell_size, room)
+            typeset.draw_text(self.canvas, x, self.y, text, cell_size, align=align)
         self.canvas.setLineWidth(0.2)
         self.canvas.line(LEFT, self.y - 1.6 * mm, RIGHT, self.y - 1.6 * mm)
         self.y -= ROW
 
     def gap(self) -> None:
         self.y -= ROW / 2
+
+
+def _room(x: float, later) -> float:
+    """The width from ``x`` to where the next cell of the row begins (or the right margin)."""
+    for text, next_x, align, size in later:
+        start = next_x - typeset.text_width(text, size) if align == "right" else next_x
+        if start > x:
+            return start - x - 1.5 * mm
+    return RIGHT - x
+
+
+def _cut_to(text: str, size: float, room: float) -> str:
+    if typeset.text_width(text, size) <= room:
+        return text
+    while text and typeset.text_width(text + "…", size) > room:
+        text = text[:-1]
+    return text + "…"
 
 
 def _detail(pages: _Pages, close: DailyClose) -> None:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from openpyxl import load_workbook
@@ -170,3 +171,38 @@ def test_the_daily_close_command(store, store_target, day_of_work, tmp_path, cap
         main(["daily-close", "--date", "2026-13-02", "--out", str(out), "--db", store_target]) == 2
     )
     assert "--date" in capsys.readouterr().err
+
+
+def test_a_long_void_reason_or_name_keeps_to_its_column_on_paper(store, day_of_work, monkeypatch):
+    """A reason of 40 characters, or a name of 11, ran over 原经办 and 就诊类型: each left
+    cell is drawn smaller, then cut with …, and ends before the next cell begins."""
+    from app.daily_close import pdf as close_pdf
+    from app.printing import typeset
+
+    _one, two, _three, _four = day_of_work
+    reason = "患者家属提供的医保结算单金额与医院收费系统不一致，需重新核对后再结算处理" * 2
+    void_settlement(
+        store, two.slip_number, reason=reason, clerk="主管", now=datetime(2026, 5, 2, 17)
+    )
+    drawn = []
+    real = typeset.draw_text
+
+    def record(canvas, x, y, text, size, align="left"):
+        drawn.append((round(y, 2), x, text, size, align))
+        return real(canvas, x, y, text, size, align=align)
+
+    monkeypatch.setattr(typeset, "draw_text", record)
+    with store.read() as session:
+        close_pdf.daily_close_pdf(collect_daily_close(session, "LX01", DAY))
+    rows: dict = {}
+    for y, x, text, size, align in drawn:
+        rows.setdefault(y, []).append((x, text, size, align))
+    void_row = next(cells for cells in rows.values() if any("患者家属" in c[1] for c in cells))
+    cells = sorted(void_row)
+    for (x, text, size, align), (next_x, next_text, next_size, next_align) in pairwise(cells):
+        if align == "left":
+            start = next_x - (
+                typeset.text_width(next_text, next_size) if next_align == "right" else 0
+            )
+            assert x + typeset.text_width(text, size) < start, (text, next_text)
+    assert any(c[1].endswith("…") for c in cells)  # too long even at 5 pt: cut
