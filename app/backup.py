@@ -431,15 +431,16 @@ def _check_restorable(backup_file: Path) -> None:
         raise BackupError(f"不是本系统的数据库备份：{backup_file}")
 
 
-def _copy_whole(source: Path, copy: Path) -> None:
-    """``source`` copied to ``copy`` and on the disk; a copy cut short is removed."""
+def _copy_whole(source: Path, copy: Path, failing: str = "无法写入") -> None:
+    """``source`` copied to ``copy`` and on the disk; a copy cut short is removed and the
+    restore refused (``failing``: what could not be done, before the copy's name)."""
     try:
         shutil.copyfile(source, copy)
         _fsync(copy)
     except OSError as exc:
         copy.unlink(missing_ok=True)
         raise BackupError(
-            f"恢复失败，数据库未改动：无法写入 {copy}（{_why_not_written(exc)}）"
+            f"恢复失败，数据库未改动：{failing} {copy}（{_why_not_written(exc)}）"
         ) from None
 
 
@@ -450,15 +451,8 @@ def _keep_old_database(path: Path, stamp: str) -> Path:
     kept = _unused_name(path.with_name(f"{path.name}.before-restore-{stamp}"))
     try:
         os.link(path, kept)  # the same file by two names: no copy, no moment without either
-    except OSError:
-        try:  # a file system without hard links (FAT, some shares)
-            shutil.copyfile(path, kept)
-            _fsync(kept)
-        except OSError as exc:
-            kept.unlink(missing_ok=True)
-            raise BackupError(
-                f"恢复失败，数据库未改动：无法另存原数据库到 {kept}（{_why_not_written(exc)}）"
-            ) from None
+    except OSError:  # a file system without hard links (FAT, some shares)
+        _copy_whole(path, kept, "无法另存原数据库到")
     return kept
 
 

@@ -17,23 +17,13 @@ from app.backup import (
 )
 from app.services import Amounts, DischargeInput, register_admission, settle_discharge
 from db import open_store
-from tests.store.helpers import admission, person, snapshot, tick_all
+from tests.store.helpers import admission, lanxi_window, person, snapshot, tick_all
 
 
 @pytest.fixture
 def filled(tmp_path):
     path = tmp_path / "data" / "desk.sqlite3"
-    store = open_store(path)
-    from app.services import save_site
-
-    save_site(
-        store,
-        code="LX01",
-        name="测试医院",
-        facility="county",
-        default_policy="lanxi",
-        clerk="管理员",
-    )
+    store = lanxi_window(path)
     for n in range(1, 4):
         done = register_admission(
             store, admission(person(n), number=f"ZY{n}"), clerk="王", now=datetime(2026, 3, n, 10)

@@ -61,3 +61,21 @@ def snapshot(store) -> dict[str, list[tuple]]:
 def count(store, model) -> int:
     with store.read() as session:
         return session.scalar(select(func.count()).select_from(model))
+
+
+def lanxi_window(path):
+    """A window's store at ``path`` (its data folder beside it) with its 兰溪 county site
+    LX01, as the backup and restore tests start from; the caller closes it."""
+    from app.services import save_site
+    from db import open_store
+
+    store = open_store(path)
+    save_site(
+        store,
+        code="LX01",
+        name="测试医院",
+        facility="county",
+        default_policy="lanxi",
+        clerk="管理员",
+    )
+    return store

@@ -22,9 +22,8 @@ from app.backup import (
     rotate,
     rotation_note,
 )
-from app.services import register_admission, save_site
-from db import open_store
-from tests.store.helpers import admission, person
+from app.services import register_admission
+from tests.store.helpers import admission, lanxi_window, person
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -32,15 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def store_path(tmp_path):
     path = tmp_path / "data" / "desk.sqlite3"
-    store = open_store(path)
-    save_site(
-        store,
-        code="LX01",
-        name="测试医院",
-        facility="county",
-        default_policy="lanxi",
-        clerk="管理员",
-    )
+    store = lanxi_window(path)
     register_admission(
         store, admission(person(1), number="ZY1"), clerk="王", now=datetime(2026, 3, 1, 10)
     )

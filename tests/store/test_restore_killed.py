@@ -55,22 +55,12 @@ def crashed_store_and_backup(tmp_path):
         Amounts,
         DischargeInput,
         register_admission,
-        save_site,
         settle_discharge,
     )
-    from db import open_store
-    from tests.store.helpers import admission, person, tick_all
+    from tests.store.helpers import admission, lanxi_window, person, tick_all
 
     path = tmp_path / "data" / "desk.sqlite3"
-    store = open_store(path)
-    save_site(
-        store,
-        code="LX01",
-        name="测试医院",
-        facility="county",
-        default_policy="lanxi",
-        clerk="管理员",
-    )
+    store = lanxi_window(path)
     for n in range(1, 4):
         when = datetime(2026, 3, n, 10)
         done = register_admission(

@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import Path
 
 from app.backup import backup_now
-from app.services import register_admission, save_site
+from app.services import register_admission
 from db import open_store
-from tests.store.helpers import admission, person
+from tests.store.helpers import admission, lanxi_window, person
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,15 +46,7 @@ def _restore(made: Path, path: Path) -> subprocess.CompletedProcess:
 
 def test_restore_is_refused_while_a_window_has_the_database_open(tmp_path):
     path = tmp_path / "data" / "desk.sqlite3"
-    store = open_store(path)
-    save_site(
-        store,
-        code="LX01",
-        name="测试医院",
-        facility="county",
-        default_policy="lanxi",
-        clerk="管理员",
-    )
+    store = lanxi_window(path)
     register_admission(
         store, admission(person(1), number="ZY1"), clerk="王", now=datetime(2026, 3, 1, 10)
     )
