@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services import save_site
 from db import open_store
+from tests.store.helpers import lanxi_window
 
 REPO = Path(__file__).resolve().parents[2]
 KILLS = 40
@@ -24,16 +24,7 @@ KILLS = 40
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_settlements_survive_sigkill(tmp_path):
     path = tmp_path / "desk.sqlite3"
-    store = open_store(path)
-    save_site(
-        store,
-        code="LX01",
-        name="测试医院",
-        facility="county",
-        default_policy="lanxi",
-        clerk="管理员",
-    )
-    store.close()
+    lanxi_window(path).close()
     committed: dict[str, tuple[Decimal, Decimal]] = {}
     chance = random.Random(20260523)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
