@@ -161,7 +161,10 @@ _INDEX_MEANINGS = (
     ),
     (("payment_batch_batch_number", "payment_batch.batch_number"), "代发清单号与中心已有的重复"),
     (
-        ("admission_site_code_admission_number", "admission.site_code, admission.admission_number"),
+        (
+            "uq_admission_site_code",  # PostgreSQL's name for it (the naming convention)
+            "admission.site_code, admission.admission_number",  # SQLite's words
+        ),
         "住院号与已有的住院登记重复",
     ),
 )
