@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from app.money import ZERO, D
 from app.policy.schema import PolicyDef
-from app.printing.records import Clause, Layer, Patient, PolicyRef, Site, SlipData
+from app.printing.records import Clause, Layer, Patient, PolicyRef, Site, SlipData, YearLayer
 from app.vocabulary import SETTLE_MODE_NAMES, VISIT_NAMES
 
 
@@ -52,6 +52,32 @@ def assistance_before(claim: Mapping, pools: tuple[str, ...]) -> Decimal:
     for pool in pools:
         total += D((year_to_date.get(pool) or {}).get("assistance", "0"))
     return total
+
+
+def year_layers(claim: Mapping, result: Mapping, pools: tuple[str, ...]) -> tuple[YearLayer, ...]:
+    """Each payer's year (before the claim, in ``pools``, plus this claim) beside its own cap,
+    where the result has more than one layer; () where it has one."""
+    if len(result["layers"]) < 2:
+        return ()
+    year_to_date = claim.get("year_to_date") or {}
+    before = {
+        code: sum(
+            (
+                D(((year_to_date.get(pool) or {}).get("layers") or {}).get(code, "0"))
+                for pool in pools
+            ),
+            ZERO,
+        )
+        for code in (layer["code"] for layer in result["layers"])
+    }
+    return tuple(
+        YearLayer(
+            layer["name"],
+            before[layer["code"]] + D(layer["amount"]),
+            None if layer.get("cap_remaining") is None else D(layer["cap_remaining"]),
+        )
+        for layer in result["layers"]
+    )
 
 
 def slip_from_contract(
@@ -124,6 +150,7 @@ def slip_from_contract(
         reprint_count=reprint_count,
         cap_name=result.get("cap_name") or "",
         year_pools=pools,
+        year_layers=year_layers(claim, result, pools),
         advanced=None if result.get("advanced") is None else D(result["advanced"]),
         hospital_reduction=D(result.get("hospital_reduction") or "0"),
     )

@@ -383,7 +383,13 @@ def _draw_year_and_mode(canvas: Canvas, data: SlipData, f: Frame, y: float) -> f
         f"本年度{_pools_named(data.year_pools)}累计救助（含本次）：{fmt(data.assistance_this_year)} 元，"
         f"本次前：{fmt(data.assistance_before)} 元"
     )
-    if data.cap_remaining is not None:
+    if data.year_layers:  # each payer beside its own cap: the sum of all beside one cap misled
+        year = f"本年度{_pools_named(data.year_pools)}累计（含本次）：" + "；".join(
+            f"{layer.name} {fmt(layer.this_year)} 元"
+            + ("" if layer.cap_remaining is None else f"（限额剩余 {fmt(layer.cap_remaining)} 元）")
+            for layer in data.year_layers
+        )
+    elif data.cap_remaining is not None:
         year += f"，{data.cap_name or '年度限额'}剩余：{fmt(data.cap_remaining)} 元"
     # One line where it fits at 7 pt, else wrapped at the body size (never smaller).
     size = typeset.fit_size(year, BODY, width, smallest=7)

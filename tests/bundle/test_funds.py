@@ -175,3 +175,59 @@ def test_a_slip_that_paid_nothing_at_the_window_is_listed_not_claimed(hunan_mont
     assert all(marks[slip][1] is not None for slip in paid)
     assert marks[office] == (Decimal("0.00"), None)
     void_settlement(store, office, reason="改为到医保中心办理", clerk="李主管")
+
+
+def test_a_hunan_slip_shows_each_payers_year_beside_its_own_cap(hunan_month):
+    """The year's line named every fund's sum beside the 医疗救助 cap alone (28735 beside
+    46350 left of 60000, which no reader could add up): each payer's year beside its own cap."""
+    from sqlalchemy import select
+
+    from app.printing.from_store import slip_data
+    from app.services import result_of
+    from db.models import Settlement
+
+    store, policies = hunan_month
+    who = person(2, policy="hunan")  # the second stay's patient, back in June
+    form = admission(
+        who, number="ZY009", admitted_at=datetime(2026, 6, 1, 9), category="registered_poor"
+    )
+    done = register_admission(
+        store, form, clerk="王", policies=policies, now=datetime(2026, 6, 1, 9)
+    )
+    tick_all(store, done.admission_id)
+    again = settle_discharge(
+        store,
+        DischargeInput(
+            done.admission_id,
+            datetime(2026, 6, 6, 9),
+            Amounts(total="40000.00", basic_insurance="8000.00"),
+        ),
+        clerk="王",
+        policies=policies,
+        now=datetime(2026, 6, 6, 9),
+    )
+    with store.read() as session:
+        data = slip_data(session, again.slip_number, policies=policies)
+        mine = session.scalars(
+            select(Settlement).where(Settlement.person_id == again.person_id)
+        ).all()
+    results = [result_of(row) for row in mine]
+    assert len(results) == 2 and len(data.year_layers) == len(data.layers) > 1
+    for printed, layer in zip(data.year_layers, results[-1]["layers"], strict=True):
+        paid = sum(
+            (
+                Decimal(part["amount"])
+                for result in results
+                for part in result["layers"]
+                if part["code"] == layer["code"]
+            ),
+            Decimal(0),
+        )
+        cap = layer.get("cap_remaining")
+        assert (printed.name, printed.this_year) == (layer["name"], paid)
+        assert printed.cap_remaining == (None if cap is None else Decimal(cap))
+    medical = next(y for y in data.year_layers if "医疗救助" in y.name)
+    assert (
+        medical.this_year > Decimal("15750.00")
+        and medical.cap_remaining == Decimal("60000") - medical.this_year
+    )
