@@ -73,6 +73,8 @@ def year_layers(claim: Mapping, result: Mapping, pools: tuple[str, ...]) -> tupl
     return tuple(
         YearLayer(
             layer["name"],
+            layer["fund"],
+            before[layer["code"]],
             before[layer["code"]] + D(layer["amount"]),
             None if layer.get("cap_remaining") is None else D(layer["cap_remaining"]),
         )

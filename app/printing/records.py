@@ -81,10 +81,12 @@ class Layer:
 
 @dataclass(frozen=True)
 class YearLayer:
-    """One payer's year on a layered slip (湖南): what it paid this year with this settlement,
-    and what is left under its own cap (None: it has none)."""
+    """One payer's year on a layered slip (湖南): what it paid this year before this settlement
+    and with it, and what is left under its own cap (None: it has none)."""
 
     name: str
+    fund: str
+    before: Decimal
     this_year: Decimal
     cap_remaining: Decimal | None
 
@@ -102,8 +104,8 @@ class SlipData:
       cap_remaining: what is left under the annual cap after this settlement, or None;
         cap_name names that cap (e.g. 医疗救助年度限额), "" when the result did not say.
       year_pools: the pools the year's lines count (住院, 门诊, or both where one cap covers both).
-      year_layers: each payer's year where there is more than one (湖南's chain): its own total
-        beside its own cap, not the sum of every fund beside the 医疗救助 cap.
+      year_layers: each payer's year where there is more than one (湖南's chain): the year's
+        line counts the 医疗救助 fund's layers beside the 医疗救助 cap, not every fund's sum.
       advanced: 医院垫付, what the window advanced and claims back; hospital_reduction: 医院减免,
         the hospital's own reduction (0 where the policy has none).
       settle_mode: the settle mode in words (e.g. 即时结算（窗口垫付）).
