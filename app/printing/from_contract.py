@@ -4,14 +4,14 @@ as they were kept, so a reprint shows what was settled then, whatever the policy
 The money on a slip comes only from here; people, admissions and the site come from the store.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
 from app.money import ZERO, D
 from app.policy.schema import PolicyDef
-from app.printing.records import Clause, Layer, Patient, PolicyRef, Site, SlipData, YearLayer
-from app.vocabulary import SETTLE_MODE_NAMES, VISIT_NAMES
+from app.printing.records import Clause, Layer, Patient, PolicyRef, Site, SlipData
+from app.vocabulary import ASSISTANCE_FUND, SETTLE_MODE_NAMES, VISIT_NAMES
 
 
 def policy_ref(policy: PolicyDef, version: str | None, sha256: str = "") -> PolicyRef:
@@ -45,41 +45,29 @@ def capped_pools(policy: PolicyDef, version: str | None, pool: str | None) -> tu
     return tuple(sorted(pools))
 
 
-def assistance_before(claim: Mapping, pools: tuple[str, ...]) -> Decimal:
-    """Assistance this person had this year before the claim, in ``pools`` (yuan)."""
+def assistance_before(
+    claim: Mapping, pools: tuple[str, ...], layers: Sequence[str] | None = None
+) -> Decimal:
+    """Assistance this person had this year before the claim, in ``pools`` (yuan); only the
+    layers ``layers`` names where it names any."""
     year_to_date = claim.get("year_to_date") or {}
     total = ZERO
     for pool in pools:
-        total += D((year_to_date.get(pool) or {}).get("assistance", "0"))
+        part = year_to_date.get(pool) or {}
+        if layers is None:
+            total += D(part.get("assistance", "0"))
+        else:
+            total += sum((D((part.get("layers") or {}).get(code, "0")) for code in layers), ZERO)
     return total
 
 
-def year_layers(claim: Mapping, result: Mapping, pools: tuple[str, ...]) -> tuple[YearLayer, ...]:
-    """Each payer's year (before the claim, in ``pools``, plus this claim) beside its own cap,
-    where the result has more than one layer; () where it has one."""
-    if len(result["layers"]) < 2:
-        return ()
-    year_to_date = claim.get("year_to_date") or {}
-    before = {
-        code: sum(
-            (
-                D(((year_to_date.get(pool) or {}).get("layers") or {}).get(code, "0"))
-                for pool in pools
-            ),
-            ZERO,
-        )
-        for code in (layer["code"] for layer in result["layers"])
-    }
-    return tuple(
-        YearLayer(
-            layer["name"],
-            layer["fund"],
-            before[layer["code"]],
-            before[layer["code"]] + D(layer["amount"]),
-            None if layer.get("cap_remaining") is None else D(layer["cap_remaining"]),
-        )
-        for layer in result["layers"]
-    )
+def assistance_fund_share(result: Mapping) -> tuple[list[str], Decimal] | None:
+    """On a chain of payers (湖南): the 医疗救助 fund's layers and what they pay now, which
+    the year's line counts beside the 医疗救助 cap; None for a result of one layer."""
+    layers = [layer for layer in result["layers"] if layer["fund"] == ASSISTANCE_FUND]
+    if len(result["layers"]) < 2 or not layers:
+        return None
+    return [layer["code"] for layer in layers], sum((D(layer["amount"]) for layer in layers), ZERO)
 
 
 def slip_from_contract(
@@ -107,6 +95,7 @@ def slip_from_contract(
     """A ``SlipData`` from a stored claim and result (contract dicts, money as strings)."""
     version = result.get("policy_version")
     pools = capped_pools(policy, version, result.get("pool"))
+    share = assistance_fund_share(result)
     cap_remaining = result.get("cap_remaining")
     mode = result.get("settle_mode")
     return SlipData(
@@ -132,7 +121,7 @@ def slip_from_contract(
         assistance=D(result["assistance"]),
         paid_at_window=D(result["paid_at_window"]),
         patient_pays=D(result["patient_pays"]),
-        assistance_before=assistance_before(claim, pools),
+        assistance_before=assistance_before(claim, pools, None if share is None else share[0]),
         cap_remaining=None if cap_remaining is None else D(cap_remaining),
         settle_mode=SETTLE_MODE_NAMES.get(mode, "不予救助") if mode else "不予救助",
         eligible=bool(result["eligible"]),
@@ -152,7 +141,7 @@ def slip_from_contract(
         reprint_count=reprint_count,
         cap_name=result.get("cap_name") or "",
         year_pools=pools,
-        year_layers=year_layers(claim, result, pools),
+        year_assistance=None if share is None else share[1],
         advanced=None if result.get("advanced") is None else D(result["advanced"]),
         hospital_reduction=D(result.get("hospital_reduction") or "0"),
     )

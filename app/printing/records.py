@@ -80,18 +80,6 @@ class Layer:
 
 
 @dataclass(frozen=True)
-class YearLayer:
-    """One payer's year on a layered slip (湖南): what it paid this year before this settlement
-    and with it, and what is left under its own cap (None: it has none)."""
-
-    name: str
-    fund: str
-    before: Decimal
-    this_year: Decimal
-    cap_remaining: Decimal | None
-
-
-@dataclass(frozen=True)
 class SlipData:
     """A settlement slip (城乡医疗救助"一站式"即时结算单).
 
@@ -104,8 +92,9 @@ class SlipData:
       cap_remaining: what is left under the annual cap after this settlement, or None;
         cap_name names that cap (e.g. 医疗救助年度限额), "" when the result did not say.
       year_pools: the pools the year's lines count (住院, 门诊, or both where one cap covers both).
-      year_layers: each payer's year where there is more than one (湖南's chain): the year's
-        line counts the 医疗救助 fund's layers beside the 医疗救助 cap, not every fund's sum.
+      year_assistance: on a chain of payers (湖南), this settlement's share of the 医疗救助
+        fund, which the year's line counts beside the 医疗救助 cap (``assistance_before`` then
+        counts that fund only), not every fund's sum; None: all its assistance.
       advanced: 医院垫付, what the window advanced and claims back; hospital_reduction: 医院减免,
         the hospital's own reduction (0 where the policy has none).
       settle_mode: the settle mode in words (e.g. 即时结算（窗口垫付）).
@@ -149,7 +138,7 @@ class SlipData:
     advanced: Decimal | None = None
     hospital_reduction: Decimal = Decimal(0)
     visit_date: date | None = None
-    year_layers: tuple[YearLayer, ...] = ()
+    year_assistance: Decimal | None = None
 
     @property
     def advanced_by_hospital(self) -> Decimal:
@@ -165,8 +154,9 @@ class SlipData:
 
     @property
     def assistance_this_year(self) -> Decimal:
-        """This year's assistance including this settlement (yuan)."""
-        return self.assistance_before + self.assistance
+        """This year's assistance including this settlement (yuan), as the year's line counts it."""
+        now = self.assistance if self.year_assistance is None else self.year_assistance
+        return self.assistance_before + now
 
 
 @dataclass(frozen=True)

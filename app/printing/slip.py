@@ -9,7 +9,6 @@ no ink comes within ``MARGIN_MM`` of any edge of the sheet.
 """
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -30,7 +29,7 @@ from app.printing.records import (
 from app.printing.slip_sheets import FRAME_H, FRAME_W, SHEETS, Frame, Sheet, stamp_area
 
 __all__ = ["FRAME_H", "FRAME_W", "PREVIEW_MARK", "TITLE", "render_slip", "slip_texts"]
-from app.vocabulary import ASSISTANCE_FUND, POOL_NAMES
+from app.vocabulary import POOL_NAMES
 
 TITLE = "城乡医疗救助“一站式”即时结算单"
 FOOTER_Y = 5.9 * mm  # the footer's 6 pt letters hang 0.5 mm under its baseline
@@ -380,16 +379,11 @@ def _draw_year_and_mode(canvas: Canvas, data: SlipData, f: Frame, y: float) -> f
     """The year's line (wrapped to the notes column, never shrunk), the settle mode, and why
     nothing was paid where nothing was; returns the y under them."""
     left, width = f.notes_left, f.notes_right - f.notes_left
-    assisted = [layer for layer in data.year_layers if layer.fund == ASSISTANCE_FUND]
-    if assisted:  # the chain: the 医疗救助 fund's year beside its cap, not every fund's sum
-        what = "医疗救助累计"
-        this = sum((layer.this_year for layer in assisted), Decimal(0))
-        before = sum((layer.before for layer in assisted), Decimal(0))
-    else:
-        what, this, before = "累计救助", data.assistance_this_year, data.assistance_before
+    # A chain of payers counts the 医疗救助 fund's year, beside its cap, not every fund's sum.
+    what = "累计救助" if data.year_assistance is None else "医疗救助累计"
     year = (
-        f"本年度{_pools_named(data.year_pools)}{what}（含本次）：{fmt(this)} 元，"
-        f"本次前：{fmt(before)} 元"
+        f"本年度{_pools_named(data.year_pools)}{what}（含本次）：{fmt(data.assistance_this_year)} 元，"
+        f"本次前：{fmt(data.assistance_before)} 元"
     )
     if data.cap_remaining is not None:
         year += f"，{data.cap_name or '年度限额'}剩余：{fmt(data.cap_remaining)} 元"
