@@ -434,6 +434,9 @@ class _Applier:
         self.items: dict[tuple[int, str, str], ChecklistItem] = {}
         self.settlements: dict[str, Settlement] = {}
         self.paid_later: dict[str, PaidLaterClaim] = {}
+        # The slips and claims this package inserts: a flush in between (a payment line needs
+        # its claim's id) gives them ids, so an id does not tell them from old rows.
+        self.made: list[Settlement | PaidLaterClaim] = []
         self.batches: dict[str, PaymentBatch] = {}
         self.lines: dict[tuple[str, str], PaymentLine] = {}
         # An admission discharged or cancelled since the last flush: it must be written
@@ -539,6 +542,7 @@ class _Applier:
         if op == "insert":
             self.settlements[slip] = Settlement(person=person, admission_id=admission_id, **row)
             self.session.add(self.settlements[slip])
+            self.made.append(self.settlements[slip])
             return
         found = self.settlements.get(slip) or self.session.scalar(
             select(Settlement).where(Settlement.slip_number == slip)
@@ -559,6 +563,7 @@ class _Applier:
                 raise RecordError(f"事后报销 {number} 尚未导入")
             found = PaidLaterClaim(person=person, **row)
             self.session.add(found)
+            self.made.append(found)
         else:
             for key, value in row.items():
                 setattr(found, key, value)
@@ -583,9 +588,7 @@ class _Applier:
     def _made_here(self) -> list["_Stay"]:
         """The live stays this package makes (not the ones it only changes: an old record
         updated must never be refused for a stay the centre has held all along)."""
-        made = [self._slip_stay(slip) for slip in self.settlements.values() if slip.id is None]
-        made += [_claim_stay(claim) for claim in self.paid_later.values() if claim.id is None]
-        return [stay for stay in made if stay is not None and stay.live]
+        return [stay for stay in self._stays(self.made) if stay.live]
 
     def _stays_of(self, person: Person) -> list["_Stay"]:
         """The person's inpatient slips and 事后报销 claims (not year-end sums), as this
@@ -599,9 +602,13 @@ class _Applier:
                 select(PaidLaterClaim).where(PaidLaterClaim.person_id == person.id)
             ).all()
         found = {id(row): row for row in slips + claims if row.person is person}
+        return self._stays(found.values())
+
+    def _stays(self, rows) -> list["_Stay"]:
+        """The stays of ``rows`` (slips and claims); outpatient slips and year-end sums have none."""
         stays = [
             self._slip_stay(row) if isinstance(row, Settlement) else _claim_stay(row)
-            for row in found.values()
+            for row in rows
         ]
         return [stay for stay in stays if stay is not None]
 

@@ -264,3 +264,33 @@ def test_one_stay_paid_at_two_sites_is_refused_at_the_centre_whatever_it_is_call
     assert run_once(third, central_folder).ok
     [problem] = ingest(central_store, central_folder).problems
     assert f"事后报销 {other.claim_number}（站点 LX03" in problem and slip.slip_number in problem
+
+
+def test_a_claim_flushed_within_its_package_is_still_compared_at_the_centre(
+    make_window, central_store, central_folder
+):
+    """The claim, its approval, its batch and bank line in one package: the line makes the
+    centre write the claim before the package ends, and it must still count as made here."""
+    from app.services import Amounts, DischargeInput, register_admission, settle_discharge
+    from tests.store.helpers import admission, tick_all
+
+    slip_site, claim_site = make_window("LX02"), make_window("LX01")
+    who = person(9)
+    registered = register_admission(
+        slip_site, admission(who, admitted_at=datetime(2026, 3, 2, 9)), clerk="王"
+    )
+    tick_all(slip_site, registered.admission_id)
+    form = DischargeInput(
+        registered.admission_id, datetime(2026, 3, 12, 9), Amounts("15000.00", "0", "0", "0")
+    )
+    slip = settle_discharge(slip_site, form, clerk="王", now=datetime(2026, 3, 12, 10))
+    assert run_once(slip_site, central_folder).ok
+    assert ingest(central_store, central_folder).problems == []
+
+    claim = intake(claim_site, who, **LANXI_STAY)
+    review_claim(claim_site, claim.claim_number, supervisor="李主管", approve=True)
+    create_batch(claim_site, clerk="王")
+    assert run_once(claim_site, central_folder).ok
+    [problem] = ingest(central_store, central_folder).problems
+    assert claim.claim_number in problem and slip.slip_number in problem
+    assert _central_claim(central_store, claim.claim_number) is None
