@@ -164,7 +164,7 @@ def intake_errors(form: "IntakeInput", today: date) -> list[FieldError]:
     }
     errors += text_errors(texts, required=("name", "hospital"))
     admitted, discharged = stay.admitted_on, stay.discharged_on
-    if isinstance(admitted, date) and isinstance(discharged, date):
+    if _is_day(admitted) and _is_day(discharged):  # else _check_day names the field
         if discharged < admitted:
             errors.append(FieldError("discharged_on", "出院日期早于入院日期"))
         elif discharged > today:
@@ -173,8 +173,12 @@ def intake_errors(form: "IntakeInput", today: date) -> list[FieldError]:
     return errors + bank_errors(form.bank)
 
 
+def _is_day(value: object) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
 def _check_day(value: object, key: str) -> date:
-    if not isinstance(value, date) or isinstance(value, datetime):
+    if not _is_day(value):
         raise ServiceError(key, "应为日期")
     return value
 
@@ -232,11 +236,7 @@ def receive_claim(
     referral = checked_text(stay.referral_number, "referral_number", required=False) or None
     check_text("referral_number", referral, PaidLaterClaim.referral_number)
     admitted = _check_day(stay.admitted_on, "admitted_on")
-    discharged = _check_day(stay.discharged_on, "discharged_on")
-    if discharged < admitted:
-        raise ServiceError("discharged_on", "出院日期早于入院日期")
-    if discharged > now.date():
-        raise ServiceError("discharged_on", "出院日期晚于今天")
+    discharged = _check_day(stay.discharged_on, "discharged_on")  # their order: intake_errors
     if stay.facility not in FACILITIES:
         raise ServiceError("facility", f"“{stay.facility}”不是已知的机构级别")
     if stay.insurance not in INSURANCES:

@@ -122,3 +122,21 @@ def test_two_claims_for_the_same_days_are_one_stay_whatever_the_hospital_is_call
 def test_which_stays_overlap(first, second, same):
     days = [tuple(date(2026, 3, d) for d in pair) for pair in (first, second)]
     assert overlap(*days) is same and overlap(*reversed(days)) is same
+
+
+def test_a_stay_whose_days_are_the_wrong_way_round_is_refused_with_the_rest(store, make_site):
+    make_site()
+    with pytest.raises(ServiceError) as refused:
+        intake(
+            store,
+            person(4),
+            policy="lanxi",
+            facility="county",
+            materials=MANUAL,
+            admitted=date(2026, 3, 10),
+            discharged=date(2026, 3, 1),
+            card="6222020200112233445",  # a wrong check digit too: both named at once
+        )
+    fields = {error.field: error.message for error in refused.value.errors}
+    assert fields["discharged_on"] == "出院日期早于入院日期" and "card_number" in fields
+    assert count(store, PaidLaterClaim) == 0
