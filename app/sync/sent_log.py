@@ -360,7 +360,8 @@ def _bring_back(store: Store, sent: Sent, lost: tuple[int, int]) -> list[str]:
     claims paid after discharge, payment batches and the bank's answers), read back from its
     own packages in the central folder and applied as the centre applies them. The centre
     already has them: they are not queued again. All of them or none: until every one is
-    back the stretch stays owed (no payment batch is made), and each sync tries again."""
+    back the stretch stays owed (nothing is settled, taken in or batched meanwhile:
+    ``refuse_while_restore_owed``), and each sync tries again."""
     from app.services import audit
     from app.sync.central_ingest import RecordError, apply_records, refusal_meaning
 
