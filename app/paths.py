@@ -153,3 +153,21 @@ def read_json_object(path: str | Path) -> dict:
     except (OSError, ValueError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def why_unreadable(exc: OSError) -> str:
+    """Why a file a clerk chose could not be read, in Chinese (the C library's own words,
+    which Python gives in English, are left out)."""
+    import errno  # not at the top: the window's start reads paths before it needs this
+
+    reasons = {
+        errno.ENOENT: "文件不存在（已移走、改名，或U盘、共享盘已断开？）",
+        errno.EACCES: "没有读取权限",
+        errno.EPERM: "没有读取权限",
+        errno.EISDIR: "这是一个文件夹，不是文件",
+        errno.EIO: "读取设备出错（U盘是否已拔出？共享盘是否断开？）",
+        errno.ENOTCONN: "共享盘连接已断开",
+    }
+    if isinstance(exc, IsADirectoryError):
+        return reasons[errno.EISDIR]
+    return reasons.get(exc.errno, f"读取出错（系统错误码 {exc.errno}）")

@@ -26,6 +26,7 @@ from app.errors import FieldError
 from app.forms import Amounts, PersonInput, amount_errors, text_errors
 from app.identity import IdentityError, parse_resident_id
 from app.money import ZERO
+from app.paths import why_unreadable
 from app.policy import LoadedPolicy
 from app.policy.schema import AfterDischargeDef, VersionDef
 from app.services import audit
@@ -148,6 +149,12 @@ def bank_errors(account: BankAccount) -> list[FieldError]:
     return errors
 
 
+# A stay typed as longer than this is almost always a wrong year (2025 for 2026, or 1900): it
+# would block the person's window settlements of that whole span as the same stay. Insurance
+# settles a longer stay in yearly parts (中途结算), and each part is taken in on its own.
+LONGEST_STAY_DAYS = 366
+
+
 def intake_errors(form: "IntakeInput", today: date) -> list[FieldError]:
     """Every error in an intake that neither the store nor the policy is needed for, in the
     form's order, so the clerk sees them all at once (not one per 受理)."""
@@ -167,6 +174,14 @@ def intake_errors(form: "IntakeInput", today: date) -> list[FieldError]:
     if _is_day(admitted) and _is_day(discharged):  # else _check_day names the field
         if discharged < admitted:
             errors.append(FieldError("discharged_on", "出院日期早于入院日期"))
+        elif (discharged - admitted).days > LONGEST_STAY_DAYS:
+            errors.append(
+                FieldError(
+                    "admitted_on",
+                    f"入院（{admitted:%Y-%m-%d}）到出院超过一年，请核对年份；确属跨年长期住院的，"
+                    "请按年度中途结算的分段受理（入院日期填该段的首日）",
+                )
+            )
         elif discharged > today:
             errors.append(FieldError("discharged_on", "出院日期晚于今天"))
     errors += amount_errors(form.amounts)[1]
@@ -490,7 +505,7 @@ def review_claim(
     at once: no batch would take it. It was still worth taking in: its stay counts in the
     year's base and caps."""
     now = now or datetime.now()
-    reason = (reason or "").strip()
+    reason = checked_text(reason, "return_reason", required=False)
     if not approve and not reason:
         raise ServiceError("return_reason", "退回须填写理由")
     check_text("return_reason", reason or None, PaidLaterClaim.return_reason)
@@ -502,6 +517,12 @@ def review_claim(
         if row.status != RECEIVED:
             raise ServiceError(
                 "claim_number", f"报销单 {row.claim_number} {STATUS_NAMES[row.status]}，不能再审核"
+            )
+        if approve and who in _payment_details_entered_by(session, row):
+            raise ServiceError(
+                "supervisor",
+                f"报销单 {row.claim_number} 的受理或收款账户由 {who} 录入，须由另一位主管审核："
+                "录入与审核不能是同一人",
             )
         if not approve:
             _refuse_if_later_records_counted_it(session, row)
@@ -528,6 +549,16 @@ def review_claim(
         return row
 
 
+def _payment_details_entered_by(session: Session, row: PaidLaterClaim) -> set[str]:
+    """Who took the claim in or entered its bank account: none of them may approve it, so
+    every yuan paid after discharge has passed two people."""
+    hands = {row.received_by}
+    for event in audit.history(session, "paid_later_claim", row.claim_number):
+        if event.action == "change" and "bank_account" in json.loads(event.changes_json or "{}"):
+            hands.add(event.clerk)
+    return hands
+
+
 def _refuse_if_later_records_counted_it(session: Session, row: PaidLaterClaim) -> None:
     """A claim that later records of the person's year were computed on top of (deductible,
     tiers, caps) cannot be returned before them: taken in again after the correction, it
@@ -547,7 +578,9 @@ def _refuse_if_later_records_counted_it(session: Session, row: PaidLaterClaim) -
 def set_bank_account(
     store: Store, number: str, account: BankAccount, *, clerk: str, now: datetime | None = None
 ) -> PaidLaterClaim:
-    """Correct the account of a claim not yet at the bank (e.g. after a failed line)."""
+    """Correct the account of a claim not yet at the bank (e.g. after a failed line). An
+    approved claim goes back to 已受理待审核: who is paid changed, so another supervisor than
+    the one who entered it must approve it again."""
     now = now or datetime.now()
     bank = check_bank(account)
     with store.write() as session:
@@ -557,14 +590,21 @@ def set_bank_account(
                 "claim_number", f"报销单 {row.claim_number} {STATUS_NAMES[row.status]}，不能改账户"
             )
         old = [row.account_name, row.bank, row.card_number]
-        row.account_name, row.bank, row.card_number = bank.account_name, bank.bank, bank.card_number
+        new = [bank.account_name, bank.bank, bank.card_number]
+        if new == old:
+            return row
+        row.account_name, row.bank, row.card_number = new
+        changes: dict[str, object] = {"bank_account": [old, new]}
+        if row.status == APPROVED:
+            changes["status"] = [APPROVED, RECEIVED]
+            row.status, row.reviewed_at, row.reviewed_by = RECEIVED, None, None
         audit.record(
             session,
             clerk=clerk,
             action="change",
             entity="paid_later_claim",
             entity_id=row.claim_number,
-            changes={"bank_account": [old, [bank.account_name, bank.bank, bank.card_number]]},
+            changes=changes,
             at=now,
         )
         return row
@@ -673,12 +713,18 @@ def mark_results(
     now = now or datetime.now()
     if not results:
         raise ServiceError("results", "没有要登记的银行回执")
+    reasons: dict[str, str] = {}
     for result in results:
-        if not result.paid and not (result.reason or "").strip():
-            raise ServiceError(
-                "failure_reason", f"报销单 {result.claim_number} 支付失败须填写失败原因"
-            )
-        check_text("failure_reason", result.reason, PaymentLine.failure_reason)
+        number = (result.claim_number or "").strip().upper()
+        if number in reasons:
+            raise ServiceError("claim_number", f"报销单 {number} 在回执中出现了两次，请核对")
+        try:
+            reasons[number] = checked_text(result.reason, "failure_reason", required=False)
+        except ServiceError as exc:
+            raise ServiceError("failure_reason", f"报销单 {number}：{exc.message}") from None
+        if not result.paid and not reasons[number]:
+            raise ServiceError("failure_reason", f"报销单 {number} 支付失败须填写失败原因")
+        check_text("failure_reason", reasons[number], PaymentLine.failure_reason)
     with store.write() as session:
         batch = get_batch(session, batch_number)
         lines = {
@@ -699,7 +745,7 @@ def mark_results(
                     "claim_number", f"报销单 {number} 已登记为{LINE_NAMES[line.result]}"
                 )
             line.result = LINE_PAID if result.paid else LINE_FAILED
-            line.failure_reason = None if result.paid else result.reason.strip()
+            line.failure_reason = None if result.paid else reasons[number]
             line.marked_at = now
             line.marked_by = clerk
             claim = line.claim
@@ -727,7 +773,10 @@ def read_bank_file(path: Path) -> list[BankResult]:
     import csv
     import io
 
-    raw = Path(path).read_bytes()
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ServiceError("bank_file", f"读不到 {path}：{why_unreadable(exc)}") from None
     for encoding in ("utf-8-sig", "gbk"):
         try:
             text = raw.decode(encoding)
@@ -737,6 +786,8 @@ def read_bank_file(path: Path) -> list[BankResult]:
     else:
         raise ServiceError("bank_file", "银行回执文件不是 UTF-8 或 GBK 编码的 CSV")
     reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is not None:  # a bank's export may pad its headers
+        reader.fieldnames = [name.strip() for name in reader.fieldnames]
     needed = {"报销单号", "结果"}
     if reader.fieldnames is None or not needed <= set(reader.fieldnames):
         raise ServiceError(

@@ -29,6 +29,7 @@ from app.services.paid_later import (
     read_bank_file,
     receive_claim,
     review_claim,
+    set_bank_account,
 )
 from app.settlement import settle_json
 from app.workdays import Calendar
@@ -171,6 +172,31 @@ def test_a_failed_bank_line_goes_back_to_the_queue_and_into_the_next_batch(store
         )
 
 
+def test_a_bank_file_naming_a_claim_twice_is_refused_whole(store, make_site, tmp_path):
+    make_site(code="JJ01", policy="jingjiang", facility="grassroots")
+    claim = intake(
+        store, person(9, "jingjiang"), policy="jingjiang", facility="county",
+        materials=JINGJIANG_REFERRAL,
+    )  # fmt: skip
+    review_claim(store, claim.claim_number, supervisor=SUPERVISOR, approve=True)
+    batch = create_batch(store, clerk=CLERK)
+    answer = tmp_path / "回执.csv"
+    # headers padded as some banks' exports have them; the same claim paid, then failed
+    answer.write_text(
+        f" 报销单号 , 结果 ,失败原因\n{claim.claim_number},成功,\n{claim.claim_number},失败,卡已注销\n",
+        encoding="utf-8",
+    )
+    before = snapshot(store)
+    with pytest.raises(ServiceError, match="出现了两次"):
+        mark_results(store, batch.batch_number, read_bank_file(answer), clerk=CLERK)
+    assert snapshot(store) == before
+    with pytest.raises(ServiceError, match=f"报销单 {claim.claim_number}：.*换行符"):
+        mark_results(
+            store, batch.batch_number, [BankResult(claim.claim_number, False, "卡号\n错")],
+            clerk=CLERK,
+        )  # fmt: skip
+
+
 def test_a_taierzhuang_out_of_district_stay(store, make_site, policies):
     make_site(code="TE01", policy="taierzhuang", facility="county")
     materials = (
@@ -308,6 +334,8 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(store, make_
         "basic_insurance": dict(basic="30000.00"),  # more than the bill
         "materials": dict(materials=JINGJIANG_REFERRAL[:-1]),
         "facility": dict(facility="grassroots"),  # settled at the window, not afterwards
+        # a wrong year: the whole span would count as this stay (and 1900 as well)
+        "admitted_on": dict(admitted=date(2025, 3, 2)),
     }
     for field, change in cases.items():
         with pytest.raises(ServiceError) as refused:
@@ -324,6 +352,11 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(store, make_
     with pytest.raises(ServiceError) as no_reason:
         review_claim(store, claim.claim_number, supervisor=SUPERVISOR, approve=False)
     assert no_reason.value.field == "return_reason"
+    with pytest.raises(ServiceError, match="不可见字符") as blank:
+        review_claim(
+            store, claim.claim_number, supervisor=SUPERVISOR, approve=False, reason="\u200b"
+        )
+    assert blank.value.field == "return_reason"
     review_claim(
         store, claim.claim_number, supervisor=SUPERVISOR, approve=False, reason="出院小结缺页"
     )
@@ -453,3 +486,52 @@ def test_what_if_replays_claims_paid_after_discharge_in_their_place(store, make_
     assert run.difference == Decimal("0.00")
     assert [case.slip_number for case in run.cases] == [claim.claim_number, stay.slip_number]
     assert run.today.assistance == run.draft.assistance == Decimal("80000.00")
+
+
+def test_the_supervisor_who_took_a_claim_in_cannot_approve_it(store, make_site):
+    make_site(code="JJ01", policy="jingjiang", facility="grassroots")
+    claim = intake(
+        store, person(7, "jingjiang"), policy="jingjiang", facility="county",
+        materials=JINGJIANG_REFERRAL,
+    )  # fmt: skip
+    with pytest.raises(ServiceError, match="录入与审核不能是同一人") as refused:
+        review_claim(store, claim.claim_number, supervisor=CLERK, approve=True)
+    assert refused.value.field == "supervisor" and f"由 {CLERK} 录入" in str(refused.value)
+    with store.read() as session:
+        assert get_claim(session, claim.claim_number).status == "received"
+    approved = review_claim(store, claim.claim_number, supervisor=SUPERVISOR, approve=True)
+    assert (approved.status, approved.reviewed_by) == ("approved", SUPERVISOR)
+
+
+def test_a_new_account_on_an_approved_claim_is_approved_again_by_someone_else(store, make_site):
+    make_site(code="JJ01", policy="jingjiang", facility="grassroots")
+    claim = intake(
+        store, person(8, "jingjiang"), policy="jingjiang", facility="county",
+        materials=JINGJIANG_REFERRAL,
+    )  # fmt: skip
+    review_claim(store, claim.claim_number, supervisor=SUPERVISOR, approve=True)
+    other = "6222020200112233461"
+    changed = set_bank_account(store, claim.claim_number, bank("某某", other), clerk=SUPERVISOR)
+    assert (changed.status, changed.reviewed_by) == ("received", None)
+    with pytest.raises(ServiceError, match="代发清单为空"):
+        create_batch(store, clerk=CLERK)
+    # whoever typed the new account may not pass it, not even the supervisor who approved before
+    with pytest.raises(ServiceError, match=f"由 {SUPERVISOR} 录入"):
+        review_claim(store, claim.claim_number, supervisor=SUPERVISOR, approve=True)
+    review_claim(store, claim.claim_number, supervisor="赵主管", approve=True)
+    batch = create_batch(store, clerk=CLERK)
+    with store.read() as session:
+        line = get_batch(session, batch.batch_number).lines[0]
+        assert (line.account_name, line.card_number) == ("某某", other)
+        events = history(session, "paid_later_claim", claim.claim_number)
+        change = json.loads(events[2].changes_json)
+        assert change["status"] == ["approved", "received"]
+        assert [e.action for e in events] == ["create", "approve", "change", "approve"]
+
+
+def test_a_bank_file_that_cannot_be_read_is_named_in_chinese(tmp_path):
+    with pytest.raises(ServiceError, match="文件不存在") as missing:
+        read_bank_file(tmp_path / "回执.csv")
+    assert missing.value.field == "bank_file" and "No such file" not in str(missing.value)
+    with pytest.raises(ServiceError, match="文件夹，不是文件"):
+        read_bank_file(tmp_path)

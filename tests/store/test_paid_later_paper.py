@@ -207,9 +207,14 @@ def test_a_weihai_year_end_list_from_the_window_settlements(store, make_site, tm
     with pytest.raises(Exception, match="银行账户"):
         create_batch(store, clerk=CLERK, site_code="WH01")
     for claim, name in zip(made, ("张三丰", "李四"), strict=True):
-        set_bank_account(
+        changed = set_bank_account(
             store, claim.claim_number, BankAccount(name, "威海农商银行", CARD), clerk=CLERK
         )
+        assert changed.status == "received"  # who is paid is approved again, by a supervisor
+    with pytest.raises(Exception, match="代发清单为空"):
+        create_batch(store, clerk=CLERK, site_code="WH01")
+    for claim in made:
+        review_claim(store, claim.claim_number, supervisor=SUPERVISOR, approve=True)
     batch = create_batch(store, clerk=CLERK, site_code="WH01")
     assert batch.total == sum((c.payable for c in made), Decimal(0))
 
