@@ -74,7 +74,10 @@ def _signed_in(target, args: argparse.Namespace, role: str, doing: str) -> int |
         desk = signed_desk(store, args, role, doing, clerk="命令行")
     finally:
         store.close()
-    return None if desk is not None else args.refused
+    if desk is None:
+        return args.refused
+    args.operator = desk.clerk
+    return None
 
 
 def _restore_signed_in(args: argparse.Namespace, target: str) -> int | None:
@@ -118,20 +121,35 @@ def run_restore(args: argparse.Namespace) -> int:
     print(f"已从 {report.from_backup} 恢复数据库 {report.restored}")
     if report.old_kept_at:
         print(f"原数据库文件另存为 {report.old_kept_at}")
-    _catch_up(report.restored)
+    _catch_up(report, getattr(args, "operator", "命令行"))
     return 0
 
 
-def _catch_up(path) -> None:
-    """Before anyone settles on the restored file: continue after the numbers already sent."""
+def _catch_up(report, operator: str) -> None:
+    """Before anyone settles on the restored file: continue after the numbers already sent;
+    then the restore itself goes into the restored file's audit trail (who, from which file,
+    where the replaced one was kept), the only trail that goes on."""
     from app.bundle.export import claim_again_after_restore
+    from app.services import audit
     from app.sync.sent_log import catch_up_now
     from db import open_store
 
-    store = open_store(path)
+    store = open_store(report.restored)
     try:
         notes = catch_up_now(store)
         claims = claim_again_after_restore(store)
+        with store.write() as session:
+            audit.record(
+                session,
+                clerk=operator,
+                action="restore",
+                entity="store",
+                entity_id=report.from_backup.name[:64],
+                changes={
+                    "file": str(report.from_backup),
+                    "old_kept_at": str(report.old_kept_at) if report.old_kept_at else None,
+                },
+            )
     finally:
         store.close()
     for note in notes:

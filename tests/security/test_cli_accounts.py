@@ -155,6 +155,17 @@ def test_restore_needs_an_administrator(db, tmp_path, monkeypatch, capsys):
                          "--password-stdin", "--db", db, stdin=ADMIN_PW + "\n")  # fmt: skip
     assert code == 0, err
     assert "已从" in out
+    # The restored file's trail goes on from the backup's, and says who restored what.
+    after = _facts(db)
+    assert after["events"] == [*before["events"], ("admin", "restore")]
+    store = open_store(db)
+    try:
+        with store.read() as session:
+            event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    finally:
+        store.close()
+    assert (event.entity, event.entity_id) == ("store", copy.name)
+    assert str(copy) in event.changes_json and "desk.sqlite3.before-restore-" in event.changes_json
 
 
 def test_a_scheduled_backup_reads_a_credentials_file_only_its_owner_can_read(
