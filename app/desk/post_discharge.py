@@ -250,13 +250,27 @@ class PostDischargeDesk:
             raise not_written(number, Path(folder), exc, how_again) from None
 
     def export_batch(self, number: str, target: str | Path) -> Path:
-        """Write the batch's XLSX and CSV safely into ``target`` (off the GUI thread)."""
+        """Write the batch's XLSX and CSV safely into ``target`` (off the GUI thread). The
+        list holds whole card numbers: only a signed-in user writes it, and each copy is
+        audited with where it went."""
         from app.bundle.payment_batch import write_batch
+        from app.services import audit
         from app.services.paid_later import get_batch
 
+        clerk = self.signed_clerk("导出代发清单")
         with self.store.read() as session:
-            batch = get_batch(session, number)
-            return write_batch(batch, Path(target))
+            written = write_batch(get_batch(session, number), Path(target))
+        with self.store.write() as session:
+            audit.record(
+                session,
+                clerk=clerk,
+                action="export",
+                entity="payment_batch",
+                entity_id=number,
+                changes={"file": str(written)},
+                at=self.now(),
+            )
+        return written
 
     def mark_bank_results(self, number: str, results: list[BankResult]) -> BatchRow:
         from app.services.paid_later import mark_results

@@ -8,7 +8,7 @@ import pytest
 
 from app.desk import Desk
 from tests.store.helpers import person
-from tests.ui.accounts import SUPERVISOR, SUPERVISOR_PW
+from tests.ui.accounts import CLERK, CLERK_PW, SUPERVISOR, SUPERVISOR_PW
 from ui.qt import QFileDialog
 
 BATCH = "LX01-DF2026-000001"
@@ -113,3 +113,21 @@ def test_an_unknown_batch_number_is_named_in_the_dialog(view, settled, monkeypat
 
     assert dialog.isVisible()
     assert "LX01-DF2026-000009" in dialog.batch.error_text()
+
+
+def test_a_batch_list_is_written_only_signed_in_and_each_copy_is_audited(desk, approved, tmp_path):
+    from app.services.audit import history
+    from app.services.errors import ServiceError
+
+    desk.sign_in(CLERK, CLERK_PW)
+    batch = desk.make_batch([approved])
+    written = desk.export_batch(batch.batch_number, tmp_path)
+    with desk.store.read() as session:
+        events = history(session, "payment_batch", batch.batch_number)
+    # the list holds whole card numbers: where each copy went is on the trail
+    assert [(e.clerk, e.action) for e in events] == [(CLERK, "create"), (CLERK, "export")]
+    assert str(written) in events[-1].changes_json
+    desk.sign_out()
+    with pytest.raises(ServiceError, match="导出代发清单"):
+        desk.export_batch(batch.batch_number, tmp_path / "again")
+    assert not (tmp_path / "again").exists()
