@@ -447,13 +447,12 @@ class MainWindow(WindowAccounts, QMainWindow):
         )
 
     def _carry_sync_setting(self) -> None:
-        """A folder an older version kept only in QSettings is handed to the store, once."""
+        """A folder an older version kept only in QSettings is handed to the store, once, by
+        the first supervisor to sign in (the folder is a supervisor's setting)."""
         desk = self.desk
         folder = str(self.settings.value(options.LEGACY_UPLOAD_FOLDER, "") or "")
         minutes = self.settings.value(options.LEGACY_SYNC_MINUTES, 0)
-        self.settings.remove(options.LEGACY_UPLOAD_FOLDER)
-        self.settings.remove(options.LEGACY_SYNC_MINUTES)
-        if not folder:
+        if not folder or (desk.user is not None and not desk.may("supervisor")):
             return
 
         def carry() -> None:
@@ -461,7 +460,12 @@ class MainWindow(WindowAccounts, QMainWindow):
             if state.central_folder is None:
                 desk.set_sync(folder, int(minutes) or state.interval_minutes)
 
-        self._run(carry, lambda _none: self.update_status(), "保存同步设置")
+        def carried(_none) -> None:
+            self.settings.remove(options.LEGACY_UPLOAD_FOLDER)
+            self.settings.remove(options.LEGACY_SYNC_MINUTES)
+            self.update_status()
+
+        self._run(carry, carried, "保存同步设置")
 
     def _sync_text(self, state) -> str:
         if state is None or state.central_folder is None:

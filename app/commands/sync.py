@@ -84,8 +84,9 @@ def run_sync(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from app.commands.signin import ask_password, open_checked, signed_desk
+    from app.errors import FieldError
     from app.services.access import CLERK, SUPERVISOR
-    from app.sync import run_if_due, run_once, set_central_folder, status
+    from app.sync import run_if_due, run_once, status
     from app.sync.sealing import password_needed
 
     store = open_checked(args.db)
@@ -96,15 +97,21 @@ def run_sync(args: argparse.Namespace) -> int:
         # where no secret store keeps it, a sealed store's password is given for this run only.
         for_this_run = bool(args.password_file) and _given_each_time(store)
         changes = args.remember or args.forget_password or (args.password_file and not for_this_run)
+        desk = None
         if not args.status or changes:
             role, doing = (SUPERVISOR, "修改同步设置") if changes else (CLERK, "同步")
-            if signed_desk(store, args, role, doing, clerk="命令行") is None:
+            desk = signed_desk(store, args, role, doing, clerk="命令行")
+            if desk is None:
                 return args.refused
         if args.remember:
             if args.central is None:
                 print("--remember 需要同时给出 --central", file=sys.stderr)
                 return 2
-            set_central_folder(store, args.central.resolve())
+            try:  # as 设置 saves it: the role checked on the session, and audited
+                desk.save_settings({"sync.central_folder": str(args.central.resolve())})
+            except FieldError as exc:
+                print(f"拒绝：{exc}", file=sys.stderr)
+                return 2
         given = None
         if for_this_run:
             from app.encryption import EncryptionError, read_password_file
@@ -121,7 +128,7 @@ def run_sync(args: argparse.Namespace) -> int:
 
             try:
                 password = read_password_file(args.password_file) if args.password_file else None
-                kept = set_sync_password(store, password)
+                kept = set_sync_password(store, password, desk.clerk)
             except (EncryptionError, SecretStoreError) as exc:
                 print(f"同步密码：{exc}", file=sys.stderr)
                 return 2

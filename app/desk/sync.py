@@ -23,7 +23,6 @@ class SyncDesk:
         return sync.run_if_due(self.store)
 
     def set_sync(self, folder: str, minutes: int) -> None:
-        from app import sync
-
-        sync.set_central_folder(self.store, folder or None)
-        sync.set_interval(self.store, minutes)
+        """The central folder and the interval, saved as 设置 saves them: the signed-in
+        user's role checked (the folder is a supervisor's) and the change audited."""
+        self.save_settings({"sync.central_folder": folder, "sync.interval_minutes": minutes})

@@ -38,14 +38,27 @@ def open_sealed(data: bytes, password: str | None, file_name: str) -> bytes:
         raise PackageError(f"{file_name}：{exc}") from None
 
 
-def set_sync_password(store: Store, password: str | None) -> bool:
+def set_sync_password(store: Store, password: str | None, clerk: str = "system") -> bool:
     """Seal this window's sync files with ``password`` (None: stop sealing). The password goes
     to the OS's secret store, never the database; returns whether it was kept there (False:
-    this computer has none, so it is asked at each sync)."""
+    this computer has none, so it is asked at each sync). The change is audited as 设置's is,
+    naming ``clerk`` and not the password."""
+    from app.services import audit
+    from app.services.settings import SECRET_CHANGED
+
     if password is not None:
         encrypt(b"", password)  # refuses a password that is too short, with its reason
     with store.write() as session:
-        return put_sync_password(session, password)
+        kept = put_sync_password(session, password)
+        audit.record(
+            session,
+            clerk=clerk,
+            action="change",
+            entity="setting",
+            entity_id="sync.password",
+            changes={"sync.password": SECRET_CHANGED if password else "（不再加密）"},
+        )
+        return kept
 
 
 def password_needed(store: Store) -> bool:

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.services.audit import history
 from app.sync import status
 from tests.store.helpers import person
 from tests.sync.test_pull_and_status import _visit
@@ -39,6 +40,10 @@ def test_sync_ingest_and_publish_from_the_command_line(make_window, tmp_path):
     assert sent.returncode == 0, sent.stderr
     assert "已发送 1 个变更包（2 条变更）" in sent.stdout
     assert status(window).central_folder == central.resolve()
+    with window.read() as session:  # remembered as 设置 saves it: on the audit trail
+        changed = history(session, "setting", "sync.central_folder")
+    assert [(e.clerk, e.action) for e in changed] == [("命令行", "change")]
+    assert str(central.resolve()) in changed[0].changes_json
 
     centre = tmp_path / "centre.sqlite3"
     ingested = _app("central", "ingest", "--db", centre, "--folder", central)

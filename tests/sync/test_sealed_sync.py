@@ -84,3 +84,21 @@ def test_command_line_remembers_and_checks_the_password(make_window, tmp_path, o
     refused = sync("--password-file", str(short))
     assert refused.returncode == 2 and "至少 8 个字符" in refused.stderr
     assert "同步文件不再加密" in sync("--forget-password").stdout
+    # both changes are on the trail as 设置's are, the password itself nowhere in it
+    from sqlalchemy import select
+
+    from db import open_store
+    from db.models import AuditEvent
+
+    store = open_store(database)
+    try:
+        with store.read() as session:
+            events = session.scalars(
+                select(AuditEvent).where(AuditEvent.entity_id == "sync.password")
+            ).all()
+            assert [(e.clerk, e.action) for e in events] == [("命令行", "change")] * 2
+            assert "（已更改，内容不记录）" in events[0].changes_json
+            assert "不再加密" in events[1].changes_json
+            assert all(PASSWORD not in e.changes_json for e in events)
+    finally:
+        store.close()
