@@ -59,6 +59,12 @@ def test_a_good_file_keeps_exact_values_and_immutable_arrays():
     [
         (_set(title=7), "title", "类型错误：应为文字"),
         (_set(title=""), "title", "不能为空"),
+        (_set(title=" \u3000 "), "title", "不能为空"),  # blanks say nothing either
+        (
+            _set(versions__0__rules__0__deductible=Decimal("2000.005")),
+            "versions[0].rules[0].deductible",
+            "金额只能到分（最多两位小数），实际为 2000.005",
+        ),
         (_set(region_code="33078"), "region_code", "格式不对：应为6位行政区划代码，实际为“33078”"),
         (_set(versions__0__effective_from="2020-07-01"), "versions[0].effective_from", "应为日期"),
         (

@@ -27,7 +27,7 @@ from app.vocabulary import (
 )
 
 NotEmpty = Limits(min_length=1)
-Amount = Annotated[Decimal, Limits(ge=0)]
+Amount = Annotated[Decimal, Limits(ge=0, whole_fen=True)]
 Rate = Annotated[Decimal, Limits(ge=0, le=1, out_of_range="比率必须在0到1之间，实际为 {value}")]
 Clause = Annotated[str, NotEmpty]
 Name = Annotated[str, NotEmpty]

@@ -26,6 +26,8 @@ from decimal import Decimal
 from functools import cache
 from typing import Annotated, Literal, TypeVar, Union, get_args, get_origin
 
+from app.money import FEN
+
 T = TypeVar("T")
 Problem = tuple[str, str]
 _BAD = object()  # what a value with a problem becomes (its problems are already listed)
@@ -57,6 +59,7 @@ class Limits:
     pattern: str | None = None
     pattern_says: str = ""
     out_of_range: str = ""
+    whole_fen: bool = False  # money: no part of a fen (it would print rounded, and be paid so)
 
 
 def build(cls: type[T], data: object) -> tuple[T | None, list[Problem]]:
@@ -194,7 +197,7 @@ def _fields(cls: type) -> dict[str, tuple[str, object, bool]]:
 
 def _within(limits: Limits, value: object, path: str, problems: list[Problem]) -> bool:
     reason = None
-    if limits.min_length is not None and len(value) < limits.min_length:
+    if limits.min_length is not None and len(_visible(value)) < limits.min_length:
         reason = "不能为空"
     elif limits.pattern is not None and not re.search(limits.pattern, value):
         reason = f"格式不对：{limits.pattern_says}，实际为“{value}”"
@@ -208,10 +211,17 @@ def _within(limits: Limits, value: object, path: str, problems: list[Problem]) -
         reason = limits.out_of_range or f"必须大于 {limits.gt}，实际为 {{value}}"
     elif limits.le is not None and value > limits.le:
         reason = limits.out_of_range or f"不能大于 {limits.le}，实际为 {{value}}"
+    elif limits.whole_fen and value != value.quantize(FEN):
+        reason = "金额只能到分（最多两位小数），实际为 {value}"
     if reason is None:
         return True
     _problem(problems, path, reason.replace("{value}", str(value)))
     return False
+
+
+def _visible(value: object) -> object:
+    """Text without its blanks (a clause of spaces says nothing); other values as they are."""
+    return "".join(value.split()) if isinstance(value, str) else value
 
 
 def _problem(problems: list[Problem], path: str, reason: str) -> object:
