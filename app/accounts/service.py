@@ -287,7 +287,9 @@ def change_password(
     (``sign_in`` False: a supervisor changing it at another's window, where only the approval
     that follows opens a session).
 
-    A wrong old password counts as a failed sign-in.
+    A wrong old password counts as a failed sign-in. The account's other sessions end (a
+    window signed in with the old password proves nothing any more); the window that changed
+    it goes on with the session returned here.
     """
     now = now or datetime.now()
     name = (name or "").strip()
@@ -301,6 +303,7 @@ def change_password(
             outcome.must_change_password = False
             outcome.password_changed_at = now
             outcome.last_login_at = now
+            sign_in_sessions.end_sessions_of(session, outcome.name, now)
             audit.record(
                 session,
                 clerk=outcome.name,
@@ -393,7 +396,8 @@ def _admin_account(session: Session, admin: UserSession, name: str, now: datetim
 def reset_password(
     store: Store, admin: UserSession, name: str, new_password: str, *, now: datetime | None = None
 ) -> AccountInfo:
-    """An administrator sets someone's password; they must change it at the next sign-in."""
+    """An administrator sets someone's password; they must change it at the next sign-in,
+    and every session the account has open ends (whoever held the old password is out)."""
     now = now or datetime.now()
     require(admin, ADMINISTRATOR, "重置密码")
     _check_new_password(new_password, (name or "").strip())
@@ -404,6 +408,7 @@ def reset_password(
         account.password_changed_at = now
         account.failed_logins = 0
         account.locked_until = None
+        sign_in_sessions.end_sessions_of(session, account.name, now)
         audit.record(
             session,
             clerk=admin.name,

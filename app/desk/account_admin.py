@@ -1,8 +1,9 @@
 """Accounts at the window: sign out (or hand over to the next user), change one's own password,
 and the administrator's account page (add, disable, reset a password, unlock, change a role).
 
-Each method checks the signed-in user's role (``app.accounts.roles.require``) and calls one
-service of ``app.accounts.service`` (audited there); plain ``AccountInfo`` records come back.
+Each method checks the signed-in user's role on the live session (``act_as``, or the service's
+own check) and calls one service of ``app.accounts.service`` (audited there); plain
+``AccountInfo`` records come back.
 """
 
 from __future__ import annotations
@@ -39,10 +40,9 @@ class AccountAdminDesk:
 
     # --- the administrator's account page ----------------------------------------------------
     def accounts(self) -> list[AccountInfo]:
-        from app.accounts.roles import require
         from app.accounts.service import list_users
 
-        require(self.user, "administrator", "管理账户")
+        self.act_as("administrator", "管理账户")
         return list_users(self.store)
 
     def add_account(self, name: str, role: str, password: str) -> AccountInfo:

@@ -152,18 +152,34 @@ class DeskAccounts:
 
     # --- the audit trail -------------------------------------------------------------------
     def audit_rows(self, wanted: AuditFilter) -> list[AuditRow]:
-        from app.accounts.roles import require
         from app.audit_log import query_audit
 
-        require(self.user, "supervisor", "查看审计记录")
+        self.act_as("supervisor", "查看审计记录")
         return query_audit(self.store, wanted)
 
     def export_audit(self, out: Path, wanted: AuditFilter) -> int:
-        from app.accounts.roles import require
+        """Write the trail to ``out`` and record the export (who, which file, how many rows
+        and the filter), as ``python -m app audit export`` does."""
         from app.audit_log import export_audit
+        from app.services import audit
 
-        require(self.user, "supervisor", "导出审计记录")
-        return export_audit(self.store, Path(out), wanted)
+        self.act_as("supervisor", "导出审计记录")
+        out = Path(out)
+        count = export_audit(self.store, out, wanted)
+        with self.store.write() as session:
+            audit.record(
+                session,
+                clerk=self.user.name if self.user is not None else self.clerk,
+                action="export",
+                entity="audit_event",
+                entity_id=out.name[:64],
+                changes={
+                    "rows": count,
+                    "filter": {k: str(v) for k, v in vars(wanted).items() if v},
+                },
+                at=self.now(),
+            )
+        return count
 
     def verify_audit(self):
         """``db.audit_chain.ChainReport``: ``ok``, ``links_checked``, ``problems``."""

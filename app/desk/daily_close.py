@@ -1,7 +1,8 @@
 """日结/交班 at the desk: one day's close for a clerk or the whole window, on paper or in XLSX.
 
 A clerk signed in closes their own day; another clerk's day or the whole window's needs a
-supervisor's role. With nobody signed in (the command line) any close may be made.
+supervisor's role, both checked on the live session. With nobody signed in (the command line)
+any close may be made.
 """
 
 from __future__ import annotations
@@ -29,9 +30,17 @@ class DailyCloseDesk:
 
         clerk = (clerk or "").strip() or None
         user = getattr(self, "user", None)
-        if user is not None and clerk != user.name and not self.may("supervisor"):
-            raise ServiceError(
-                "clerk", "经办人只能打印本人的日结；整个窗口或他人的日结须由主管打印"
+        if user is not None:
+            others = clerk != user.name
+            if others and not self.may("supervisor"):
+                raise ServiceError(
+                    "clerk", "经办人只能打印本人的日结；整个窗口或他人的日结须由主管打印"
+                )
+            # On the live session: a window left open by a disabled or demoted account
+            # prints nothing more.
+            self.act_as(
+                "supervisor" if others else "clerk",
+                "打印整个窗口或他人的日结" if others else "打印日结",
             )
         titles = {key: loaded.definition.title for key, loaded in self.policies.items()}
         with self.store.read() as session:

@@ -16,21 +16,19 @@ class WhatIfDesk:
 
     def what_if(self, draft_file: str | Path, year: int) -> WhatIf:
         """``FieldError`` (field ``policy_file``) for a draft that does not load."""
-        from app.accounts.roles import require
         from app.errors import FieldError
+        from app.paths import why_unreadable
         from app.policy import PolicyLoadError
         from app.policy.loader import load_draft_file
         from app.whatif import replay_year
 
-        require(self.user, "supervisor", "政策测算")
+        self.act_as("supervisor", "政策测算")
         try:
             draft = load_draft_file(Path(draft_file))
         except PolicyLoadError as exc:
             raise FieldError("policy_file", str(exc), "政策草案文件") from None
         except OSError as exc:
-            raise FieldError(
-                "policy_file", f"读不到：{exc.strerror or exc}", "政策草案文件"
-            ) from None
+            raise FieldError("policy_file", why_unreadable(exc), "政策草案文件") from None
         return replay_year(self.store, draft, year)
 
     def save_what_if(self, run: WhatIf, folder: str | Path) -> tuple[Path, Path]:
