@@ -42,11 +42,15 @@ class WindowAccounts:
     def switch_user(self) -> None:
         """Ctrl+L: the user signs out (forms with input ask first, as on closing); the window
         empties and asks the next user to sign in. Closing that dialog closes the program."""
+        from ui.qt import QDialog
+        from ui.unsaved import AsksBeforeClosing
+
         desk = self.desk
         if desk is None:
             return
-        for form in (self.registration, self.discharge):
-            if form is not None and form.isVisible():
+        # Every form with input (登记, 出院结算, 门诊结算, 设置) asks: detach then closes the rest.
+        for form in self.findChildren(QDialog):
+            if isinstance(form, AsksBeforeClosing) and form.isVisible():
                 form.reject()
                 if form.isVisible():
                     return
@@ -72,15 +76,20 @@ class WindowAccounts:
 
     def detach(self) -> None:
         """Nobody signed in: no list, no case, no dialog left open on the previous user."""
+        from ui.qt import QDialog
+
         if self.idle_lock is not None:
             self.idle_lock.stop()
             self.idle_lock = None
         self.sync_timer.stop()
-        for name in ("audit_viewer", "settings_dialog", "policy_signoff", "accounts_dialog"):
-            dialog = getattr(self, name, None)
-            if dialog is not None and dialog.isVisible():
-                dialog.close()
-        self.desk = None
+        self.desk = None  # first: a screen closing below (事后报销) then refreshes nothing
+        # Every screen of the window shows the store's data (事后报销 and the dialogs it opened,
+        # 日结, 测算, a scan, the audit trail, accounts, …): all close, nested ones too. Forms
+        # with input were asked about in switch_user, so done() closes without asking again.
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible() and dialog is not getattr(self, "sign_in_dialog", None):
+                dialog.done(QDialog.DialogCode.Rejected)
+        self.status_claims.setText("")
         self.handled_today.clear()
         self.model.set_rows([])
         self.case_panel.show_case(None)
