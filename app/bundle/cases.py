@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from app.bundle.period import ClaimPeriod
 from app.money import ZERO, D
+from app.policy.funds import fund_of
 from app.policy.schema import PolicyDef
 from app.vocabulary import (
     AMOUNT_FIELDS,
-    ASSISTANCE_FUND,
     CATEGORY_NAMES,
     FUND_NAMES,
     HOSPITAL_FUND,
@@ -123,9 +123,11 @@ def collect_cases(
     policy_id: str,
     period: ClaimPeriod,
     category_names: Mapping[str, str] = MappingProxyType({}),
+    funds: Mapping[str, str] = MappingProxyType({}),
 ) -> list[BundleCase]:
     """The period's settlements (by settlement time), oldest first, voided ones included;
-    categories named by ``category_names`` (the policy file's, ``policy_category_names``)."""
+    categories named by ``category_names`` (the policy file's, ``policy_category_names``);
+    the layers of a result stored before they named their fund by ``funds`` (``layer_funds``)."""
     # Plain columns, not ORM objects: a quarter is thousands of rows, read once, never changed.
     query = (
         select(
@@ -164,6 +166,7 @@ def collect_cases(
             category_names,
             paper_copies=copies.get((row.admission_id, True), ()),
             copies_missing=copies.get((row.admission_id, False), ()),
+            funds=funds,
         )
         for row in rows
     ]
@@ -244,6 +247,7 @@ def _case_of_row(
     *,
     paper_copies: tuple[str, ...],
     copies_missing: tuple[str, ...],
+    funds: Mapping[str, str] = MappingProxyType({}),
 ) -> BundleCase:
     """One settlement from ``collect_cases``'s row (its columns, its person's and its
     admission's, None without one)."""
@@ -272,7 +276,7 @@ def _case_of_row(
         amounts=amounts,
         layers=tuple((layer["name"], D(layer["amount"])) for layer in result.get("layers", [])),
         scans=scans,
-        funds=_advanced_by_fund(result),
+        funds=_advanced_by_fund(result, funds),
         category_label=category_names.get(claim["category"], ""),
         paper_copies=paper_copies,
         copies_missing=copies_missing,
@@ -280,13 +284,15 @@ def _case_of_row(
     )
 
 
-def _advanced_by_fund(result: dict) -> tuple[tuple[str, Decimal], ...]:
+def _advanced_by_fund(
+    result: dict, layer_funds: Mapping[str, str]
+) -> tuple[tuple[str, Decimal], ...]:
     """What the window advanced, by the fund it claims it from (nothing unless instant)."""
     if result.get("settle_mode") != "instant":
         return ()
     funds: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for layer in result.get("layers", []):
-        fund = layer.get("fund", ASSISTANCE_FUND)
+        fund = fund_of(layer, layer_funds)
         if fund != HOSPITAL_FUND:
             funds[fund] += D(layer["amount"])
     return tuple(funds.items())

@@ -73,6 +73,7 @@ from app.bundle.safe_write import (
     write_folder,
     write_zip,
 )
+from app.policy.funds import layer_funds
 from app.policy.loader import LoadedPolicy
 from app.services import audit
 from app.services.errors import ServiceError
@@ -156,7 +157,8 @@ def export_bundle(
         except ValueError as exc:
             raise ServiceError("period", str(exc)) from None
         names = policy_category_names(loaded.definition)
-        cases = collect_cases(session, site.code, policy_id, period, names)
+        funds = layer_funds(loaded.definition)
+        cases = collect_cases(session, site.code, policy_id, period, names, funds)
         if not cases:
             raise ServiceError(
                 "period",

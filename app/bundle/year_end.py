@@ -11,6 +11,7 @@ from app.bundle.cases import BundleCase, collect_cases, policy_category_names
 from app.bundle.period import ClaimPeriod
 from app.bundle.zipfiles import normalise_office_file
 from app.money import ZERO
+from app.policy.funds import layer_funds
 from app.sheet_cells import append_row, print_setup
 from db.store import Store
 
@@ -20,10 +21,13 @@ COLUMNS = ("结算单号", "结算时间", "姓名", "身份证号", "救助类�
 def year_end_cases(store: Store, site_code: str, policy_id: str, year: int) -> list[BundleCase]:
     from app.services.policies import find_policy
 
-    names = policy_category_names(find_policy(None, policy_id).definition)
+    definition = find_policy(None, policy_id).definition
+    names = policy_category_names(definition)
     whole_year = ClaimPeriod(str(year), date(year, 1, 1), date(year, 12, 31))
     with store.read() as session:
-        cases = collect_cases(session, site_code, policy_id, whole_year, names)
+        cases = collect_cases(
+            session, site_code, policy_id, whole_year, names, layer_funds(definition)
+        )
     return [case for case in cases if case.settle_mode == "year_end" and not case.voided]
 
 

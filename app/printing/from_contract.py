@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from app.money import ZERO, D
+from app.policy.funds import fund_of, layer_funds
 from app.policy.schema import PolicyDef
 from app.printing.records import Clause, Layer, Patient, PolicyRef, Site, SlipData
 from app.vocabulary import ASSISTANCE_FUND, SETTLE_MODE_NAMES, VISIT_NAMES
@@ -61,10 +62,13 @@ def assistance_before(
     return total
 
 
-def assistance_fund_share(result: Mapping) -> tuple[list[str], Decimal] | None:
+def assistance_fund_share(
+    result: Mapping, funds: Mapping[str, str]
+) -> tuple[list[str], Decimal] | None:
     """On a chain of payers (湖南): the 医疗救助 fund's layers and what they pay now, which
-    the year's line counts beside the 医疗救助 cap; None for a result of one layer."""
-    layers = [layer for layer in result["layers"] if layer["fund"] == ASSISTANCE_FUND]
+    the year's line counts beside the 医疗救助 cap; None for a result of one layer. ``funds``:
+    the policy's (``layer_funds``), for a result stored before layers named their fund."""
+    layers = [layer for layer in result["layers"] if fund_of(layer, funds) == ASSISTANCE_FUND]
     if len(result["layers"]) < 2 or not layers:
         return None
     return [layer["code"] for layer in layers], sum((D(layer["amount"]) for layer in layers), ZERO)
@@ -95,7 +99,7 @@ def slip_from_contract(
     """A ``SlipData`` from a stored claim and result (contract dicts, money as strings)."""
     version = result.get("policy_version")
     pools = capped_pools(policy, version, result.get("pool"))
-    share = assistance_fund_share(result)
+    share = assistance_fund_share(result, layer_funds(policy))
     cap_remaining = result.get("cap_remaining")
     mode = result.get("settle_mode")
     return SlipData(

@@ -12,6 +12,7 @@ window, so each is replayed too, in its place in time (when it was taken in), as
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -19,6 +20,7 @@ from types import MappingProxyType
 from sqlalchemy import select
 
 from app.money import ZERO, D
+from app.policy.funds import fund_of, layer_funds
 from app.policy.loader import LoadedPolicy
 from app.settlement import PoolToDate, YearToDate, settle
 from app.settlement.claim import parse_request
@@ -39,12 +41,20 @@ class Side:
     by_category: dict[str, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
     capped: set[int] = field(default_factory=set)  # people who reached a cap
 
-    def add(self, case: "CaseChange", result: dict, person_id: int) -> None:
+    def add(
+        self,
+        case: "CaseChange",
+        result: dict,
+        person_id: int,
+        funds: Mapping[str, str] = MappingProxyType({}),
+    ) -> None:
+        """``funds``: the policy's (``layer_funds``), for a result stored before layers named
+        their fund."""
         amount = D(result["assistance"])
         self.assistance += amount
         self.patient_pays += D(result["patient_pays"])
         for layer in result.get("layers", ()):
-            fund = layer.get("fund", "medical_assistance")
+            fund = fund_of(layer, funds)
             self.by_fund[fund] = self.by_fund.get(fund, ZERO) + D(layer["amount"])
         self.by_month[case.month] += amount
         self.by_category[case.category] += amount
@@ -123,6 +133,7 @@ def replay_year(
 
     installed = installed_policies().get(draft.id)
     names = _category_names(draft, installed)
+    stored_funds = layer_funds((installed or draft).definition)
     query = (
         select(Settlement, Person.name)
         .join(Person, Person.id == Settlement.person_id)
@@ -173,7 +184,7 @@ def replay_year(
             draft_pays=D(result["patient_pays"]),
         )
         cases.append(case)
-        today.add(case, stored, settlement.person_id)
+        today.add(case, stored, settlement.person_id, stored_funds)
         drafted.add(case, result, settlement.person_id)
     return WhatIf(draft.id, draft.definition.title, str(draft.path), year, today, drafted, cases)
 

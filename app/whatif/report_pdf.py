@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app import fonts
-from app.money import ONE, fmt
+from app.money import ONE, ZERO, fmt
 from app.printing import typeset
 from app.vocabulary import FUND_NAMES
 from app.whatif.replay import WhatIf
@@ -79,9 +79,9 @@ def _summary(page: _Page) -> None:
     page.row(("项目", "现行政策", "草案", "差额"), bold=True)
     _money(page, "救助合计", run.today.assistance, run.draft.assistance)
     for fund, name in FUND_NAMES.items():
-        today, draft = run.today.by_fund.get(fund), run.draft.by_fund.get(fund)
+        today, draft = run.today.by_fund.get(fund, ZERO), run.draft.by_fund.get(fund, ZERO)
         if today or draft:
-            _money(page, f"其中 {name}", today or 0, draft or 0)
+            _money(page, f"其中 {name}", today, draft)
     _money(page, "患者自付合计", run.today.patient_pays, run.draft.patient_pays)
     capped = (len(run.today.capped), len(run.draft.capped))
     page.row(("达到封顶线人数", str(capped[0]), str(capped[1]), f"{capped[1] - capped[0]:+d}"))

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
+from app.money import ZERO
 from app.sheet_cells import append_row, print_setup
 from app.vocabulary import FUND_NAMES
 from app.whatif.replay import WhatIf
@@ -52,9 +53,9 @@ def _summary(sheet, run: WhatIf) -> None:
     _header(sheet, ["项目", TODAY, DRAFT, "差额"])
     _money_row(sheet, "救助合计", run.today.assistance, run.draft.assistance)
     for fund, name in FUND_NAMES.items():
-        today, draft = run.today.by_fund.get(fund), run.draft.by_fund.get(fund)
+        today, draft = run.today.by_fund.get(fund, ZERO), run.draft.by_fund.get(fund, ZERO)
         if today or draft:
-            _money_row(sheet, f"其中 {name}", today or 0, draft or 0)
+            _money_row(sheet, f"其中 {name}", today, draft)
     _money_row(sheet, "患者自付合计", run.today.patient_pays, run.draft.patient_pays)
     append_row(
         sheet,

@@ -230,3 +230,41 @@ def test_a_hunan_slip_counts_the_assistance_funds_year_beside_its_cap(hunan_mont
     ).stdout.replace(" ", "")
     assert f"本年度住院医疗救助累计（含本次）：{paid}元" in text
     assert f"医疗救助年度限额剩余：{data.cap_remaining}元" in text
+
+
+def test_results_stored_before_layers_named_their_fund_are_claimed_by_the_policys_funds(
+    hunan_month, tmp_path
+):
+    """A store from the first release holds results whose layers name no fund: they print,
+    and the bundle claims each layer from the fund the policy's rule of that layer names
+    (before: a KeyError on every reprint and export, or all of it asked of 医疗救助)."""
+    from sqlalchemy import select, text
+
+    from app.printing.from_store import slip_data
+    from db.models import Settlement
+
+    store, policies = hunan_month
+    with store.read() as session:
+        slips = session.scalars(select(Settlement.slip_number).order_by(Settlement.id)).all()
+        before = [slip_data(session, number, policies=policies) for number in slips]
+    with store.write() as session:  # rewritten as the first release stored them
+        session.execute(text("DROP TRIGGER settlement_frozen"))  # slips are frozen otherwise
+        for row in session.scalars(select(Settlement)):
+            result = json.loads(row.result_json)
+            for layer in result["layers"]:
+                del layer["fund"]
+            row.result_json = json.dumps(result, ensure_ascii=False)
+    with store.read() as session:
+        after = [slip_data(session, number, policies=policies) for number in slips]
+    assert [d.year_assistance for d in after] == [d.year_assistance for d in before]
+    assert [d.cap_remaining for d in after] == [d.cap_remaining for d in before]
+    target = tmp_path / "usb"
+    target.mkdir()
+    report = export_bundle(store, policies, period_text="2026-05", target_dir=target)
+    totals = json.loads((report.path / "manifest.json").read_text("utf-8"))["totals"]
+    assert totals["by_fund"] == {
+        "medical_assistance": "28000.00",
+        "insurer": "30000.00",
+        "fiscal": "1075.00",
+    }
+    assert totals["hospital_reduction"] == "1200.00"

@@ -171,3 +171,29 @@ def test_a_broken_draft_is_refused_naming_the_key(demo, tmp_path, capsys):
     code = main(["--db", str(demo), "what-if", "--policy-file", str(draft), "--year", "2026"])
     assert code == 2
     assert "rate" in capsys.readouterr().err
+
+
+def test_a_fund_the_draft_pays_and_today_does_not_is_reported(demo, tmp_path):
+    """Today's 0.00 for a fund the draft pays (a layer added, or results stored before layers
+    named their fund) was printed as the integer 0, which the money format refused."""
+    draft = _draft(
+        tmp_path, "lanxi", 'rate = 0.70, clause = "三(二)1"', 'rate = 0.80, clause = "三(二)1"'
+    )
+    store = open_store(str(demo))
+    try:
+        run = replay_year(store, load_draft_file(draft), 2026)
+    finally:
+        store.close()
+    run.today.by_fund["insurer"] = Decimal("0.00")
+    run.draft.by_fund["insurer"] = Decimal("12.34")
+    pdf = tmp_path / "what-if.pdf"
+    pdf.write_bytes(whatif_pdf(run))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    line = next(row for row in text.splitlines() if "商业保险" in row)
+    assert "0.00" in line and "12.34" in line
+    book = load_workbook(io.BytesIO(whatif_xlsx(run)))
+    rows = {row[0]: row[1:3] for row in book["汇总"].iter_rows(min_row=3, values_only=True)}
+    insurer = next(values for name, values in rows.items() if name and "商业保险" in name)
+    assert [Decimal(str(v)) for v in insurer] == [Decimal("0"), Decimal("12.34")]
