@@ -252,6 +252,28 @@ def backup_now(target: str | Path, to_dir: Path | None = None, now: datetime | N
     return final
 
 
+def copy_before_upgrade(path: Path, revision: str, now: datetime | None = None) -> Path:
+    """The store as it is before its schema is upgraded from ``revision``, in its backups
+    folder but outside their rotation (``desk-before-upgrade-0011-20261202-140000.sqlite3``,
+    never deleted), to go back to with the program it came from. BackupError if not made."""
+    folder = backup_dir_for(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"无法建立备份文件夹 {folder}（{_why_not_written(exc)}）") from None
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    final = folder / f"{path.stem}-before-upgrade-{revision}-{stamp}.sqlite3"
+    partial = folder / f".{final.name}.part"
+    _online_copy(path, partial)
+    try:
+        _fsync(partial)
+        os.replace(partial, final)
+    except OSError as exc:
+        _remove_partial(partial)
+        raise BackupError(f"无法写入 {final}（{_why_not_written(exc)}）") from None
+    return final
+
+
 def _online_copy(path: Path, partial: Path) -> None:
     """The sqlite3 backup API's copy of ``path`` in ``partial``, one self-contained file; a
     copy that fails is removed and said in Chinese."""

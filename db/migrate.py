@@ -5,16 +5,22 @@ already there is recognised by reading ``alembic_version`` beside the revisions 
 migration files, which spares the window about 17 MB and its import time (issue 18, point 5).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from db.revisions import MIGRATIONS_DIR
+from db.revisions import MIGRATIONS_DIR, known_revisions
 from db.revisions import named_head as _named_head
 
 # Any constant: windows sharing one PostgreSQL database take turns upgrading it.
 _PG_MIGRATION_LOCK = 7_340_021
+
+
+class MigrationError(RuntimeError):
+    """The store cannot be brought to this program's schema; the message is Chinese and says
+    that nothing was changed (each upgrade runs in one transaction)."""
 
 
 @dataclass(frozen=True)
@@ -60,19 +66,43 @@ def _current_revision(engine: Engine) -> str | None:
     return rows[0][0] if len(rows) == 1 else None
 
 
-def upgrade(engine: Engine, target: str = "head") -> MigrationReport:
+def upgrade(
+    engine: Engine, target: str = "head", keep_copy: Callable[[str], object] | None = None
+) -> MigrationReport:
+    """Bring the store to ``target``. ``keep_copy(revision)`` is called first when a store at
+    an older revision is about to change (a copy to go back to); ``MigrationError`` (Chinese)
+    when the store is newer than this program, the copy fails or a migration fails."""
+    current = _current_revision(engine)
     if target == "head":
         head = _named_head()
-        if head is not None and _current_revision(engine) == head:
+        if head is not None and current == head:
             return MigrationReport(head, head)
+    if current is not None and current not in known_revisions():
+        raise MigrationError(
+            f"数据库由较新版本的程序建立或升级（数据库版本 {current}），本程序不能打开它；"
+            "请安装新版本的程序。数据库未改动"
+        )
     wanted = head_revision() if target == "head" else target
-    if engine.dialect.name == "sqlite":
-        return _upgrade_sqlite(engine, target, wanted)
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
-        before = _migrate(connection, target, wanted, "upgrade")
-    return MigrationReport(before, wanted)
+    if current is not None and current != wanted and keep_copy is not None:
+        try:
+            keep_copy(current)
+        except Exception as exc:
+            raise MigrationError(f"升级前未能备份数据库（{exc}），未升级，数据库未改动") from exc
+    try:
+        if engine.dialect.name == "sqlite":
+            return _upgrade_sqlite(engine, target, wanted)
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
+            before = _migrate(connection, target, wanted, "upgrade")
+        return MigrationReport(before, wanted)
+    except MigrationError:
+        raise
+    except Exception as exc:
+        raise MigrationError(
+            f"数据库从版本 {current} 升级到 {wanted} 失败，已撤回，数据库未改动"
+            f"（{type(exc).__name__}: {exc}）；请把这段话告诉信息科"
+        ) from exc
 
 
 def _upgrade_sqlite(engine: Engine, target: str, wanted: str) -> MigrationReport:

@@ -22,3 +22,12 @@ def named_head() -> str | None:
         downs.add(found.get("down_revision"))
     heads = revisions - downs
     return heads.pop() if len(heads) == 1 else None
+
+
+def known_revisions() -> set[str]:
+    """Every revision a migration file names (a store at one this program does not know was
+    made by a newer program)."""
+    return {
+        dict(_REVISION.findall(script.read_text(encoding="utf-8"))).get("revision")
+        for script in (MIGRATIONS_DIR / "versions").glob("*.py")
+    } - {None}

@@ -127,5 +127,17 @@ def open_store(url_or_path: str | Path, data_dir: Path | None = None) -> Store:
     if data_dir is None:
         data_dir = default_data_dir() if is_url(target) else Path(target).expanduser().parent
     engine = make_engine(target)
-    report = upgrade(engine)
+    keep_copy = None
+    if not is_url(target):  # a file: its state before an upgrade is kept beside its backups
+
+        def keep_copy(revision: str) -> None:
+            from app.backup import copy_before_upgrade
+
+            copy_before_upgrade(Path(target).expanduser(), revision)
+
+    try:
+        report = upgrade(engine, keep_copy=keep_copy)
+    except BaseException:
+        engine.dispose()
+        raise
     return Store(engine, Path(data_dir), report)

@@ -1,10 +1,14 @@
-"""A store stamped 0011 by the build that released 0011 straight after 0006 (e77911f) read as
-having 0008–0010, which then never ran: migration 0016 applies what is missing, and the store
-registers, settles, prints, takes claims and passes the audit check like any other."""
+"""Opening a hospital's store made by an older program: a copy of it is kept before its schema
+changes; a store stamped 0011 by the build that released 0011 straight after 0006 (e77911f),
+read as having 0008–0010 which then never ran, gets them from migration 0016 and works like any
+other; an upgrade that fails, or a store from a newer program, is refused in Chinese with the
+store unchanged."""
 
 import importlib.util
+import sqlite3
 from datetime import datetime
 
+import pytest
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -13,7 +17,7 @@ from app.cli import main
 from app.services import Amounts, DischargeInput, register_admission, save_site, settle_discharge
 from db import open_store
 from db.engine import make_engine
-from db.migrate import upgrade
+from db.migrate import MigrationError, upgrade
 from db.revisions import MIGRATIONS_DIR
 from tests.store.helpers import admission, person, tick_all
 
@@ -66,3 +70,43 @@ def test_a_store_stamped_0011_after_0006_gets_0008_to_0010(tmp_path, capsys):
         store.close()
     assert main(["--db", str(path), "audit", "verify"]) == 0, capsys.readouterr()
     assert main(["--db", str(path), "claims", "list"]) == 0, capsys.readouterr()
+    # the store as that build left it, to go back to
+    (kept,) = (tmp_path / "backups").glob("desk-before-upgrade-0011-*.sqlite3")
+    assert _revision_of(kept) == "0011"
+
+
+def _revision_of(path) -> str:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def test_an_upgrade_that_fails_leaves_the_store_as_it_was(tmp_path):
+    path = tmp_path / "desk.sqlite3"
+    _as_that_build_left_it(path)
+    connection = sqlite3.connect(path)  # 0015 then cannot create its table
+    connection.execute("CREATE TABLE archived_slip (id INTEGER PRIMARY KEY)")
+    connection.commit()
+    connection.close()
+    with pytest.raises(MigrationError, match="从版本 0011 升级到 0016 失败，已撤回，数据库未改动"):
+        open_store(str(path), data_dir=tmp_path)
+    assert _revision_of(path) == "0011"
+    engine = make_engine(str(path))
+    assert "kind" not in {c["name"] for c in inspect(engine).get_columns("admission")}
+    engine.dispose()
+
+
+def test_a_store_from_a_newer_program_is_refused_unchanged(tmp_path):
+    path = tmp_path / "desk.sqlite3"
+    open_store(str(path), data_dir=tmp_path).close()
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE alembic_version SET version_num = '0099'")
+    connection.commit()
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(MigrationError, match=r"较新版本的程序.*0099.*请安装新版本"):
+        open_store(str(path), data_dir=tmp_path)
+    assert path.read_bytes() == before
+    assert not (tmp_path / "backups").exists()
