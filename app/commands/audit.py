@@ -2,10 +2,9 @@
 (filtered, ID numbers masked) to CSV or XLSX for a supervisor."""
 
 import argparse
-from datetime import date
 from pathlib import Path
 
-from app.commands.common import add_db_option
+from app.commands.common import add_db_option, date_argument
 from app.commands.signin import add_password_stdin_option, fail, open_checked
 
 
@@ -49,8 +48,8 @@ def register(subparsers) -> None:
     export.add_argument("--action", help="只导出该操作（create/change/void/override/login…）")
     export.add_argument("--entity", help="对象类型（settlement/admission/person…）")
     export.add_argument("--entity-id", help="对象编号（如结算单号）")
-    export.add_argument("--since", type=date.fromisoformat, metavar="YYYY-MM-DD")
-    export.add_argument("--until", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    export.add_argument("--since", type=date_argument, metavar="YYYY-MM-DD")
+    export.add_argument("--until", type=date_argument, metavar="YYYY-MM-DD")
     export.add_argument("--text", help="内容中包含的文字")
     add_password_stdin_option(export)
     add_db_option(export)

@@ -40,6 +40,12 @@ def run(args: argparse.Namespace) -> int:
         return 3
     desk = Desk(store, str(args.db or ""), "system", args.site)
     try:
+        if args.clerk and not _ever_worked(store, args.clerk.strip()):
+            print(
+                f"经办人（--clerk）：没有名为“{args.clerk.strip()}”的经办人（既无账户，也无任何操作记录）",
+                file=sys.stderr,
+            )
+            return 2
         close = desk.write_daily_close(day, args.clerk, args.out)
     except ServiceError as exc:
         print(f"日结失败：{exc}", file=sys.stderr)
@@ -56,3 +62,19 @@ def run(args: argparse.Namespace) -> int:
     if close.gaps:
         print(f"注意：结算单号缺号 {len(close.gaps)} 个：{'、'.join(close.gaps)}")
     return 0
+
+
+def _ever_worked(store, name: str) -> bool:
+    """Whether ``name`` has an account or anything on the audit trail (a typed name that has
+    neither would print an empty close, read as a day with nothing done)."""
+    from sqlalchemy import select
+
+    from db.models import AuditEvent
+    from db.security_models import ClerkAccount
+
+    with store.read() as session:
+        return (
+            session.scalar(select(ClerkAccount.name).where(ClerkAccount.name == name)) is not None
+            or session.scalar(select(AuditEvent.id).where(AuditEvent.clerk == name).limit(1))
+            is not None
+        )

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from app.commands.common import add_db_option
+from app.commands.common import add_db_option, date_argument
 from app.commands.signin import add_account_options
 
 EXIT_REFUSED = 2
@@ -24,7 +24,7 @@ def register(subparsers) -> None:
         "file", nargs="?", type=Path, metavar="FILE", help="医保结算文件（setlinfo/setldetail）"
     )
     parser.add_argument(
-        "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="所属日期（默认：今天）"
+        "--date", type=date_argument, metavar="YYYY-MM-DD", help="所属日期（默认：今天）"
     )
     parser.add_argument(
         "--differences",
