@@ -17,8 +17,10 @@ from datetime import datetime
 from pathlib import Path
 
 from app.paths import sqlite_path
+from db import file_copy
+from db.file_copy import online_copy
 
-BACKUP_DIR_NAME = "backups"
+BACKUP_DIR_NAME = file_copy.BACKUP_DIR_NAME
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 _NAME = re.compile(r"^desk-(\d{8}-\d{6})\.sqlite3$")
@@ -252,42 +254,11 @@ def backup_now(target: str | Path, to_dir: Path | None = None, now: datetime | N
     return final
 
 
-def copy_before_upgrade(path: Path, revision: str, now: datetime | None = None) -> Path:
-    """The store as it is before its schema is upgraded from ``revision``, in its backups
-    folder but outside their rotation (``desk-before-upgrade-0011-20261202-140000.sqlite3``,
-    never deleted), to go back to with the program it came from. BackupError if not made."""
-    folder = backup_dir_for(path)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BackupError(f"无法建立备份文件夹 {folder}（{_why_not_written(exc)}）") from None
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    final = folder / f"{path.stem}-before-upgrade-{revision}-{stamp}.sqlite3"
-    partial = folder / f".{final.name}.part"
-    _online_copy(path, partial)
-    try:
-        _fsync(partial)
-        os.replace(partial, final)
-    except OSError as exc:
-        _remove_partial(partial)
-        raise BackupError(f"无法写入 {final}（{_why_not_written(exc)}）") from None
-    return final
-
-
 def _online_copy(path: Path, partial: Path) -> None:
     """The sqlite3 backup API's copy of ``path`` in ``partial``, one self-contained file; a
     copy that fails is removed and said in Chinese."""
     try:
-        source = sqlite3.connect(path)
-        try:
-            copy = sqlite3.connect(partial)
-            try:
-                source.backup(copy)
-                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            finally:
-                copy.close()
-        finally:
-            source.close()
+        online_copy(path, partial)
     except sqlite3.DatabaseError as exc:
         _remove_partial(partial)
         raise BackupError(

@@ -131,7 +131,7 @@ def open_store(url_or_path: str | Path, data_dir: Path | None = None) -> Store:
     if not is_url(target):  # a file: its state before an upgrade is kept beside its backups
 
         def keep_copy(revision: str) -> None:
-            from app.backup import copy_before_upgrade
+            from db.file_copy import copy_before_upgrade
 
             copy_before_upgrade(Path(target).expanduser(), revision)
 
