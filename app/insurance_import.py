@@ -13,11 +13,13 @@ The platform's inpatient settlement output is ``setlinfo`` (one settlement's fig
 
 A record is matched to an open admission by ``ipt_no`` (住院号, the hospital's number the
 hospital system adds from its 入院办理) or else by ``certno`` (身份证号; ``psn_cert_no`` also
-read). ``IMPORT_MAP`` below is the one table from their figures to ours; ``PLATFORM_FUNDS``
+read); a record whose ``certno`` or ``psn_name`` is not that admission's person is not
+imported (``PlatformSettlement.not_of``). ``IMPORT_MAP`` below is the one table from their figures to ours; ``PLATFORM_FUNDS``
 says which of our funds each of their assistance payments is.
 
 A bad file is refused whole (``ImportFileError``: every problem with its line and field), so
-nothing is ever half-imported. Amounts follow ``app.money.parse_amount``: ``1,200.00`` is
+nothing is ever half-imported; so is one that gives a figure twice (a CSV header or a JSON key
+repeated, the same fund line listed twice), never resolved to one of them. Amounts follow ``app.money.parse_amount``: ``1,200.00`` is
 refused with the line and the field named, not read as 1200.
 """
 
@@ -32,6 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.errors import FieldError, FieldErrors
+from app.identity import compact_id
 from app.money import ZERO, AmountError, fmt, parse_amount
 from app.vocabulary import FUND_NAMES
 
@@ -98,6 +101,8 @@ PLATFORM_FUNDS = {
 }
 MAF_FUND_PAY_TYPE = "610100"
 ENCODINGS = ("utf-8-sig", "gbk")
+# The deepest a file's JSON needs is a list of {"output": {"setlinfo": [{…}]}}: five levels.
+MAX_DEPTH = 16
 
 
 class ImportFileError(FieldErrors):
@@ -143,6 +148,24 @@ class PlatformSettlement:
 
     def funds_text(self) -> dict[str, str]:
         return {key: fmt(value) for key, value in self.funds.items()}
+
+    def not_of(self, id_number: str, name: str) -> str:
+        """What of this record (its ``certno``, its ``psn_name``) names someone other than the
+        person with ``id_number`` and ``name``: "身份证号", "姓名", both, or "" if none."""
+        wrong = []
+        if self.id_number and self.id_number != compact_id(id_number):
+            wrong.append("身份证号")
+        if self.name and _same_name(self.name) != _same_name(name):
+            wrong.append("姓名")
+        return "和".join(wrong)
+
+
+# The middle dot of a minority name, as different input methods type it.
+_NAME_DOTS = str.maketrans(dict.fromkeys("・•‧⋅．.", "·"))
+
+
+def _same_name(name: str) -> str:
+    return "".join(name.split()).translate(_NAME_DOTS)
 
 
 # --- reading the file ------------------------------------------------------------------------
@@ -193,12 +216,22 @@ Record = tuple[int, Mapping[str, object], list[tuple[int, Mapping[str, object]]]
 
 
 def _json_records(text: str, file_name: str) -> list[Record]:
+    too_deep = FieldError("第1行", f"JSON 嵌套层数过深（最多 {MAX_DEPTH} 层），不是医保结算文件")
     try:
         data = _PositionDecoder().decode(text)
     except json.JSONDecodeError as exc:
         raise ImportFileError(
             file_name, [FieldError(f"第{exc.lineno}行", f"不是有效的 JSON（第{exc.colno}列）")]
         ) from None
+    except _RepeatedKey as exc:
+        raise ImportFileError(
+            file_name,
+            [FieldError(f"第{exc.line}行 {exc.key}", "在同一对象中出现了两次，请只保留一个")],
+        ) from None
+    except RecursionError:
+        raise ImportFileError(file_name, [too_deep]) from None
+    if _depth_over(data, MAX_DEPTH):
+        raise ImportFileError(file_name, [too_deep])
     items = data if isinstance(data, list) else [data]
     records = []
     for index, item in enumerate(items, 1):
@@ -236,26 +269,54 @@ def _key_line(source: Mapping[str, object], key: str, default: int) -> int:
     return source.key_lines.get(key, default) if isinstance(source, _Located) else default
 
 
+def _depth_over(data: object, limit: int) -> bool:
+    # Iterative on purpose: the value may be too deep to recurse through.
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            children = value.values() if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+class _RepeatedKey(Exception):
+    def __init__(self, line: int, key: str):
+        super().__init__(key)
+        self.line = line
+        self.key = key
+
+
 class _PositionDecoder(json.JSONDecoder):
     """Notes the line of each JSON object and of each of its keys, so a problem names its line.
 
     Numbers with a fraction stay text (``parse_float=str``): an amount never passes a float.
+    A key given twice in one object is refused (``_RepeatedKey``), not resolved to the last.
     """
 
     def __init__(self):
-        super().__init__(parse_float=str, parse_constant=_refuse_constant)
+        # object_pairs_hook=list: the plain parser hands back the pairs, repeats and all.
+        super().__init__(parse_float=str, parse_constant=_refuse_constant, object_pairs_hook=list)
         plain = self.parse_object
 
         def parse_object(s_and_end, *args, **kwargs):
             source, start = s_and_end
-            value, end = plain(s_and_end, *args, **kwargs)
-            located = _Located(value)
+            pairs, end = plain(s_and_end, *args, **kwargs)
+            located = _Located()
             located.start_line = source.count("\n", 0, start) + 1
             located.key_lines = {}
-            for key in value:
-                at = source.find(json.dumps(key, ensure_ascii=False), start, end)
+            found_at: dict[str, int] = {}
+            for key, value in pairs:
+                at = source.find(json.dumps(key, ensure_ascii=False), found_at.get(key, start), end)
+                line = source.count("\n", 0, at) + 1 if at >= 0 else located.start_line
+                if key in located:
+                    raise _RepeatedKey(line, key)
+                located[key] = value
                 if at >= 0:
-                    located.key_lines[key] = source.count("\n", 0, at) + 1
+                    found_at[key] = at + 1
+                    located.key_lines[key] = line
             return located, end
 
         self.parse_object = parse_object
@@ -270,6 +331,14 @@ def _refuse_constant(name: str) -> object:
 def _csv_records(text: str, file_name: str) -> list[Record]:
     rows = csv.reader(io.StringIO(text, newline=""))
     header = [cell.strip() for cell in next(rows, [])]
+    # A column named twice would have its last one win, silently: refused instead.
+    repeated = [
+        FieldError(f"第1行 {key}", f"表头中有 {header.count(key)} 列同名，无法确定用哪一列")
+        for index, key in enumerate(header)
+        if key and header.index(key) == index and header.count(key) > 1
+    ]
+    if repeated:
+        raise ImportFileError(file_name, repeated)
     missing = [key for key in REQUIRED_FIELDS if key not in header]
     if not any(key in header for key in ADMISSION_KEYS + ID_KEYS):
         missing.append("ipt_no 或 certno")
@@ -354,12 +423,13 @@ def _settlement(
         except FieldError as exc:
             problems.append(exc)
     admission_number = _text(info, ADMISSION_KEYS)
-    id_number = _text(info, ID_KEYS).upper()
+    id_number = compact_id(_text(info, ID_KEYS))
     if not admission_number and not id_number:
         problems.append(
             FieldError(f"第{line}行 ipt_no", "住院号（ipt_no）和身份证号（certno）都为空")
         )
     paid: dict[str, Decimal] = {}
+    seen: dict[str, int] = {}
     for detail_line, detail in details:
         code = str(detail.get("fund_pay_type") or "").strip()
         try:
@@ -367,6 +437,20 @@ def _settlement(
         except FieldError as exc:
             problems.append(exc)
             continue
+        # Lines of one fund with different figures are added up (a fund may pay in several
+        # layers); the very same line twice is the file repeating it, which would double the
+        # payment (in a long-form CSV every other column must agree, so it is the same row).
+        same = repr(sorted((str(key), str(value)) for key, value in detail.items()))
+        if same in seen:
+            problems.append(
+                FieldError(
+                    f"第{detail_line}行 fund_pay_type",
+                    f"与第{seen[same]}行是同一笔基金支付（{code}，{fmt(amount)} 元），"
+                    "重复列出会使该基金的支付加倍：请删去重复的一行",
+                )
+            )
+            continue
+        seen[same] = detail_line
         if code in PLATFORM_FUNDS:
             paid[code] = paid.get(code, ZERO) + amount
     if problems:

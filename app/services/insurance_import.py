@@ -91,7 +91,20 @@ def _open_admissions(session: Session, record: PlatformSettlement) -> tuple[list
     found = list(session.scalars(query.order_by(Admission.id)))
     if not found:
         return [], f"没有{how} 的住院登记"
-    usable = [row for row in found if _is_open(session, row)]
+    # The row's certno and psn_name must be the registered person's: a number typed into
+    # the wrong row would otherwise fill one patient's bill into another's discharge form.
+    theirs = [row for row in found if not record.not_of(row.person.id_number, row.person.name)]
+    if not theirs:
+        person = found[0].person
+        wrong = record.not_of(person.id_number, person.name)
+        named = record.name or "（无姓名）"
+        if record.id_number:
+            named += f"（身份证号 {record.id_number}）"
+        return (
+            [],
+            f"{how} 登记的是{person.name}，此行是{named}：{wrong}不一致，不是同一人，请核对文件",
+        )
+    usable = [row for row in theirs if _is_open(session, row)]
     if not usable:
         return [], f"{how} 的住院已结算或已撤销"
     return usable, ""
