@@ -86,13 +86,38 @@ class Amounts:
 def text_errors(
     values: dict[str, object], *, required: tuple[str, ...] = ()
 ) -> Iterator[FieldError]:
-    """Names and numbers as typed: no control or invisible-only characters; ``required``
-    ones not empty."""
+    """Names and numbers as typed: no control or invisible-only characters, none the shipped
+    fonts cannot print; ``required`` ones not empty."""
     for key, value in values.items():
         try:
             required_text(value) if key in required else clean_text(value)
         except TextError as exc:
             yield FieldError(key, exc.reason)
+            continue
+        yield from print_errors({key: value})
+
+
+def _surely_printable(char: str) -> bool:
+    # Printable ASCII and the CJK block up to U+9FA5 (every GBK hanzi there): the shipped
+    # fonts draw all of them (tests/store/test_unprintable_names.py), so a name of these is
+    # passed without loading ReportLab and parsing the fonts (0.3 s) at the first keystroke.
+    return " " <= char <= "~" or "\u4e00" <= char <= "\u9fa5"
+
+
+def print_errors(values: dict[str, object]) -> Iterator[FieldError]:
+    """A text with a character the shipped fonts lack would fail to print (its slip, and the
+    quarter's claim bundle with it): refused when typed, naming the character."""
+    for key, value in values.items():
+        if not isinstance(value, str) or all(_surely_printable(char) for char in value):
+            continue
+        from app.fonts import missing_characters
+
+        missing = missing_characters(value)
+        if missing:
+            shown = "、".join(f"“{char}”（U+{ord(char):04X}）" for char in missing)
+            yield FieldError(
+                key, f"字库中没有{shown}，无法打印：请按当地规定改用规范字或同音常用字登记"
+            )
 
 
 def parse_amounts(amounts: Amounts) -> tuple[dict[str, Decimal], list[FieldError]]:
@@ -156,6 +181,7 @@ def registration_errors(
     person_texts = {"name": form.person.name, "phone": form.person.phone}
     errors += text_errors(person_texts, required=("name",))
     person = form.person
+    errors += print_errors({"address": person.address})
     errors += household_facts(
         person.insurance_card, person.household_size, person.household_income
     )[1]
@@ -262,7 +288,17 @@ def outpatient_visits(version: VersionDef) -> dict[str, object]:
 def outpatient_errors(version: VersionDef, form: OutpatientVisitInput) -> list[FieldError]:
     """What the policy says about an outpatient visit: one of its outpatient visits, the
     diagnosis where it assists only some illnesses, who and which insurance."""
-    errors = []
+    person = form.person
+    errors = list(
+        print_errors(
+            {
+                "name": person.name,
+                "address": person.address,
+                "department": form.department,
+                "diagnosis": form.diagnosis,
+            }
+        )
+    )
     visits = outpatient_visits(version)
     visit = visits.get(form.visit)
     if visit is None:

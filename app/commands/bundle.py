@@ -45,7 +45,7 @@ def register(subparsers) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.bundle.safe_write import TargetError
+    from app.bundle.safe_write import TargetError, failure_reason
     from app.commands.signin import open_checked, signed_desk
     from app.encryption import EncryptionError
     from app.services import ServiceError
@@ -78,6 +78,9 @@ def run_export(args: argparse.Namespace) -> int:
         )
     except (ServiceError, TargetError, EncryptionError) as exc:
         print(f"导出失败：{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the data folder's slip archive could not be written
+        print(f"导出失败：结算单存档写入失败（{failure_reason(exc)}）", file=sys.stderr)
         return 1
     finally:
         store.close()

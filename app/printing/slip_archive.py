@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.fonts import MissingGlyphError
 from app.printing.from_store import slip_data, store_pages
 from app.printing.records import HOSPITAL_COPY
 from app.printing.slip import render_slip
@@ -71,7 +72,10 @@ def render_canonical(
     data = replace(slip_data(session, slip_number, policies=policies), reprint_count=0)
     if form == SETTLED:
         data = replace(data, voided=False, void_reason="")
-    return render_slip(data, paper=PAPER, copies=COPIES)
+    try:
+        return render_slip(data, paper=PAPER, copies=COPIES)
+    except MissingGlyphError as exc:  # said with the slip: a bundle renders hundreds
+        raise ServiceError("slip_number", f"结算单 {slip_number} 无法打印：{exc}") from None
 
 
 def archived_files(
