@@ -22,17 +22,11 @@ class SettingsDesk:
         return {**settings.values(self.store), "data.folder": settings.data_folder()}
 
     def save_settings(self, changes: dict[str, object], data_folder: str | None = None) -> None:
-        """Store the changed options in one go (only what changed needs a role; audited), then
-        the data folder when one is given. ``FieldError`` naming the option when refused."""
+        """Store the changed options and, when one is given, the data folder, all or nothing
+        (only what changed needs a role; audited). ``FieldError`` naming the option (or
+        ``data.folder``) when refused; the folder is checked before anything is saved."""
         from app.services import settings
-        from app.services.access import AccessDenied
-        from app.services.errors import ServiceError
 
-        settings.save(self.store, self.actor, changes, now=self.now())
+        settings.save(self.store, self.actor, changes, now=self.now(), folder=data_folder)
         if any(key.startswith("site.") for key in changes):
             self._site = None  # the desk's kept site is read again
-        if data_folder is not None:
-            try:
-                settings.choose_data_folder(self.store, self.actor, data_folder)
-            except AccessDenied as exc:  # said of the folder, where the clerk typed it
-                raise ServiceError("data.folder", exc.message) from None

@@ -11,6 +11,8 @@ here: the window keeps them with QSettings. Which database to open is ``app.path
 ``choose_data_folder`` is the window's way to change it (``database.txt``).
 """
 
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -257,16 +259,20 @@ def save(
     *,
     site_code: str | None = None,
     now: datetime | None = None,
+    folder: str | None = None,
 ) -> dict[str, tuple[object, object]]:
     """Store the options in ``changes`` (key -> value, typed or text) in one transaction.
 
     Only the options whose value differs are checked against ``clerk``'s role (a signed-in
     session once accounts exist, ``app.services.access``), written and audited, so saving a
     page unchanged needs no role. Returns key -> (old, new) of those.
+    ``folder`` (not None) is the data folder chosen with them (``choose_data_folder``): its
+    change is in the returned dict as ``data.folder``.
     Raises SettingError (bad value, naming the option) or AccessDenied before writing anything.
     """
     keys = [option(key).key for key in changes]  # an unknown key is refused first
     at = now or datetime.now()
+    folder = None if folder is None else _new_data_folder(store, clerk, folder, at)
     who = actor_name(clerk)
     with store.write() as session:
         before = _read(session, site_code)
@@ -298,6 +304,13 @@ def save(
         for key, (old, new) in changed.items():
             if key not in SITE_FIELDS:
                 _write(session, OPTIONS[key], old, new, who, at)
+        if folder is not None:
+            changed[DATA_FOLDER.key] = (data_folder(), folder)
+            _record_data_folder(session, clerk, *changed[DATA_FOLDER.key], at)
+    if folder is not None:
+        # Only once the options and the audit entry are committed: a failed commit leaves
+        # database.txt pointing where it did.
+        _point_database_at(folder)
     return changed
 
 
@@ -370,6 +383,7 @@ def masker(store: Store) -> Callable[[str | None], str]:
 # --- the data folder (database.txt, per computer; app.paths holds the rule) ----------------------
 DATA_FOLDER_ROLE = SUPERVISOR
 DATA_FOLDER_LABEL = "数据目录"
+DATA_FOLDER = Option("data.folder", DATA_FOLDER_LABEL, PATH, "", DATA_FOLDER_ROLE)
 
 
 def data_folder() -> str:
@@ -386,24 +400,75 @@ def data_folder() -> str:
 def choose_data_folder(store: Store, clerk: Actor, folder: str) -> bool:
     """Point ``database.txt`` at ``<folder>/desk.sqlite3`` ("" goes back to the default), so
     the window and ``onestop-cli`` open the same file from the next start. A supervisor's
-    choice, audited in the open store. Unchanged: nothing to check or write (False)."""
-    from app.paths import choose_database, database_in
+    choice, audited in the open store; ``database.txt`` is written only once that is
+    committed. Unchanged: nothing to check or write (False)."""
+    return DATA_FOLDER.key in save(store, clerk, {}, folder=folder)
 
+
+def _new_data_folder(store: Store, clerk: Actor, folder: str, at: datetime) -> str | None:
+    """The folder to choose, None when it is the one chosen already; AccessDenied for one who
+    may not choose it, SettingError saying what is wrong with it, before anything is saved."""
     folder = (folder or "").strip()
     if folder == data_folder():
-        return False
-    spec = Option("data.folder", DATA_FOLDER_LABEL, PATH, "", DATA_FOLDER_ROLE)
-    parse(spec, folder)
-    old = data_folder()
-    with store.write() as session:
-        who = check_role(session, clerk, DATA_FOLDER_ROLE, doing="更改数据目录", field="clerk")
-        audit.record(
-            session,
-            clerk=who,
-            action="change",
-            entity="setting",
-            entity_id=spec.key,
-            changes={spec.key: [old, folder]},
+        return None
+    with store.read() as session:
+        _may_choose_data_folder(session, clerk, at)
+    parse(DATA_FOLDER, folder)
+    if folder:
+        problem = _data_folder_problem(Path(folder))
+        if problem:
+            raise SettingError(DATA_FOLDER, problem)
+    return folder
+
+
+def _data_folder_problem(folder: Path) -> str | None:
+    """Why the window could not open ``folder``'s database from the next start, or None.
+
+    The window refuses to start on a chosen database that is missing (only the default one
+    means a first start), so the folder must already hold it."""
+    from app.paths import DB_FILE_NAME
+
+    if not folder.exists():
+        if not Path(folder.anchor).exists():
+            return f"{folder} 所在的驱动器 {folder.anchor} 不存在或未连接"
+        return f"文件夹 {folder} 不存在（U盘或共享盘是否已连接？路径是否写错？）"
+    if not folder.is_dir():
+        return f"{folder} 是文件，不是文件夹"
+    try:  # a probe: os.access does not see a share's or a write-protected stick's refusal
+        handle, probe = tempfile.mkstemp(prefix=".数据目录写入检查-", dir=folder)
+        os.close(handle)
+        os.remove(probe)
+    except OSError as exc:
+        return f"文件夹 {folder} 不能写入（{exc.strerror or exc}），数据库无法在其中保存"
+    database = folder / DB_FILE_NAME
+    if not database.is_file() or not database.stat().st_size:
+        return (
+            f"文件夹 {folder} 中没有数据库文件 {DB_FILE_NAME}，重新启动后将无法打开："
+            "请先把数据库复制（或用备份恢复）到该文件夹，再选择它"
         )
-        choose_database(database_in(folder) if folder else None)
-    return True
+    return None
+
+
+def _may_choose_data_folder(session: Session, clerk: Actor, at: datetime) -> str:
+    return check_role(
+        session, clerk, DATA_FOLDER_ROLE, doing="更改数据目录", field=DATA_FOLDER.key, now=at
+    )
+
+
+def _record_data_folder(session: Session, clerk: Actor, old: str, new: str, at) -> None:
+    who = _may_choose_data_folder(session, clerk, at)
+    audit.record(
+        session,
+        clerk=who,
+        action="change",
+        entity="setting",
+        entity_id=DATA_FOLDER.key,
+        changes={DATA_FOLDER.key: [old, new]},
+        at=at,
+    )
+
+
+def _point_database_at(folder: str) -> None:
+    from app.paths import choose_database, database_in
+
+    choose_database(database_in(folder) if folder else None)
