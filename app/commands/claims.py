@@ -266,10 +266,63 @@ def run_receipt(args: argparse.Namespace) -> int:
 
 
 def run_year_end(args: argparse.Namespace) -> int:
+    from app.dates import EARLIEST, LATEST
+    from app.fonts import MissingGlyphError
+
+    if not EARLIEST.year <= args.year <= LATEST.year:
+        print(f"拒绝：年度：应为 {EARLIEST.year}—{LATEST.year} 年，如 2026", file=sys.stderr)
+        return 2
+    # The claims are made (and leave the queue of stays) before the list is written: a list
+    # that cannot be written is found out first.
+    problem = _out_folder_problem(args.out)
+    if problem:
+        print(
+            f"拒绝：公示名单 {args.out}：{problem}。未生成年底救助，处理后可直接重试",
+            file=sys.stderr,
+        )
+        return 2
+
     def work(desk) -> int:
+        from app.paths import write_whole
+
         made = desk.year_end_claims(args.policy, args.year)
-        args.out.write_bytes(desk.publicity_pdf(args.policy, args.year))
+        try:
+            write_whole(args.out, desk.publicity_pdf(args.policy, args.year))
+        except (OSError, MissingGlyphError) as exc:
+            reason = (exc.strerror or exc) if isinstance(exc, OSError) else exc
+            again = (
+                f"onestop-cli claims year-end --year {args.year} --policy {args.policy} "
+                "--out 文件 --user 账户名"
+            )
+            print(
+                f"年底救助已生成 {len(made)} 笔（已保存），但公示名单未能写出：{reason}。"
+                f"处理后请再运行一次（不会重复生成，只写出名单）：{again}",
+                file=sys.stderr,
+            )
+            return 1
         print(f"新生成年底救助 {len(made)} 笔；公示名单：{args.out}")
         return 0
 
     return _signed_run(args, work, "生成年底救助")
+
+
+def _out_folder_problem(out: Path) -> str | None:
+    """Why a file cannot be written at ``out``, or None. A probe file is written: on Windows
+    ``os.access`` does not see a share's or a write-protected stick's refusal."""
+    import os
+    import tempfile
+
+    from app.bundle.safe_write import failure_reason
+
+    folder = out.parent
+    if out.is_dir():
+        return "这是一个文件夹，请给出文件名，如 公示名单.pdf"
+    if not folder.is_dir():
+        return f"文件夹 {folder} 不存在或已断开（U盘是否已拔出？共享盘是否断开？）"
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".公示名单写入检查-", dir=folder)
+        os.close(handle)
+        os.remove(probe)
+    except OSError as exc:
+        return f"文件夹 {folder} 不能写入：{failure_reason(exc)}"
+    return None
