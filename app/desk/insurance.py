@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 
 def _read(path: str | Path) -> tuple[bytes, str]:
     from app.errors import FieldError
+    from app.paths import why_unreadable
 
     path = Path(path)
     try:
         return path.read_bytes(), path.name
     except OSError as exc:
-        raise FieldError("file", f"无法读取 {path}：{exc.strerror or exc}", "文件") from None
+        raise FieldError("file", f"无法读取 {path}：{why_unreadable(exc)}", "文件") from None
 
 
 class InsuranceDesk:
@@ -69,6 +70,14 @@ class InsuranceDesk:
             raise FieldError(
                 "file",
                 f"{name} 中{how}住院号 {case.admission_number} 或本人身份证号的结算记录",
+                "文件",
+            )
+        wrong = mine[0].not_of(case.id_number, case.patient_name)
+        if wrong:  # the 住院号 typed for someone else: their bill must not fill this one's
+            raise FieldError(
+                "file",
+                f"{name} 中住院号 {case.admission_number} 的记录是{mine[0].name or '另一人'}，"
+                f"{wrong}与本次结算的{case.patient_name}不符：不是同一人，请核对文件",
                 "文件",
             )
         return ImportedFigures(

@@ -90,3 +90,19 @@ def test_a_file_is_asked_for_when_nothing_was_imported(
     _kind, title, text = message_boxes.shown[-1]
     assert title == "未能导入医保结算" and "第2行 hifp_pay" in text
     assert dialog.slip_number is None
+
+
+def test_a_file_record_of_someone_else_under_this_admission_number_is_refused(
+    qtbot, window, desk, settled, tmp_path, monkeypatch, message_boxes
+):
+    other = setlinfo(psn_name="李四", hifp_pay="1.00")  # ZY001 typed for another patient
+    wrong = tmp_path / "setl.csv"
+    wrong.write_bytes(",".join(other).encode() + b"\r\n" + ",".join(other.values()).encode())
+    _registered, dialog = _open_case(qtbot, window, desk, settled)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args, **_kw: (str(wrong), ""))
+    dialog.import_button.click()
+    settled()
+    _kind, title, text = message_boxes.shown[-1]
+    assert title == "未能导入医保结算" and "李四" in text and "不是同一人" in text
+    assert dialog.fields["basic_insurance"].text() != "1.00"
+    assert dialog.imported_mark("basic_insurance") == ""
