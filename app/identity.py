@@ -5,6 +5,7 @@ imported at the first number checked: the window after sign-in checks none until
 one, and stdnum (with the pydoc it imports) is 1.4 MB (issue 18, point 5).
 """
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,10 +33,13 @@ class ResidentId:
 
 
 def parse_resident_id(text: str) -> ResidentId:
-    """Validate an ID number as typed (spaces allowed, ``x`` for ``X``); raise ``IdentityError``."""
+    """Validate an ID number as typed (spaces and full-width digits allowed, ``x`` for ``X``:
+    ``compact_id``); raise ``IdentityError``. ``number`` is always ASCII."""
     if text is None or not str(text).strip():
         raise IdentityError("不能为空")
-    number = "".join(str(text).split()).upper()
+    number = compact_id(text)
+    if not number.isascii():
+        raise IdentityError(_foreign_character(str(text)))
     from stdnum import exceptions as stdnum_errors
     from stdnum.cn import ric
 
@@ -56,6 +60,28 @@ def parse_resident_id(text: str) -> ResidentId:
         raise IdentityError("出生日期晚于今天")
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return ResidentId(number, birth_date, sex)
+
+
+def compact_id(text: object) -> str:
+    """An ID number as typed, as it is stored: full-width digits and X (a Chinese input
+    method's) made ASCII, spaces of any width left out, ``x`` as ``X``. Not validated."""
+    text = str(text or "")
+    # Full-width ０-９ pass isdigit() and int(): stdnum accepted them, and the same person
+    # was stored again under a number that no look-up of the ASCII one finds.
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split()).upper()
+
+
+def _foreign_character(text: str) -> str:
+    """Which typed character is none of ASCII, a full-width form of it or a space."""
+    for index, char in enumerate(text):
+        if char.isspace() or unicodedata.normalize("NFKC", char).isascii():
+            continue
+        code = f"U+{ord(char):04X}"
+        shown = f"“{char}”（{code}）" if char.isprintable() else f"（{code}，不可见字符）"
+        return f"第{index + 1}个字符{shown}不是数字或X，请删去后重新输入"
+    return "只能包含数字和X"
 
 
 def _check_birth_date_and_region(number: str) -> None:
@@ -108,7 +134,7 @@ def make_resident_id(region: str, birth_date: date, sequence: int, sex: str) -> 
 def typing_problem(text: str) -> str | None:
     """What is wrong with an ID number still being typed (fewer than 18 characters): only a
     character that can never be right; ``parse_resident_id`` judges the whole number."""
-    compact = "".join(str(text).split())
+    compact = compact_id(text)
     if compact and not all("0" <= char <= "9" for char in compact[:17]):
         return "前17位必须是数字，最后一位是数字或X"
     return None

@@ -13,7 +13,7 @@ from datetime import datetime, time
 
 from sqlalchemy.exc import IntegrityError
 
-from app.forms import OutpatientVisitInput, outpatient_errors
+from app.forms import OutpatientVisitInput, outpatient_errors, text_errors
 from app.services import audit
 from app.services.checklist import describe_missing, is_missing
 from app.services.errors import ServiceError, refuse
@@ -53,8 +53,11 @@ def settle_outpatient_visit(
     amounts = check_amounts(form.amounts)
     _check_cause(form.cause)
     _check_override(override)
-    for key in ("diagnosis", "department", "off_roster_reason"):
-        check_text(key, getattr(form, key), getattr(Admission, key))
+    # As registration checks them (app.forms): "\u200b" is not a diagnosis the policy asks for.
+    texts = {key: getattr(form, key) for key in ("diagnosis", "department", "off_roster_reason")}
+    refuse(list(text_errors(texts)))
+    for key, value in texts.items():
+        check_text(key, value, getattr(Admission, key))
     category = parse_category(form.category)
     if isinstance(form.visit_date, datetime) or not hasattr(form.visit_date, "isoformat"):
         raise ServiceError("visit_date", "应为日期")

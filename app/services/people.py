@@ -12,14 +12,16 @@ from app.identity import (
     IdentityError,
     ResidentId,
     birth_date_mismatch,
+    compact_id,
     parse_resident_id,
     sex_mismatch,
 )
 from app.policy import PolicyLoadError
 from app.services import audit
 from app.services.errors import ServiceError, checked_text, refuse
-from app.services.lengths import check_text
+from app.services.lengths import check_text, limit_of
 from app.services.policies import Policies, installed_policies
+from app.text import name_spellings
 from app.vocabulary import CATEGORIES, CATEGORY_NAMES
 from db.models import BeneficiaryStatus, Person
 from db.prepared import Prepared
@@ -138,14 +140,15 @@ _LAST = "\U0010ffff"
 
 
 def find_person(session: Session, id_number: str):
-    """The person with this ID number as typed (spaces allowed, ``x`` for ``X``), or None:
+    """The person with this ID number as typed (spaces and full-width digits allowed, ``x``
+    for ``X``: ``app.identity.compact_id``), or None:
     a row of the person table (``id``, ``id_number``, ``name`` …) read on the session's
     connection with a statement compiled once (``db.prepared``), not an ORM object (loading
     one cost 10× the query, issue 18, point 4).
 
     The number is not validated here (stdnum's region look-up cost 15× the query): a number
     that is not valid was never stored, so it finds no one, as it did when refused."""
-    number = "".join(str(id_number or "").split()).upper()
+    number = compact_id(id_number)
     if len(number) != 18:
         return None
     return _BY_ID_NUMBER.first(session, {"number": number})
@@ -161,7 +164,7 @@ def search_people(session: Session, text: str, limit: int = 50):
     if not text:
         return []
     # A range rather than LIKE: SQLite only uses an index for a range comparison.
-    values = {"text": text, "name": text, "name_end": text + _LAST, "limit": limit}
+    values = {"text": compact_id(text), "name": text, "name_end": text + _LAST, "limit": limit}
     if text.isascii() and text.isalpha():
         spelled = text.lower()
         values |= {"spelled": spelled, "spelled_end": spelled + _LAST}
@@ -180,6 +183,7 @@ def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:
         .values(
             id_number=resident_id.number,
             name=name,
+            **_spellings(name),
             sex=resident_id.sex,
             birth_date=resident_id.birth_date,
             phone=checked_text(form.phone, "phone", required=False) or None,
@@ -214,6 +218,17 @@ def ensure_person(session: Session, form: PersonInput, clerk: str) -> Person:
         },
     )
     return person
+
+
+def _spellings(name: str) -> dict[str, str]:
+    """The name's pinyin and initials to search by, cut to their columns: a 50-character
+    name spells longer than ``name_pinyin`` holds (PostgreSQL refused it; SQLite kept it and
+    the centre then refused the window's package). Only a search key: its start is enough."""
+    full, initials = name_spellings(name)
+    return {
+        "name_pinyin": full[: limit_of(Person.__table__.c.name_pinyin)],
+        "name_initials": initials[: limit_of(Person.__table__.c.name_initials)],
+    }
 
 
 def _facts(facts: HouseholdFacts) -> dict[str, object]:

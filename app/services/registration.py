@@ -11,7 +11,7 @@ from app.forms import AdmissionInput, eligibility_errors, registration_errors
 from app.policy.schema import VersionDef
 from app.services import audit
 from app.services.checklist import create_checklist
-from app.services.errors import ServiceError, refuse
+from app.services.errors import ServiceError, checked_text, refuse
 from app.services.lengths import check_text
 from app.services.people import (
     add_status,
@@ -226,7 +226,7 @@ def cancel_admission(
     """Cancel an admission registered in error (audited); the person may then be registered
     again. A settled admission must have its settlement voided first."""
     now = now or datetime.now()
-    if not (reason or "").strip():
+    if not checked_text(reason, "cancel_reason", required=False):
         raise ServiceError("cancel_reason", "撤销登记须填写理由")
     check_text("cancel_reason", reason, Admission.cancel_reason)
     with store.write() as session:

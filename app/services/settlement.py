@@ -215,6 +215,7 @@ def settle_outpatient(
     now = now or datetime.now()
     amounts = check_amounts(form.amounts)
     _check_cause(form.cause)
+    checked_text(form.off_roster_reason, "off_roster_reason", required=False)
     check_text("off_roster_reason", form.off_roster_reason, Admission.off_roster_reason)
     category = parse_category(form.category)
     if form.visit not in VISITS or form.visit == "inpatient":
@@ -272,7 +273,7 @@ def _check_override(override: Override | None) -> None:
         return
     if not checked_text(override.by, "supervisor", required=False):
         raise ServiceError("supervisor", "放行须由主管署名")
-    if not (override.reason or "").strip():
+    if not checked_text(override.reason, "override_reason", required=False):
         raise ServiceError("override_reason", "主管放行须填写理由")
     check_text("supervisor", override.by, Settlement.override_by)
     check_text("override_reason", override.reason, Settlement.override_reason)
@@ -394,7 +395,7 @@ def void_settlement(
     """Mark a settlement void with a reason (audited); the case may then be settled again.
     ``clerk`` is the supervisor's signed-in session (a bare name only in setup mode)."""
     now = now or datetime.now()
-    if not (reason or "").strip():
+    if not checked_text(reason, "void_reason", required=False):
         raise ServiceError("void_reason", "作废须填写理由")
     check_text("void_reason", reason, Settlement.void_reason)
     with store.write() as session:
