@@ -30,11 +30,23 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+NOT_UTF8 = "输入不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8 后重试"
+
+
 def _read(source: str | None) -> str:
+    """The claim's text, from the file or stdin, as bytes decoded here: a BOM (Windows
+    Notepad's UTF-8) is skipped, and text in another encoding is ``ValueError(NOT_UTF8)``."""
     if source is None:
-        return sys.stdin.read()
-    with open(source, encoding="utf-8") as handle:
-        return handle.read()
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    else:
+        with open(source, "rb") as handle:
+            data = handle.read()
+    if isinstance(data, str):  # a stdin replaced by text (tests, embedding callers)
+        return data.removeprefix("\ufeff")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(NOT_UTF8) from None
 
 
 def _approved(db: str | None) -> object:
@@ -72,8 +84,14 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         text = _read(args.input)
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"输入错误：无法读取 {args.input}：{exc}", file=sys.stderr)
+    except OSError as exc:
+        from app.paths import why_unreadable
+
+        print(f"输入错误：无法读取 {args.input}：{why_unreadable(exc)}", file=sys.stderr)
+        return EXIT_INVALID
+    except ValueError as exc:
+        where = "标准输入" if args.input is None else args.input
+        print(f"输入错误：{where}：{exc}", file=sys.stderr)
         return EXIT_INVALID
     try:
         data = read_claim_json(text)
