@@ -70,6 +70,7 @@ _CHANGE_NAMES = {
     "imported_figures": "导入的医保结算金额",
     "changed_from_import": "改动的导入金额（导入值→结算值）",
     "old_kept_at": "原数据库另存为",
+    "asked_by": "窗口经办人",
 }
 
 _VALUE_NAMES = {

@@ -145,7 +145,12 @@ class DischargeDesk:
         # the session their password just opened (ended once the void is done).
         try:
             row = void_settlement(
-                self.store, slip_number, reason=reason, clerk=approver, now=self.now()
+                self.store,
+                slip_number,
+                reason=reason,
+                clerk=approver,
+                asked_by=self.user.name if self.user is not None else None,
+                now=self.now(),
             )
         finally:
             self.finish_approval(approver)

@@ -390,10 +390,18 @@ def _record(
 
 
 def void_settlement(
-    store: Store, slip_number: str, *, reason: str, clerk: Actor, now: datetime | None = None
+    store: Store,
+    slip_number: str,
+    *,
+    reason: str,
+    clerk: Actor,
+    asked_by: str | None = None,
+    now: datetime | None = None,
 ) -> Settlement:
     """Mark a settlement void with a reason (audited); the case may then be settled again.
-    ``clerk`` is the supervisor's signed-in session (a bare name only in setup mode)."""
+    ``clerk`` is the supervisor's signed-in session (a bare name only in setup mode);
+    ``asked_by``, the one signed in at the window where the supervisor gave their password,
+    is named on the trail beside them."""
     now = now or datetime.now()
     if not checked_text(reason, "void_reason", required=False):
         raise ServiceError("void_reason", "作废须填写理由")
@@ -428,7 +436,10 @@ def void_settlement(
             action="void",
             entity="settlement",
             entity_id=row.slip_number,
-            changes={"reason": reason.strip()},
+            changes={
+                "reason": reason.strip(),
+                **({"asked_by": asked_by} if asked_by and asked_by != clerk else {}),
+            },
             at=now,
         )
     return row

@@ -59,6 +59,13 @@ def test_a_clerk_cannot_void_without_a_supervisors_password(qtbot, window, settl
     settle(qtbot)
     detail = window.desk.case(window.current_row().admission_id)
     assert detail.live_settlement is None and detail.settlements[-1].voided
+    # The trail names the supervisor who allowed it and the clerk who asked at the window.
+    from app.services.audit import history
+
+    with window.desk.store.read() as session:
+        voided = [e for e in history(session, "settlement", settled_slip) if e.action == "void"]
+    assert [e.clerk for e in voided] == [SUPERVISOR]
+    assert f'"asked_by": "{CLERK}"' in voided[0].changes_json
 
 
 def test_a_signed_in_supervisor_is_offered_as_the_approver(qtbot, window, settled_slip, desk):
