@@ -137,6 +137,8 @@ class Admission(Base):
     __tablename__ = "admission"
     __table_args__ = (
         UniqueConstraint("site_code", "admission_number"),
+        # 住院号 in any case (the duplicate check, the search): migration 0017.
+        Index("ix_admission_number_any_case", "site_code", text("upper(admission_number)")),
         Index(
             "uq_admission_open_per_person",
             "person_id",

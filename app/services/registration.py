@@ -1,10 +1,11 @@
 """入院备案登记: eligibility up front, filing-deadline warnings, the admission and its checklist."""
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.forms import AdmissionInput, eligibility_errors, registration_errors
@@ -111,7 +112,8 @@ def register_admission(
             raise ServiceError("policy", f"{loaded.definition.title}在入院日期不在有效期内")
         refuse(eligibility_errors(version, form, category, facility))
         person = ensure_person(session, form.person, clerk)
-        number = form.admission_number.strip()
+        # Full-width letters and digits (an input method's 全角) as ASCII: ＯＫ1 is OK1.
+        number = unicodedata.normalize("NFKC", form.admission_number).strip()
         _refuse_duplicates(session, site.code, person.id, number)
         warnings = []
         on_roster = roster_status_on(session, person.id, form.admitted_at.date())
@@ -196,9 +198,12 @@ def register_admission(
 
 
 def _refuse_duplicates(session, site_code: str, person_id: int, number: str) -> None:
+    # In any case, as it is looked up (find_admission): zy001 beside ZY001 would be two stays
+    # that one search cannot tell apart.
     taken = session.scalar(
         select(Admission).where(
-            Admission.site_code == site_code, Admission.admission_number == number
+            Admission.site_code == site_code,
+            func.upper(Admission.admission_number) == number.upper(),
         )
     )
     if taken is not None:

@@ -47,6 +47,21 @@ def test_an_admission_number_is_found_in_any_case(store):
         assert find_admission(session, "dtez0100") is None
 
 
+def test_an_admission_number_is_one_in_any_case_or_width(store):
+    """zy001 beside ZY001 (or ＯＫ1 beside OK1, typed in 全角) would be two stays that one
+    search by 住院号 cannot tell apart."""
+    from app.services import ServiceError
+
+    register_admission(store, admission(person(1), "ZY\u3000001"), clerk="王", now=NOW)
+    register_admission(store, admission(person(2), "OK1"), clerk="王", now=NOW)
+    for who, typed in ((3, "zy\u3000001"), (4, "ＯＫ1"), (5, "ok1")):
+        with pytest.raises(ServiceError, match="已登记过") as taken:
+            register_admission(store, admission(person(who), typed), clerk="王", now=NOW)
+        assert taken.value.field == "admission_number"
+    with store.read() as session:
+        assert find_admission(session, "zy 001").admission_number == "ZY 001"
+
+
 def test_people_stored_before_the_upgrade_are_found_by_pinyin(store, store_target, tmp_path):
     register_admission(store, admission(person(1, name="张三"), "ZY1"), clerk="王", now=NOW)
     store.close()
