@@ -90,7 +90,9 @@ def test_an_upgrade_that_fails_leaves_the_store_as_it_was(tmp_path):
     connection.execute("CREATE TABLE archived_slip (id INTEGER PRIMARY KEY)")
     connection.commit()
     connection.close()
-    with pytest.raises(MigrationError, match=r"从版本 0011 升级到 \d{4} 失败，已撤回，数据库未改动"):
+    with pytest.raises(
+        MigrationError, match=r"从版本 0011 升级到 \d{4} 失败，已撤回，数据库未改动"
+    ):
         open_store(str(path), data_dir=tmp_path)
     assert _revision_of(path) == "0011"
     engine = make_engine(str(path))
