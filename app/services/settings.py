@@ -178,10 +178,11 @@ def parse(option: Option, value: object) -> object:
         range_text = f"应为 {option.low} 到 {option.high} 之间的整数{option.unit}"
         if isinstance(value, bool | float):
             raise SettingError(option, range_text)
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise SettingError(option, range_text) from None
+        typed = str(value).strip()
+        # int() also takes "1_5" (15), "+5" and full-width or other scripts' digits
+        if not (typed.isascii() and typed.isdigit()):
+            raise SettingError(option, range_text)
+        number = int(typed)
         if not option.low <= number <= option.high:
             raise SettingError(option, range_text)
         return number

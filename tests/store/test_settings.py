@@ -54,8 +54,9 @@ def test_defaults_before_anything_is_stored(store):
 
 
 def test_values_are_typed_and_bad_ones_name_the_option_in_chinese(store):
-    with pytest.raises(SettingError, match=r"^同步间隔：应为 1 到 1440 之间的整数分钟$"):
-        site_settings.save(store, "s", {"sync.interval_minutes": "半小时"})
+    for typed in ("半小时", "1_5", "+5", "１５"):  # int() took the last three
+        with pytest.raises(SettingError, match=r"^同步间隔：应为 1 到 1440 之间的整数分钟$"):
+            site_settings.save(store, "s", {"sync.interval_minutes": typed})
     with pytest.raises(SettingError, match=r"^中央上传文件夹：应为完整路径"):
         site_settings.save(store, "s", {"sync.central_folder": "上传"})
     with pytest.raises(SettingError, match=r"^医院级别：应为：grassroots（基层定点医疗机构）"):
