@@ -6,10 +6,11 @@ The file itself is read by the pure ``app.insurance_import``.
 """
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import FieldError
@@ -80,7 +81,12 @@ class DayDifference:
 def _open_admissions(session: Session, record: PlatformSettlement) -> tuple[list, str]:
     """The open admissions the record names, and why none when there is none."""
     if record.admission_number:
-        query = select(Admission).where(Admission.admission_number == record.admission_number)
+        number = unicodedata.normalize("NFKC", record.admission_number).strip()
+        query = select(Admission).where(Admission.admission_number == number)
+        if session.scalar(query.limit(1)) is None:  # in any case, as the search finds it
+            query = select(Admission).where(
+                func.upper(Admission.admission_number) == number.upper()
+            )
         how = f"住院号 {record.admission_number}"
     else:
         person = session.scalar(select(Person).where(Person.id_number == record.id_number))

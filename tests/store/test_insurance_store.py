@@ -174,3 +174,22 @@ def test_importing_runs_as_a_signed_in_account(
     with store.read() as session:
         (event,) = history(session, "insurance_import", digest)
         assert event.clerk == "clerk1" and admin.name == "admin"
+
+
+def test_a_platform_file_finds_the_admission_number_in_any_case_or_width(
+    store, store_target, make_site, tmp_path, capsys
+):
+    """As the search and the discharge dialog's file match find it (the day's import matched
+    only the exact spelling)."""
+    make_site()
+    first, second = _two_admissions(store)
+    lower, wide = setlinfo("zy001"), setlinfo("ＺＹ００２", psn_name="测试2")
+    path = tmp_path / "setl.json"
+    path.write_bytes(json_file((lower, []), (wide, [])))
+
+    assert _import(store_target, path) == 0
+    assert "已导入 2 条，未匹配 0 条" in capsys.readouterr().out
+    from app.services.insurance_import import latest_figures
+
+    assert latest_figures(store, first.admission_id) is not None
+    assert latest_figures(store, second.admission_id) is not None
