@@ -178,10 +178,9 @@ def registration_errors(
         parse_resident_id(form.person.id_number)
     except IdentityError as exc:
         errors.append(FieldError("id_number", exc.reason))
-    person_texts = {"name": form.person.name, "phone": form.person.phone}
-    errors += text_errors(person_texts, required=("name",))
     person = form.person
-    errors += print_errors({"address": person.address})
+    person_texts = {"name": person.name, "phone": person.phone, "address": person.address}
+    errors += text_errors(person_texts, required=("name",))  # printability checked there too
     errors += household_facts(
         person.insurance_card, person.household_size, person.household_income
     )[1]

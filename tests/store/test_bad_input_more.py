@@ -260,3 +260,14 @@ def test_a_blank_hospital_at_intake_is_named_in_chinese(store, make_site, hospit
         receive_claim(store, form, clerk=CLERK, calendar=Calendar(), now=datetime(2026, 3, 13, 10))
     assert str(refused.value) == "就诊医院：不能为空"
     assert snapshot(store) == before
+
+
+def test_an_address_with_a_line_break_is_refused_at_registration(store, make_site):
+    make_site()
+    who = replace(person(9), address="北京市\n朝阳区")
+    before = snapshot(store)
+    with pytest.raises(ServiceError) as refused:
+        register_admission(store, admission(who, "ZY9"), clerk="王", now=datetime(2026, 3, 1, 9))
+    fields = {e.field: str(e) for e in getattr(refused.value, "errors", [refused.value])}
+    assert "换行符" in fields["address"]
+    assert snapshot(store) == before
