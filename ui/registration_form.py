@@ -9,7 +9,7 @@ from datetime import date, datetime
 from itertools import pairwise
 
 from app.forms import AdmissionInput, PersonInput, registration_errors
-from app.identity import IdentityError, parse_resident_id, typing_problem
+from app.identity import IdentityError, compact_id, parse_resident_id, typing_problem
 from app.vocabulary import (
     CATEGORY_NAMES,
     FACILITY_NAMES,
@@ -329,8 +329,8 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
     def _roster_found(self, number: str, answer, known: str | None) -> None:
         """The roster's answer and the stored name for ``number``, back from the desk."""
         self._known_names[number] = known
-        if "".join(self.fields["id_number"].text().split()).upper() != number:
-            return  # the clerk has typed on since
+        if compact_id(self.fields["id_number"].text()) != number:
+            return  # the clerk has typed on since (full-width digits are the same number)
         self.roster.setText(answer.text)
         self.roster.setStyleSheet(f"color: {_ROSTER_COLOURS[answer.state]}; font-weight: bold;")
         self.roster_state = answer.state
@@ -365,7 +365,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         """Show every field's error (app.forms, the checks the service runs before it
         writes); True when the form may be saved."""
         form = self.admission_input()
-        number = "".join(form.person.id_number.split()).upper()
+        number = compact_id(form.person.id_number)
         version = self._version()
         found = registration_errors(
             form,

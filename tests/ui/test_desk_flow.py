@@ -286,7 +286,7 @@ def test_cases_handled_today_stay_in_the_list(qtbot, window, type_text, desk):
     assert detail.row.status == "在院"
 
 
-def test_roster_answer_is_shown_for_on_roster_and_expired(qtbot, window, desk, tmp_path):
+def test_roster_answer_is_shown_for_on_roster_and_expired(qtbot, window, desk, tmp_path, type_text):
     from app.services import import_roster
 
     expired_id = make_resident_id("330781", date(1950, 6, 1), 9, "M")
@@ -313,6 +313,15 @@ def test_roster_answer_is_shown_for_on_roster_and_expired(qtbot, window, desk, t
     assert form.roster.text() == "名册资格已过期（有效期至 2020-12-31），须填写登记理由"
     assert form.fields["name"].text() == "测试癸"
     assert form.fields["name"].error_text() == ""
+
+    # typed with full-width digits (an input method in 全角): the same number, the same answer
+    form.fields["id_number"].edit.clear()
+    form.fields["name"].edit.clear()
+    wide = GOOD_ID[:-4] + "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in GOOD_ID[-4:])
+    type_text(form.fields["id_number"].edit, wide)
+    settle(qtbot)
+    assert form.roster.text() == "在册：低保对象"
+    assert form.fields["name"].text() == "测试壬"
 
 
 def test_missing_papers_need_a_supervisor_to_settle(qtbot, window, type_text):
