@@ -47,6 +47,7 @@ from ui.qt import (
     QWidget,
 )
 from ui.rows_model import RowsModel
+from ui.sign_in import NewPassword
 from ui.void_dialog import show_approval_error, supervisor_fields
 
 # How a batch whose list was not written is written again, in the window's words.
@@ -589,6 +590,11 @@ class ReviewDialog(EnterMovesOn, QDialog):
         self.supervisor, self.password = supervisor_fields(self)
         if desk.user is not None and desk.may("supervisor"):
             self.supervisor.setText(desk.user.name)
+        # A supervisor still on the initial password sets a new one here, as at a discharge.
+        self.new_password = NewPassword(
+            lambda: self.supervisor.text().strip(), self, label="主管新密码"
+        )
+        self.new_password.hide()
         self.error = ErrorLabel(self)
         form = QFormLayout()
         choice = QHBoxLayout()
@@ -598,7 +604,9 @@ class ReviewDialog(EnterMovesOn, QDialog):
         form.addRow("退回理由：", self.reason)
         form.addRow("审核主管：", self.supervisor)
         form.addRow("主管密码：", self.password)
+        form.addRow(self.new_password)
         self.password.edit.returnPressed.connect(self.confirm)
+        self.new_password.again.edit.returnPressed.connect(self.confirm)
         buttons = QDialogButtonBox(self)
         self.ok_button = buttons.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
@@ -621,10 +629,20 @@ class ReviewDialog(EnterMovesOn, QDialog):
         self.password.set_error(None if password else "须由主管本人输入密码")
         if not (supervisor and password and (approve or reason)):
             return
+        new_password = None
+        if self.new_password.isVisible():
+            if not self.new_password.require():
+                return
+            new_password = self.new_password.text()
         self.ok_button.setEnabled(False)
         run_in_background(
             lambda: self.desk.review_claim(
-                self.row.claim_number, approve, reason or None, supervisor, password
+                self.row.claim_number,
+                approve,
+                reason or None,
+                supervisor,
+                password,
+                new_password=new_password,
             ),
             lambda _row: self.accept(),
             self._refused,
@@ -633,11 +651,21 @@ class ReviewDialog(EnterMovesOn, QDialog):
 
     def _refused(self, exc: Exception) -> None:
         self.ok_button.setEnabled(True)
-        if getattr(exc, "field", "") in ("password", "user", "clerk", "supervisor"):
+        field = getattr(exc, "field", "")
+        if field == "new_password":
+            self.error.show_error(str(exc))
+            self.new_password.show()
+            self.new_password.password.edit.setFocus()
+            return  # the password typed stays: it is checked again with the new one
+        if field in ("password", "user", "clerk", "supervisor"):
             show_approval_error(exc, self.supervisor, self.password)
         else:
             self.error.show_error(str(exc))
         self.password.setText("")
+        # The cursor where the clerk must act (the field marked, else the password), not on
+        # 取消, where the next Enter closed the dialog.
+        self.password.edit.setFocus()
+        focus_first_error(self)
 
 
 class BatchFileDialog(EnterMovesOn, QDialog):

@@ -166,14 +166,18 @@ class PostDischargeDesk:
         reason: str | None = None,
         supervisor: str | None = None,
         password: str | None = None,
+        new_password: str | None = None,
     ) -> ClaimRow:
         """审核 by a supervisor: one who types their name and password here (as for a void),
-        or else the signed-in user, who must then be a supervisor."""
+        or else the signed-in user, who must then be a supervisor. A supervisor still on the
+        initial password gives a ``new_password`` (``confirm_supervisor``)."""
         from app.services.paid_later import review_claim
 
         reviewer = self.actor
         if supervisor:
-            reviewer = self.confirm_supervisor(supervisor, password or "", "审核事后报销")
+            reviewer = self.confirm_supervisor(
+                supervisor, password or "", "审核事后报销", new_password=new_password
+            )
         try:
             review_claim(
                 self.store,

@@ -194,3 +194,58 @@ def test_intake_marks_every_bad_field_at_once_and_finds_a_known_person(
     qtbot.waitUntil(intake.materials.hasFocus)
     _tick_all(intake)
     assert intake.error.text() == ""  # ticking clears the old refusal
+
+
+def test_a_supervisor_on_the_first_password_sets_a_new_one_in_the_review(
+    qtbot, window, desk, settled
+):
+    """The review said 请本人在此设置新密码 with nowhere to set it; and after a refusal the
+    cursor sat on 取消, where the next Enter closed the dialog."""
+    from datetime import datetime
+
+    from app.accounts.service import create_user, login
+    from app.forms import Amounts
+    from app.services.paid_later import BankAccount, IntakeInput, StayInput, receive_claim
+    from tests.ui.accounts import ADMIN, ADMIN_PW, FIRST_PW
+
+    create_user(desk.store, login(desk.store, ADMIN, ADMIN_PW), "新主管", "supervisor", FIRST_PW)
+    who = person(44)
+    stay = StayInput(
+        who, "金华市中心医院", "county", date(2026, 3, 2), date(2026, 3, 12), "destitute",
+        "resident",
+    )  # fmt: skip
+    receive_claim(
+        desk.store,
+        IntakeInput(
+            stay=stay,
+            amounts=Amounts("20000.00", "0", "12000.00"),
+            bank=BankAccount(who.name, "兰溪农商银行", "6222020200112233446"),
+            materials=("invoice", "discharge_summary", "cost_list"),
+        ),
+        clerk="王",
+        now=datetime(2026, 3, 13, 9),
+    )
+    window.claims_action.trigger()
+    view = window.post_discharge
+    settled()
+    view.table.selectRow(0)
+    view.buttons["review"].click()
+    review = view.review
+    review.supervisor.setText("新主管")
+    review.password.setText("wrong-password")
+    review.confirm()
+    settled()
+    qtbot.waitUntil(lambda: review.focusWidget() is review.password.edit)
+
+    review.password.setText(FIRST_PW)
+    review.confirm()
+    settled()
+    assert review.isVisible() and review.new_password.isVisible()
+    assert "尚未修改初始密码" in review.error.text()
+    review.new_password.password.setText("Fresh#2026boss")
+    review.new_password.again.setText("Fresh#2026boss")
+    review.confirm()
+    settled()
+    assert not review.isVisible()
+    assert view.model.rows[0].status == "approved"
+    login(desk.store, "新主管", "Fresh#2026boss")  # the new password is the one kept
