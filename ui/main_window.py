@@ -38,7 +38,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
-from ui.window_accounts import WindowAccounts
+from ui.window_accounts import SwitchUserAnywhere, WindowAccounts
 
 # The dialogs, the desk and what they bring (SQLAlchemy, ReportLab, the policies) are imported
 # where they are first opened: the window is shown before the store opens, and everything
@@ -279,6 +279,7 @@ class MainWindow(WindowAccounts, QMainWindow):
         )
         who = menus.addMenu("账户(&Z)")
         self.switch_action = action(who, "切换用户/退出登录", "Ctrl+L", self.switch_user, False)
+        QApplication.instance().installEventFilter(SwitchUserAnywhere(self))
         self.password_action = action(who, "修改密码", None, self.open_change_password, False)
         self.accounts_action = action(
             who, "账户管理", "Ctrl+Shift+U", self.open_accounts, on_bar=False

@@ -8,9 +8,49 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ui import settings as options
+from ui.qt import QApplication, QDialog, QEvent, QObject, Qt, QTimer
 
 if TYPE_CHECKING:
     from app.desk import Desk
+
+
+class SwitchUserAnywhere(QObject):
+    """Ctrl+L from any screen of the window: 日结, 事后报销 and the other dialogs are modal,
+    and a modal dialog blocks the window's own shortcut, so at a handover the clerk had to
+    close each screen first. Not in the sign-in or unlock dialogs (nobody to switch from)."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_L
+            and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+        ):
+            active = QApplication.activeModalWidget()
+            window = self.window
+            if (
+                isinstance(active, QDialog)
+                and _opened_from(active, window)
+                and window.desk is not None
+                and window.switch_action.isEnabled()
+                and active is not getattr(window, "sign_in_dialog", None)
+                and type(active).__name__ != "UnlockDialog"
+            ):
+                QTimer.singleShot(0, window.switch_user)  # once this key is done with
+                return True
+        return False
+
+
+def _opened_from(dialog, window) -> bool:
+    parent = dialog.parentWidget()
+    while parent is not None:
+        if parent is window:
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 class WindowAccounts:

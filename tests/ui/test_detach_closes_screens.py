@@ -98,3 +98,21 @@ def test_an_outpatient_form_with_input_asks_before_the_user_switches(
     window.switch_user()
     settle(qtbot)
     assert not form.isVisible() and window.desk is None and desk.user is None
+
+
+def test_ctrl_l_switches_user_from_inside_a_screen(qtbot, window, desk):
+    """日结 and 事后报销 are modal: the window's own Ctrl+L was blocked while either was open,
+    at the handover, when it is wanted."""
+    from ui.qt import Qt
+
+    window.open_post_discharge()
+    settle(qtbot)
+    window.open_daily_close()
+    settle(qtbot)
+    close = window.daily_close_dialog
+    assert close.isVisible() and window.post_discharge.isVisible()
+    qtbot.keyClick(close.focusWidget() or close, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: window.desk is None)
+    assert not close.isVisible() and not window.post_discharge.isVisible()
+    assert window.sign_in_dialog.isVisible() and desk.user is None
