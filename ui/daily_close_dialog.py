@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 
 from app.money import fmt
+from ui.date_fields import DateField
 from ui.fitting import fit_to_screen
 from ui.ops import run_in_background
 from ui.qt import (
     QCheckBox,
     QDate,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -35,9 +35,8 @@ class DailyCloseDialog(QDialog):
         self._asked = 0  # the newest close asked for
         self.setWindowTitle("日结/交班")
         user = desk.user
-        self.day = QDateEdit(QDate.currentDate(), self)
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        # The house's date field: one Tab leaves it (a QDateEdit's Tab went to the month).
+        self.day = DateField("日期", "yyyy-MM-dd", self, QDate.currentDate())
         self.clerk = QLineEdit(user.name if user else "", self)
         self.clerk.setPlaceholderText("经办人登录名")
         self.whole = QCheckBox("整个窗口（全部经办人）", self)
@@ -46,7 +45,7 @@ class DailyCloseDialog(QDialog):
         self.clerk.setReadOnly(not supervisor)
         self.whole.toggled.connect(lambda on: self.clerk.setEnabled(not on))
         form = QFormLayout()
-        form.addRow("日期：", self.day)
+        form.addRow("日期：", self.day.row)
         form.addRow("经办人：", self.clerk)
         form.addRow("", self.whole)
         self.summary = QLabel("", self)

@@ -92,3 +92,13 @@ def test_a_clerk_may_not_close_the_whole_window(window):
         window.desk.daily_close(date.today(), None)
     assert refused.value.field == "clerk"
     assert window.desk.daily_close(date.today(), CLERK).clerk == CLERK
+
+
+def test_one_tab_leaves_the_days_date(qtbot, window, settled):
+    """The date was a QDateEdit: Tab walked 年 → 月 → 日 before reaching 经办人."""
+    window.open_daily_close()
+    dialog = window.daily_close_dialog
+    settled()
+    dialog.day.setFocus()
+    qtbot.keyClick(dialog.day, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.clerk
