@@ -48,6 +48,7 @@ from ui.qt import (
 )
 from ui.rows_model import RowsModel
 from ui.sign_in import NewPassword
+from ui.unsaved import AsksBeforeClosing
 from ui.void_dialog import show_approval_error, supervisor_fields
 
 # How a batch whose list was not written is written again, in the window's words.
@@ -291,9 +292,12 @@ class PostDischargeView(QDialog):
         self._run(work, lambda saved: self._say(f"受理回执已保存：{saved}"))
 
 
-class IntakeDialog(EnterMovesOn, QDialog):
+class IntakeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
     """受理: the person and the stay, the bill, the bank account and the materials ticked from
-    the policy's list for that stage. Ctrl+S saves."""
+    the policy's list for that stage. Ctrl+S saves; Esc with input typed asks first."""
+
+    CLOSE_TITLE = "关闭事后报销受理"
+    CLOSE_TEXT = "已录入的事后报销申请尚未受理。"
 
     TEXT_FIELDS = (
         ("id_number", "身份证号", "18位"),
@@ -533,6 +537,16 @@ class IntakeDialog(EnterMovesOn, QDialog):
             materials=self.ticked(),
             scans=dict(self.scans),
         )
+
+    def unsaved(self) -> bool:
+        if self.received is not None:
+            return False
+        typed = any(field.text().strip() for field in self.fields.values())
+        ticked = any(
+            self.materials.item(i).checkState() == Qt.CheckState.Checked
+            for i in range(self.materials.count())
+        )
+        return typed or ticked
 
     def save(self) -> None:
         for field in self.fields.values():

@@ -249,3 +249,27 @@ def test_a_supervisor_on_the_first_password_sets_a_new_one_in_the_review(
     assert not review.isVisible()
     assert view.model.rows[0].status == "approved"
     login(desk.store, "新主管", "Fresh#2026boss")  # the new password is the one kept
+
+
+def test_escape_from_an_intake_with_input_asks_first(qtbot, window, settled, message_boxes):
+    """Registration and 设置 asked; 事后报销受理 threw the typed application away."""
+    from ui.qt import QMessageBox
+
+    window.claims_action.trigger()
+    view = window.post_discharge
+    settled()
+    view.buttons["intake"].click()
+    intake = view.intake
+    settled()
+    intake.reject()  # nothing typed: closes without a question
+    assert not intake.isVisible() and message_boxes.shown == []
+    view.buttons["intake"].click()
+    intake = view.intake
+    settled()
+    intake.fields["hospital"].setText("金华市中心医院")
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
+    qtbot.keyClick(intake, Qt.Key.Key_Escape)
+    assert intake.isVisible() and message_boxes.shown[-1][1] == "关闭事后报销受理"
+    message_boxes.answer = QMessageBox.StandardButton.Discard
+    intake.reject()
+    assert not intake.isVisible()
