@@ -240,8 +240,18 @@ class PostDischargeView(QDialog):
             self._failed("请先选中一笔“已受理待审核”的报销")
             return
         self.review = ReviewDialog(self.desk, row, self)
-        self.review.accepted.connect(self.refresh)
+        self.review.accepted.connect(self._reviewed)
         self.review.open()
+
+    def _reviewed(self) -> None:
+        review = self.review
+        row = review.row
+        if review.approve.isChecked():
+            said = f"已审核通过 {row.claim_number}：{row.name}，{row.payable} 元，待列入代发清单。"
+        else:
+            said = f"已退回 {row.claim_number}：{row.name}（{review.reason.text().strip()}）。"
+        self._say(said)  # not the intake's message left from before
+        self.refresh()
 
     def make_batch(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "代发清单写到哪个文件夹")

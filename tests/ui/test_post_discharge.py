@@ -99,6 +99,7 @@ def test_intake_review_batch_and_bank_in_the_window(
     settled()
     assert not review.isVisible()
     assert view.model.rows[0].status == "approved"
+    assert view.message.text().startswith("已审核通过 LX01-BX")  # not the intake's, left over
 
     target = tmp_path / "usb"
     target.mkdir()
