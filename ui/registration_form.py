@@ -27,19 +27,25 @@ from ui.fields import (
     enter_leaves,
     first_showing_error,
 )
-from ui.fitting import fit_to_screen
+from ui.fitting import fit_to_screen, grow_with
 from ui.ops import run_in_background
 from ui.qt import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateTime,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QLabel,
     QMessageBox,
+    QScrollArea,
+    QSize,
+    Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -72,6 +78,19 @@ def _combo(parent: QWidget, names: dict[str, str], codes=None) -> QComboBox:
     for code in codes if codes is not None else names:
         combo.addItem(names.get(code, code), code)
     return combo
+
+
+class _Sections(QWidget):
+    """The form's four sections, in a scroll area. Its size hint is as tall as its wrapped
+    lines are at its width (Qt's hint is for its widest layout, where errors wrap less), so
+    ``grow_with`` makes the dialog tall enough for them while the screen has room."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth() and self.width() > 0:
+            hint.setHeight(max(hint.height(), layout.totalHeightForWidth(self.width())))
+        return hint
 
 
 class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
@@ -202,17 +221,39 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
-        grid = QGridLayout()
+        sections = _Sections(self)
+        grid = QGridLayout(sections)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(person, 0, 0)
         grid.addWidget(status, 1, 0)
         grid.addWidget(admission, 0, 1, 2, 1)
         grid.addWidget(self.referral_box, 2, 0, 1, 2)
+        grid.setRowStretch(3, 1)
+        # The sections scroll, the refusal and the buttons stay: several wrapped errors at
+        # once (a name's unprintable character takes four lines) made the dialog taller than
+        # a 1024×768 screen, 登记 and 取消 under its edge and the name's error cut in half.
+        self._scroll = scroll = QScrollArea(self)
+        scroll.setWidget(sections)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(
+            sections.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        )
         layout = QVBoxLayout(self)
-        layout.addLayout(grid)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.buttons)
-        # Wide enough that each field's error stays on one line beside its input.
+        layout.addWidget(scroll, 1)
+        self._below = below = QVBoxLayout()
+        below.addWidget(self.form_error)
+        below.addWidget(self.buttons)
+        layout.addLayout(below)
+        self._right_margin = layout.contentsMargins().right()
+        scroll.verticalScrollBar().rangeChanged.connect(self._room_for_scroll_bar)
+        # Wide enough that each field's error stays on one line beside its input; as tall as
+        # the sections need, as far as the screen has room.
         fit_to_screen(self, 1120)
+        grow_with(self, scroll)
+        QApplication.instance().focusChanged.connect(self._show_focused)
         self._tab_section_by_section()
 
         self._policy_changed()
@@ -220,6 +261,26 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         self._connect()
         self._facility_changed()
         self.fields["id_number"].edit.setFocus()
+
+    def _room_for_scroll_bar(self, _low: int, high: int) -> None:
+        """While the sections scroll, their scroll bar takes the dialog's right margin (the
+        refusal and the buttons keep theirs): at 1024×768, with an ID number read (its birth
+        date beside it) the sections and the bar were 9 px wider than the margins left."""
+        layout, margin = self.layout(), self._right_margin
+        margins = layout.contentsMargins()
+        right = 0 if high > 0 else margin
+        if margins.right() != right:
+            layout.setContentsMargins(margins.left(), margins.top(), right, margins.bottom())
+            self._below.setContentsMargins(0, 0, margin - right, 0)
+
+    def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Scroll the field the cursor goes to into sight with its error: by Tab, by Enter
+        (``EnterMovesOn``) or by a refused save."""
+        if new is None or not self._scroll.widget().isAncestorOf(new):
+            return
+        owner = new.parentWidget()
+        shown = owner if isinstance(owner, CheckedLineEdit) else new
+        QTimer.singleShot(0, self, lambda: self._scroll.ensureWidgetVisible(shown))  # laid out
 
     def _tab_section_by_section(self) -> None:
         """Tab goes down 一、人员, then 二、身份, 三、入院, 四、转诊, then 登记: the order on paper,

@@ -213,6 +213,10 @@ class DataPage(SettingsPage):
         row.addWidget(self.folder, 1)
         row.addWidget(self.browse)
         self.form.addRow("数据目录：", row)
+        # The error on its own row, under the field and 浏览…: inside the row's box layout the
+        # form gave it one line's height and a missing folder's two lines were cut in half.
+        self.folder.layout().removeWidget(self.folder.error)
+        self.form.addRow("", self.folder.error)
         self.form.addRow("", note)
         self.form.addRow("经办人：", self.clerk)
 

@@ -164,6 +164,13 @@ def may_change(role: str | None, key: str) -> bool:
     return role is not None and role_allows(role, option(key).role)
 
 
+# A full path for each folder option: the data folder's example is no upload folder.
+PATH_EXAMPLES = {
+    "sync.central_folder": "D:\\上传 或 /mnt/上传",
+    "data.folder": "D:\\一站式结算\\数据 或 /srv/onestop/data",
+}
+
+
 def parse(option: Option, value: object) -> object:
     """``value`` (typed, or text from a field or the command line) as the option's type;
     SettingError naming the option when it cannot be."""
@@ -195,7 +202,8 @@ def parse(option: Option, value: object) -> object:
         raise SettingError(option, f"应为：{listed}")
     absolute = PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute()
     if option.kind == PATH and text and not absolute:
-        raise SettingError(option, "应为完整路径，如 D:\\上传 或 /mnt/上传")
+        example = PATH_EXAMPLES.get(option.key, PATH_EXAMPLES["sync.central_folder"])
+        raise SettingError(option, f"应为完整路径，如 {example}")
     if option.kind in (STR, SECRET) and text and option.check is not None:
         problem = option.check(text)
         if problem:
