@@ -31,7 +31,7 @@ from ui.fields import (
     ErrorLabel,
     what_blocks_settling,
 )
-from ui.fitting import fit_to_screen
+from ui.fitting import fit_to_screen, scrolling_column
 from ui.ops import run_in_background
 from ui.qt import (
     QCheckBox,
@@ -41,7 +41,6 @@ from ui.qt import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QKeySequence,
@@ -51,7 +50,6 @@ from ui.qt import (
     QPushButton,
     QScrollArea,
     QShortcut,
-    Qt,
     QTimer,
     QVBoxLayout,
     QWidget,
@@ -170,15 +168,7 @@ class DischargeDialog(EnterMovesOn, AsksBeforeClosing, QDialog):
 
         # On a low screen (1024×768) the bill scrolls rather than squeezing its fields and
         # the errors under them.
-        self._bill_scroll = bill_scroll = QScrollArea(self)
-        bill_scroll.setWidget(bill)
-        bill_scroll.setWidgetResizable(True)
-        bill_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        bill_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields
-        bill_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        bill_scroll.setMinimumWidth(
-            bill.minimumSizeHint().width() + bill_scroll.verticalScrollBar().sizeHint().width()
-        )
+        self._bill_scroll = bill_scroll = scrolling_column(self, bill)
         columns = QHBoxLayout()
         columns.addWidget(bill_scroll, 2)
         columns.addWidget(result, 3)

@@ -93,3 +93,21 @@ def grow_with(window: QWidget, area) -> None:
     window.installEventFilter(grower)
     area.widget().installEventFilter(grower)
     window._grows_with_form = grower
+
+
+def scrolling_column(parent: QWidget, inner: QWidget):
+    """``inner`` in a frameless area that scrolls up and down only, never takes the focus
+    (Tab goes to its fields) and is never narrower than ``inner`` with its scroll bar: on a
+    1024×768 screen a form's errors scroll rather than squeeze its fields."""
+    from ui.qt import QFrame, QScrollArea, Qt
+
+    area = QScrollArea(parent)
+    area.setWidget(inner)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setMinimumWidth(
+        inner.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width()
+    )
+    return area

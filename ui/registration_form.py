@@ -27,7 +27,7 @@ from ui.fields import (
     enter_leaves,
     first_showing_error,
 )
-from ui.fitting import fit_to_screen, grow_with
+from ui.fitting import fit_to_screen, grow_with, scrolling_column
 from ui.ops import run_in_background
 from ui.qt import (
     QApplication,
@@ -37,14 +37,11 @@ from ui.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QLabel,
     QMessageBox,
-    QScrollArea,
     QSize,
-    Qt,
     QTimer,
     QVBoxLayout,
     QWidget,
@@ -232,15 +229,7 @@ class RegistrationForm(EnterMovesOn, AsksBeforeClosing, QDialog):
         # The sections scroll, the refusal and the buttons stay: several wrapped errors at
         # once (a name's unprintable character takes four lines) made the dialog taller than
         # a 1024×768 screen, 登记 and 取消 under its edge and the name's error cut in half.
-        self._scroll = scroll = QScrollArea(self)
-        scroll.setWidget(sections)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(
-            sections.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
-        )
+        self._scroll = scroll = scrolling_column(self, sections)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         self._below = below = QVBoxLayout()
