@@ -29,7 +29,8 @@ def test_only_a_real_print_makes_the_next_copy_a_reprint(qtbot, window, settled_
     monkeypatch.setattr(main_window, "preview_and_print", preview)
     for expected in (1, 2, 3):
         window.print_slip(slip)
-        qtbot.waitUntil(lambda n=expected: len(seen) == n and ops.pending() == 0)
+        # rendering and rasterising run off the GUI thread: a loaded CI host took over 5 s
+        qtbot.waitUntil(lambda n=expected: len(seen) == n and ops.pending() == 0, timeout=30_000)
         if expected == 1:  # closed unprinted: the window says so until something else is said
             assert f"结算单 {slip} 未打印" in window.statusBar().currentMessage()
     closed_unprinted, first_print, second_print = (text_of(pdf) for pdf in seen)
