@@ -171,3 +171,37 @@ def why_unreadable(exc: OSError) -> str:
     if isinstance(exc, IsADirectoryError):
         return reasons[errno.EISDIR]
     return reasons.get(exc.errno, f"读取出错（系统错误码 {exc.errno}）")
+
+
+def why_unwritable(exc: OSError) -> str:
+    """Why a file could not be written to a target (a stick, a share, a folder), in Chinese."""
+    import errno  # not at the top: the window's start reads paths before it needs this
+
+    reasons = {
+        errno.ENOSPC: "目标磁盘空间不足",
+        errno.EDQUOT: "目标磁盘配额已满",
+        errno.EROFS: "目标是只读的（U盘写保护？）",
+        errno.EACCES: "没有写入权限",
+        errno.EPERM: "没有写入权限",
+        errno.ENOENT: "目标文件夹不存在或已断开（U盘是否已拔出？共享盘是否断开？）",
+        errno.ENODEV: "目标设备不可用（U盘是否已拔出？）",
+        errno.EIO: "读写目标设备出错（U盘是否已拔出？共享盘是否断开？）",
+        errno.ENOTCONN: "共享盘连接已断开",
+        errno.EHOSTDOWN: "共享盘所在主机不可用",
+    }
+    return reasons.get(exc.errno, f"写入失败：{exc.strerror or exc}")
+
+
+def cannot_write_in(folder: Path, probe_prefix: str) -> str | None:
+    """Why no file can be made in the existing ``folder`` (``why_unwritable``), or None. A
+    probe file is written and removed: on Windows ``os.access`` does not see a share's or a
+    write-protected stick's refusal."""
+    import tempfile
+
+    try:
+        handle, probe = tempfile.mkstemp(prefix=probe_prefix, dir=folder)
+        os.close(handle)
+        os.remove(probe)
+    except OSError as exc:
+        return why_unwritable(exc)
+    return None

@@ -5,11 +5,10 @@ for a folder that cannot take its list; and a list that failed to be written aft
 stick pulled between the check and the write) is written again from the batch as it stands.
 """
 
-import os
-import tempfile
 from pathlib import Path
 
 from app.bundle.safe_write import TargetError, failure_reason
+from app.paths import cannot_write_in
 
 PROBE_PREFIX = ".代发清单写入检查-"
 
@@ -30,12 +29,9 @@ def check_batch_folder(folder: Path) -> None:
     folder = Path(folder)
     if not folder.is_dir():
         raise _not_usable(folder, "文件夹不存在或已断开（U盘是否已拔出？共享盘是否断开？）")
-    try:
-        handle, probe = tempfile.mkstemp(prefix=PROBE_PREFIX, dir=folder)
-        os.close(handle)
-        os.remove(probe)
-    except OSError as exc:
-        raise _not_usable(folder, failure_reason(exc)) from exc
+    reason = cannot_write_in(folder, PROBE_PREFIX)
+    if reason is not None:
+        raise _not_usable(folder, reason)
 
 
 def _not_usable(folder: Path, reason: str) -> TargetError:

@@ -40,6 +40,7 @@ from app.bundle.contents import (
 from app.bundle.contents import write_synced as write_synced
 from app.bundle.durable import fsync_path, sync_all
 from app.bundle.zipfiles import deterministic_zip
+from app.paths import why_unwritable
 
 RENAME_ATTEMPTS = 8
 READ_BACK_FAILED = "回读校验失败"
@@ -134,21 +135,9 @@ def fingerprint(final: Path) -> str | None:
 
 def failure_reason(exc: OSError) -> str:
     """What went wrong with the target, in Chinese (a full disk, a pulled stick, …)."""
-    reasons = {
-        errno.ENOSPC: "目标磁盘空间不足",
-        errno.EDQUOT: "目标磁盘配额已满",
-        errno.EROFS: "目标是只读的（U盘写保护？）",
-        errno.EACCES: "没有写入权限",
-        errno.EPERM: "没有写入权限",
-        errno.ENOENT: "目标文件夹不存在或已断开（U盘是否已拔出？共享盘是否断开？）",
-        errno.ENODEV: "目标设备不可用（U盘是否已拔出？）",
-        errno.EIO: "读写目标设备出错（U盘是否已拔出？共享盘是否断开？）",
-        errno.ENOTCONN: "共享盘连接已断开",
-        errno.EHOSTDOWN: "共享盘所在主机不可用",
-    }
     if isinstance(exc.strerror, str) and exc.strerror.startswith(READ_BACK_FAILED):
         return f"{exc.strerror}（读回的内容与清单不符，目标设备可能有问题）"
-    return reasons.get(exc.errno, f"写入失败：{exc.strerror or exc}")
+    return why_unwritable(exc)
 
 
 def explain(exc: OSError, target: Path) -> str:

@@ -266,6 +266,7 @@ def run_receipt(args: argparse.Namespace) -> int:
 
 
 def run_year_end(args: argparse.Namespace) -> int:
+    from app.bundle.safe_write import failure_reason
     from app.dates import EARLIEST, LATEST
     from app.fonts import MissingGlyphError
 
@@ -289,7 +290,7 @@ def run_year_end(args: argparse.Namespace) -> int:
         try:
             write_whole(args.out, desk.publicity_pdf(args.policy, args.year))
         except (OSError, MissingGlyphError) as exc:
-            reason = (exc.strerror or exc) if isinstance(exc, OSError) else exc
+            reason = failure_reason(exc) if isinstance(exc, OSError) else exc
             again = (
                 f"onestop-cli claims year-end --year {args.year} --policy {args.policy} "
                 "--out 文件 --user 账户名"
@@ -307,22 +308,13 @@ def run_year_end(args: argparse.Namespace) -> int:
 
 
 def _out_folder_problem(out: Path) -> str | None:
-    """Why a file cannot be written at ``out``, or None. A probe file is written: on Windows
-    ``os.access`` does not see a share's or a write-protected stick's refusal."""
-    import os
-    import tempfile
-
-    from app.bundle.safe_write import failure_reason
+    """Why a file cannot be written at ``out``, or None."""
+    from app.paths import cannot_write_in
 
     folder = out.parent
     if out.is_dir():
         return "这是一个文件夹，请给出文件名，如 公示名单.pdf"
     if not folder.is_dir():
         return f"文件夹 {folder} 不存在或已断开（U盘是否已拔出？共享盘是否断开？）"
-    try:
-        handle, probe = tempfile.mkstemp(prefix=".公示名单写入检查-", dir=folder)
-        os.close(handle)
-        os.remove(probe)
-    except OSError as exc:
-        return f"文件夹 {folder} 不能写入：{failure_reason(exc)}"
-    return None
+    reason = cannot_write_in(folder, ".公示名单写入检查-")
+    return None if reason is None else f"文件夹 {folder} 不能写入：{reason}"

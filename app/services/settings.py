@@ -11,8 +11,6 @@ here: the window keeps them with QSettings. Which database to open is ``app.path
 ``choose_data_folder`` is the window's way to change it (``database.txt``).
 """
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -435,7 +433,7 @@ def _data_folder_problem(folder: Path) -> str | None:
 
     The window refuses to start on a chosen database that is missing (only the default one
     means a first start), so the folder must already hold it."""
-    from app.paths import DB_FILE_NAME
+    from app.paths import DB_FILE_NAME, cannot_write_in
 
     if not folder.exists():
         if not Path(folder.anchor).exists():
@@ -443,12 +441,9 @@ def _data_folder_problem(folder: Path) -> str | None:
         return f"文件夹 {folder} 不存在（U盘或共享盘是否已连接？路径是否写错？）"
     if not folder.is_dir():
         return f"{folder} 是文件，不是文件夹"
-    try:  # a probe: os.access does not see a share's or a write-protected stick's refusal
-        handle, probe = tempfile.mkstemp(prefix=".数据目录写入检查-", dir=folder)
-        os.close(handle)
-        os.remove(probe)
-    except OSError as exc:
-        return f"文件夹 {folder} 不能写入（{exc.strerror or exc}），数据库无法在其中保存"
+    reason = cannot_write_in(folder, ".数据目录写入检查-")
+    if reason is not None:
+        return f"文件夹 {folder} 不能写入（{reason}），数据库无法在其中保存"
     database = folder / DB_FILE_NAME
     if not database.is_file() or not database.stat().st_size:
         return (
