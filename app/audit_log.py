@@ -289,14 +289,37 @@ def audit_xlsx(rows: list[AuditRow]) -> bytes:
     return out.getvalue()
 
 
-def export_audit(store: Store, out: Path, wanted: AuditFilter = AuditFilter()) -> int:
-    """Write the matching events to ``out`` (.csv or .xlsx by its suffix); returns the count."""
+def export_audit(
+    store: Store,
+    out: Path,
+    wanted: AuditFilter = AuditFilter(),
+    *,
+    clerk: str,
+    now: datetime | None = None,
+) -> int:
+    """Write the matching events to ``out`` (.csv or .xlsx by its suffix) and record the
+    export on the trail (``clerk``, the file, how many rows, the filter); returns the count."""
+    from app.services import audit
+
     rows = query_audit(store, wanted)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ValueError(f"导出文件应以 .csv 或 .xlsx 结尾：{out.name}")
     data = audit_csv(rows) if suffix == ".csv" else audit_xlsx(rows)
     write_whole(out, data)
+    with store.write() as session:
+        audit.record(
+            session,
+            clerk=clerk,
+            action="export",
+            entity="audit_event",
+            entity_id=out.name[:64],
+            changes={
+                "rows": len(rows),
+                "filter": {k: str(v) for k, v in vars(wanted).items() if v},
+            },
+            at=now,
+        )
     return len(rows)
 
 

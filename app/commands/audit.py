@@ -121,7 +121,6 @@ def run_export(args: argparse.Namespace) -> int:
     from app.accounts.roles import SUPERVISOR
     from app.audit_log import AuditFilter, export_audit
     from app.commands.signin import sign_in
-    from app.services import audit
     from app.services.access import accounts_exist
 
     if args.out.suffix.lower() not in (".csv", ".xlsx"):
@@ -149,19 +148,7 @@ def run_export(args: argparse.Namespace) -> int:
             until=args.until,
             text=args.text,
         )
-        count = export_audit(store, args.out, wanted)
-        with store.write() as session:
-            audit.record(
-                session,
-                clerk=who,
-                action="export",
-                entity="audit_event",
-                entity_id=args.out.name[:64],
-                changes={
-                    "rows": count,
-                    "filter": {k: str(v) for k, v in vars(wanted).items() if v},
-                },
-            )
+        count = export_audit(store, args.out, wanted, clerk=who)
     except OSError as exc:
         return fail(f"无法写入 {args.out}：{exc.strerror or exc}")
     finally:

@@ -158,28 +158,12 @@ class DeskAccounts:
         return query_audit(self.store, wanted)
 
     def export_audit(self, out: Path, wanted: AuditFilter) -> int:
-        """Write the trail to ``out`` and record the export (who, which file, how many rows
-        and the filter), as ``python -m app audit export`` does."""
+        """Write the trail to ``out``, the export recorded on it (as the CLI's is)."""
         from app.audit_log import export_audit
-        from app.services import audit
 
         self.act_as("supervisor", "导出审计记录")
-        out = Path(out)
-        count = export_audit(self.store, out, wanted)
-        with self.store.write() as session:
-            audit.record(
-                session,
-                clerk=self.user.name if self.user is not None else self.clerk,
-                action="export",
-                entity="audit_event",
-                entity_id=out.name[:64],
-                changes={
-                    "rows": count,
-                    "filter": {k: str(v) for k, v in vars(wanted).items() if v},
-                },
-                at=self.now(),
-            )
-        return count
+        clerk = self.user.name if self.user is not None else self.clerk
+        return export_audit(self.store, Path(out), wanted, clerk=clerk, now=self.now())
 
     def verify_audit(self):
         """``db.audit_chain.ChainReport``: ``ok``, ``links_checked``, ``problems``."""
