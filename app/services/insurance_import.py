@@ -6,7 +6,6 @@ The file itself is read by the pure ``app.insurance_import``.
 """
 
 import json
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,7 +20,7 @@ from app.insurance_import import (
     compare,
 )
 from app.services import audit
-from app.services.records import admission_settlements
+from app.services.records import admission_settlements, typed_admission_number
 from db import Store
 from db.models import Admission, InsuranceImport, Person
 
@@ -81,7 +80,7 @@ class DayDifference:
 def _open_admissions(session: Session, record: PlatformSettlement) -> tuple[list, str]:
     """The open admissions the record names, and why none when there is none."""
     if record.admission_number:
-        number = unicodedata.normalize("NFKC", record.admission_number).strip()
+        number = typed_admission_number(record.admission_number)
         query = select(Admission).where(Admission.admission_number == number)
         if session.scalar(query.limit(1)) is None:  # in any case, as the search finds it
             query = select(Admission).where(

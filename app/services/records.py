@@ -1,5 +1,6 @@
 """Read-only look-ups the window, printing and bundles use."""
 
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
@@ -51,8 +52,15 @@ def admission_by_number(
     return _by_number(session, admission_number, site_code, orm=True)
 
 
+def typed_admission_number(text: str) -> str:
+    """A 住院号 as typed, as it is stored and looked up: full-width letters and digits (an
+    input method's 全角) as ASCII, the spaces around it left out (ＯＫ1 is OK1)."""
+    text = text.strip()
+    return text if text.isascii() else unicodedata.normalize("NFKC", text).strip()
+
+
 def _by_number(session: Session, admission_number: str, site_code: str | None, orm: bool):
-    number = admission_number.strip()
+    number = typed_admission_number(admission_number)
     site = {} if site_code is None else {"site": site_code}
     for any_case, typed in ((False, number), (True, number.upper())):
         params = {"number": typed, **site}

@@ -1,7 +1,6 @@
 """入院备案登记: eligibility up front, filing-deadline warnings, the admission and its checklist."""
 
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,6 +20,7 @@ from app.services.people import (
     roster_status_on,
 )
 from app.services.policies import Policies, find_policy
+from app.services.records import typed_admission_number
 from app.services.sites import current_site
 from app.vocabulary import CATEGORY_NAMES, FACILITIES
 from db import Store
@@ -112,8 +112,7 @@ def register_admission(
             raise ServiceError("policy", f"{loaded.definition.title}在入院日期不在有效期内")
         refuse(eligibility_errors(version, form, category, facility))
         person = ensure_person(session, form.person, clerk)
-        # Full-width letters and digits (an input method's 全角) as ASCII: ＯＫ1 is OK1.
-        number = unicodedata.normalize("NFKC", form.admission_number).strip()
+        number = typed_admission_number(form.admission_number)
         _refuse_duplicates(session, site.code, person.id, number)
         warnings = []
         on_roster = roster_status_on(session, person.id, form.admitted_at.date())

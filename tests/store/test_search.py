@@ -60,6 +60,8 @@ def test_an_admission_number_is_one_in_any_case_or_width(store):
         assert taken.value.field == "admission_number"
     with store.read() as session:
         assert find_admission(session, "zy 001").admission_number == "ZY 001"
+        # typed in 全角 at the search too, as registration stored it
+        assert find_admission(session, "ｚｙ\u3000００１").admission_number == "ZY 001"
 
 
 def test_people_stored_before_the_upgrade_are_found_by_pinyin(store, store_target, tmp_path):
