@@ -29,6 +29,8 @@ class SwitchUserAnywhere(QObject):
             and event.key() == Qt.Key.Key_L
             and event.modifiers() == Qt.KeyboardModifier.ControlModifier
         ):
+            from ui.idle_lock import UnlockDialog
+
             active = QApplication.activeModalWidget()
             window = self.window
             if (
@@ -37,7 +39,7 @@ class SwitchUserAnywhere(QObject):
                 and window.desk is not None
                 and window.switch_action.isEnabled()
                 and active is not getattr(window, "sign_in_dialog", None)
-                and type(active).__name__ != "UnlockDialog"
+                and not isinstance(active, UnlockDialog)
             ):
                 QTimer.singleShot(0, window.switch_user)  # once this key is done with
                 return True
